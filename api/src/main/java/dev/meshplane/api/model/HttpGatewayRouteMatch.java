@@ -1,0 +1,20 @@
+package dev.meshplane.api.model;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+@Schema(description = "What an HTTP gateway route matches: prefix, path, query, headers, method, host name, port.")
+public record HttpGatewayRouteMatch(
+        @Size(min = 1, max = 10) List<@NotNull @Valid HttpGatewayRouteHeader> headers,
+        @Valid GatewayRouteHostnameMatch hostname,
+        HttpMethod method,
+        @Valid HttpPathMatch path,
+        @Min(1) @Max(65535) Integer port,
+        String prefix,
+        @Size(min = 1, max = 10) List<@NotNull @Valid HttpQueryParameter> queryParameters) {
+}

@@ -1,0 +1,13 @@
+package dev.meshplane.api.model;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+@Schema(description = "A header an HTTP route matches; invert negates the match.")
+public record HttpRouteHeader(
+        Boolean invert,
+        @Valid HeaderMatchMethod match,
+        @NotNull @Size(min = 1, max = 50) String name) {
+}

@@ -1,0 +1,12 @@
+package dev.meshplane.api.model;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+
+@Schema(description = "Body of a ListRoutes response.")
+public record ListRoutesResponse(
+        String nextToken,
+        @NotNull List<@NotNull @Valid RouteRef> routes) {
+}

@@ -1,0 +1,14 @@
+package dev.meshplane.api.model;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+@Schema(description = "A service mesh as stored: spec, status and metadata.")
+public record MeshData(
+        @NotNull @Size(min = 1, max = 255) String meshName,
+        @NotNull @Valid ResourceMetadata metadata,
+        @NotNull @Valid MeshSpec spec,
+        @NotNull @Valid MeshStatus status) {
+}

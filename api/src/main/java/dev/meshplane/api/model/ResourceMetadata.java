@@ -1,0 +1,17 @@
+package dev.meshplane.api.model;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+
+@Schema(description = "Identity and bookkeeping of a resource: ARN, uid, version, owners and timestamps.")
+public record ResourceMetadata(
+        @NotNull String arn,
+        @NotNull @Schema(type = "number", format = "double", description = "Seconds since the Unix epoch.") Instant createdAt,
+        @NotNull @Schema(type = "number", format = "double", description = "Seconds since the Unix epoch.") Instant lastUpdatedAt,
+        @NotNull @Size(min = 12, max = 12) String meshOwner,
+        @NotNull @Size(min = 12, max = 12) String resourceOwner,
+        @NotNull String uid,
+        @NotNull Long version) {
+}

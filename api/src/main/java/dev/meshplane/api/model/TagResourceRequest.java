@@ -1,0 +1,11 @@
+package dev.meshplane.api.model;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+
+@Schema(description = "Body of a TagResource request.")
+public record TagResourceRequest(
+        @NotNull List<@NotNull @Valid TagRef> tags) {
+}

@@ -1,0 +1,12 @@
+package dev.meshplane.api.model;
+
+import dev.meshplane.api.validation.ExactlyOneMember;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+
+@Schema
+@ExactlyOneMember
+public record VirtualGatewayClientTlsCertificate(
+        @Valid VirtualGatewayListenerTlsFileCertificate file,
+        @Valid VirtualGatewayListenerTlsSdsCertificate sds) {
+}

@@ -1,0 +1,13 @@
+package dev.meshplane.api.model;
+
+import dev.meshplane.api.validation.ExactlyOneMember;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+
+@Schema
+@ExactlyOneMember
+public record VirtualGatewayConnectionPool(
+        @Valid VirtualGatewayGrpcConnectionPool grpc,
+        @Valid VirtualGatewayHttpConnectionPool http,
+        @Valid VirtualGatewayHttp2ConnectionPool http2) {
+}

@@ -1,0 +1,11 @@
+package dev.meshplane.api.model;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+@Schema
+public record VirtualGatewayListenerTlsFileCertificate(
+        @NotNull @Size(min = 1, max = 255) String certificateChain,
+        @NotNull @Size(min = 1, max = 255) String privateKey) {
+}

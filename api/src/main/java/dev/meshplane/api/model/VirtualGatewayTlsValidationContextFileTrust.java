@@ -1,0 +1,10 @@
+package dev.meshplane.api.model;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+@Schema
+public record VirtualGatewayTlsValidationContextFileTrust(
+        @NotNull @Size(min = 1, max = 255) String certificateChain) {
+}

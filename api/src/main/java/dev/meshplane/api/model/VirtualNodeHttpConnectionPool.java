@@ -1,0 +1,11 @@
+package dev.meshplane.api.model;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+@Schema
+public record VirtualNodeHttpConnectionPool(
+        @NotNull @Min(1) Integer maxConnections,
+        @Min(1) Integer maxPendingRequests) {
+}

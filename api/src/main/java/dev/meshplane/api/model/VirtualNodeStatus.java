@@ -1,0 +1,9 @@
+package dev.meshplane.api.model;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.NotNull;
+
+@Schema(description = "Lifecycle state of a virtual node.")
+public record VirtualNodeStatus(
+        @NotNull VirtualNodeStatusCode status) {
+}

@@ -1,0 +1,201 @@
+package dev.meshplane.api.validation;
+
+import dev.meshplane.api.error.ApiException;
+import dev.meshplane.api.model.Duration;
+import dev.meshplane.api.model.GatewayRouteSpec;
+import dev.meshplane.api.model.GrpcRetryPolicy;
+import dev.meshplane.api.model.HeaderMatchMethod;
+import dev.meshplane.api.model.HttpGatewayRouteMatch;
+import dev.meshplane.api.model.HttpGatewayRoutePrefixRewrite;
+import dev.meshplane.api.model.HttpPathMatch;
+import dev.meshplane.api.model.HttpRetryPolicy;
+import dev.meshplane.api.model.HttpRouteMatch;
+import dev.meshplane.api.model.ListenerTlsCertificate;
+import dev.meshplane.api.model.MatchRange;
+import dev.meshplane.api.model.RouteSpec;
+import dev.meshplane.api.model.TlsValidationContextTrust;
+import dev.meshplane.api.model.VirtualGatewayListenerTlsCertificate;
+import dev.meshplane.api.model.VirtualGatewayTlsValidationContextTrust;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The rules App Mesh enforces that its model does not spell out as constraints, and the things
+ * Meshplane refuses rather than silently dropping (ACM certificates, which live only in AWS).
+ * One rule per shape; a walker applies them wherever the shape appears and reports JSON paths.
+ */
+public final class SpecRules {
+
+    static final Set<String> HTTP_RETRY_EVENTS = Set.of("server-error", "gateway-error", "client-error", "stream-error");
+
+    private static final Map<Class<?>, BiConsumer<Object, Findings>> RULES = new LinkedHashMap<>();
+
+    static {
+        rule(RouteSpec.class, (s, f) -> f.exactlyOne(s.grpcRoute(), s.http2Route(), s.httpRoute(), s.tcpRoute(),
+                "grpcRoute", "http2Route", "httpRoute", "tcpRoute"));
+        rule(GatewayRouteSpec.class, (s, f) -> f.exactlyOne(s.grpcRoute(), s.http2Route(), s.httpRoute(), null,
+                "grpcRoute", "http2Route", "httpRoute", null));
+        rule(HttpRouteMatch.class, (m, f) -> {
+            if ((m.prefix() == null) == (m.path() == null)) {
+                f.add("", "exactly one of [path, prefix] must be set");
+            }
+            f.prefix("prefix", m.prefix());
+        });
+        rule(HttpGatewayRouteMatch.class, (m, f) -> {
+            if (m.prefix() != null && m.path() != null) {
+                f.add("", "at most one of [path, prefix] may be set");
+            }
+            f.prefix("prefix", m.prefix());
+        });
+        rule(HttpPathMatch.class, (m, f) -> {
+            f.exactlyOne(m.exact(), m.regex(), null, null, "exact", "regex", null, null);
+            f.regex("regex", m.regex());
+            if (m.exact() != null && !m.exact().startsWith("/")) {
+                f.add("exact", "must start with '/'");
+            }
+        });
+        rule(HeaderMatchMethod.class, (m, f) -> {
+            f.regex("regex", m.regex());
+        });
+        rule(MatchRange.class, (r, f) -> {
+            if (r.start() != null && r.end() != null && r.start() >= r.end()) {
+                f.add("", "start (" + r.start() + ") must be less than end (" + r.end() + ")");
+            }
+        });
+        rule(HttpRetryPolicy.class, (p, f) -> {
+            f.retryEvents(p.httpRetryEvents());
+            if (p.httpRetryEvents() == null && p.tcpRetryEvents() == null) {
+                f.add("", "at least one of [httpRetryEvents, tcpRetryEvents] must be set");
+            }
+        });
+        rule(GrpcRetryPolicy.class, (p, f) -> {
+            f.retryEvents(p.httpRetryEvents());
+            if (p.grpcRetryEvents() == null && p.httpRetryEvents() == null && p.tcpRetryEvents() == null) {
+                f.add("", "at least one of [grpcRetryEvents, httpRetryEvents, tcpRetryEvents] must be set");
+            }
+        });
+        rule(Duration.class, (d, f) -> {
+            if (d.unit() == null) {
+                f.add("unit", "is required");
+            }
+            if (d.value() == null) {
+                f.add("value", "is required");
+            }
+        });
+        rule(HttpGatewayRoutePrefixRewrite.class, (r, f) -> f.exactlyOne(r.defaultPrefix(), r.value(), null, null,
+                "defaultPrefix", "value", null, null));
+        rule(ListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
+        rule(VirtualGatewayListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
+        rule(TlsValidationContextTrust.class, (t, f) -> f.noAcm(t.acm()));
+        rule(VirtualGatewayTlsValidationContextTrust.class, (t, f) -> f.noAcm(t.acm()));
+    }
+
+    private SpecRules() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void rule(Class<T> type, BiConsumer<T, Findings> check) {
+        RULES.put(type, (value, findings) -> check.accept((T) value, findings));
+    }
+
+    /** Applies every rule to a decoded request; throws BadRequestException listing all findings. */
+    public static void check(Object request) {
+        Findings findings = new Findings();
+        walk(request, "", findings);
+        if (!findings.messages.isEmpty()) {
+            throw ApiException.badRequest(String.join("; ", findings.messages));
+        }
+    }
+
+    private static void walk(Object value, String path, Findings findings) {
+        if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                walk(list.get(i), path + "[" + i + "]", findings);
+            }
+            return;
+        }
+        if (!(value instanceof Record record)) {
+            return;
+        }
+        BiConsumer<Object, Findings> rule = RULES.get(record.getClass());
+        if (rule != null) {
+            findings.at = path;
+            rule.accept(record, findings);
+        }
+        for (RecordComponent component : record.getClass().getRecordComponents()) {
+            Object child;
+            try {
+                child = component.getAccessor().invoke(record);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            if (child != null) {
+                walk(child, path.isEmpty() ? component.getName() : path + "." + component.getName(), findings);
+            }
+        }
+    }
+
+    /** Collects messages for the shape currently being checked. */
+    static final class Findings {
+        private final List<String> messages = new ArrayList<>();
+        private String at = "";
+
+        void add(String member, String message) {
+            String where = member.isEmpty() ? at : at.isEmpty() ? member : at + "." + member;
+            messages.add((where.isEmpty() ? "body" : where) + ": " + message);
+        }
+
+        void exactlyOne(Object a, Object b, Object c, Object d, String na, String nb, String nc, String nd) {
+            List<String> names = new ArrayList<>(Arrays.asList(na, nb, nc, nd));
+            names.removeIf(Objects::isNull);
+            long set = Arrays.asList(a, b, c, d).stream().filter(Objects::nonNull).count();
+            if (set != 1) {
+                add("", "exactly one of " + names + " must be set, but " + set + " " + (set == 1 ? "is" : "are"));
+            }
+        }
+
+        void prefix(String member, String prefix) {
+            if (prefix != null && !prefix.startsWith("/")) {
+                add(member, "must start with '/', got '" + prefix + "'");
+            }
+        }
+
+        void regex(String member, String regex) {
+            if (regex == null) {
+                return;
+            }
+            try {
+                java.util.regex.Pattern.compile(regex);
+            } catch (PatternSyntaxException e) {
+                add(member, "is not a valid regular expression: " + e.getDescription());
+            }
+        }
+
+        void retryEvents(List<String> events) {
+            if (events == null) {
+                return;
+            }
+            for (int i = 0; i < events.size(); i++) {
+                if (events.get(i) != null && !HTTP_RETRY_EVENTS.contains(events.get(i))) {
+                    add("httpRetryEvents[" + i + "]", "'" + events.get(i) + "' is not one of "
+                            + List.of("server-error", "gateway-error", "client-error", "stream-error"));
+                }
+            }
+        }
+
+        void noAcm(Object acm) {
+            if (acm != null) {
+                add("acm", "ACM certificates exist only inside AWS and Meshplane cannot use them;"
+                        + " use 'file' (paths on the proxy) or 'sds' (a secret delivered by Meshplane) instead");
+            }
+        }
+    }
+}

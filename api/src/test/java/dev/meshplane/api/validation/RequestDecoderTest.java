@@ -1,0 +1,127 @@
+package dev.meshplane.api.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meshplane.api.error.ApiException;
+import dev.meshplane.api.error.ErrorCode;
+import dev.meshplane.api.json.AppMeshJson;
+import dev.meshplane.api.model.CreateMeshRequest;
+import dev.meshplane.api.model.CreateRouteRequest;
+import dev.meshplane.api.model.CreateVirtualNodeRequest;
+import dev.meshplane.api.model.PortProtocol;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RequestDecoderTest {
+
+    private static byte[] json(String text) {
+        return text.replace('\'', '"').getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String badRequest(String body, Class<? extends Record> type) {
+        try {
+            RequestDecoder.decode(json(body), type);
+        } catch (ApiException e) {
+            assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+            return e.getMessage();
+        }
+        throw new AssertionError("accepted: " + body);
+    }
+
+    @Test
+    void decodesAValidVirtualNode() {
+        CreateVirtualNodeRequest request = RequestDecoder.decode(json("{'virtualNodeName':'user-service-v1','spec':"
+                + "{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}}],"
+                + "'serviceDiscovery':{'dns':{'hostname':'user.mylearning.local'}}}}"), CreateVirtualNodeRequest.class);
+        assertThat(request.spec().listeners().get(0).portMapping().protocol()).isEqualTo(PortProtocol.HTTP);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{'meshName':'m','spec':{'egressFilter':{'type':'SOMETIMES'}}} | spec.egressFilter.type: 'SOMETIMES' is not one of [ALLOW_ALL, DROP_ALL]",
+        "{'meshName':42} | meshName: expected a string, got an integer",
+        "{'meshName':'m','spec':[]} | spec: expected an object, got an array",
+        "{'meshName':'m','color':'red'} | color: unknown member; the members allowed here are [clientToken, meshName, spec, tags]",
+        "{'meshName':''} | meshName: must have 1 to 255 characters, has 0",
+        "{} | meshName: is required",
+        "{'meshName':'m','tags':[{'key':'k'}]} | tags[0].value: is required",
+        "{'meshName':'m','tags':[null]} | tags[0]: is required",
+        "{'meshName':'m' | it ends early",
+        "{'meshName':'m'} trailing | not valid JSON",
+        "{'meshName':'m','meshName':'n'} | not valid JSON",
+        "[1,2] | body: expected an object, got an array",
+    })
+    void refusesBadMeshInput(String body, String expected) {
+        assertThat(badRequest(body, CreateMeshRequest.class)).contains(expected);
+    }
+
+    @Test
+    void namesTheListIndexOfANestedViolation() {
+        String message = badRequest("{'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},"
+                + "{'portMapping':{'port':70000,'protocol':'http'}}]}}", CreateVirtualNodeRequest.class);
+        assertThat(message).isEqualTo("spec.listeners[1].portMapping.port: must be less than or equal to 65535, got 70000");
+    }
+
+    @Test
+    void refusesAUnionWithTwoMembers() {
+        String message = badRequest("{'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':'a'},"
+                + "'awsCloudMap':{'namespaceName':'ns','serviceName':'s'}}}}", CreateVirtualNodeRequest.class);
+        assertThat(message).isEqualTo("spec.serviceDiscovery: exactly one of [awsCloudMap, dns] must be set, but [awsCloudMap, dns] are");
+    }
+
+    @Test
+    void refusesAFloatWhereAnIntegerIsExpected() {
+        assertThat(badRequest("{'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':80.5,'protocol':'http'}}]}}",
+                CreateVirtualNodeRequest.class)).startsWith("spec.listeners[0].portMapping.port: expected an integer");
+    }
+
+    @Test
+    void refusesDeepNesting() {
+        String deep = "[".repeat(200) + "]".repeat(200);
+        assertThatThrownBy(() -> AppMeshJson.mapper().readTree(deep))
+                .isInstanceOfSatisfying(JacksonException.class, e -> assertThat(RequestDecoder.describe(e))
+                        .isEqualTo("the request body nests deeper than 64 levels"));
+        String body = "{\"meshName\":\"m\",\"spec\":" + deep + "}";
+        assertThatThrownBy(() -> RequestDecoder.decode(body.getBytes(StandardCharsets.UTF_8), CreateMeshRequest.class))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+    }
+
+    @Test
+    void refusesHugeStrings() {
+        String body = "{\"meshName\":\"" + "x".repeat(100_000) + "\"}";
+        assertThatThrownBy(() -> RequestDecoder.decode(body.getBytes(StandardCharsets.UTF_8), CreateMeshRequest.class))
+                .isInstanceOf(ApiException.class).hasMessageContaining("longer than 65536 characters");
+    }
+
+    @Test
+    void refusesAnEmptyBody() {
+        assertThatThrownBy(() -> RequestDecoder.decode(new byte[0], CreateMeshRequest.class))
+                .isInstanceOf(ApiException.class).hasMessageContaining("missing");
+        assertThatThrownBy(() -> RequestDecoder.decode(json("null"), CreateMeshRequest.class))
+                .isInstanceOf(ApiException.class).hasMessageContaining("null");
+    }
+
+    @Test
+    void appliesTheRulesTheModelDoesNotSpellOut() {
+        String route = "{'routeName':'r','spec':{'httpRoute':{'match':{'prefix':'api'},"
+                + "'action':{'weightedTargets':[{'virtualNode':'v1','weight':1}]},"
+                + "'retryPolicy':{'maxRetries':1,'perRetryTimeout':{'unit':'ms','value':10},'httpRetryEvents':['oops']}},"
+                + "'tcpRoute':{'action':{'weightedTargets':[{'virtualNode':'v1','weight':1}]}}}}";
+        assertThat(badRequest(route, CreateRouteRequest.class))
+                .contains("spec: exactly one of [grpcRoute, http2Route, httpRoute, tcpRoute] must be set, but 2 are")
+                .contains("spec.httpRoute.match.prefix: must start with '/'")
+                .contains("spec.httpRoute.retryPolicy.httpRetryEvents[0]: 'oops' is not one of");
+    }
+
+    @Test
+    void refusesAcmCertificatesClearly() {
+        String node = "{'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},"
+                + "'tls':{'mode':'STRICT','certificate':{'acm':{'certificateArn':'arn:aws:acm:us-east-1:1:certificate/x'}}}}]}}";
+        assertThat(badRequest(node, CreateVirtualNodeRequest.class))
+                .startsWith("spec.listeners[0].tls.certificate.acm: ACM certificates exist only inside AWS");
+    }
+}

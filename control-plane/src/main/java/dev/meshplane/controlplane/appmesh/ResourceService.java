@@ -1,0 +1,148 @@
+package dev.meshplane.controlplane.appmesh;
+
+import dev.meshplane.api.error.ApiException;
+import dev.meshplane.api.json.AppMeshJson;
+import dev.meshplane.api.model.TagRef;
+import dev.meshplane.api.resource.ResourceId;
+import dev.meshplane.api.resource.ResourceKind;
+import dev.meshplane.persistence.Page;
+import dev.meshplane.persistence.ResourceStore;
+import dev.meshplane.persistence.StoredResource;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+
+/**
+ * App Mesh semantics over the store shared by every resource kind: path checks, paging limits,
+ * tags, idempotency hashes and {@code meshOwner}. Controllers call it; it holds no HTTP.
+ */
+@Service
+public class ResourceService {
+
+    static final int MAX_NAME_LENGTH = 255;
+
+    private final ResourceStore store;
+    private final AppMeshProperties properties;
+
+    public ResourceService(ResourceStore store, AppMeshProperties properties) {
+        this.store = store;
+        this.properties = properties;
+    }
+
+    public StoredResource create(ResourceId id, Record spec, String clientToken, List<TagRef> tags, Record request) {
+        checkNames(id);
+        return store.create(id, write(spec, clientToken, request), tagMap(tags));
+    }
+
+    public StoredResource update(ResourceId id, Record spec, String clientToken, Long expectedVersion, Record request) {
+        checkNames(id);
+        return store.update(id, write(spec, clientToken, request), expectedVersion);
+    }
+
+    public StoredResource delete(ResourceId id, Long expectedVersion) {
+        checkNames(id);
+        return store.delete(id, expectedVersion);
+    }
+
+    public StoredResource describe(ResourceId id) {
+        checkNames(id);
+        return store.describe(id);
+    }
+
+    public Page<StoredResource> list(ResourceKind kind, String mesh, String parent, Integer limit, String nextToken) {
+        if (mesh != null) {
+            checkName("meshName", mesh);
+        }
+        if (parent != null) {
+            checkName(kind.parent().arnSegment() + "Name", parent);
+        }
+        return store.list(kind, mesh, parent, limit(limit, 100), nextToken);
+    }
+
+    public Page<Map.Entry<String, String>> listTags(String arn, Integer limit, String nextToken) {
+        return store.listTags(parseArn(arn), limit(limit, 50), nextToken);
+    }
+
+    public void tag(String arn, List<TagRef> tags) {
+        store.tag(parseArn(arn), tagMap(tags));
+    }
+
+    public void untag(String arn, List<String> keys) {
+        store.untag(parseArn(arn), keys);
+    }
+
+    /** App Mesh shares meshes across accounts; here every mesh belongs to the configured account. */
+    public void checkOwner(String meshOwner, String mesh) {
+        if (meshOwner != null && !meshOwner.equals(properties.accountId())) {
+            if (!meshOwner.matches("\\d{12}")) {
+                throw ApiException.badRequest("meshOwner: must be a 12-digit account id, got '" + meshOwner + "'");
+            }
+            throw ApiException.notFound("mesh '" + mesh + "' owned by account " + meshOwner + " does not exist;"
+                    + " this server's meshes belong to " + properties.accountId());
+        }
+    }
+
+    private ResourceId parseArn(String arn) {
+        if (arn == null || arn.isEmpty()) {
+            throw ApiException.badRequest("resourceArn: is required");
+        }
+        return ResourceId.parseArn(arn, properties.region(), properties.accountId());
+    }
+
+    private static ResourceStore.Write write(Record spec, String clientToken, Record request) {
+        String specJson = AppMeshJson.mapper().writeValueAsString(spec);
+        return new ResourceStore.Write(specJson, spec, clientToken, sha256(AppMeshJson.mapper().writeValueAsString(request)));
+    }
+
+    private static Map<String, String> tagMap(List<TagRef> tags) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (tags == null) {
+            return map;
+        }
+        for (int i = 0; i < tags.size(); i++) {
+            if (map.put(tags.get(i).key(), tags.get(i).value()) != null) {
+                throw ApiException.badRequest("tags[" + i + "].key: '" + tags.get(i).key() + "' appears more than once");
+            }
+        }
+        return map;
+    }
+
+    private static int limit(Integer limit, int max) {
+        if (limit == null) {
+            return max;
+        }
+        if (limit < 1 || limit > max) {
+            throw ApiException.badRequest("limit: must be between 1 and " + max + ", got " + limit);
+        }
+        return limit;
+    }
+
+    private static void checkNames(ResourceId id) {
+        checkName("meshName", id.mesh());
+        if (!id.parent().isEmpty()) {
+            checkName(id.kind().parent().arnSegment() + "Name", id.parent());
+        }
+        checkName(id.kind().arnSegment() + "Name", id.name());
+    }
+
+    static void checkName(String member, String value) {
+        if (value.isEmpty() || value.length() > MAX_NAME_LENGTH) {
+            throw ApiException.badRequest(member + ": must have 1 to " + MAX_NAME_LENGTH + " characters, has "
+                    + value.length());
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

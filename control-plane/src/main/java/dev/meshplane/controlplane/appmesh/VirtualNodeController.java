@@ -1,0 +1,105 @@
+package dev.meshplane.controlplane.appmesh;
+
+import dev.meshplane.api.model.CreateVirtualNodeRequest;
+import dev.meshplane.api.model.VirtualNodeData;
+import dev.meshplane.api.model.ListVirtualNodesResponse;
+import dev.meshplane.api.model.UpdateVirtualNodeRequest;
+import dev.meshplane.api.resource.ResourceId;
+import dev.meshplane.api.resource.ResourceKind;
+import dev.meshplane.api.validation.RequestDecoder;
+import dev.meshplane.persistence.Page;
+import dev.meshplane.persistence.StoredResource;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** App Mesh's VirtualNode operations. */
+@RestController
+@RequestMapping("/v20190125/meshes/{meshName}/virtualNodes")
+@Tag(name = "VirtualNode", description = "App Mesh virtual nodes")
+class VirtualNodeController {
+
+    private final ResourceService service;
+    private final ResourceViews views;
+
+    VirtualNodeController(ResourceService service, ResourceViews views) {
+        this.service = service;
+        this.views = views;
+    }
+
+    @PutMapping
+    @Operation(operationId = "CreateVirtualNode", summary = "Creates a virtual node",
+            description = "Repeating a request with the same clientToken returns the resource it created.")
+    ResponseEntity<VirtualNodeData> create(@PathVariable("meshName") String meshName,
+            @RequestParam(value = "meshOwner", required = false) String meshOwner,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(schema = @Schema(implementation = CreateVirtualNodeRequest.class)))
+            @RequestBody(required = false) byte[] body) {
+        service.checkOwner(meshOwner, meshName);
+        CreateVirtualNodeRequest request = RequestDecoder.decode(body, CreateVirtualNodeRequest.class);
+        ResourceId id = new ResourceId(ResourceKind.VIRTUAL_NODE, meshName, "", request.virtualNodeName());
+        StoredResource created = service.create(id, request.spec(), request.clientToken(), request.tags(), request);
+        return Responses.ok(created, views.virtualNode(created, false));
+    }
+
+    @GetMapping
+    @Operation(operationId = "ListVirtualNodes", summary = "Lists virtual nodes, a page at a time")
+    ListVirtualNodesResponse list(@PathVariable("meshName") String meshName,
+            @RequestParam(value = "meshOwner", required = false) String meshOwner,
+            @RequestParam(value = "limit", required = false) Integer limit,
+            @RequestParam(value = "nextToken", required = false) String nextToken) {
+        service.checkOwner(meshOwner, meshName);
+        Page<StoredResource> page = service.list(ResourceKind.VIRTUAL_NODE, meshName, null, limit, nextToken);
+        return new ListVirtualNodesResponse(page.nextToken(), page.items().stream().map(views::virtualNodeRef).toList());
+    }
+
+    @GetMapping("/{virtualNodeName}")
+    @Operation(operationId = "DescribeVirtualNode", summary = "Describes a virtual node")
+    ResponseEntity<VirtualNodeData> describe(@PathVariable("meshName") String meshName,
+            @PathVariable("virtualNodeName") String virtualNodeName,
+            @RequestParam(value = "meshOwner", required = false) String meshOwner) {
+        service.checkOwner(meshOwner, meshName);
+        StoredResource found = service.describe(new ResourceId(ResourceKind.VIRTUAL_NODE, meshName, "", virtualNodeName));
+        return Responses.ok(found, views.virtualNode(found, false));
+    }
+
+    @PutMapping("/{virtualNodeName}")
+    @Operation(operationId = "UpdateVirtualNode", summary = "Replaces the spec of a virtual node",
+            description = "The version increments by one. With If-Match: <version>, a stale version gets 412.")
+    ResponseEntity<VirtualNodeData> update(@PathVariable("meshName") String meshName,
+            @PathVariable("virtualNodeName") String virtualNodeName,
+            @RequestParam(value = "meshOwner", required = false) String meshOwner,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(schema = @Schema(implementation = UpdateVirtualNodeRequest.class)))
+            @RequestBody(required = false) byte[] body) {
+        service.checkOwner(meshOwner, meshName);
+        UpdateVirtualNodeRequest request = RequestDecoder.decode(body, UpdateVirtualNodeRequest.class);
+        StoredResource updated = service.update(new ResourceId(ResourceKind.VIRTUAL_NODE, meshName, "", virtualNodeName), request.spec(), request.clientToken(),
+                Responses.ifMatch(ifMatch), request);
+        return Responses.ok(updated, views.virtualNode(updated, false));
+    }
+
+    @DeleteMapping("/{virtualNodeName}")
+    @Operation(operationId = "DeleteVirtualNode", summary = "Deletes a virtual node",
+            description = "Answers ResourceInUseException while other resources depend on it.")
+    ResponseEntity<VirtualNodeData> delete(@PathVariable("meshName") String meshName,
+            @PathVariable("virtualNodeName") String virtualNodeName,
+            @RequestParam(value = "meshOwner", required = false) String meshOwner,
+            @RequestHeader(value = "If-Match", required = false) String ifMatch) {
+        service.checkOwner(meshOwner, meshName);
+        StoredResource deleted = service.delete(new ResourceId(ResourceKind.VIRTUAL_NODE, meshName, "", virtualNodeName), Responses.ifMatch(ifMatch));
+        return Responses.ok(deleted, views.virtualNode(deleted, true));
+    }
+}

@@ -1,0 +1,26 @@
+package dev.meshplane.controlplane.web;
+
+import dev.meshplane.api.error.ErrorCode;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Errors raised before a controller runs (by the servlet container) also get App Mesh's error shape. */
+@RestController
+class AppMeshErrorController implements ErrorController {
+
+    @RequestMapping("/error")
+    ResponseEntity<Map<String, String>> error(HttpServletRequest request) {
+        Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int code = status instanceof Integer i ? i : 500;
+        if (code >= 500) {
+            return AppMeshErrorHandler.error(ErrorCode.INTERNAL_SERVER_ERROR, "internal error");
+        }
+        String type = code == 404 ? ErrorCode.NOT_FOUND.type() : ErrorCode.BAD_REQUEST.type();
+        return AppMeshErrorHandler.error(code, type, "the request could not be processed (HTTP " + code + ")");
+    }
+}

@@ -1,0 +1,295 @@
+package dev.meshplane.persistence;
+
+import dev.meshplane.api.error.ApiException;
+import dev.meshplane.api.error.ErrorCode;
+import dev.meshplane.api.resource.ResourceId;
+import dev.meshplane.api.resource.ResourceKind;
+import dev.meshplane.api.resource.SpecReferences;
+import dev.meshplane.api.resource.SpecReferences.Reference;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The transactional store of App Mesh resources. Every write in a mesh first locks that mesh's
+ * revision row, so writes in one mesh are serialised: versions never skip or repeat, reference and
+ * quota checks see exactly what is committed, and the revision is bumped and {@code pg_notify}
+ * sent in the same transaction as the change.
+ */
+@Service
+@Transactional
+public class ResourceStore {
+
+    /** The notification channel; the payload is the mesh name. */
+    public static final String CHANNEL = "mesh_changed";
+
+    private final ResourceRepository resources;
+    private final MeshRevisionRepository revisions;
+    private final StoreLimits limits;
+
+    public ResourceStore(ResourceRepository resources, MeshRevisionRepository revisions, StoreLimits limits) {
+        this.resources = resources;
+        this.revisions = revisions;
+        this.limits = limits;
+    }
+
+    /** A write's payload: the spec as JSON, the spec itself (for references and quotas), and idempotency data. */
+    public record Write(String specJson, Object spec, String clientToken, String requestHash) {
+    }
+
+    public StoredResource create(ResourceId id, Write write, Map<String, String> tags) {
+        MeshRevisionEntity revision;
+        if (id.kind() == ResourceKind.MESH) {
+            revisions.lockMeshCreation();
+            revisions.ensureExists(id.mesh());
+            revision = revisions.lock(id.mesh()).orElseThrow();
+        } else {
+            revision = lockExistingMesh(id.mesh());
+            if (id.parentId() != null) {
+                find(id.parentId());
+            }
+        }
+        var existing = resources.findByKindAndMeshNameAndParentNameAndName(id.kind(), id.mesh(), id.parent(), id.name());
+        if (existing.isPresent()) {
+            ResourceEntity e = existing.get();
+            if (write.clientToken() != null && write.clientToken().equals(e.getClientToken())
+                    && write.requestHash().equals(e.getRequestHash())) {
+                return StoredResource.of(e);
+            }
+            throw ApiException.conflict(id.describe() + " already exists");
+        }
+        checkQuota(id);
+        checkSpecLimits(write.spec());
+        if (tags.size() > limits.tagsPerResource()) {
+            throw new ApiException(ErrorCode.TOO_MANY_TAGS, "tags: " + tags.size() + " tags exceed the limit of "
+                    + limits.tagsPerResource() + " per resource");
+        }
+        Set<ReferenceTarget> refs = checkReferences(id, write.spec());
+        ResourceEntity entity = new ResourceEntity(id, UUID.randomUUID(), write.specJson(), now());
+        entity.recordRequest(write.clientToken(), write.requestHash());
+        entity.getTags().putAll(tags);
+        entity.getReferences().addAll(refs);
+        resources.saveAndFlush(entity);
+        changed(revision);
+        return StoredResource.of(entity);
+    }
+
+    public StoredResource update(ResourceId id, Write write, Long expectedVersion) {
+        MeshRevisionEntity revision = lockExistingMesh(id.mesh());
+        ResourceEntity entity = find(id);
+        checkVersion(entity, expectedVersion);
+        if (write.clientToken() != null && write.clientToken().equals(entity.getClientToken())
+                && write.requestHash().equals(entity.getRequestHash())) {
+            return StoredResource.of(entity);
+        }
+        checkSpecLimits(write.spec());
+        Set<ReferenceTarget> refs = checkReferences(id, write.spec());
+        entity.updateSpec(write.specJson(), now());
+        entity.recordRequest(write.clientToken(), write.requestHash());
+        entity.getReferences().clear();
+        entity.getReferences().addAll(refs);
+        resources.saveAndFlush(entity);
+        changed(revision);
+        return StoredResource.of(entity);
+    }
+
+    public StoredResource delete(ResourceId id, Long expectedVersion) {
+        MeshRevisionEntity revision = lockExistingMesh(id.mesh());
+        ResourceEntity entity = find(id);
+        checkVersion(entity, expectedVersion);
+        checkNotInUse(id);
+        StoredResource last = StoredResource.of(entity);
+        resources.delete(entity);
+        resources.flush();
+        changed(revision);
+        return last;
+    }
+
+    @Transactional(readOnly = true)
+    public StoredResource describe(ResourceId id) {
+        return StoredResource.of(find(id));
+    }
+
+    @Transactional(readOnly = true)
+    public Page<StoredResource> list(ResourceKind kind, String mesh, String parent, int limit, String nextToken) {
+        String after = PageToken.decode(nextToken);
+        List<ResourceEntity> rows;
+        if (kind == ResourceKind.MESH) {
+            rows = resources.findByKindAndNameGreaterThanOrderByNameAsc(kind, after, Limit.of(limit + 1));
+        } else {
+            find(ResourceId.mesh(mesh));
+            if (kind.parent() != null) {
+                find(new ResourceId(kind.parent(), mesh, "", parent));
+            }
+            rows = resources.findByKindAndMeshNameAndParentNameAndNameGreaterThanOrderByNameAsc(
+                    kind, mesh, parent == null ? "" : parent, after, Limit.of(limit + 1));
+        }
+        return page(rows, limit, StoredResource::of, r -> r.resourceId().name());
+    }
+
+    /** The tags of a resource, in key order, one page at a time. */
+    @Transactional(readOnly = true)
+    public Page<Map.Entry<String, String>> listTags(ResourceId id, int limit, String nextToken) {
+        String after = PageToken.decode(nextToken);
+        List<Map.Entry<String, String>> entries = new TreeMap<>(find(id).getTags()).tailMap(after, false)
+                .entrySet().stream().limit(limit + 1L).map(e -> Map.entry(e.getKey(), e.getValue())).toList();
+        return page(entries, limit, Function.identity(), Map.Entry::getKey);
+    }
+
+    public void tag(ResourceId id, Map<String, String> tags) {
+        lockExistingMesh(id.mesh());
+        ResourceEntity entity = find(id);
+        Map<String, String> merged = new TreeMap<>(entity.getTags());
+        merged.putAll(tags);
+        if (merged.size() > limits.tagsPerResource()) {
+            throw new ApiException(ErrorCode.TOO_MANY_TAGS, "tags: the resource would have " + merged.size()
+                    + " tags, more than the limit of " + limits.tagsPerResource());
+        }
+        entity.getTags().putAll(tags);
+    }
+
+    public void untag(ResourceId id, Collection<String> keys) {
+        lockExistingMesh(id.mesh());
+        find(id).getTags().keySet().removeAll(keys);
+    }
+
+    /** The current revision of a mesh, or 0 if it never existed. */
+    @Transactional(readOnly = true)
+    public long revision(String mesh) {
+        return revisions.findById(mesh).map(MeshRevisionEntity::getRevision).orElse(0L);
+    }
+
+    private MeshRevisionEntity lockExistingMesh(String mesh) {
+        MeshRevisionEntity revision = revisions.lock(mesh).orElseThrow(() -> meshNotFound(mesh));
+        find(ResourceId.mesh(mesh));
+        return revision;
+    }
+
+    private static ApiException meshNotFound(String mesh) {
+        return ApiException.notFound("mesh '" + mesh + "' does not exist");
+    }
+
+    private ResourceEntity find(ResourceId id) {
+        return resources.findByKindAndMeshNameAndParentNameAndName(id.kind(), id.mesh(), id.parent(), id.name())
+                .orElseThrow(() -> id.kind() == ResourceKind.MESH
+                        ? meshNotFound(id.mesh())
+                        : ApiException.notFound(id.describe() + " does not exist"));
+    }
+
+    private void changed(MeshRevisionEntity revision) {
+        revision.bump();
+        revisions.saveAndFlush(revision);
+        revisions.notifyChanged(revision.getMeshName());
+    }
+
+    private static void checkVersion(ResourceEntity entity, Long expectedVersion) {
+        if (expectedVersion != null && expectedVersion != entity.getVersion()) {
+            throw new ApiException(ErrorCode.PRECONDITION_FAILED, entity.resourceId().describe() + " is at version "
+                    + entity.getVersion() + ", not " + expectedVersion + " as If-Match requires");
+        }
+    }
+
+    private void checkQuota(ResourceId id) {
+        long count;
+        int limit;
+        String scope;
+        switch (id.kind()) {
+            case MESH -> {
+                count = resources.countByKind(ResourceKind.MESH);
+                limit = limits.meshes();
+                scope = "this account";
+            }
+            case ROUTE -> {
+                count = resources.countByKindAndMeshNameAndParentName(id.kind(), id.mesh(), id.parent());
+                limit = limits.routesPerVirtualRouter();
+                scope = "virtual router '" + id.parent() + "'";
+            }
+            case GATEWAY_ROUTE -> {
+                count = resources.countByKindAndMeshNameAndParentName(id.kind(), id.mesh(), id.parent());
+                limit = limits.gatewayRoutesPerVirtualGateway();
+                scope = "virtual gateway '" + id.parent() + "'";
+            }
+            default -> {
+                count = resources.countByKindAndMeshNameAndParentName(id.kind(), id.mesh(), "");
+                limit = switch (id.kind()) {
+                    case VIRTUAL_SERVICE -> limits.virtualServicesPerMesh();
+                    case VIRTUAL_NODE -> limits.virtualNodesPerMesh();
+                    case VIRTUAL_ROUTER -> limits.virtualRoutersPerMesh();
+                    default -> limits.virtualGatewaysPerMesh();
+                };
+                scope = "mesh '" + id.mesh() + "'";
+            }
+        }
+        if (count >= limit) {
+            throw ApiException.limitExceeded("cannot create " + id.describe() + ": " + scope + " already has "
+                    + count + " " + id.kind().displayName() + "s, the limit (meshplane.limits)");
+        }
+    }
+
+    private void checkSpecLimits(Object spec) {
+        if (spec instanceof dev.meshplane.api.model.VirtualNodeSpec node && node.backends() != null
+                && node.backends().size() > limits.backendsPerVirtualNode()) {
+            throw ApiException.limitExceeded("spec.backends: " + node.backends().size()
+                    + " backends exceed the limit of " + limits.backendsPerVirtualNode() + " per virtual node");
+        }
+    }
+
+    private Set<ReferenceTarget> checkReferences(ResourceId id, Object spec) {
+        Set<ReferenceTarget> targets = new java.util.HashSet<>();
+        for (Reference ref : SpecReferences.of(spec)) {
+            boolean exists = resources.findByKindAndMeshNameAndParentNameAndName(ref.kind(), id.mesh(), "", ref.name())
+                    .isPresent();
+            if (!exists) {
+                throw ApiException.badRequest(ref.member() + ": " + ref.kind().displayName() + " '" + ref.name()
+                        + "' does not exist in mesh '" + id.mesh() + "'");
+            }
+            targets.add(new ReferenceTarget(ref.kind(), ref.name()));
+        }
+        return targets;
+    }
+
+    private void checkNotInUse(ResourceId id) {
+        List<String> users = new ArrayList<>();
+        switch (id.kind()) {
+            case MESH -> resources.findByMeshNameAndKindNotOrderByKindAscNameAsc(id.mesh(), ResourceKind.MESH,
+                    Limit.of(5)).forEach(r -> users.add(r.resourceId().describe()));
+            case VIRTUAL_ROUTER -> resources.findByKindAndMeshNameAndParentNameOrderByNameAsc(ResourceKind.ROUTE,
+                    id.mesh(), id.name(), Limit.of(5)).forEach(r -> users.add(r.resourceId().describe()));
+            case VIRTUAL_GATEWAY -> resources.findByKindAndMeshNameAndParentNameOrderByNameAsc(
+                    ResourceKind.GATEWAY_ROUTE, id.mesh(), id.name(), Limit.of(5))
+                    .forEach(r -> users.add(r.resourceId().describe()));
+            default -> {
+            }
+        }
+        if (id.kind() != ResourceKind.MESH) {
+            resources.findReferencing(id.mesh(), id.kind(), id.name(), Limit.of(5))
+                    .forEach(r -> users.add(r.resourceId().describe()));
+        }
+        if (!users.isEmpty()) {
+            String why = id.kind() == ResourceKind.MESH ? " still contains " : " is in use by ";
+            throw ApiException.inUse(id.describe() + why + String.join(", ", users.subList(0, Math.min(5, users.size())))
+                    + "; delete or change those first");
+        }
+    }
+
+    private static <E, T> Page<T> page(List<E> rows, int limit, Function<E, T> map, Function<E, String> key) {
+        boolean more = rows.size() > limit;
+        List<E> shown = more ? rows.subList(0, limit) : rows;
+        String next = more ? PageToken.encode(key.apply(shown.get(shown.size() - 1))) : null;
+        return new Page<>(shown.stream().map(map).toList(), next);
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -15,9 +15,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.core.exc.UnexpectedEndOfInputException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -44,7 +46,10 @@ public final class RequestDecoder {
         }
         T value;
         try {
-            value = AppMeshJson.mapper().readValue(body, type);
+            // the tree is read first so that nesting and size limits hold for the whole document,
+            // not just for the part databind reads before it meets the first mismatch
+            JsonNode tree = AppMeshJson.mapper().readTree(body);
+            value = AppMeshJson.mapper().treeToValue(tree, type);
         } catch (JacksonException e) {
             throw ApiException.badRequest(describe(e));
         }
@@ -156,6 +161,9 @@ public final class RequestDecoder {
         }
         if (e instanceof MismatchedInputException m) {
             return where + ": expected " + expected(m.getTargetType()) + describeToken(m);
+        }
+        if (e instanceof InputCoercionException) {
+            return where + ": the number is out of range";
         }
         if (e instanceof StreamReadException) {
             var location = e.getLocation();

@@ -1,6 +1,7 @@
 package dev.meshplane.controlplane.web;
 
 import dev.meshplane.api.error.ErrorCode;
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Errors raised before a controller runs (by the servlet container) also get App Mesh's error shape. */
+@Hidden
 @RestController
 class AppMeshErrorController implements ErrorController {
 

@@ -1,0 +1,57 @@
+package dev.meshplane.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The OpenAPI description covers all 38 App Mesh operations with their schemas, and Swagger UI is served. */
+class OpenApiTest extends ServerTest {
+
+    static final List<String> OPERATIONS = List.of(
+            "CreateMesh", "DescribeMesh", "UpdateMesh", "DeleteMesh", "ListMeshes",
+            "CreateVirtualService", "DescribeVirtualService", "UpdateVirtualService", "DeleteVirtualService", "ListVirtualServices",
+            "CreateVirtualNode", "DescribeVirtualNode", "UpdateVirtualNode", "DeleteVirtualNode", "ListVirtualNodes",
+            "CreateVirtualRouter", "DescribeVirtualRouter", "UpdateVirtualRouter", "DeleteVirtualRouter", "ListVirtualRouters",
+            "CreateRoute", "DescribeRoute", "UpdateRoute", "DeleteRoute", "ListRoutes",
+            "CreateVirtualGateway", "DescribeVirtualGateway", "UpdateVirtualGateway", "DeleteVirtualGateway", "ListVirtualGateways",
+            "CreateGatewayRoute", "DescribeGatewayRoute", "UpdateGatewayRoute", "DeleteGatewayRoute", "ListGatewayRoutes",
+            "TagResource", "UntagResource", "ListTagsForResource");
+
+    @Test
+    void describesEveryOperation() throws Exception {
+        HttpResponse<String> response = send("GET", "/v3/api-docs", null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode doc = JsonMapper.builder().build().readTree(response.body());
+        List<String> operationIds = doc.get("paths").valueStream()
+                .flatMap(JsonNode::valueStream)
+                .filter(op -> op.has("operationId"))
+                .map(op -> op.get("operationId").asString())
+                .toList();
+        assertThat(operationIds).hasSize(38).containsExactlyInAnyOrderElementsOf(OPERATIONS);
+
+        JsonNode schemas = doc.get("components").get("schemas");
+        assertThat(schemas.has("VirtualNodeSpec")).isTrue();
+        JsonNode port = schemas.get("PortMapping").get("properties").get("port");
+        assertThat(port.get("minimum").asInt()).isEqualTo(1);
+        assertThat(port.get("maximum").asInt()).isEqualTo(65535);
+        assertThat(schemas.get("PortMapping").get("properties").get("protocol").toString())
+                .contains("http", "http2", "grpc", "tcp");
+        assertThat(schemas.get("VirtualNodeSpec").get("description").asString()).contains("virtual node");
+
+        JsonNode create = doc.get("paths").get("/v20190125/meshes/{meshName}/virtualNodes").get("put");
+        assertThat(create.get("requestBody").toString()).contains("CreateVirtualNodeRequest");
+    }
+
+    @Test
+    void servesSwaggerUi() throws Exception {
+        HttpResponse<String> redirect = send("GET", "/swagger-ui.html", null);
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        HttpResponse<String> page = send("GET", "/swagger-ui/index.html", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("swagger-ui");
+    }
+}

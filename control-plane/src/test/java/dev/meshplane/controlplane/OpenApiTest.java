@@ -44,6 +44,11 @@ class OpenApiTest extends ServerTest {
 
         JsonNode create = doc.get("paths").get("/v20190125/meshes/{meshName}/virtualNodes").get("put");
         assertThat(create.get("requestBody").toString()).contains("CreateVirtualNodeRequest");
+        assertThat(create.get("responses").get("200").toString()).contains("VirtualNodeData");
+        assertThat(create.get("responses").get("409").get("description").asString()).startsWith("ConflictException");
+        assertThat(create.get("responses").get("400").get("headers").has("x-amzn-ErrorType")).isTrue();
+        assertThat(schemas.get("AppMeshError").get("properties").has("message")).isTrue();
+        assertThat(doc.get("info").get("title").asString()).isEqualTo("Meshplane");
     }
 
     @Test

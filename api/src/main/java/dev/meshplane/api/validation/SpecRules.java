@@ -10,10 +10,12 @@ import dev.meshplane.api.model.HttpGatewayRoutePrefixRewrite;
 import dev.meshplane.api.model.HttpPathMatch;
 import dev.meshplane.api.model.HttpRetryPolicy;
 import dev.meshplane.api.model.HttpRouteMatch;
+import dev.meshplane.api.model.Listener;
 import dev.meshplane.api.model.ListenerTlsCertificate;
 import dev.meshplane.api.model.MatchRange;
 import dev.meshplane.api.model.RouteSpec;
 import dev.meshplane.api.model.TlsValidationContextTrust;
+import dev.meshplane.api.model.VirtualGatewayListener;
 import dev.meshplane.api.model.VirtualGatewayListenerTlsCertificate;
 import dev.meshplane.api.model.VirtualGatewayTlsValidationContextTrust;
 import java.lang.reflect.RecordComponent;
@@ -92,6 +94,19 @@ public final class SpecRules {
         });
         rule(HttpGatewayRoutePrefixRewrite.class, (r, f) -> f.exactlyOne(r.defaultPrefix(), r.value(), null, null,
                 "defaultPrefix", "value", null, null));
+        rule(Listener.class, (l, f) -> {
+            String protocol = l.portMapping() == null || l.portMapping().protocol() == null
+                    ? null : l.portMapping().protocol().wireValue();
+            f.sameProtocol("connectionPool", protocol, l.connectionPool() == null ? null
+                    : setMember(l.connectionPool()));
+            f.sameProtocol("timeout", protocol, l.timeout() == null ? null : setMember(l.timeout()));
+        });
+        rule(VirtualGatewayListener.class, (l, f) -> {
+            String protocol = l.portMapping() == null || l.portMapping().protocol() == null
+                    ? null : l.portMapping().protocol().wireValue();
+            f.sameProtocol("connectionPool", protocol, l.connectionPool() == null ? null
+                    : setMember(l.connectionPool()));
+        });
         rule(ListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(VirtualGatewayListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(TlsValidationContextTrust.class, (t, f) -> f.noAcm(t.acm()));
@@ -104,6 +119,20 @@ public final class SpecRules {
     @SuppressWarnings("unchecked")
     private static <T> void rule(Class<T> type, BiConsumer<T, Findings> check) {
         RULES.put(type, (value, findings) -> check.accept((T) value, findings));
+    }
+
+    /** The name of the one member set in a union (its validity is checked separately), or null. */
+    private static String setMember(Record union) {
+        for (RecordComponent component : union.getClass().getRecordComponents()) {
+            try {
+                if (component.getAccessor().invoke(union) != null) {
+                    return component.getName();
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return null;
     }
 
     /** Applies every rule to a decoded request; throws BadRequestException listing all findings. */
@@ -188,6 +217,14 @@ public final class SpecRules {
                     add("httpRetryEvents[" + i + "]", "'" + events.get(i) + "' is not one of "
                             + List.of("server-error", "gateway-error", "client-error", "stream-error"));
                 }
+            }
+        }
+
+        /** A listener's per-protocol settings must be for the protocol of its port mapping. */
+        void sameProtocol(String member, String protocol, String setting) {
+            if (protocol != null && setting != null && !protocol.equals(setting)) {
+                add(member + "." + setting, "does not match the listener's protocol '" + protocol
+                        + "'; use " + member + "." + protocol);
             }
         }
 

@@ -124,4 +124,13 @@ class RequestDecoderTest {
         assertThat(badRequest(node, CreateVirtualNodeRequest.class))
                 .startsWith("spec.listeners[0].tls.certificate.acm: ACM certificates exist only inside AWS");
     }
+
+    @Test
+    void listenerSettingsMustMatchTheListenerProtocol() {
+        String node = "{'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},"
+                + "'connectionPool':{'tcp':{'maxConnections':10}},'timeout':{'grpc':{'perRequest':{'unit':'s','value':1}}}}]}}";
+        assertThat(badRequest(node, CreateVirtualNodeRequest.class))
+                .contains("spec.listeners[0].connectionPool.tcp: does not match the listener's protocol 'http'; use connectionPool.http")
+                .contains("spec.listeners[0].timeout.grpc: does not match the listener's protocol 'http'");
+    }
 }

@@ -1,0 +1,128 @@
+package dev.meshplane.snapshot;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.UInt32Value;
+import dev.meshplane.api.model.DnsResponseType;
+import dev.meshplane.api.model.DnsServiceDiscovery;
+import dev.meshplane.api.model.HealthCheckPolicy;
+import dev.meshplane.api.model.IpPreference;
+import dev.meshplane.api.model.Listener;
+import dev.meshplane.api.model.OutlierDetection;
+import dev.meshplane.api.model.PortProtocol;
+import dev.meshplane.api.model.VirtualNodeSpec;
+import dev.meshplane.snapshot.ServiceRouting.Target;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.HealthCheck;
+import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+
+/**
+ * The cluster a caller uses to reach one listener of a virtual node: EDS from the registry for
+ * Cloud Map discovery, DNS otherwise; with the target listener's outlier detection and (for Envoy)
+ * its health check as active health checking, and HTTP/2 towards http2 and grpc listeners.
+ */
+final class ClusterTranslator {
+
+    static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
+    private ClusterTranslator() {
+    }
+
+    static ConfigSource ads() {
+        return ConfigSource.newBuilder()
+                .setAds(AggregatedConfigSource.getDefaultInstance())
+                .setResourceApiVersion(ApiVersion.V3)
+                .build();
+    }
+
+    static Cluster egress(MeshView view, Target target, boolean proxyless) {
+        String name = RouteTranslator.cluster(view.mesh(), target);
+        VirtualNodeSpec node = view.virtualNodes().get(target.node());
+        Cluster.Builder cluster = Cluster.newBuilder().setName(name).setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
+        DnsServiceDiscovery dns = node == null || node.serviceDiscovery() == null ? null : node.serviceDiscovery().dns();
+        if (dns != null) {
+            cluster.setType(dns.responseType() == DnsResponseType.ENDPOINTS
+                            ? Cluster.DiscoveryType.STRICT_DNS : Cluster.DiscoveryType.LOGICAL_DNS)
+                    .setDnsLookupFamily(lookupFamily(dns.ipPreference() != null ? dns.ipPreference()
+                            : meshIpPreference(view)))
+                    .setLoadAssignment(EndpointTranslator.dns(name, dns.hostname(), target.port()));
+        } else {
+            cluster.setType(Cluster.DiscoveryType.EDS)
+                    .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ads()));
+        }
+        Listener listener = ServiceRouting.listenerOf(node, target.port(), target.protocol());
+        if (listener != null && listener.outlierDetection() != null) {
+            cluster.setOutlierDetection(outlierDetection(listener.outlierDetection()));
+        }
+        if (!proxyless) {
+            if (listener != null && listener.healthCheck() != null) {
+                cluster.addHealthChecks(healthCheck(listener.healthCheck()));
+            }
+            if (target.protocol() == PortProtocol.HTTP2 || target.protocol() == PortProtocol.GRPC) {
+                cluster.putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, http2());
+            }
+        }
+        return cluster.build();
+    }
+
+    static IpPreference meshIpPreference(MeshView view) {
+        return view.spec() == null || view.spec().serviceDiscovery() == null
+                ? null : view.spec().serviceDiscovery().ipPreference();
+    }
+
+    static Any http2() {
+        return Any.pack(HttpProtocolOptions.newBuilder()
+                .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                        .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()))
+                .build());
+    }
+
+    private static Cluster.DnsLookupFamily lookupFamily(IpPreference preference) {
+        if (preference == null) {
+            return Cluster.DnsLookupFamily.V4_PREFERRED;
+        }
+        return switch (preference) {
+            case IPV4_ONLY -> Cluster.DnsLookupFamily.V4_ONLY;
+            case IPV6_ONLY -> Cluster.DnsLookupFamily.V6_ONLY;
+            case IPV6_PREFERRED -> Cluster.DnsLookupFamily.AUTO;
+            case IPV4_PREFERRED -> Cluster.DnsLookupFamily.V4_PREFERRED;
+        };
+    }
+
+    private static io.envoyproxy.envoy.config.cluster.v3.OutlierDetection outlierDetection(OutlierDetection od) {
+        return io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder()
+                .setConsecutive5Xx(UInt32Value.of((int) Math.min(od.maxServerErrors(), Integer.MAX_VALUE)))
+                .setInterval(Durations.of(od.interval()))
+                .setBaseEjectionTime(Durations.of(od.baseEjectionDuration()))
+                .setMaxEjectionPercent(UInt32Value.of(od.maxEjectionPercent()))
+                .build();
+    }
+
+    private static HealthCheck healthCheck(HealthCheckPolicy policy) {
+        HealthCheck.Builder check = HealthCheck.newBuilder()
+                .setTimeout(Durations.ofMillis(policy.timeoutMillis()))
+                .setInterval(Durations.ofMillis(policy.intervalMillis()))
+                .setHealthyThreshold(UInt32Value.of(policy.healthyThreshold()))
+                .setUnhealthyThreshold(UInt32Value.of(policy.unhealthyThreshold()));
+        switch (policy.protocol()) {
+            case HTTP, HTTP2 -> check.setHttpHealthCheck(HealthCheck.HttpHealthCheck.newBuilder()
+                    .setPath(policy.path() == null ? "/" : policy.path()));
+            case GRPC -> check.setGrpcHealthCheck(HealthCheck.GrpcHealthCheck.getDefaultInstance());
+            default -> check.setTcpHealthCheck(HealthCheck.TcpHealthCheck.getDefaultInstance());
+        }
+        return check.build();
+    }
+
+    /** Endpoints of an EDS cluster, or null for DNS clusters (their endpoints are inline). */
+    static ClusterLoadAssignment endpoints(MeshView view, Target target) {
+        VirtualNodeSpec node = view.virtualNodes().get(target.node());
+        if (node != null && node.serviceDiscovery() != null && node.serviceDiscovery().dns() != null) {
+            return null;
+        }
+        return EndpointTranslator.registry(view, RouteTranslator.cluster(view.mesh(), target), node, target.port());
+    }
+}

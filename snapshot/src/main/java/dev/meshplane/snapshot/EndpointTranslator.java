@@ -1,0 +1,106 @@
+package dev.meshplane.snapshot;
+
+import com.google.protobuf.UInt32Value;
+import dev.meshplane.api.model.AwsCloudMapInstanceAttribute;
+import dev.meshplane.api.model.AwsCloudMapServiceDiscovery;
+import dev.meshplane.api.model.IpPreference;
+import dev.meshplane.api.model.VirtualNodeSpec;
+import dev.meshplane.snapshot.MeshView.Instance;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
+import io.envoyproxy.envoy.config.core.v3.Locality;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Endpoints of a virtual node. With Cloud Map discovery: the registry instances of its namespace
+ * and service whose attributes carry every listed key and value, at AWS_INSTANCE_PORT or else the
+ * listener's port, as IP literals (what gRPC clients need), in one locality with an explicit weight.
+ */
+final class EndpointTranslator {
+
+    private EndpointTranslator() {
+    }
+
+    static ClusterLoadAssignment registry(MeshView view, String cluster, VirtualNodeSpec node, int listenerPort) {
+        LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder()
+                .setLocality(Locality.getDefaultInstance())
+                .setLoadBalancingWeight(UInt32Value.of(1));
+        AwsCloudMapServiceDiscovery cloudMap = node == null || node.serviceDiscovery() == null
+                ? null : node.serviceDiscovery().awsCloudMap();
+        if (cloudMap != null) {
+            IpPreference preference = cloudMap.ipPreference() != null ? cloudMap.ipPreference()
+                    : ClusterTranslator.meshIpPreference(view);
+            List<Instance> selected = view.instancesOf(cloudMap.namespaceName(), cloudMap.serviceName()).stream()
+                    .filter(instance -> matches(instance, cloudMap.attributes()))
+                    .sorted(Comparator.comparing(Instance::id))
+                    .toList();
+            for (Instance instance : selected) {
+                String ip = address(instance, preference);
+                if (ip == null) {
+                    continue;
+                }
+                locality.addLbEndpoints(LbEndpoint.newBuilder()
+                        .setHealthStatus(HealthStatus.HEALTHY)
+                        .setEndpoint(Endpoint.newBuilder().setAddress(socket(ip, port(instance, listenerPort)))));
+            }
+        }
+        ClusterLoadAssignment.Builder assignment = ClusterLoadAssignment.newBuilder().setClusterName(cluster);
+        if (locality.getLbEndpointsCount() > 0) {
+            assignment.addEndpoints(locality);
+        }
+        return assignment.build();
+    }
+
+    static ClusterLoadAssignment dns(String cluster, String hostname, int port) {
+        return ClusterLoadAssignment.newBuilder().setClusterName(cluster)
+                .addEndpoints(LocalityLbEndpoints.newBuilder()
+                        .addLbEndpoints(LbEndpoint.newBuilder()
+                                .setEndpoint(Endpoint.newBuilder().setAddress(socket(hostname, port)))))
+                .build();
+    }
+
+    static Address socket(String host, int port) {
+        return Address.newBuilder()
+                .setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port))
+                .build();
+    }
+
+    private static boolean matches(Instance instance, List<AwsCloudMapInstanceAttribute> attributes) {
+        if (attributes == null) {
+            return true;
+        }
+        return attributes.stream().allMatch(a -> a.value().equals(instance.attributes().get(a.key())));
+    }
+
+    private static String address(Instance instance, IpPreference preference) {
+        String v4 = instance.attributes().get(Instance.IPV4);
+        String v6 = instance.attributes().get(Instance.IPV6);
+        if (preference == null) {
+            return v4 != null ? v4 : v6;
+        }
+        return switch (preference) {
+            case IPV4_ONLY -> v4;
+            case IPV6_ONLY -> v6;
+            case IPV6_PREFERRED -> v6 != null ? v6 : v4;
+            case IPV4_PREFERRED -> v4 != null ? v4 : v6;
+        };
+    }
+
+    private static int port(Instance instance, int listenerPort) {
+        String port = instance.attributes().get(Instance.PORT);
+        if (port != null) {
+            try {
+                return Integer.parseInt(port);
+            } catch (NumberFormatException e) {
+                return listenerPort;
+            }
+        }
+        return listenerPort;
+    }
+}

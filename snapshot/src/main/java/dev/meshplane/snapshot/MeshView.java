@@ -1,0 +1,63 @@
+package dev.meshplane.snapshot;
+
+import dev.meshplane.api.model.GatewayRouteSpec;
+import dev.meshplane.api.model.MeshSpec;
+import dev.meshplane.api.model.RouteSpec;
+import dev.meshplane.api.model.VirtualGatewaySpec;
+import dev.meshplane.api.model.VirtualNodeSpec;
+import dev.meshplane.api.model.VirtualRouterSpec;
+import dev.meshplane.api.model.VirtualServiceSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything translation needs to know about one mesh at one revision: its resources and the
+ * registry instances its virtual nodes may select. Immutable; maps are keyed by resource name,
+ * routes and gateway routes by their router or gateway first.
+ */
+public record MeshView(
+        String mesh,
+        long revision,
+        MeshSpec spec,
+        Map<String, VirtualServiceSpec> virtualServices,
+        Map<String, VirtualNodeSpec> virtualNodes,
+        Map<String, VirtualRouterSpec> virtualRouters,
+        Map<String, Map<String, RouteSpec>> routes,
+        Map<String, VirtualGatewaySpec> virtualGateways,
+        Map<String, Map<String, GatewayRouteSpec>> gatewayRoutes,
+        Map<ServiceKey, List<Instance>> instances) {
+
+    public MeshView {
+        virtualServices = Map.copyOf(virtualServices);
+        virtualNodes = Map.copyOf(virtualNodes);
+        virtualRouters = Map.copyOf(virtualRouters);
+        routes = Map.copyOf(routes);
+        virtualGateways = Map.copyOf(virtualGateways);
+        gatewayRoutes = Map.copyOf(gatewayRoutes);
+        instances = Map.copyOf(instances);
+    }
+
+    /** A registry service: Cloud Map's namespace and service names. */
+    public record ServiceKey(String namespace, String service) {
+    }
+
+    /** A registered instance that is currently allowed to receive traffic, with its attributes. */
+    public record Instance(String id, Map<String, String> attributes) {
+
+        public static final String IPV4 = "AWS_INSTANCE_IPV4";
+        public static final String IPV6 = "AWS_INSTANCE_IPV6";
+        public static final String PORT = "AWS_INSTANCE_PORT";
+
+        public Instance {
+            attributes = Map.copyOf(attributes);
+        }
+    }
+
+    public Map<String, RouteSpec> routesOf(String router) {
+        return routes.getOrDefault(router, Map.of());
+    }
+
+    public List<Instance> instancesOf(String namespace, String service) {
+        return instances.getOrDefault(new ServiceKey(namespace, service), List.of());
+    }
+}

@@ -1,0 +1,238 @@
+package dev.meshplane.snapshot;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.UInt32Value;
+import dev.meshplane.api.model.Backend;
+import dev.meshplane.api.model.EgressFilterType;
+import dev.meshplane.api.model.Listener;
+import dev.meshplane.api.model.PortProtocol;
+import dev.meshplane.api.model.VirtualNodeConnectionPool;
+import dev.meshplane.api.model.VirtualNodeSpec;
+import dev.meshplane.snapshot.ServiceRouting.RouteRule;
+import dev.meshplane.snapshot.ServiceRouting.ServicePort;
+import dev.meshplane.snapshot.ServiceRouting.Target;
+import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
+import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
+import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The Envoy sidecar of a virtual node, laid out as App Mesh lays it out: traffic redirected to
+ * port 15000 reaches the local application through one filter chain per listener port; traffic
+ * redirected to 15001 is routed by Host (with or without the port) to the node's backends only,
+ * and anything else is dropped or passed through according to the mesh's egress filter.
+ */
+final class SidecarTranslator {
+
+    private static final String ORIGINAL_DST = "envoy.filters.listener.original_dst";
+    private static final String TCP_PROXY = "envoy.filters.network.tcp_proxy";
+    private static final String LOCALHOST = "127.0.0.1";
+
+    private SidecarTranslator() {
+    }
+
+    static ProxyResources translate(MeshView view, String nodeName) {
+        VirtualNodeSpec node = view.virtualNodes().get(nodeName);
+        ResourceCollector out = new ResourceCollector();
+        if (node == null) {
+            return out.build();
+        }
+        List<AccessLog> accessLogs = AccessLogTranslator.translate(node.logging());
+        ingress(view, nodeName, node, accessLogs, out);
+        egress(view, node, accessLogs, out);
+        return out.build();
+    }
+
+    private static void ingress(MeshView view, String nodeName, VirtualNodeSpec node, List<AccessLog> accessLogs,
+            ResourceCollector out) {
+        if (node.listeners() == null || node.listeners().isEmpty()) {
+            return;
+        }
+        io.envoyproxy.envoy.config.listener.v3.Listener.Builder listener = baseListener(Names.INGRESS_LISTENER,
+                Names.INGRESS_PORT);
+        for (Listener l : node.listeners()) {
+            int port = l.portMapping().port();
+            PortProtocol protocol = l.portMapping().protocol();
+            String cluster = Names.ingressCluster(view.mesh(), nodeName, protocol.wireValue(), port);
+            out.cluster(localCluster(cluster, port, protocol, l.connectionPool()), null);
+            Filter filter;
+            if (protocol == PortProtocol.TCP) {
+                TcpProxy.Builder tcp = TcpProxy.newBuilder().setStatPrefix("ingress").setCluster(cluster)
+                        .addAllAccessLog(accessLogs);
+                if (l.timeout() != null && l.timeout().tcp() != null && l.timeout().tcp().idle() != null) {
+                    tcp.setIdleTimeout(Durations.of(l.timeout().tcp().idle()));
+                }
+                filter = Filter.newBuilder().setName(TCP_PROXY).setTypedConfig(Any.pack(tcp.build())).build();
+            } else {
+                String routes = Names.ingressRoutes(protocol.wireValue(), port);
+                RouteAction.Builder action = RouteAction.newBuilder().setCluster(cluster);
+                Object timeout = l.timeout() == null ? null : switch (protocol) {
+                    case HTTP -> l.timeout().http();
+                    case HTTP2 -> l.timeout().http2();
+                    case GRPC -> l.timeout().grpc();
+                    default -> null;
+                };
+                TimeoutTranslator.apply(timeout, false, action);
+                out.route(RouteConfiguration.newBuilder().setName(routes)
+                        .addVirtualHosts(VirtualHost.newBuilder().setName(routes).addDomains("*")
+                                .addRoutes(Route.newBuilder().setName("ingress")
+                                        .setMatch(RouteMatch.newBuilder().setPrefix("/")).setRoute(action)))
+                        .build());
+                filter = HttpFilters.network(HttpFilters.manager("ingress", routes, accessLogs));
+            }
+            listener.addFilterChains(FilterChain.newBuilder()
+                    .setFilterChainMatch(FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(port)))
+                    .addFilters(filter));
+        }
+        out.listener(listener.build());
+    }
+
+    private static void egress(MeshView view, VirtualNodeSpec node, List<AccessLog> accessLogs, ResourceCollector out) {
+        boolean allowAll = view.spec() != null && view.spec().egressFilter() != null
+                && view.spec().egressFilter().type() == EgressFilterType.ALLOW_ALL;
+        // port -> (virtual service -> its routing on that port), in a stable order
+        Map<Integer, Map<String, ServicePort>> byPort = new TreeMap<>();
+        if (node.backends() != null) {
+            for (Backend backend : node.backends()) {
+                if (backend.virtualService() == null) {
+                    continue;
+                }
+                String service = backend.virtualService().virtualServiceName();
+                for (ServicePort port : ServiceRouting.resolve(view, service)) {
+                    byPort.computeIfAbsent(port.port(), p -> new TreeMap<>()).put(service, port);
+                    for (RouteRule rule : port.routes()) {
+                        for (Target target : rule.targets()) {
+                            out.cluster(ClusterTranslator.egress(view, target, false),
+                                    ClusterTranslator.endpoints(view, target));
+                        }
+                    }
+                }
+            }
+        }
+        if (byPort.isEmpty() && !allowAll) {
+            return;
+        }
+        io.envoyproxy.envoy.config.listener.v3.Listener.Builder listener = baseListener(Names.EGRESS_LISTENER,
+                Names.EGRESS_PORT);
+        for (Map.Entry<Integer, Map<String, ServicePort>> entry : byPort.entrySet()) {
+            int port = entry.getKey();
+            List<ServicePort> http = new ArrayList<>();
+            ServicePort tcp = null;
+            for (ServicePort servicePort : entry.getValue().values()) {
+                if (servicePort.protocol() == PortProtocol.TCP) {
+                    tcp = tcp == null ? servicePort : tcp;
+                } else {
+                    http.add(servicePort);
+                }
+            }
+            Filter filter;
+            if (!http.isEmpty()) {
+                String routes = Names.egressRoutes("http", port);
+                RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(routes);
+                entry.getValue().forEach((service, servicePort) -> {
+                    if (servicePort.protocol() != PortProtocol.TCP) {
+                        VirtualHost.Builder host = VirtualHost.newBuilder().setName(service)
+                                .addDomains(service).addDomains(service + ":" + port);
+                        servicePort.routes().forEach(rule -> host.addRoutes(RouteTranslator.translate(view.mesh(), rule, false)));
+                        config.addVirtualHosts(host);
+                    }
+                });
+                if (allowAll) {
+                    config.addVirtualHosts(VirtualHost.newBuilder().setName("allow_all").addDomains("*")
+                            .addRoutes(Route.newBuilder().setName("passthrough")
+                                    .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                                    .setRoute(RouteAction.newBuilder().setCluster(Names.PASSTHROUGH_CLUSTER))));
+                }
+                out.route(config.build());
+                filter = HttpFilters.network(HttpFilters.manager("egress", routes, accessLogs));
+            } else {
+                filter = tcpProxy(view, tcp, accessLogs);
+            }
+            listener.addFilterChains(FilterChain.newBuilder()
+                    .setFilterChainMatch(FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(port)))
+                    .addFilters(filter));
+        }
+        if (allowAll) {
+            out.cluster(Cluster.newBuilder().setName(Names.PASSTHROUGH_CLUSTER)
+                    .setType(Cluster.DiscoveryType.ORIGINAL_DST)
+                    .setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED).build(), null);
+            listener.setDefaultFilterChain(FilterChain.newBuilder().setName("passthrough")
+                    .addFilters(Filter.newBuilder().setName(TCP_PROXY).setTypedConfig(Any.pack(TcpProxy.newBuilder()
+                            .setStatPrefix("egress_passthrough").setCluster(Names.PASSTHROUGH_CLUSTER).build()))));
+        }
+        out.listener(listener.build());
+    }
+
+    private static Filter tcpProxy(MeshView view, ServicePort port, List<AccessLog> accessLogs) {
+        TcpProxy.Builder tcp = TcpProxy.newBuilder().setStatPrefix("egress").addAllAccessLog(accessLogs);
+        RouteRule rule = port.routes().isEmpty() ? null : port.routes().get(0);
+        List<Target> live = rule == null ? List.of() : rule.targets().stream().filter(t -> t.weight() > 0).toList();
+        if (live.size() == 1) {
+            tcp.setCluster(RouteTranslator.cluster(view.mesh(), live.get(0)));
+        } else if (live.size() > 1) {
+            TcpProxy.WeightedCluster.Builder weighted = TcpProxy.WeightedCluster.newBuilder();
+            live.forEach(t -> weighted.addClusters(TcpProxy.WeightedCluster.ClusterWeight.newBuilder()
+                    .setName(RouteTranslator.cluster(view.mesh(), t)).setWeight(t.weight())));
+            tcp.setWeightedClusters(weighted);
+        } else {
+            tcp.setCluster(Names.PASSTHROUGH_CLUSTER);
+        }
+        if (rule != null && rule.timeout() instanceof dev.meshplane.api.model.TcpTimeout timeout && timeout.idle() != null) {
+            tcp.setIdleTimeout(Durations.of(timeout.idle()));
+        }
+        return Filter.newBuilder().setName(TCP_PROXY).setTypedConfig(Any.pack(tcp.build())).build();
+    }
+
+    private static io.envoyproxy.envoy.config.listener.v3.Listener.Builder baseListener(String name, int port) {
+        return io.envoyproxy.envoy.config.listener.v3.Listener.newBuilder()
+                .setName(name)
+                .setAddress(EndpointTranslator.socket("0.0.0.0", port))
+                .addListenerFilters(ListenerFilter.newBuilder().setName(ORIGINAL_DST)
+                        .setTypedConfig(Any.pack(OriginalDst.getDefaultInstance())));
+    }
+
+    /** The local application behind a listener, with the listener's connection pool as circuit breakers. */
+    private static Cluster localCluster(String name, int port, PortProtocol protocol, VirtualNodeConnectionPool pool) {
+        Cluster.Builder cluster = Cluster.newBuilder().setName(name).setType(Cluster.DiscoveryType.STATIC)
+                .setLoadAssignment(io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.newBuilder()
+                        .setClusterName(name)
+                        .addEndpoints(io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints.newBuilder()
+                                .addLbEndpoints(io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint.newBuilder()
+                                        .setEndpoint(io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
+                                                .setAddress(EndpointTranslator.socket(LOCALHOST, port))))));
+        if (protocol == PortProtocol.HTTP2 || protocol == PortProtocol.GRPC) {
+            cluster.putTypedExtensionProtocolOptions(ClusterTranslator.HTTP_PROTOCOL_OPTIONS, ClusterTranslator.http2());
+        }
+        if (pool != null) {
+            CircuitBreakers.Thresholds.Builder thresholds = CircuitBreakers.Thresholds.newBuilder();
+            if (pool.http() != null) {
+                thresholds.setMaxConnections(UInt32Value.of(pool.http().maxConnections()));
+                if (pool.http().maxPendingRequests() != null) {
+                    thresholds.setMaxPendingRequests(UInt32Value.of(pool.http().maxPendingRequests()));
+                }
+            } else if (pool.http2() != null) {
+                thresholds.setMaxRequests(UInt32Value.of(pool.http2().maxRequests()));
+            } else if (pool.grpc() != null) {
+                thresholds.setMaxRequests(UInt32Value.of(pool.grpc().maxRequests()));
+            } else if (pool.tcp() != null) {
+                thresholds.setMaxConnections(UInt32Value.of(pool.tcp().maxConnections()));
+            }
+            cluster.setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(thresholds));
+        }
+        return cluster.build();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.meshplane.snapshot;
+
+import dev.meshplane.api.model.Duration;
+import dev.meshplane.api.model.GrpcTimeout;
+import dev.meshplane.api.model.HttpTimeout;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+
+/**
+ * Route timeouts. Envoy takes {@code timeout} and {@code idle_timeout}; gRPC clients take only
+ * {@code max_stream_duration}, so proxyless clients get the per-request timeout there.
+ */
+final class TimeoutTranslator {
+
+    private TimeoutTranslator() {
+    }
+
+    static void apply(Object timeout, boolean proxyless, RouteAction.Builder action) {
+        Duration perRequest = null;
+        Duration idle = null;
+        if (timeout instanceof HttpTimeout http) {
+            perRequest = http.perRequest();
+            idle = http.idle();
+        } else if (timeout instanceof GrpcTimeout grpc) {
+            perRequest = grpc.perRequest();
+            idle = grpc.idle();
+        }
+        if (proxyless) {
+            if (perRequest != null) {
+                action.setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder()
+                        .setMaxStreamDuration(Durations.of(perRequest)));
+            }
+            return;
+        }
+        if (perRequest != null) {
+            action.setTimeout(Durations.of(perRequest));
+        }
+        if (idle != null) {
+            action.setIdleTimeout(Durations.of(idle));
+        }
+    }
+}

@@ -26,7 +26,7 @@ class ExternalDatabaseTest {
         try (EmbeddedPostgres external = EmbeddedPostgres.builder().start()) {
             Path unusedEmbeddedDir = workDir.resolve("embedded");
             try (ConfigurableApplicationContext context = new SpringApplicationBuilder(MeshplaneApplication.class).run(
-                    "--server.port=0",
+                    "--server.port=0", "--meshplane.xds.port=0",
                     "--spring.datasource.url=" + external.getJdbcUrl("postgres", "postgres"),
                     "--spring.datasource.username=postgres",
                     "--meshplane.database.embedded.data-dir=" + unusedEmbeddedDir);

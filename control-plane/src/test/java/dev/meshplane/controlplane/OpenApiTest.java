@@ -26,12 +26,11 @@ class OpenApiTest extends ServerTest {
         HttpResponse<String> response = send("GET", "/v3/api-docs", null);
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode doc = JsonMapper.builder().build().readTree(response.body());
-        List<String> operationIds = doc.get("paths").valueStream()
-                .flatMap(JsonNode::valueStream)
-                .filter(op -> op.has("operationId"))
-                .map(op -> op.get("operationId").asString())
-                .toList();
-        assertThat(operationIds).hasSize(38).containsExactlyInAnyOrderElementsOf(OPERATIONS);
+        List<String> appMesh = operationIds(doc, "/v20190125/");
+        assertThat(appMesh).hasSize(38).containsExactlyInAnyOrderElementsOf(OPERATIONS);
+        assertThat(operationIds(doc, "/v1/")).contains("RegisterInstance", "DescribeInstance", "DeregisterInstance",
+                "ListInstances", "ListProxies", "DescribeProxyConfig", "GetVirtualNodeBootstrap",
+                "GetVirtualGatewayBootstrap");
 
         JsonNode schemas = doc.get("components").get("schemas");
         assertThat(schemas.has("VirtualNodeSpec")).isTrue();
@@ -49,6 +48,15 @@ class OpenApiTest extends ServerTest {
         assertThat(create.get("responses").get("400").get("headers").has("x-amzn-ErrorType")).isTrue();
         assertThat(schemas.get("AppMeshError").get("properties").has("message")).isTrue();
         assertThat(doc.get("info").get("title").asString()).isEqualTo("Meshplane");
+    }
+
+    private static List<String> operationIds(JsonNode doc, String prefix) {
+        return doc.get("paths").properties().stream()
+                .filter(path -> path.getKey().startsWith(prefix))
+                .flatMap(path -> path.getValue().valueStream())
+                .filter(op -> op.has("operationId"))
+                .map(op -> op.get("operationId").asString())
+                .toList();
     }
 
     @Test

@@ -24,7 +24,7 @@ class RestartTest {
 
     private static ConfigurableApplicationContext start(Path dataDir) {
         return new SpringApplicationBuilder(MeshplaneApplication.class)
-                .run("--server.port=0", "--meshplane.database.embedded.data-dir=" + dataDir);
+                .run("--server.port=0", "--meshplane.xds.port=0", "--meshplane.database.embedded.data-dir=" + dataDir);
     }
 
     private static int port(ConfigurableApplicationContext context) {

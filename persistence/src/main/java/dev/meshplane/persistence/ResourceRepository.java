@@ -19,6 +19,9 @@ interface ResourceRepository extends JpaRepository<ResourceEntity, Long> {
 
     long countByKind(ResourceKind kind);
 
+    @org.springframework.data.jpa.repository.EntityGraph(attributePaths = "tags")
+    List<ResourceEntity> findByMeshName(String meshName);
+
     long countByKindAndMeshNameAndParentName(ResourceKind kind, String meshName, String parentName);
 
     List<ResourceEntity> findByMeshNameAndKindNotOrderByKindAscNameAsc(String meshName, ResourceKind kind, Limit limit);

@@ -163,6 +163,19 @@ public class ResourceStore {
         find(id).getTags().keySet().removeAll(keys);
     }
 
+    /** Every resource of a mesh, the mesh itself included; empty when the mesh does not exist. */
+    @Transactional(readOnly = true)
+    public List<StoredResource> contents(String mesh) {
+        return resources.findByMeshName(mesh).stream().map(StoredResource::of).toList();
+    }
+
+    /** The names of all meshes. */
+    @Transactional(readOnly = true)
+    public List<String> meshNames() {
+        return resources.findByKindAndNameGreaterThanOrderByNameAsc(ResourceKind.MESH, "", Limit.unlimited()).stream()
+                .map(r -> r.resourceId().name()).toList();
+    }
+
     /** The current revision of a mesh, or 0 if it never existed. */
     @Transactional(readOnly = true)
     public long revision(String mesh) {

@@ -1,0 +1,7 @@
+package dev.meshplane.api.registry;
+
+/** Health an instance reports for itself. */
+public enum HealthStatus {
+    HEALTHY,
+    UNHEALTHY
+}

@@ -1,0 +1,151 @@
+package dev.meshplane.controlplane.bootstrap;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.TypeRegistry;
+import com.google.protobuf.util.JsonFormat;
+import dev.meshplane.api.error.ApiException;
+import dev.meshplane.api.resource.ResourceId;
+import dev.meshplane.api.resource.ResourceKind;
+import dev.meshplane.controlplane.xds.XdsProperties;
+import dev.meshplane.controlplane.xds.XdsServer;
+import dev.meshplane.persistence.ResourceStore;
+import io.envoyproxy.envoy.config.bootstrap.v3.Admin;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.GrpcService;
+import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.config.metrics.v3.StatsConfig;
+import io.envoyproxy.envoy.config.metrics.v3.TagSpecifier;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Bootstraps for data planes: a complete Envoy bootstrap (admin on 9901, ADS to this server, the
+ * node id, App Mesh's stats tags) or the gRPC xDS bootstrap for proxyless gRPC applications.
+ */
+@RestController
+@RequestMapping("/v1/meshes/{meshName}")
+@Tag(name = "Bootstrap", description = "Start-up configuration for Envoy sidecars, gateways and proxyless gRPC")
+class BootstrapController {
+
+    static final String XDS_CLUSTER = "meshplane-xds";
+    static final int ADMIN_PORT = 9901;
+
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
+            .usingTypeRegistry(TypeRegistry.newBuilder().add(HttpProtocolOptions.getDescriptor()).build());
+
+    private final ResourceStore store;
+    private final XdsServer xds;
+    private final XdsProperties properties;
+
+    BootstrapController(ResourceStore store, XdsServer xds, XdsProperties properties) {
+        this.store = store;
+        this.xds = xds;
+        this.properties = properties;
+    }
+
+    @GetMapping(value = "/virtualNodes/{name}/bootstrap", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "GetVirtualNodeBootstrap", summary = "Bootstrap for a virtual node's sidecar or gRPC app",
+            description = "format=envoy (default): an Envoy bootstrap (JSON, which Envoy also reads as YAML) with the"
+                    + " admin interface on 9901 and ADS to this server. format=grpc: the gRPC xDS bootstrap"
+                    + " (GRPC_XDS_BOOTSTRAP) for a proxyless gRPC client that dials xds:///<virtual service>.")
+    ResponseEntity<String> virtualNode(@PathVariable String meshName, @PathVariable String name,
+            @Parameter(description = "envoy or grpc") @RequestParam(defaultValue = "envoy") String format,
+            HttpServletRequest request) throws InvalidProtocolBufferException {
+        return bootstrap(ResourceId.of(ResourceKind.VIRTUAL_NODE, meshName, name), format, request);
+    }
+
+    @GetMapping(value = "/virtualGateways/{name}/bootstrap", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "GetVirtualGatewayBootstrap", summary = "Bootstrap for a virtual gateway's Envoy")
+    ResponseEntity<String> virtualGateway(@PathVariable String meshName, @PathVariable String name,
+            @Parameter(description = "envoy or grpc") @RequestParam(defaultValue = "envoy") String format,
+            HttpServletRequest request) throws InvalidProtocolBufferException {
+        return bootstrap(ResourceId.of(ResourceKind.VIRTUAL_GATEWAY, meshName, name), format, request);
+    }
+
+    private ResponseEntity<String> bootstrap(ResourceId id, String format, HttpServletRequest request)
+            throws InvalidProtocolBufferException {
+        store.describe(id);
+        String nodeId = "mesh/" + id.mesh() + "/" + id.kind().arnSegment() + "/" + id.name();
+        String host = properties.advertisedHost() != null ? properties.advertisedHost() : request.getServerName();
+        return switch (format) {
+            case "envoy" -> ResponseEntity.ok(PRINTER.print(envoy(id, nodeId, host, xds.port())));
+            case "grpc" -> ResponseEntity.ok(grpc(nodeId, host, xds.port()));
+            default -> throw ApiException.badRequest("format: must be envoy or grpc, got '" + format + "'");
+        };
+    }
+
+    static Bootstrap envoy(ResourceId id, String nodeId, String host, int port) {
+        ConfigSource ads = ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance())
+                .setResourceApiVersion(ApiVersion.V3).build();
+        String resourceTag = id.kind() == ResourceKind.VIRTUAL_GATEWAY ? "appmesh.virtual_gateway" : "appmesh.virtual_node";
+        return Bootstrap.newBuilder()
+                .setNode(Node.newBuilder().setId(nodeId).setCluster(nodeId))
+                .setAdmin(Admin.newBuilder().setAddress(address("0.0.0.0", ADMIN_PORT)))
+                .setDynamicResources(Bootstrap.DynamicResources.newBuilder()
+                        .setAdsConfig(ApiConfigSource.newBuilder()
+                                .setApiType(ApiConfigSource.ApiType.GRPC)
+                                .setTransportApiVersion(ApiVersion.V3)
+                                .setSetNodeOnFirstMessageOnly(true)
+                                .addGrpcServices(GrpcService.newBuilder()
+                                        .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(XDS_CLUSTER))))
+                        .setCdsConfig(ads)
+                        .setLdsConfig(ads))
+                .setStaticResources(Bootstrap.StaticResources.newBuilder()
+                        .addClusters(Cluster.newBuilder()
+                                .setName(XDS_CLUSTER)
+                                .setType(Cluster.DiscoveryType.STRICT_DNS)
+                                .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(1))
+                                .putTypedExtensionProtocolOptions("envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                                        Any.pack(HttpProtocolOptions.newBuilder()
+                                                .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                                                        .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()))
+                                                .build()))
+                                .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(XDS_CLUSTER)
+                                        .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
+                                                .setEndpoint(Endpoint.newBuilder().setAddress(address(host, port))))))))
+                .setStatsConfig(StatsConfig.newBuilder()
+                        .addStatsTags(TagSpecifier.newBuilder().setTagName("appmesh.mesh").setFixedValue(id.mesh()))
+                        .addStatsTags(TagSpecifier.newBuilder().setTagName(resourceTag).setFixedValue(id.name())))
+                .build();
+    }
+
+    static String grpc(String nodeId, String host, int port) {
+        Map<String, Object> bootstrap = Map.of(
+                "xds_servers", List.of(Map.of(
+                        "server_uri", host + ":" + port,
+                        "channel_creds", List.of(Map.of("type", "insecure")),
+                        "server_features", List.of("xds_v3"))),
+                "node", Map.of("id", nodeId, "locality", Map.of()));
+        return JsonMapper.builder().build().writeValueAsString(bootstrap);
+    }
+
+    private static Address address(String host, int port) {
+        return Address.newBuilder().setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port)).build();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.meshplane.controlplane.proxies;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.TypeRegistry;
+import com.google.protobuf.util.JsonFormat;
+import dev.meshplane.api.error.ApiException;
+import dev.meshplane.controlplane.xds.ConfigPublisher;
+import dev.meshplane.controlplane.xds.ProxyCache;
+import dev.meshplane.controlplane.xds.ProxySnapshot;
+import dev.meshplane.controlplane.xds.ProxyStatusTracker;
+import dev.meshplane.controlplane.xds.ProxyStatusTracker.ProxyStatus;
+import io.envoyproxy.controlplane.cache.Resources.ResourceType;
+import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** What every connected proxy is, what it was sent and what it accepted or rejected. */
+@RestController
+@Tag(name = "Proxies", description = "Connected proxies, their xDS status and their configuration")
+class ProxyController {
+
+    private static final String CONFIG_SUFFIX = "/config";
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(TypeRegistry.newBuilder()
+            .add(HttpConnectionManager.getDescriptor()).add(Router.getDescriptor()).add(TcpProxy.getDescriptor())
+            .add(OriginalDst.getDescriptor()).add(FileAccessLog.getDescriptor()).add(HttpProtocolOptions.getDescriptor())
+            .build());
+
+    private final ProxyStatusTracker tracker;
+    private final ProxyCache cache;
+    private final ConfigPublisher publisher;
+
+    ProxyController(ProxyStatusTracker tracker, ProxyCache cache, ConfigPublisher publisher) {
+        this.tracker = tracker;
+        this.cache = cache;
+        this.publisher = publisher;
+    }
+
+    /** One connected proxy, as the status API shows it. */
+    record ProxyView(String nodeId, String mesh, String kind, String name, String userAgent, long streamId,
+            Instant connectedSince, long responses, Map<String, TypeStatus> types, ProxyStatusTracker.Nack lastNack,
+            String translationError) {
+    }
+
+    /** For one xDS type: the version last sent and the version last accepted. */
+    record TypeStatus(String sent, String acked) {
+    }
+
+    @GetMapping("/v1/proxies")
+    @Operation(operationId = "ListProxies", summary = "Lists connected proxies with their xDS status",
+            description = "One entry per xDS stream: node id, mesh, kind (sidecar, gateway, grpc_client) and name,"
+                    + " connected since, per resource type the version last sent and last ACKed, the last NACK"
+                    + " with the proxy's own error message, and any translation error.")
+    Map<String, List<ProxyView>> list() {
+        List<ProxyView> views = new ArrayList<>();
+        for (ProxyStatus status : tracker.proxies()) {
+            Map<String, TypeStatus> types = new LinkedHashMap<>();
+            status.sent().forEach((type, version) -> types.put(shortType(type),
+                    new TypeStatus(version, status.acked().get(type))));
+            status.acked().forEach((type, version) -> types.putIfAbsent(shortType(type), new TypeStatus(null, version)));
+            views.add(new ProxyView(status.nodeId(), status.proxy().mesh(), status.proxy().kind().name().toLowerCase(),
+                    status.proxy().name(), status.userAgent(), status.streamId(), status.connectedSince(), status.responses(), types,
+                    status.lastNack(), publisher.translationError(status.proxy().groupKey()).orElse(null)));
+        }
+        return Map.of("proxies", views);
+    }
+
+    /** {@code /v1/proxies/<node id>/config}; node ids contain slashes, so the path is taken apart here. */
+    @GetMapping(value = "/v1/proxies/**", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "DescribeProxyConfig", summary = "The resources a connected proxy is being sent",
+            description = "GET /v1/proxies/{nodeId}/config, for example /v1/proxies/mesh/prod/virtualNode/web-v1/config:"
+                    + " clusters, endpoints, listeners and routes as JSON, with the version of each type.")
+    ResponseEntity<String> config(HttpServletRequest request) throws InvalidProtocolBufferException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String rest = java.net.URLDecoder.decode(path.substring("/v1/proxies/".length()), java.nio.charset.StandardCharsets.UTF_8);
+        if (!rest.endsWith(CONFIG_SUFFIX)) {
+            throw ApiException.notFound("no operation at GET " + path + "; use /v1/proxies/{nodeId}/config");
+        }
+        String nodeId = rest.substring(0, rest.length() - CONFIG_SUFFIX.length());
+        ProxyStatus status = tracker.byNodeId(nodeId).orElseThrow(() ->
+                ApiException.notFound("no proxy with node id '" + nodeId + "' is connected"));
+        ProxySnapshot snapshot = cache.snapshot(status.proxy().groupKey()).orElseThrow(() ->
+                ApiException.notFound("proxy '" + nodeId + "' has no configuration yet"));
+        StringBuilder json = new StringBuilder("{\"nodeId\":").append(quote(nodeId))
+                .append(",\"group\":").append(quote(status.proxy().groupKey()));
+        for (ResourceType type : List.of(ResourceType.LISTENER, ResourceType.ROUTE, ResourceType.CLUSTER,
+                ResourceType.ENDPOINT)) {
+            ProxySnapshot.TypeResources resources = snapshot.get(type);
+            json.append(",\"").append(type.name().toLowerCase()).append("s\":{\"version\":")
+                    .append(quote(resources.version())).append(",\"resources\":[");
+            boolean first = true;
+            for (var resource : resources.resources().values()) {
+                json.append(first ? "" : ",").append(PRINTER.print((Message) resource.resource()));
+                first = false;
+            }
+            json.append("]}");
+        }
+        return ResponseEntity.ok(json.append('}').toString());
+    }
+
+    private static String shortType(String typeUrl) {
+        return typeUrl.substring(typeUrl.lastIndexOf('.') + 1);
+    }
+
+    private static String quote(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

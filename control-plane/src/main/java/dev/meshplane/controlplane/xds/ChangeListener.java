@@ -1,0 +1,99 @@
+package dev.meshplane.controlplane.xds;
+
+import dev.meshplane.persistence.RegistryStore;
+import dev.meshplane.persistence.ResourceStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * LISTENs to the store's change notifications on a connection of its own and hands them to the
+ * publisher. When the connection breaks it reconnects and asks for a full resync, since
+ * notifications sent meanwhile are lost.
+ */
+@Component
+public class ChangeListener implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ChangeListener.class);
+
+    private final DataSource dataSource;
+    private final ConfigPublisher publisher;
+    private volatile boolean running;
+    private Thread thread;
+
+    public ChangeListener(DataSource dataSource, ConfigPublisher publisher) {
+        this.dataSource = dataSource;
+        this.publisher = publisher;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = new Thread(this::listen, "meshplane-change-listener");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void listen() {
+        boolean first = true;
+        while (running) {
+            try (Connection connection = dataSource.getConnection()) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN " + ResourceStore.CHANNEL);
+                    statement.execute("LISTEN " + RegistryStore.CHANNEL);
+                }
+                if (!first) {
+                    publisher.resyncAll();
+                }
+                first = false;
+                PGConnection pg = connection.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] notifications = pg.getNotifications(250);
+                    if (notifications == null) {
+                        continue;
+                    }
+                    for (PGNotification notification : notifications) {
+                        if (ResourceStore.CHANNEL.equals(notification.getName())) {
+                            publisher.meshChanged(notification.getParameter());
+                        } else {
+                            publisher.registryChanged(notification.getParameter());
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                if (running) {
+                    log.warn("Change notifications interrupted ({}); reconnecting", e.getMessage());
+                    pause();
+                }
+            }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

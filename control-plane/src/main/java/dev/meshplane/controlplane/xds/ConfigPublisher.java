@@ -1,0 +1,154 @@
+package dev.meshplane.controlplane.xds;
+
+import dev.meshplane.persistence.RegistryStore;
+import dev.meshplane.snapshot.MeshTranslator;
+import dev.meshplane.snapshot.MeshView;
+import dev.meshplane.snapshot.ProxyId;
+import dev.meshplane.snapshot.ProxyResources;
+import jakarta.annotation.PreDestroy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns store changes into snapshots. Changes are gathered for a short debounce, then each changed
+ * mesh is loaded once and every connected group of proxies in it is translated; the cache sends
+ * only what differs by content. A periodic resync rebuilds everything, for missed notifications.
+ * A group whose translation fails keeps its last snapshot and does not hold the others back.
+ */
+@Component
+public class ConfigPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigPublisher.class);
+
+    private final ProxyCache cache;
+    private final MeshViewLoader loader;
+    private final RegistryStore registry;
+    private final XdsProperties properties;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "meshplane-publisher");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Set<String> dirtyMeshes = ConcurrentHashMap.newKeySet();
+    private final Set<String> dirtyServices = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Per mesh, the registry services its nodes select, as of the last build. */
+    private final Map<String, Set<String>> servicesByMesh = new ConcurrentHashMap<>();
+    private final Map<String, String> translationErrors = new ConcurrentHashMap<>();
+
+    public ConfigPublisher(ProxyCache cache, MeshViewLoader loader, RegistryStore registry, XdsProperties properties) {
+        this.cache = cache;
+        this.loader = loader;
+        this.registry = registry;
+        this.properties = properties;
+        cache.onDemand(id -> meshChanged(id.mesh()));
+        long resync = properties.resyncInterval().toMillis();
+        executor.scheduleWithFixedDelay(this::resyncAll, resync, resync, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::expireInstances, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    public void meshChanged(String mesh) {
+        dirtyMeshes.add(mesh);
+        scheduleFlush();
+    }
+
+    public void registryChanged(String service) {
+        dirtyServices.add(service);
+        scheduleFlush();
+    }
+
+    public void resyncAll() {
+        cache.groups().forEach(id -> dirtyMeshes.add(id.mesh()));
+        scheduleFlush();
+    }
+
+    /** The last translation error of a group of proxies, if its last build failed. */
+    public Optional<String> translationError(String groupKey) {
+        return Optional.ofNullable(translationErrors.get(groupKey));
+    }
+
+    private void scheduleFlush() {
+        if (flushScheduled.compareAndSet(false, true)) {
+            executor.schedule(this::flush, properties.debounce().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void flush() {
+        flushScheduled.set(false);
+        List<String> services = drain(dirtyServices);
+        if (!services.isEmpty()) {
+            servicesByMesh.forEach((mesh, selected) -> {
+                if (services.stream().anyMatch(selected::contains)) {
+                    dirtyMeshes.add(mesh);
+                }
+            });
+        }
+        for (String mesh : drain(dirtyMeshes)) {
+            try {
+                rebuild(mesh);
+            } catch (RuntimeException e) {
+                // the store may be unreachable: keep serving the last snapshots and try again at the next resync
+                log.warn("Could not rebuild mesh '{}': {}", mesh, e.toString());
+            }
+        }
+    }
+
+    private void rebuild(String mesh) {
+        List<ProxyId> groups = cache.groups().stream().filter(id -> id.mesh().equals(mesh)).toList();
+        if (groups.isEmpty()) {
+            servicesByMesh.remove(mesh);
+            return;
+        }
+        Optional<MeshView> view = loader.load(mesh);
+        view.ifPresentOrElse(v -> servicesByMesh.put(mesh, MeshViewLoader.registryServices(v.virtualNodes())),
+                () -> servicesByMesh.remove(mesh));
+        int pushed = 0;
+        for (ProxyId id : groups) {
+            ProxyResources resources;
+            try {
+                resources = view.map(v -> MeshTranslator.translate(v, id)).orElseGet(ProxyResources::empty);
+                translationErrors.remove(id.groupKey());
+            } catch (RuntimeException e) {
+                translationErrors.put(id.groupKey(), e.toString());
+                log.error("Translation failed for {}; it keeps its last configuration", id.groupKey(), e);
+                continue;
+            }
+            if (cache.setSnapshot(id, ProxySnapshot.of(resources))) {
+                pushed++;
+            }
+        }
+        log.debug("Mesh '{}' revision {}: {} of {} proxy groups changed", mesh, view.map(MeshView::revision).orElse(0L),
+                pushed, groups.size());
+    }
+
+    private void expireInstances() {
+        try {
+            registry.expire(Instant.now()).forEach(this::registryChanged);
+        } catch (RuntimeException e) {
+            log.debug("Instance expiry check failed: {}", e.toString());
+        }
+    }
+
+    private static List<String> drain(Set<String> set) {
+        List<String> items = new ArrayList<>(set);
+        set.removeAll(items);
+        return items;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.meshplane.controlplane.xds;
+
+import dev.meshplane.api.json.AppMeshJson;
+import dev.meshplane.api.model.GatewayRouteSpec;
+import dev.meshplane.api.model.MeshSpec;
+import dev.meshplane.api.model.RouteSpec;
+import dev.meshplane.api.model.VirtualGatewaySpec;
+import dev.meshplane.api.model.VirtualNodeSpec;
+import dev.meshplane.api.model.VirtualRouterSpec;
+import dev.meshplane.api.model.VirtualServiceSpec;
+import dev.meshplane.persistence.RegisteredInstance;
+import dev.meshplane.persistence.RegistryStore;
+import dev.meshplane.persistence.ResourceStore;
+import dev.meshplane.persistence.StoredResource;
+import dev.meshplane.snapshot.MeshView;
+import dev.meshplane.snapshot.MeshView.Instance;
+import dev.meshplane.snapshot.MeshView.ServiceKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/** Reads one mesh and the live registry instances its nodes select into an immutable view. */
+@Component
+public class MeshViewLoader {
+
+    private final ResourceStore resources;
+    private final RegistryStore registry;
+
+    public MeshViewLoader(ResourceStore resources, RegistryStore registry) {
+        this.resources = resources;
+        this.registry = registry;
+    }
+
+    /** The mesh's view, or empty when the mesh does not exist. */
+    public Optional<MeshView> load(String mesh) {
+        List<StoredResource> contents = resources.contents(mesh);
+        MeshSpec spec = null;
+        Map<String, VirtualServiceSpec> services = new HashMap<>();
+        Map<String, VirtualNodeSpec> nodes = new HashMap<>();
+        Map<String, VirtualRouterSpec> routers = new HashMap<>();
+        Map<String, Map<String, RouteSpec>> routes = new HashMap<>();
+        Map<String, VirtualGatewaySpec> gateways = new HashMap<>();
+        Map<String, Map<String, GatewayRouteSpec>> gatewayRoutes = new HashMap<>();
+        for (StoredResource r : contents) {
+            String name = r.id().name();
+            switch (r.id().kind()) {
+                case MESH -> spec = read(r, MeshSpec.class);
+                case VIRTUAL_SERVICE -> services.put(name, read(r, VirtualServiceSpec.class));
+                case VIRTUAL_NODE -> nodes.put(name, read(r, VirtualNodeSpec.class));
+                case VIRTUAL_ROUTER -> routers.put(name, read(r, VirtualRouterSpec.class));
+                case ROUTE -> routes.computeIfAbsent(r.id().parent(), k -> new HashMap<>()).put(name, read(r, RouteSpec.class));
+                case VIRTUAL_GATEWAY -> gateways.put(name, read(r, VirtualGatewaySpec.class));
+                case GATEWAY_ROUTE -> gatewayRoutes.computeIfAbsent(r.id().parent(), k -> new HashMap<>())
+                        .put(name, read(r, GatewayRouteSpec.class));
+            }
+        }
+        if (spec == null) {
+            return Optional.empty();
+        }
+        Set<String> selected = registryServices(nodes);
+        Map<ServiceKey, List<Instance>> instances = new HashMap<>();
+        Instant now = Instant.now();
+        for (RegisteredInstance instance : registry.ofServices(selected)) {
+            if (instance.live(now)) {
+                instances.computeIfAbsent(new ServiceKey(instance.namespace(), instance.service()), k -> new ArrayList<>())
+                        .add(new Instance(instance.instanceId(), instance.attributes()));
+            }
+        }
+        return Optional.of(new MeshView(mesh, resources.revision(mesh), spec, services, nodes, routers, routes, gateways,
+                gatewayRoutes, instances));
+    }
+
+    /** The registry services ({@code namespace/service}) the nodes of a mesh select. */
+    public static Set<String> registryServices(Map<String, VirtualNodeSpec> nodes) {
+        Set<String> services = new LinkedHashSet<>();
+        for (VirtualNodeSpec node : nodes.values()) {
+            if (node.serviceDiscovery() != null && node.serviceDiscovery().awsCloudMap() != null) {
+                services.add(node.serviceDiscovery().awsCloudMap().namespaceName() + "/"
+                        + node.serviceDiscovery().awsCloudMap().serviceName());
+            }
+        }
+        return services;
+    }
+
+    private static <T> T read(StoredResource resource, Class<T> type) {
+        return AppMeshJson.mapper().readValue(resource.specJson(), type);
+    }
+}

@@ -1,0 +1,172 @@
+package dev.meshplane.controlplane.xds;
+
+import dev.meshplane.snapshot.ProxyId;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.envoyproxy.controlplane.server.exception.RequestException;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.Status;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows every xDS stream: which proxy it is, what was sent, what was ACKed, and NACKs with the
+ * client's own error text. Refuses streams whose node id names no virtual node or gateway.
+ */
+public class ProxyStatusTracker implements DiscoveryServerCallbacks {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyStatusTracker.class);
+
+    private final ConcurrentHashMap<Long, StreamState> streams = new ConcurrentHashMap<>();
+    private final ProxyCache cache;
+
+    public ProxyStatusTracker(ProxyCache cache) {
+        this.cache = cache;
+    }
+
+    /** A rejected configuration, as the client reported it. */
+    public record Nack(String typeUrl, String rejectedVersion, String message, Instant at) {
+    }
+
+    /** One connected proxy (one stream), for the status API. */
+    public record ProxyStatus(long streamId, String nodeId, ProxyId proxy, String userAgent, Instant connectedSince,
+            Map<String, String> sent, Map<String, String> acked, Nack lastNack, long responses) {
+    }
+
+    private static final class StreamState {
+        final long id;
+        final Instant openedAt = Instant.now();
+        volatile Node node;
+        volatile ProxyId proxy;
+        final Map<String, String> sent = new ConcurrentHashMap<>();
+        final Map<String, String> acked = new ConcurrentHashMap<>();
+        volatile Nack lastNack;
+        final java.util.concurrent.atomic.AtomicLong responses = new java.util.concurrent.atomic.AtomicLong();
+
+        StreamState(long id) {
+            this.id = id;
+        }
+
+        ProxyStatus status() {
+            return new ProxyStatus(id, node == null ? null : node.getId(), proxy,
+                    node == null ? null : node.getUserAgentName(), openedAt, Map.copyOf(sent), Map.copyOf(acked),
+                    lastNack, responses.get());
+        }
+    }
+
+    public List<ProxyStatus> proxies() {
+        return streams.values().stream().filter(s -> s.proxy != null).map(StreamState::status)
+                .sorted(Comparator.comparing(ProxyStatus::nodeId).thenComparing(ProxyStatus::streamId)).toList();
+    }
+
+    public Optional<ProxyStatus> byNodeId(String nodeId) {
+        return proxies().stream().filter(p -> p.nodeId().equals(nodeId)).findFirst();
+    }
+
+    @Override
+    public void onStreamOpen(long streamId, String typeUrl) {
+        streams.put(streamId, new StreamState(streamId));
+    }
+
+    @Override
+    public void onStreamClose(long streamId, String typeUrl) {
+        closed(streamId);
+    }
+
+    @Override
+    public void onStreamCloseWithError(long streamId, String typeUrl, Throwable error) {
+        closed(streamId);
+    }
+
+    private void closed(long streamId) {
+        StreamState state = streams.remove(streamId);
+        if (state != null && state.proxy != null) {
+            String group = state.proxy.groupKey();
+            boolean others = streams.values().stream().anyMatch(s -> s.proxy != null && s.proxy.groupKey().equals(group));
+            if (!others) {
+                cache.release(group);
+            }
+        }
+    }
+
+    @Override
+    public void onV3StreamRequest(long streamId, DiscoveryRequest request) throws RequestException {
+        StreamState state = identify(streamId, request.getNode());
+        if (!request.getResponseNonce().isEmpty()) {
+            if (request.hasErrorDetail()) {
+                nack(state, request.getTypeUrl(), request.getErrorDetail().getMessage());
+            } else {
+                state.acked.put(request.getTypeUrl(), request.getVersionInfo());
+            }
+        }
+    }
+
+    @Override
+    public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) throws RequestException {
+        StreamState state = identify(streamId, request.getNode());
+        if (!request.getResponseNonce().isEmpty()) {
+            if (request.hasErrorDetail()) {
+                nack(state, request.getTypeUrl(), request.getErrorDetail().getMessage());
+            } else {
+                state.acked.put(request.getTypeUrl(), state.sent.getOrDefault(request.getTypeUrl(), ""));
+            }
+        }
+    }
+
+    @Override
+    public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
+        StreamState state = streams.get(streamId);
+        if (state != null) {
+            state.sent.put(response.getTypeUrl(), response.getVersionInfo());
+            state.responses.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void onV3StreamDeltaResponse(long streamId, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
+        StreamState state = streams.get(streamId);
+        if (state != null) {
+            state.sent.put(response.getTypeUrl(), response.getSystemVersionInfo());
+            state.responses.incrementAndGet();
+        }
+    }
+
+    private StreamState identify(long streamId, Node node) throws RequestException {
+        StreamState state = streams.computeIfAbsent(streamId, StreamState::new);
+        if (state.proxy == null) {
+            Optional<ProxyId> proxy = Proxies.identify(node);
+            if (proxy.isEmpty()) {
+                log.warn("Refusing xDS stream {}: node id '{}' names no virtual node or gateway", streamId,
+                        node == null ? null : node.getId());
+                throw new RequestException(Status.INVALID_ARGUMENT.withDescription("node.id '"
+                        + (node == null ? "" : node.getId()) + "' must be mesh/<mesh>/virtualNode/<name>,"
+                        + " mesh/<mesh>/virtualGateway/<name> or the App Mesh ARN of either"));
+            }
+            state.node = node;
+            state.proxy = proxy.get();
+            log.info("Proxy connected: {} ({}, stream {})", node.getId(), proxy.get().kind(), streamId);
+        }
+        return state;
+    }
+
+    private void nack(StreamState state, String typeUrl, String message) {
+        Nack nack = new Nack(typeUrl, state.sent.get(typeUrl), message, Instant.now());
+        state.lastNack = nack;
+        log.warn("Proxy {} rejected {} version {}: {}", state.node.getId(), typeUrl, nack.rejectedVersion(), message);
+    }
+
+    /** The proxies currently connected, per group key. */
+    public Collection<ProxyId> connectedGroups() {
+        return streams.values().stream().filter(s -> s.proxy != null).map(s -> s.proxy).distinct().toList();
+    }
+}

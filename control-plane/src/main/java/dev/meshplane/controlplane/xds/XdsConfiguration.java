@@ -1,0 +1,19 @@
+package dev.meshplane.controlplane.xds;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The xDS cache and the stream tracker, shared by the server, the publisher and the status API. */
+@Configuration(proxyBeanMethods = false)
+class XdsConfiguration {
+
+    @Bean
+    ProxyCache proxyCache() {
+        return new ProxyCache();
+    }
+
+    @Bean
+    ProxyStatusTracker proxyStatusTracker(ProxyCache cache) {
+        return new ProxyStatusTracker(cache);
+    }
+}

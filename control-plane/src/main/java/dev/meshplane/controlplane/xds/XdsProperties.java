@@ -1,0 +1,22 @@
+package dev.meshplane.controlplane.xds;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The xDS side of the server.
+ *
+ * @param port           gRPC port of the Aggregated Discovery Service (0 picks a free one)
+ * @param debounce       how long changes are gathered before proxies are rebuilt
+ * @param resyncInterval how often every connected proxy is rebuilt anyway, for notifications that were missed
+ * @param advertisedHost the host name proxies use to reach this server's xDS port, written into bootstraps;
+ *                       when unset, the host the bootstrap request was addressed to
+ */
+@ConfigurationProperties("meshplane.xds")
+public record XdsProperties(
+        @DefaultValue("18000") int port,
+        @DefaultValue("10ms") Duration debounce,
+        @DefaultValue("30s") Duration resyncInterval,
+        String advertisedHost) {
+}

@@ -1,0 +1,73 @@
+package dev.meshplane.controlplane.xds;
+
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/** The Aggregated Discovery Service (state-of-the-world and delta) on {@code meshplane.xds.port}. */
+@Component
+public class XdsServer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
+
+    private final XdsProperties properties;
+    private final V3DiscoveryServer discovery;
+    private Server server;
+
+    public XdsServer(XdsProperties properties, ProxyCache cache, ProxyStatusTracker tracker) {
+        this.properties = properties;
+        this.discovery = new V3DiscoveryServer(List.of(tracker), cache, new DefaultExecutorGroup(),
+                new CachedProtoResourcesSerializer());
+    }
+
+    @Override
+    public void start() {
+        try {
+            server = NettyServerBuilder.forPort(properties.port())
+                    .addService(ServerInterceptors.intercept(discovery.getAggregatedDiscoveryServiceImpl(),
+                            new NodeRememberingInterceptor()))
+                    .keepAliveTime(30, TimeUnit.SECONDS)
+                    .permitKeepAliveTime(5, TimeUnit.SECONDS)
+                    .permitKeepAliveWithoutCalls(true)
+                    .build()
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for xDS on port " + properties.port(), e);
+        }
+        log.info("xDS (ADS) listening on port {}", server.getPort());
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.shutdown();
+            try {
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            server.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null && !server.isShutdown();
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    public int port() {
+        return server.getPort();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.meshplane.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshplane.controlplane.xds.XdsServer;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Bootstraps for Envoy and for proxyless gRPC point at this server's xDS port with the right node id. */
+class BootstrapTest extends ServerTest {
+
+    @Autowired
+    XdsServer xds;
+
+    @Test
+    void envoyBootstrap() throws Exception {
+        String mesh = uniqueName("boot");
+        appMesh.createMesh(r -> r.meshName(mesh));
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("web").spec(Fixtures.node("web.local")));
+        HttpResponse<String> response = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap", null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode bootstrap = JsonMapper.builder().build().readTree(response.body());
+        assertThat(bootstrap.at("/node/id").asString()).isEqualTo("mesh/" + mesh + "/virtualNode/web");
+        assertThat(bootstrap.at("/admin/address/socket_address/port_value").asInt()).isEqualTo(9901);
+        assertThat(bootstrap.at("/dynamic_resources/ads_config/api_type").asString()).isEqualTo("GRPC");
+        assertThat(bootstrap.at("/dynamic_resources/ads_config/grpc_services/0/envoy_grpc/cluster_name").asString())
+                .isEqualTo("meshplane-xds");
+        JsonNode endpoint = bootstrap.at("/static_resources/clusters/0/load_assignment/endpoints/0/lb_endpoints/0/endpoint/address/socket_address");
+        assertThat(endpoint.get("address").asString()).isEqualTo("localhost");
+        assertThat(endpoint.get("port_value").asInt()).isEqualTo(xds.port());
+        assertThat(bootstrap.at("/stats_config/stats_tags").toString())
+                .contains("appmesh.mesh", mesh, "appmesh.virtual_node", "web");
+    }
+
+    @Test
+    void grpcBootstrapAndErrors() throws Exception {
+        String mesh = uniqueName("boot-grpc");
+        appMesh.createMesh(r -> r.meshName(mesh));
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("app").spec(Fixtures.node("app.local")));
+        HttpResponse<String> response = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/app/bootstrap?format=grpc", null);
+        JsonNode bootstrap = JsonMapper.builder().build().readTree(response.body());
+        assertThat(bootstrap.at("/xds_servers/0/server_uri").asString()).isEqualTo("localhost:" + xds.port());
+        assertThat(bootstrap.at("/xds_servers/0/server_features/0").asString()).isEqualTo("xds_v3");
+        assertThat(bootstrap.at("/node/id").asString()).isEqualTo("mesh/" + mesh + "/virtualNode/app");
+
+        assertThat(send("GET", "/v1/meshes/" + mesh + "/virtualNodes/ghost/bootstrap", null).statusCode()).isEqualTo(404);
+        HttpResponse<String> badFormat = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/app/bootstrap?format=xml", null);
+        assertThat(badFormat.statusCode()).isEqualTo(400);
+        assertThat(badFormat.body()).contains("format: must be envoy or grpc");
+    }
+}

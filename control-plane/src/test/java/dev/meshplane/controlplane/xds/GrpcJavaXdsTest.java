@@ -35,11 +35,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import software.amazon.awssdk.services.appmesh.AppMeshClient;
-import software.amazon.awssdk.services.appmesh.model.DurationUnit;
-import software.amazon.awssdk.services.appmesh.model.GrpcRetryPolicyEvent;
-import software.amazon.awssdk.services.appmesh.model.PortProtocol;
-import software.amazon.awssdk.services.appmesh.model.RouteSpec;
-import software.amazon.awssdk.services.appmesh.model.VirtualNodeSpec;
 
 /**
  * grpc-java's own xDS client, bootstrapped from Meshplane's bootstrap API, dials
@@ -51,7 +46,7 @@ import software.amazon.awssdk.services.appmesh.model.VirtualNodeSpec;
 class GrpcJavaXdsTest extends ServerTest {
 
     private static final Logger log = LoggerFactory.getLogger(GrpcJavaXdsTest.class);
-    private static final String SERVICE = "user-service.mylearning.local";
+    private static final String SERVICE = UserServiceMesh.SERVICE;
     private static final Metadata.Key<String> SEGMENT = Metadata.Key.of("x-user-segment", Metadata.ASCII_STRING_MARSHALLER);
     private static final Duration CONVERGENCE_BOUND = Duration.ofSeconds(10);
 
@@ -61,6 +56,7 @@ class GrpcJavaXdsTest extends ServerTest {
     @Autowired
     ProxyCache cache;
 
+    private UserServiceMesh scenario;
     private String mesh;
     private BackendServer v1;
     private BackendServer v2;
@@ -70,32 +66,13 @@ class GrpcJavaXdsTest extends ServerTest {
 
     @BeforeAll
     void buildMeshAndConnect() throws Exception {
-        mesh = uniqueName("grpc-mesh");
-        v1 = new BackendServer("v1");
-        v2 = new BackendServer("v2");
-        v1b = new BackendServer("v1b");
-        admin = appMeshClient(port, "AKID", "secret");
-        admin.createMesh(r -> r.meshName(mesh));
-        admin.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("user-v1").spec(backendNode("v1")));
-        admin.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("user-v2").spec(backendNode("v2")));
-        admin.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("frontend").spec(VirtualNodeSpec.builder()
-                .backends(b -> b.virtualService(s -> s.virtualServiceName(SERVICE))).build()));
-        admin.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("user-router")
-                .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(50051).protocol(PortProtocol.GRPC)))));
-        admin.createRoute(r -> r.meshName(mesh).virtualRouterName("user-router").routeName("canary").spec(canary(90, 10)));
-        admin.createRoute(r -> r.meshName(mesh).virtualRouterName("user-router").routeName("premium")
-                .spec(RouteSpec.builder().priority(1).grpcRoute(g -> g
-                        .match(m -> m.serviceName("grpc.testing.SimpleService")
-                                .metadata(md -> md.name("x-user-segment").match(mm -> mm.exact("premium"))))
-                        .action(a -> a.weightedTargets(t -> t.virtualNode("user-v2").weight(1)))).build()));
-        admin.createVirtualService(r -> r.meshName(mesh).virtualServiceName(SERVICE)
-                .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName("user-router")))));
-        register("v1-a", v1, "v1");
-        register("v2-a", v2, "v2");
-
-        HttpResponse<String> bootstrap = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/frontend/bootstrap?format=grpc", null);
-        assertThat(bootstrap.statusCode()).as(bootstrap.body()).isEqualTo(200);
-        channel = xdsChannel(bootstrap.body(), "xds:///" + SERVICE);
+        scenario = new UserServiceMesh(uniqueName("grpc-java"), port);
+        mesh = scenario.mesh;
+        v1 = scenario.v1;
+        v2 = scenario.v2;
+        v1b = scenario.v1b;
+        admin = scenario.admin;
+        channel = xdsChannel(scenario.grpcBootstrap("frontend"), "xds:///" + SERVICE);
         awaitTrue("first configuration", () -> tryCall(new Metadata()) != null);
     }
 
@@ -104,37 +81,7 @@ class GrpcJavaXdsTest extends ServerTest {
         if (channel != null) {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-        admin.close();
-        v1.close();
-        v2.close();
-        v1b.close();
-    }
-
-    static VirtualNodeSpec backendNode(String version) {
-        return VirtualNodeSpec.builder()
-                .listeners(l -> l.portMapping(p -> p.port(50051).protocol(PortProtocol.GRPC)))
-                .serviceDiscovery(d -> d.awsCloudMap(c -> c.namespaceName("mylearning.local").serviceName("user-service")
-                        .attributes(a -> a.key("version").value(version))))
-                .build();
-    }
-
-    static RouteSpec canary(int v1Weight, int v2Weight) {
-        return RouteSpec.builder().priority(10).grpcRoute(g -> g
-                .match(m -> m.serviceName("grpc.testing.SimpleService"))
-                .action(a -> a.weightedTargets(
-                        t -> t.virtualNode("user-v1").weight(v1Weight),
-                        t -> t.virtualNode("user-v2").weight(v2Weight)))
-                .retryPolicy(r -> r.maxRetries(2L).perRetryTimeout(d -> d.unit(DurationUnit.MS).value(1000L))
-                        .grpcRetryEvents(GrpcRetryPolicyEvent.UNAVAILABLE))
-                .timeout(t -> t.perRequest(d -> d.unit(DurationUnit.MS).value(500L))))
-                .build();
-    }
-
-    private void register(String id, BackendServer server, String version) throws Exception {
-        HttpResponse<String> response = send("PUT", "/v1/registry/mylearning.local/user-service/instances/" + id,
-                "{\"attributes\":{\"AWS_INSTANCE_IPV4\":\"127.0.0.1\",\"AWS_INSTANCE_PORT\":\"" + server.port()
-                        + "\",\"version\":\"" + version + "\"}}");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        scenario.close();
     }
 
     private String call(Metadata headers) {
@@ -224,7 +171,7 @@ class GrpcJavaXdsTest extends ServerTest {
     @Order(5)
     void aNewInstanceReceivesTraffic() throws Exception {
         long before = v1b.calls.get();
-        register("v1-b", v1b, "v1");
+        assertThat(scenario.register("v1-b", v1b, "v1").statusCode()).isEqualTo(200);
         awaitTrue("new instance", () -> {
             distribution(20);
             return v1b.calls.get() > before;
@@ -234,8 +181,7 @@ class GrpcJavaXdsTest extends ServerTest {
     @Test
     @Order(6)
     void aDeregisteredInstanceStopsReceivingTraffic() throws Exception {
-        HttpResponse<String> response = send("DELETE", "/v1/registry/mylearning.local/user-service/instances/v1-b", null);
-        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(scenario.deregister("v1-b").statusCode()).isEqualTo(200);
         awaitTrue("deregistered instance", () -> {
             int before = v1b.calls.get();
             distribution(30);
@@ -249,7 +195,7 @@ class GrpcJavaXdsTest extends ServerTest {
     @Test
     @Order(7)
     void aWeightChangeReachesTheClient() throws Exception {
-        admin.updateRoute(r -> r.meshName(mesh).virtualRouterName("user-router").routeName("canary").spec(canary(0, 100)));
+        scenario.setWeights(0, 100);
         awaitTrue("weight change", () -> "v2".equals(tryCall(new Metadata())) && distribution(20).keySet().equals(java.util.Set.of("v2")));
         assertThat(distribution(200)).containsOnlyKeys("v2");
     }
@@ -260,7 +206,7 @@ class GrpcJavaXdsTest extends ServerTest {
         ProxyStatusTracker.ProxyStatus before = frontendStatus();
         String other = uniqueName("other-mesh");
         admin.createMesh(r -> r.meshName(other));
-        admin.createVirtualNode(r -> r.meshName(other).virtualNodeName("x").spec(backendNode("v1")));
+        admin.createVirtualNode(r -> r.meshName(other).virtualNodeName("x").spec(UserServiceMesh.backendNode("v1")));
         send("PUT", "/v1/registry/other-namespace/other-service/instances/i-1",
                 "{\"attributes\":{\"AWS_INSTANCE_IPV4\":\"127.0.0.9\"}}");
         admin.tagResource(r -> r.resourceArn("arn:aws:appmesh:us-east-1:123456789012:mesh/" + mesh)
@@ -326,7 +272,7 @@ class GrpcJavaXdsTest extends ServerTest {
                     return false;
                 }
             });
-            admin.updateRoute(r -> r.meshName(mesh).virtualRouterName("user-router").routeName("canary").spec(canary(100, 0)));
+            scenario.setWeights(100, 0);
             awaitTrue("update reaches the other client", () -> stub.withDeadlineAfter(2, TimeUnit.SECONDS)
                     .unaryRpc(SimpleRequest.getDefaultInstance()).getResponseMessage().equals("v1"));
         } finally {
@@ -337,11 +283,9 @@ class GrpcJavaXdsTest extends ServerTest {
     }
 
     private ManagedChannel secondClientChannel() throws Exception {
-        admin.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("reporting").spec(VirtualNodeSpec.builder()
-                .backends(b -> b.virtualService(s -> s.virtualServiceName(SERVICE))).build()));
-        HttpResponse<String> bootstrap = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/reporting/bootstrap?format=grpc", null);
+        scenario.client("reporting");
         // another target, so grpc-java creates another xDS client with this bootstrap (another node id)
-        return xdsChannel(bootstrap.body(), "xds:///" + SERVICE + ":50051");
+        return xdsChannel(scenario.grpcBootstrap("reporting"), "xds:///" + SERVICE + ":50051");
     }
 
     /**

@@ -1,0 +1,58 @@
+// A proxyless gRPC client using @grpc/grpc-js-xds, driven line by line from GrpcJsXdsTest.
+// Environment: GRPC_XDS_BOOTSTRAP_CONFIG (Meshplane's gRPC bootstrap), PROTO_PATH (simpleservice.proto).
+// Argument: the target, e.g. xds:///user-service.mylearning.local
+// Commands on stdin, one JSON object per line:
+//   {"calls": 100, "metadata": {"x-user-segment": "premium"}, "deadlineMs": 5000}
+// answered on stdout with one JSON line: {"counts": {"v1": 90, "v2": 10}, "errors": {"DEADLINE_EXCEEDED": 1}, "ms": 123}
+'use strict';
+const grpc = require('@grpc/grpc-js');
+const xds = require('@grpc/grpc-js-xds');
+const protoLoader = require('@grpc/proto-loader');
+const readline = require('readline');
+
+xds.register();
+const definition = protoLoader.loadSync(process.env.PROTO_PATH, { keepCase: true });
+const proto = grpc.loadPackageDefinition(definition).grpc.testing;
+const client = new proto.SimpleService(process.argv[2], grpc.credentials.createInsecure());
+const codeNames = Object.fromEntries(Object.entries(grpc.status).map(([name, code]) => [code, name]));
+
+function unary(metadata, deadlineMs) {
+  return new Promise((resolve) => {
+    const md = new grpc.Metadata();
+    for (const [key, value] of Object.entries(metadata || {})) {
+      md.set(key, value);
+    }
+    client.UnaryRpc({ requestMessage: 'hi' }, md, { deadline: Date.now() + deadlineMs }, (error, response) => {
+      resolve(error ? { error: codeNames[error.code] || String(error.code) } : { name: response.responseMessage });
+    });
+  });
+}
+
+async function run(command) {
+  const started = Date.now();
+  const counts = {};
+  const errors = {};
+  for (let i = 0; i < command.calls; i++) {
+    const result = await unary(command.metadata, command.deadlineMs || 5000);
+    if (result.error) {
+      errors[result.error] = (errors[result.error] || 0) + 1;
+    } else {
+      counts[result.name] = (counts[result.name] || 0) + 1;
+    }
+  }
+  return { counts, errors, ms: Date.now() - started };
+}
+
+const lines = readline.createInterface({ input: process.stdin });
+let queue = Promise.resolve();
+lines.on('line', (line) => {
+  if (line.trim() === 'quit') {
+    client.close();
+    process.exit(0);
+  }
+  queue = queue.then(async () => {
+    const result = await run(JSON.parse(line));
+    process.stdout.write(JSON.stringify(result) + '\n');
+  });
+});
+lines.on('close', () => process.exit(0));

@@ -1,0 +1,97 @@
+package dev.meshplane.controlplane.xds;
+
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A bare ADS stream over real gRPC, for tests that need to control each request: what a proxy
+ * sends (node or not, names, versions, nonces) and what it receives.
+ */
+final class AdsStream implements AutoCloseable {
+
+    static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+    static final String EDS = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+    static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
+    static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+
+    private final ManagedChannel channel;
+    private final BlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
+    private final BlockingQueue<DeltaDiscoveryResponse> deltaResponses = new LinkedBlockingQueue<>();
+    private StreamObserver<DiscoveryRequest> requests;
+    private StreamObserver<DeltaDiscoveryRequest> deltaRequests;
+
+    AdsStream(int port) {
+        channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+    }
+
+    static Node node(String id) {
+        return Node.newBuilder().setId(id).setUserAgentName("envoy").build();
+    }
+
+    void send(DiscoveryRequest request) {
+        if (requests == null) {
+            requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(observer(responses));
+        }
+        requests.onNext(request);
+    }
+
+    void sendDelta(DeltaDiscoveryRequest request) {
+        if (deltaRequests == null) {
+            deltaRequests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(observer(deltaResponses));
+        }
+        deltaRequests.onNext(request);
+    }
+
+    /** The next response, or null if none arrives in time. */
+    DiscoveryResponse next(long millis) throws InterruptedException {
+        return responses.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    DeltaDiscoveryResponse nextDelta(long millis) throws InterruptedException {
+        return deltaResponses.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    private static <T> StreamObserver<T> observer(BlockingQueue<T> queue) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+                queue.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
+    }
+
+    /** An ACK of a response: same type, its version and nonce, the given names. */
+    static DiscoveryRequest ack(DiscoveryResponse response, String... names) {
+        return DiscoveryRequest.newBuilder().setTypeUrl(response.getTypeUrl()).setVersionInfo(response.getVersionInfo())
+                .setResponseNonce(response.getNonce()).addAllResourceNames(java.util.List.of(names)).build();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (requests != null) {
+            requests.onCompleted();
+        }
+        if (deltaRequests != null) {
+            deltaRequests.onCompleted();
+        }
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.meshplane.controlplane.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshplane.controlplane.ServerTest;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import software.amazon.awssdk.services.appmesh.model.PortProtocol;
+import software.amazon.awssdk.services.appmesh.model.VirtualNodeSpec;
+
+/**
+ * The ADS protocol as an Envoy sidecar speaks it, request by request, including the cases where
+ * java-control-plane's SimpleCache misbehaves: names that do not exist, node ids that name nothing,
+ * and delta xDS.
+ */
+class XdsProtocolTest extends ServerTest {
+
+    @Autowired
+    XdsServer xds;
+
+    private String mesh;
+
+    private String meshWithCaller(String... services) {
+        mesh = uniqueName("ads");
+        appMesh.createMesh(r -> r.meshName(mesh));
+        for (String service : services) {
+            appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName(service).spec(VirtualNodeSpec.builder()
+                    .listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))
+                    .serviceDiscovery(d -> d.awsCloudMap(c -> c.namespaceName("ns").serviceName(service))).build()));
+            appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName(service + ".local")
+                    .spec(s -> s.provider(p -> p.virtualNode(n -> n.virtualNodeName(service)))));
+        }
+        setBackends(services);
+        return "mesh/" + mesh + "/virtualNode/caller";
+    }
+
+    private void setBackends(String... services) {
+        VirtualNodeSpec spec = VirtualNodeSpec.builder().backends(java.util.Arrays.stream(services)
+                .map(s -> software.amazon.awssdk.services.appmesh.model.Backend.builder()
+                        .virtualService(v -> v.virtualServiceName(s + ".local")).build()).toList()).build();
+        if (appMesh.listVirtualNodes(r -> r.meshName(mesh)).virtualNodes().stream().anyMatch(n -> n.virtualNodeName().equals("caller"))) {
+            appMesh.updateVirtualNode(r -> r.meshName(mesh).virtualNodeName("caller").spec(spec));
+        } else {
+            appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("caller").spec(spec));
+        }
+    }
+
+    private String cluster(String service) {
+        return "cds_egress_" + mesh + "_" + service + "_http_8080";
+    }
+
+    @Test
+    void endpointsThatExistAreSentEvenWhenAnotherRequestedNameDoesNot() throws Exception {
+        String node = meshWithCaller("a", "b");
+        try (AdsStream ads = new AdsStream(xds.port())) {
+            ads.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node(node)).setTypeUrl(AdsStream.CDS).build());
+            DiscoveryResponse clusters = ads.next(5000);
+            assertThat(clusters).isNotNull();
+            assertThat(clusters.getResourcesList()).hasSize(2);
+            ads.send(AdsStream.ack(clusters));
+            // EDS for one cluster that exists and one that does not; the node is sent only once, as grpc-js does
+            ads.send(DiscoveryRequest.newBuilder().setTypeUrl(AdsStream.EDS)
+                    .addResourceNames(cluster("a")).addResourceNames("cds_egress_nowhere_http_1").build());
+            DiscoveryResponse endpoints = ads.next(5000);
+            assertThat(endpoints).as("SimpleCache would answer nothing here").isNotNull();
+            assertThat(endpoints.getResourcesList()).hasSize(1);
+            assertThat(endpoints.getResources(0).unpack(ClusterLoadAssignment.class).getClusterName()).isEqualTo(cluster("a"));
+        }
+    }
+
+    @Test
+    void aNodeIdThatNamesNothingIsRefused() throws Exception {
+        try (AdsStream ads = new AdsStream(xds.port())) {
+            ads.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node("just-some-envoy")).setTypeUrl(AdsStream.CDS).build());
+            assertThat(ads.next(1000)).isNull();
+        }
+        assertThat(send("GET", "/v1/proxies", null).body()).doesNotContain("just-some-envoy");
+    }
+
+    @Test
+    void deltaSendsOnlyWhatChangedAndWhatWasRemoved() throws Exception {
+        String node = meshWithCaller("a", "b");
+        try (AdsStream ads = new AdsStream(xds.port())) {
+            ads.sendDelta(DeltaDiscoveryRequest.newBuilder().setNode(AdsStream.node(node)).setTypeUrl(AdsStream.CDS).build());
+            DeltaDiscoveryResponse first = ads.nextDelta(5000);
+            assertThat(first).isNotNull();
+            assertThat(names(first.getResourcesList())).containsExactlyInAnyOrder(cluster("a"), cluster("b"));
+            ads.sendDelta(DeltaDiscoveryRequest.newBuilder().setTypeUrl(AdsStream.CDS).setResponseNonce(first.getNonce()).build());
+
+            appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("c").spec(VirtualNodeSpec.builder()
+                    .listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))
+                    .serviceDiscovery(d -> d.awsCloudMap(c -> c.namespaceName("ns").serviceName("c"))).build()));
+            appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName("c.local")
+                    .spec(s -> s.provider(p -> p.virtualNode(n -> n.virtualNodeName("c")))));
+            setBackends("b", "c");
+
+            DeltaDiscoveryResponse change = ads.nextDelta(5000);
+            assertThat(change).isNotNull();
+            assertThat(names(change.getResourcesList())).as("only the new cluster").containsExactly(cluster("c"));
+            assertThat(change.getRemovedResourcesList()).containsExactly(cluster("a"));
+        }
+    }
+
+    private static List<String> names(List<Resource> resources) {
+        return resources.stream().map(r -> {
+            try {
+                return r.getResource().unpack(Cluster.class).getName();
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+}

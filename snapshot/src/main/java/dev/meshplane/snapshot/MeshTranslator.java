@@ -16,7 +16,7 @@ public final class MeshTranslator {
         return switch (proxy.kind()) {
             case SIDECAR -> SidecarTranslator.translate(view, proxy.name());
             case GRPC_CLIENT -> GrpcClientTranslator.translate(view, proxy.name());
-            case GATEWAY -> ProxyResources.empty();
+            case GATEWAY -> GatewayTranslator.translate(view, proxy.name());
         };
     }
 }

@@ -3,7 +3,6 @@ package dev.meshplane.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;
-import com.google.protobuf.TypeRegistry;
 import com.google.protobuf.util.JsonFormat;
 import dev.meshplane.api.json.AppMeshJson;
 import dev.meshplane.api.model.GatewayRouteSpec;
@@ -15,12 +14,6 @@ import dev.meshplane.api.model.VirtualRouterSpec;
 import dev.meshplane.api.model.VirtualServiceSpec;
 import dev.meshplane.snapshot.MeshView.Instance;
 import dev.meshplane.snapshot.MeshView.ServiceKey;
-import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
-import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
-import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
-import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,15 +40,7 @@ class GoldenTest {
     static final Path IN = Path.of("src/test/resources/golden/in");
     static final Path OUT = Path.of("src/test/resources/golden/out");
 
-    private static final TypeRegistry TYPES = TypeRegistry.newBuilder()
-            .add(HttpConnectionManager.getDescriptor())
-            .add(Router.getDescriptor())
-            .add(TcpProxy.getDescriptor())
-            .add(OriginalDst.getDescriptor())
-            .add(FileAccessLog.getDescriptor())
-            .add(HttpProtocolOptions.getDescriptor())
-            .build();
-    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(TYPES);
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(EnvoyTypes.REGISTRY);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
@@ -72,7 +57,9 @@ class GoldenTest {
         MeshView view = view(input);
         ProxyId proxy = ProxyId.parse(input.get("proxy").asString(), input.path("proxyless").asBoolean(false))
                 .orElseThrow();
-        String actual = render(MeshTranslator.translate(view, proxy));
+        ProxyResources resources = MeshTranslator.translate(view, proxy);
+        assertThat(EnvoyValidator.validate(resources)).as("Envoy's validation rules").isEmpty();
+        String actual = render(resources);
         Path golden = OUT.resolve(name + ".yaml");
         if (Boolean.getBoolean("golden.update")) {
             Files.writeString(golden, actual);

@@ -2,7 +2,6 @@ package dev.meshplane.controlplane.proxies;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.TypeRegistry;
 import com.google.protobuf.util.JsonFormat;
 import dev.meshplane.api.error.ApiException;
 import dev.meshplane.controlplane.xds.ConfigPublisher;
@@ -10,13 +9,8 @@ import dev.meshplane.controlplane.xds.ProxyCache;
 import dev.meshplane.controlplane.xds.ProxySnapshot;
 import dev.meshplane.controlplane.xds.ProxyStatusTracker;
 import dev.meshplane.controlplane.xds.ProxyStatusTracker.ProxyStatus;
+import dev.meshplane.snapshot.EnvoyTypes;
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
-import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
-import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
-import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
-import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,10 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
 class ProxyController {
 
     private static final String CONFIG_SUFFIX = "/config";
-    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(TypeRegistry.newBuilder()
-            .add(HttpConnectionManager.getDescriptor()).add(Router.getDescriptor()).add(TcpProxy.getDescriptor())
-            .add(OriginalDst.getDescriptor()).add(FileAccessLog.getDescriptor()).add(HttpProtocolOptions.getDescriptor())
-            .build());
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(EnvoyTypes.REGISTRY);
 
     private final ProxyStatusTracker tracker;
     private final ProxyCache cache;

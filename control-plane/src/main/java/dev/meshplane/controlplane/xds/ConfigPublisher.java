@@ -1,6 +1,7 @@
 package dev.meshplane.controlplane.xds;
 
 import dev.meshplane.persistence.RegistryStore;
+import dev.meshplane.snapshot.EnvoyValidator;
 import dev.meshplane.snapshot.MeshTranslator;
 import dev.meshplane.snapshot.MeshView;
 import dev.meshplane.snapshot.ProxyId;
@@ -124,12 +125,20 @@ public class ConfigPublisher {
             ProxyResources resources;
             try {
                 resources = view.map(v -> MeshTranslator.translate(v, id)).orElseGet(ProxyResources::empty);
-                translationErrors.remove(id.groupKey());
             } catch (RuntimeException e) {
                 translationErrors.put(id.groupKey(), e.toString());
                 log.error("Translation failed for {}; it keeps its last configuration", id.groupKey(), e);
                 continue;
             }
+            List<String> violations = EnvoyValidator.validate(resources);
+            if (!violations.isEmpty()) {
+                String error = "Envoy would reject this configuration: "
+                        + String.join("; ", violations.subList(0, Math.min(5, violations.size())));
+                translationErrors.put(id.groupKey(), error);
+                log.error("Not pushing to {}; it keeps its last configuration. {}", id.groupKey(), error);
+                continue;
+            }
+            translationErrors.remove(id.groupKey());
             if (cache.setSnapshot(id, ProxySnapshot.of(resources))) {
                 pushed++;
             }

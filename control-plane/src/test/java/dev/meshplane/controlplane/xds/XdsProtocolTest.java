@@ -109,6 +109,49 @@ class XdsProtocolTest extends ServerTest {
         }
     }
 
+    @Test
+    void aConfigurationEnvoyWouldRejectIsNotPushedAndIsReported() throws Exception {
+        String node = meshWithCaller("a");
+        appMesh.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("rt")
+                .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))));
+        appMesh.createRoute(r -> r.meshName(mesh).virtualRouterName("rt").routeName("all").spec(timeoutRoute(5)));
+        appMesh.updateVirtualService(r -> r.meshName(mesh).virtualServiceName("a.local")
+                .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName("rt")))));
+        try (AdsStream ads = new AdsStream(xds.port())) {
+            ads.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node(node)).setTypeUrl(AdsStream.CDS).build());
+            DiscoveryResponse clusters = ads.next(5000);
+            assertThat(clusters).isNotNull();
+            ads.send(AdsStream.ack(clusters));
+
+            // App Mesh takes any non-negative duration; protobuf durations end at about 10,000 years
+            appMesh.updateRoute(r -> r.meshName(mesh).virtualRouterName("rt").routeName("all").spec(timeoutRoute(400_000_000_000L)));
+            long deadline = System.currentTimeMillis() + 10_000;
+            String proxies;
+            do {
+                Thread.sleep(20);
+                proxies = send("GET", "/v1/proxies", null).body();
+            } while (!proxies.contains("translationError\":\"Envoy would reject") && System.currentTimeMillis() < deadline);
+            assertThat(proxies).contains("Envoy would reject this configuration",
+                    "timeout: is not a valid duration");
+            assertThat(ads.next(500)).as("nothing is pushed; the proxy keeps its last good configuration").isNull();
+
+            appMesh.updateRoute(r -> r.meshName(mesh).virtualRouterName("rt").routeName("all").spec(timeoutRoute(7)));
+            do {
+                Thread.sleep(20);
+                proxies = send("GET", "/v1/proxies", null).body();
+            } while (proxies.contains("Envoy would reject") && System.currentTimeMillis() < deadline);
+            assertThat(proxies).doesNotContain("Envoy would reject");
+        }
+    }
+
+    private static software.amazon.awssdk.services.appmesh.model.RouteSpec timeoutRoute(long seconds) {
+        return software.amazon.awssdk.services.appmesh.model.RouteSpec.builder().httpRoute(h -> h
+                .match(m -> m.prefix("/"))
+                .action(a -> a.weightedTargets(t -> t.virtualNode("a").weight(1)))
+                .timeout(t -> t.perRequest(d -> d.unit(software.amazon.awssdk.services.appmesh.model.DurationUnit.S)
+                        .value(seconds)))).build();
+    }
+
     private static List<String> names(List<Resource> resources) {
         return resources.stream().map(r -> {
             try {

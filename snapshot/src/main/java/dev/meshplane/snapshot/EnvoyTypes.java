@@ -1,0 +1,25 @@
+package dev.meshplane.snapshot;
+
+import com.google.protobuf.TypeRegistry;
+import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+
+/** The message types the translators pack into {@code Any}, for printing and validating them. */
+public final class EnvoyTypes {
+
+    public static final TypeRegistry REGISTRY = TypeRegistry.newBuilder()
+            .add(HttpConnectionManager.getDescriptor())
+            .add(Router.getDescriptor())
+            .add(TcpProxy.getDescriptor())
+            .add(OriginalDst.getDescriptor())
+            .add(FileAccessLog.getDescriptor())
+            .add(HttpProtocolOptions.getDescriptor())
+            .build();
+
+    private EnvoyTypes() {
+    }
+}

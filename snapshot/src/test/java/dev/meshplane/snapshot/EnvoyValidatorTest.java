@@ -1,0 +1,66 @@
+package dev.meshplane.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Envoy's own PGV rules, read from its descriptors, catch resources Envoy would reject. */
+class EnvoyValidatorTest {
+
+    @Test
+    void acceptsAValidResource() {
+        RouteConfiguration config = RouteConfiguration.newBuilder().setName("r")
+                .addVirtualHosts(VirtualHost.newBuilder().setName("vh").addDomains("a.local")
+                        .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                                .setRoute(RouteAction.newBuilder().setCluster("c"))))
+                .build();
+        assertThat(EnvoyValidator.validate(config)).isEmpty();
+    }
+
+    @Test
+    void findsMissingItemsRequiredOneofsAndBadHeaderNames() {
+        RouteConfiguration config = RouteConfiguration.newBuilder().setName("r")
+                .addVirtualHosts(VirtualHost.newBuilder().setName("vh")
+                        .addRoutes(Route.newBuilder()
+                                .setMatch(RouteMatch.newBuilder().addHeaders(HeaderMatcher.newBuilder().setName("bad\nheader")
+                                        .setPresentMatch(true)))
+                                .setRoute(RouteAction.newBuilder().setWeightedClusters(WeightedCluster.getDefaultInstance()))))
+                .build();
+        List<String> violations = EnvoyValidator.validate(config);
+        assertThat(violations).contains(
+                "RouteConfiguration.virtual_hosts[0].domains: needs at least 1 items, has 0",
+                "RouteConfiguration.virtual_hosts[0].routes[0].match.path_specifier: one of its fields must be set",
+                "RouteConfiguration.virtual_hosts[0].routes[0].route.weighted_clusters.clusters: needs at least 1 items, has 0");
+        assertThat(violations).anyMatch(v -> v.contains("headers[0].name: is not a valid HTTP header name"));
+    }
+
+    @Test
+    void looksInsideAnyAndWrappersAndDurations() {
+        Listener listener = Listener.newBuilder().setName("l")
+                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder().setName("hcm")
+                        .setTypedConfig(Any.pack(HttpConnectionManager.newBuilder().setStatPrefix("").build()))))
+                .build();
+        assertThat(EnvoyValidator.validate(listener))
+                .anyMatch(v -> v.contains("[HttpConnectionManager].stat_prefix: must be at least 1 characters long"));
+
+        Cluster cluster = Cluster.newBuilder().setName("c").setConnectTimeout(Duration.newBuilder().setSeconds(0))
+                .setPerConnectionBufferLimitBytes(UInt32Value.of(1)).build();
+        assertThat(EnvoyValidator.validate(cluster)).anyMatch(v -> v.startsWith("Cluster.connect_timeout: must be longer than"));
+    }
+}

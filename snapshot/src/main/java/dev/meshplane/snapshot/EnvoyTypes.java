@@ -4,8 +4,11 @@ import com.google.protobuf.TypeRegistry;
 import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 
 /** The message types the translators pack into {@code Any}, for printing and validating them. */
@@ -18,6 +21,9 @@ public final class EnvoyTypes {
             .add(OriginalDst.getDescriptor())
             .add(FileAccessLog.getDescriptor())
             .add(HttpProtocolOptions.getDescriptor())
+            .add(TlsInspector.getDescriptor())
+            .add(DownstreamTlsContext.getDescriptor())
+            .add(UpstreamTlsContext.getDescriptor())
             .build();
 
     private EnvoyTypes() {

@@ -78,7 +78,7 @@ final class GatewayTranslator {
                     .forEach(a -> hosts.computeIfAbsent(domain(a.hostname()), d -> VirtualHost.newBuilder().setName(d).addDomains(d)));
             hosts.put("*", VirtualHost.newBuilder().setName("*").addDomains("*"));
             for (Applicable route : applicable) {
-                List<Route> envoyRoutes = routes(view, route, out);
+                List<Route> envoyRoutes = routes(view, route, gateway, out);
                 hosts.forEach((domain, host) -> {
                     if (route.hostname() == null || domain.equals(domain(route.hostname()))) {
                         host.addAllRoutes(envoyRoutes);
@@ -88,12 +88,26 @@ final class GatewayTranslator {
             RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(routeConfig);
             hosts.values().forEach(config::addVirtualHosts);
             out.route(config.build());
-            out.listener(Listener.newBuilder()
+            var filter = HttpFilters.network(HttpFilters.manager("ingress", routeConfig, accessLogs));
+            Listener.Builder envoyListener = Listener.newBuilder()
                     .setName(Names.gatewayListener(port))
-                    .setAddress(EndpointTranslator.socket("0.0.0.0", port))
-                    .addFilterChains(FilterChain.newBuilder()
-                            .addFilters(HttpFilters.network(HttpFilters.manager("ingress", routeConfig, accessLogs))))
-                    .build());
+                    .setAddress(EndpointTranslator.socket("0.0.0.0", port));
+            var tls = TlsTranslator.downstream(listener.tls());
+            if (tls == null) {
+                envoyListener.addFilterChains(FilterChain.newBuilder().addFilters(filter));
+            } else if (listener.tls().mode() == dev.meshplane.api.model.VirtualGatewayListenerTlsMode.PERMISSIVE) {
+                envoyListener.addListenerFilters(io.envoyproxy.envoy.config.listener.v3.ListenerFilter.newBuilder()
+                                .setName("envoy.filters.listener.tls_inspector")
+                                .setTypedConfig(com.google.protobuf.Any.pack(io.envoyproxy.envoy.extensions.filters.listener
+                                        .tls_inspector.v3.TlsInspector.getDefaultInstance())))
+                        .addFilterChains(FilterChain.newBuilder().setTransportSocket(tls).addFilters(filter)
+                                .setFilterChainMatch(io.envoyproxy.envoy.config.listener.v3.FilterChainMatch.newBuilder()
+                                        .setTransportProtocol("tls")))
+                        .addFilterChains(FilterChain.newBuilder().addFilters(filter));
+            } else {
+                envoyListener.addFilterChains(FilterChain.newBuilder().setTransportSocket(tls).addFilters(filter));
+            }
+            out.listener(envoyListener.build());
         }
         return out.build();
     }
@@ -123,7 +137,8 @@ final class GatewayTranslator {
     }
 
     /** The gateway route composed with each route of its target service's port. */
-    private static List<Route> routes(MeshView view, Applicable applicable, ResourceCollector out) {
+    private static List<Route> routes(MeshView view, Applicable applicable, VirtualGatewaySpec gateway,
+            ResourceCollector out) {
         GatewayRouteSpec spec = applicable.spec();
         GatewayRouteTarget target;
         GatewayRouteHostnameRewrite hostRewrite;
@@ -146,7 +161,11 @@ final class GatewayTranslator {
         boolean rewriteHost = hostRewrite == null || hostRewrite.defaultTargetHostname() != DefaultGatewayRouteRewrite.DISABLED;
         for (RouteRule rule : port.routes()) {
             for (Target t : rule.targets()) {
-                out.cluster(ClusterTranslator.egress(view, t, false), ClusterTranslator.endpoints(view, t));
+                var cluster = ClusterTranslator.egress(view, t, false);
+                var tls = TlsTranslator.upstream(gateway.backendDefaults() == null ? null
+                        : gateway.backendDefaults().clientPolicy(), t.port(), service);
+                out.cluster(tls == null ? cluster : cluster.toBuilder().setTransportSocket(tls).build(),
+                        ClusterTranslator.endpoints(view, t));
             }
             Route route = RouteTranslator.translate(view.mesh(), rule, false);
             Route composed = spec.grpcRoute() != null ? grpc(applicable.name(), spec.grpcRoute(), rule, route)

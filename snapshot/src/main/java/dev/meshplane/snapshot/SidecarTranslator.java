@@ -3,8 +3,10 @@ package dev.meshplane.snapshot;
 import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
 import dev.meshplane.api.model.Backend;
+import dev.meshplane.api.model.ClientPolicy;
 import dev.meshplane.api.model.EgressFilterType;
 import dev.meshplane.api.model.Listener;
+import dev.meshplane.api.model.ListenerTlsMode;
 import dev.meshplane.api.model.PortProtocol;
 import dev.meshplane.api.model.VirtualNodeConnectionPool;
 import dev.meshplane.api.model.VirtualNodeSpec;
@@ -14,6 +16,7 @@ import dev.meshplane.snapshot.ServiceRouting.Target;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
@@ -24,6 +27,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +43,7 @@ import java.util.TreeMap;
 final class SidecarTranslator {
 
     private static final String ORIGINAL_DST = "envoy.filters.listener.original_dst";
+    private static final String TLS_INSPECTOR = "envoy.filters.listener.tls_inspector";
     private static final String TCP_PROXY = "envoy.filters.network.tcp_proxy";
     private static final String LOCALHOST = "127.0.0.1";
 
@@ -64,6 +69,7 @@ final class SidecarTranslator {
         }
         io.envoyproxy.envoy.config.listener.v3.Listener.Builder listener = baseListener(Names.INGRESS_LISTENER,
                 Names.INGRESS_PORT);
+        boolean permissive = false;
         for (Listener l : node.listeners()) {
             int port = l.portMapping().port();
             PortProtocol protocol = l.portMapping().protocol();
@@ -94,9 +100,25 @@ final class SidecarTranslator {
                         .build());
                 filter = HttpFilters.network(HttpFilters.manager("ingress", routes, accessLogs));
             }
-            listener.addFilterChains(FilterChain.newBuilder()
-                    .setFilterChainMatch(FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(port)))
-                    .addFilters(filter));
+            TransportSocket tls = TlsTranslator.downstream(l.tls());
+            FilterChainMatch.Builder match = FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(port));
+            if (tls == null) {
+                listener.addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match).addFilters(filter));
+            } else if (l.tls().mode() == ListenerTlsMode.PERMISSIVE) {
+                // TLS and plaintext side by side, told apart by the TLS inspector
+                permissive = true;
+                listener.addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match.clone().setTransportProtocol("tls"))
+                        .setTransportSocket(tls).addFilters(filter));
+                listener.addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match.setTransportProtocol("raw_buffer"))
+                        .addFilters(filter));
+            } else {
+                listener.addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match).setTransportSocket(tls)
+                        .addFilters(filter));
+            }
+        }
+        if (permissive) {
+            listener.addListenerFilters(ListenerFilter.newBuilder().setName(TLS_INSPECTOR)
+                    .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance())));
         }
         out.listener(listener.build());
     }
@@ -112,12 +134,19 @@ final class SidecarTranslator {
                     continue;
                 }
                 String service = backend.virtualService().virtualServiceName();
+                ClientPolicy policy = backend.virtualService().clientPolicy() != null
+                        ? backend.virtualService().clientPolicy()
+                        : node.backendDefaults() == null ? null : node.backendDefaults().clientPolicy();
                 for (ServicePort port : ServiceRouting.resolve(view, service)) {
                     byPort.computeIfAbsent(port.port(), p -> new TreeMap<>()).put(service, port);
                     for (RouteRule rule : port.routes()) {
                         for (Target target : rule.targets()) {
-                            out.cluster(ClusterTranslator.egress(view, target, false),
-                                    ClusterTranslator.endpoints(view, target));
+                            Cluster cluster = ClusterTranslator.egress(view, target, false);
+                            TransportSocket tls = TlsTranslator.upstream(policy, target.port(), service);
+                            if (tls != null) {
+                                cluster = cluster.toBuilder().setTransportSocket(tls).build();
+                            }
+                            out.cluster(cluster, ClusterTranslator.endpoints(view, target));
                         }
                     }
                 }

@@ -1,0 +1,172 @@
+package dev.meshplane.snapshot;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.BoolValue;
+import dev.meshplane.api.model.ClientPolicy;
+import dev.meshplane.api.model.ClientPolicyTls;
+import dev.meshplane.api.model.ListenerTls;
+import dev.meshplane.api.model.ListenerTlsMode;
+import dev.meshplane.api.model.SubjectAlternativeNames;
+import dev.meshplane.api.model.TlsValidationContext;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import java.util.List;
+
+/**
+ * TLS as App Mesh configures it: a listener terminates TLS with a certificate from files on the
+ * proxy or from an SDS secret, and with a validation context requires and checks client
+ * certificates (mutual TLS); a client policy originates TLS towards a backend, validating its
+ * certificate against a trust and optional subject alternative names (DNS or URI, such as SPIFFE
+ * ids), presenting its own certificate when one is given. SDS secrets are fetched over the same ADS stream.
+ */
+final class TlsTranslator {
+
+    static final String TLS_SOCKET = "envoy.transport_sockets.tls";
+
+    /** A certificate: files on the proxy, or an SDS secret. */
+    record Certificate(String chainFile, String keyFile, String sdsSecret) {
+    }
+
+    /** What to trust: a CA bundle file or an SDS secret, and the names a peer must carry (empty: any). */
+    record Trust(String caFile, String sdsSecret, List<String> subjectAltNames) {
+    }
+
+    private TlsTranslator() {
+    }
+
+    static Certificate certificate(dev.meshplane.api.model.ListenerTlsFileCertificate file,
+            dev.meshplane.api.model.ListenerTlsSdsCertificate sds) {
+        if (file != null) {
+            return new Certificate(file.certificateChain(), file.privateKey(), null);
+        }
+        return sds == null ? null : new Certificate(null, null, sds.secretName());
+    }
+
+    static List<String> names(SubjectAlternativeNames sans) {
+        return sans == null ? List.of() : sans.match().exact();
+    }
+
+    /** The listener's TLS: null when DISABLED or absent. PERMISSIVE is handled by the caller with a plaintext chain. */
+    static TransportSocket downstream(ListenerTls tls) {
+        if (tls == null || tls.mode() == ListenerTlsMode.DISABLED) {
+            return null;
+        }
+        Certificate certificate = certificate(tls.certificate().file(), tls.certificate().sds());
+        Trust trust = null;
+        if (tls.validation() != null) {
+            var t = tls.validation().trust();
+            trust = new Trust(t.file() == null ? null : t.file().certificateChain(),
+                    t.sds() == null ? null : t.sds().secretName(), names(tls.validation().subjectAlternativeNames()));
+        }
+        return downstream(certificate, trust);
+    }
+
+    /** A virtual gateway listener's TLS; null when DISABLED or absent. */
+    static TransportSocket downstream(dev.meshplane.api.model.VirtualGatewayListenerTls tls) {
+        if (tls == null || tls.mode() == dev.meshplane.api.model.VirtualGatewayListenerTlsMode.DISABLED) {
+            return null;
+        }
+        var c = tls.certificate();
+        Certificate certificate = c.file() != null
+                ? new Certificate(c.file().certificateChain(), c.file().privateKey(), null)
+                : c.sds() == null ? null : new Certificate(null, null, c.sds().secretName());
+        Trust trust = null;
+        if (tls.validation() != null) {
+            var t = tls.validation().trust();
+            trust = new Trust(t.file() == null ? null : t.file().certificateChain(),
+                    t.sds() == null ? null : t.sds().secretName(), names(tls.validation().subjectAlternativeNames()));
+        }
+        return downstream(certificate, trust);
+    }
+
+    /** The TLS a virtual gateway's client policy asks for towards one port of a backend, or null. */
+    static TransportSocket upstream(dev.meshplane.api.model.VirtualGatewayClientPolicy policy, int port, String sni) {
+        var tls = policy == null ? null : policy.tls();
+        if (tls == null || Boolean.FALSE.equals(tls.enforce())
+                || (tls.ports() != null && !tls.ports().isEmpty() && !tls.ports().contains(port))) {
+            return null;
+        }
+        var c = tls.certificate();
+        Certificate certificate = c == null ? null : c.file() != null
+                ? new Certificate(c.file().certificateChain(), c.file().privateKey(), null)
+                : c.sds() == null ? null : new Certificate(null, null, c.sds().secretName());
+        var t = tls.validation().trust();
+        Trust trust = new Trust(t.file() == null ? null : t.file().certificateChain(),
+                t.sds() == null ? null : t.sds().secretName(), names(tls.validation().subjectAlternativeNames()));
+        return upstream(certificate, trust, sni);
+    }
+
+    static TransportSocket downstream(Certificate certificate, Trust trust) {
+        DownstreamTlsContext.Builder context = DownstreamTlsContext.newBuilder()
+                .setCommonTlsContext(common(certificate, trust));
+        if (trust != null) {
+            context.setRequireClientCertificate(BoolValue.of(true));
+        }
+        return TransportSocket.newBuilder().setName(TLS_SOCKET).setTypedConfig(Any.pack(context.build())).build();
+    }
+
+    /** The TLS a client policy asks for towards one port of a backend, or null when it does not apply. */
+    static TransportSocket upstream(ClientPolicy policy, int port, String sni) {
+        ClientPolicyTls tls = policy == null ? null : policy.tls();
+        if (tls == null || Boolean.FALSE.equals(tls.enforce())
+                || (tls.ports() != null && !tls.ports().isEmpty() && !tls.ports().contains(port))) {
+            return null;
+        }
+        Certificate certificate = tls.certificate() == null ? null
+                : certificate(tls.certificate().file(), tls.certificate().sds());
+        TlsValidationContext validation = tls.validation();
+        var t = validation.trust();
+        Trust trust = new Trust(t.file() == null ? null : t.file().certificateChain(),
+                t.sds() == null ? null : t.sds().secretName(), names(validation.subjectAlternativeNames()));
+        return upstream(certificate, trust, sni);
+    }
+
+    static TransportSocket upstream(Certificate certificate, Trust trust, String sni) {
+        UpstreamTlsContext context = UpstreamTlsContext.newBuilder().setSni(sni)
+                .setCommonTlsContext(common(certificate, trust)).build();
+        return TransportSocket.newBuilder().setName(TLS_SOCKET).setTypedConfig(Any.pack(context)).build();
+    }
+
+    private static CommonTlsContext common(Certificate certificate, Trust trust) {
+        CommonTlsContext.Builder common = CommonTlsContext.newBuilder();
+        if (certificate != null) {
+            if (certificate.sdsSecret() != null) {
+                common.addTlsCertificateSdsSecretConfigs(sds(certificate.sdsSecret()));
+            } else {
+                common.addTlsCertificates(TlsCertificate.newBuilder()
+                        .setCertificateChain(DataSource.newBuilder().setFilename(certificate.chainFile()))
+                        .setPrivateKey(DataSource.newBuilder().setFilename(certificate.keyFile())));
+            }
+        }
+        if (trust != null) {
+            CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder();
+            for (String name : trust.subjectAltNames()) {
+                for (SubjectAltNameMatcher.SanType type : List.of(SubjectAltNameMatcher.SanType.DNS,
+                        SubjectAltNameMatcher.SanType.URI)) {
+                    validation.addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder().setSanType(type)
+                            .setMatcher(StringMatcher.newBuilder().setExact(name)));
+                }
+            }
+            if (trust.sdsSecret() != null) {
+                common.setCombinedValidationContext(CommonTlsContext.CombinedCertificateValidationContext.newBuilder()
+                        .setDefaultValidationContext(validation)
+                        .setValidationContextSdsSecretConfig(sds(trust.sdsSecret())));
+            } else {
+                common.setValidationContext(validation.setTrustedCa(DataSource.newBuilder().setFilename(trust.caFile())));
+            }
+        }
+        return common.build();
+    }
+
+    private static SdsSecretConfig sds(String name) {
+        return SdsSecretConfig.newBuilder().setName(name).setSdsConfig(ClusterTranslator.ads()).build();
+    }
+}

@@ -194,6 +194,45 @@ class GrpcJavaXdsTest extends ServerTest {
 
     @Test
     @Order(7)
+    void anUnhealthyOrExpiredInstanceStopsReceivingTraffic() throws Exception {
+        assertThat(scenario.register("v1-b", v1b, "v1").statusCode()).isEqualTo(200);
+        awaitTrue("instance back", () -> {
+            int before = v1b.calls.get();
+            distribution(20);
+            return v1b.calls.get() > before;
+        });
+        HttpResponse<String> unhealthy = send("PUT", "/v1/registry/mylearning.local/user-service/instances/v1-b",
+                "{\"attributes\":{\"AWS_INSTANCE_IPV4\":\"127.0.0.1\",\"AWS_INSTANCE_PORT\":\"" + v1b.port()
+                        + "\",\"version\":\"v1\"},\"healthStatus\":\"UNHEALTHY\"}");
+        assertThat(unhealthy.statusCode()).isEqualTo(200);
+        awaitTrue("unhealthy instance", () -> {
+            int before = v1b.calls.get();
+            distribution(30);
+            return v1b.calls.get() == before;
+        });
+
+        // a heartbeat TTL that is not renewed: traffic stops when it runs out
+        HttpResponse<String> withTtl = send("PUT", "/v1/registry/mylearning.local/user-service/instances/v1-b",
+                "{\"attributes\":{\"AWS_INSTANCE_IPV4\":\"127.0.0.1\",\"AWS_INSTANCE_PORT\":\"" + v1b.port()
+                        + "\",\"version\":\"v1\"},\"ttlSeconds\":2}");
+        assertThat(withTtl.statusCode()).isEqualTo(200);
+        awaitTrue("instance with TTL", () -> {
+            int before = v1b.calls.get();
+            distribution(20);
+            return v1b.calls.get() > before;
+        });
+        awaitTrue("TTL expiry", () -> {
+            int before = v1b.calls.get();
+            distribution(30);
+            return v1b.calls.get() == before;
+        });
+        assertThat(send("GET", "/v1/registry/mylearning.local/user-service/instances/v1-b", null).body())
+                .contains("\"live\":false");
+        assertThat(scenario.deregister("v1-b").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(8)
     void aWeightChangeReachesTheClient() throws Exception {
         scenario.setWeights(0, 100);
         awaitTrue("weight change", () -> "v2".equals(tryCall(new Metadata())) && distribution(20).keySet().equals(java.util.Set.of("v2")));
@@ -201,7 +240,7 @@ class GrpcJavaXdsTest extends ServerTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void anUnrelatedChangeSendsNothing() throws Exception {
         ProxyStatusTracker.ProxyStatus before = frontendStatus();
         String other = uniqueName("other-mesh");
@@ -218,7 +257,7 @@ class GrpcJavaXdsTest extends ServerTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theProxyApiShowsWhatTheClientWasSent() throws Exception {
         HttpResponse<String> proxies = send("GET", "/v1/proxies", null);
         assertThat(proxies.body()).contains("\"nodeId\":\"mesh/" + mesh + "/virtualNode/frontend\"",
@@ -235,7 +274,7 @@ class GrpcJavaXdsTest extends ServerTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aNackIsRecordedAndOtherProxiesKeepReceivingUpdates() throws Exception {
         ProxyId frontend = frontendStatus().proxy();
         // what a translation bug would produce: a cluster with a load balancing policy gRPC does not support

@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The rules App Mesh enforces that its model does not spell out as constraints, and the things
@@ -35,6 +34,9 @@ import java.util.regex.PatternSyntaxException;
  * One rule per shape; a walker applies them wherever the shape appears and reports JSON paths.
  */
 public final class SpecRules {
+
+    private static final java.util.regex.Pattern HEADER_NAME =
+            java.util.regex.Pattern.compile("^[0-9A-Za-z!#$%&'*+\\-.^_`|~]+$");
 
     static final Set<String> HTTP_RETRY_EVENTS = Set.of("server-error", "gateway-error", "client-error", "stream-error");
 
@@ -64,9 +66,13 @@ public final class SpecRules {
                 f.add("exact", "must start with '/'");
             }
         });
-        rule(HeaderMatchMethod.class, (m, f) -> {
-            f.regex("regex", m.regex());
-        });
+        rule(HeaderMatchMethod.class, (m, f) -> f.regex("regex", m.regex()));
+        rule(dev.meshplane.api.model.GrpcRouteMetadataMatchMethod.class, (m, f) -> f.regex("regex", m.regex()));
+        rule(dev.meshplane.api.model.GrpcMetadataMatchMethod.class, (m, f) -> f.regex("regex", m.regex()));
+        rule(dev.meshplane.api.model.HttpRouteHeader.class, (h, f) -> f.headerName("name", h.name()));
+        rule(dev.meshplane.api.model.HttpGatewayRouteHeader.class, (h, f) -> f.headerName("name", h.name()));
+        rule(dev.meshplane.api.model.GrpcRouteMetadata.class, (h, f) -> f.headerName("name", h.name()));
+        rule(dev.meshplane.api.model.GrpcGatewayRouteMetadata.class, (h, f) -> f.headerName("name", h.name()));
         rule(MatchRange.class, (r, f) -> {
             if (r.start() != null && r.end() != null && r.start() >= r.end()) {
                 f.add("", "start (" + r.start() + ") must be less than end (" + r.end() + ")");
@@ -197,14 +203,21 @@ public final class SpecRules {
             }
         }
 
+        /** Envoy and gRPC use RE2, which has no lookaround or backreferences: check with RE2's own syntax. */
         void regex(String member, String regex) {
             if (regex == null) {
                 return;
             }
             try {
-                java.util.regex.Pattern.compile(regex);
-            } catch (PatternSyntaxException e) {
-                add(member, "is not a valid regular expression: " + e.getDescription());
+                com.google.re2j.Pattern.compile(regex);
+            } catch (com.google.re2j.PatternSyntaxException e) {
+                add(member, "is not a valid RE2 regular expression: " + e.getDescription());
+            }
+        }
+
+        void headerName(String member, String name) {
+            if (name != null && !HEADER_NAME.matcher(name).matches()) {
+                add(member, "'" + name + "' is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~)");
             }
         }
 

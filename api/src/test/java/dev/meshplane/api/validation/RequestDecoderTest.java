@@ -133,4 +133,14 @@ class RequestDecoderTest {
                 .contains("spec.listeners[0].connectionPool.tcp: does not match the listener's protocol 'http'; use connectionPool.http")
                 .contains("spec.listeners[0].timeout.grpc: does not match the listener's protocol 'http'");
     }
+
+    @Test
+    void regexesMustBeRe2AndHeaderNamesTokens() {
+        String route = "{'routeName':'r','spec':{'httpRoute':{'match':{'prefix':'/','headers':["
+                + "{'name':'x-segment','match':{'regex':'(?=premium)'}},{'name':'bad header','match':{'exact':'a'}}]},"
+                + "'action':{'weightedTargets':[{'virtualNode':'v1','weight':1}]}}}}";
+        assertThat(badRequest(route, CreateRouteRequest.class))
+                .contains("spec.httpRoute.match.headers[0].match.regex: is not a valid RE2 regular expression")
+                .contains("spec.httpRoute.match.headers[1].name: 'bad header' is not a valid HTTP header name");
+    }
 }

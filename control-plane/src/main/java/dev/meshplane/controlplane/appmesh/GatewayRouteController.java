@@ -79,7 +79,7 @@ class GatewayRouteController {
 
     @PutMapping("/{gatewayRouteName}")
     @Operation(operationId = "UpdateGatewayRoute", summary = "Replaces the spec of a gateway route",
-            description = "The version increments by one. With If-Match: <version>, a stale version gets 412.")
+            description = "The version increments by one. An If-Match header with an older version gets 412.")
     ResponseEntity<GatewayRouteData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualGatewayName") String virtualGatewayName,
             @PathVariable("gatewayRouteName") String gatewayRouteName,

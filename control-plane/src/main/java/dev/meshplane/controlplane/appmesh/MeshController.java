@@ -74,7 +74,7 @@ class MeshController {
 
     @PutMapping("/{meshName}")
     @Operation(operationId = "UpdateMesh", summary = "Replaces the spec of a service mesh",
-            description = "The version increments by one. With If-Match: <version>, a stale version gets 412.")
+            description = "The version increments by one. An If-Match header with an older version gets 412.")
     ResponseEntity<MeshData> update(@PathVariable("meshName") String meshName,
             @RequestHeader(value = "If-Match", required = false) String ifMatch,
             @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,

@@ -79,7 +79,7 @@ class RouteController {
 
     @PutMapping("/{routeName}")
     @Operation(operationId = "UpdateRoute", summary = "Replaces the spec of a route",
-            description = "The version increments by one. With If-Match: <version>, a stale version gets 412.")
+            description = "The version increments by one. An If-Match header with an older version gets 412.")
     ResponseEntity<RouteData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualRouterName") String virtualRouterName,
             @PathVariable("routeName") String routeName,

@@ -76,7 +76,7 @@ class VirtualGatewayController {
 
     @PutMapping("/{virtualGatewayName}")
     @Operation(operationId = "UpdateVirtualGateway", summary = "Replaces the spec of a virtual gateway",
-            description = "The version increments by one. With If-Match: <version>, a stale version gets 412.")
+            description = "The version increments by one. An If-Match header with an older version gets 412.")
     ResponseEntity<VirtualGatewayData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualGatewayName") String virtualGatewayName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,

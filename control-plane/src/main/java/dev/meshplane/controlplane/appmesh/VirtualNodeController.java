@@ -76,7 +76,7 @@ class VirtualNodeController {
 
     @PutMapping("/{virtualNodeName}")
     @Operation(operationId = "UpdateVirtualNode", summary = "Replaces the spec of a virtual node",
-            description = "The version increments by one. With If-Match: <version>, a stale version gets 412.")
+            description = "The version increments by one. An If-Match header with an older version gets 412.")
     ResponseEntity<VirtualNodeData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualNodeName") String virtualNodeName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,

@@ -76,7 +76,7 @@ class VirtualRouterController {
 
     @PutMapping("/{virtualRouterName}")
     @Operation(operationId = "UpdateVirtualRouter", summary = "Replaces the spec of a virtual router",
-            description = "The version increments by one. With If-Match: <version>, a stale version gets 412.")
+            description = "The version increments by one. An If-Match header with an older version gets 412.")
     ResponseEntity<VirtualRouterData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualRouterName") String virtualRouterName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,

@@ -76,7 +76,7 @@ class VirtualServiceController {
 
     @PutMapping("/{virtualServiceName}")
     @Operation(operationId = "UpdateVirtualService", summary = "Replaces the spec of a virtual service",
-            description = "The version increments by one. With If-Match: <version>, a stale version gets 412.")
+            description = "The version increments by one. An If-Match header with an older version gets 412.")
     ResponseEntity<VirtualServiceData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualServiceName") String virtualServiceName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,

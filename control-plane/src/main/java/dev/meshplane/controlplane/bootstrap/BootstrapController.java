@@ -73,7 +73,7 @@ class BootstrapController {
     @Operation(operationId = "GetVirtualNodeBootstrap", summary = "Bootstrap for a virtual node's sidecar or gRPC app",
             description = "format=envoy (default): an Envoy bootstrap (JSON, which Envoy also reads as YAML) with the"
                     + " admin interface on 9901 and ADS to this server. format=grpc: the gRPC xDS bootstrap"
-                    + " (GRPC_XDS_BOOTSTRAP) for a proxyless gRPC client that dials xds:///<virtual service>.")
+                    + " (GRPC_XDS_BOOTSTRAP) for a proxyless gRPC client that dials xds:///{virtual service name}.")
     ResponseEntity<String> virtualNode(@PathVariable String meshName, @PathVariable String name,
             @Parameter(description = "envoy or grpc") @RequestParam(defaultValue = "envoy") String format,
             HttpServletRequest request) throws InvalidProtocolBufferException {

@@ -33,7 +33,7 @@ class OpenApiConfiguration {
                                 + " /v20190125 operations are wire-compatible with App Mesh (restJson1): point the AWS"
                                 + " CLI or an AWS SDK at this server with an endpoint override. Extensions: responses"
                                 + " carry an ETag with the resource version, and updates and deletes honour"
-                                + " If-Match: <version> (412 PreconditionFailedException when stale).")
+                                + " an If-Match header with the version read (412 PreconditionFailedException when stale).")
                         .license(new License().name("Apache-2.0")));
     }
 

@@ -32,14 +32,19 @@ class XdsProtocolTest extends ServerTest {
         mesh = uniqueName("ads");
         appMesh.createMesh(r -> r.meshName(mesh));
         for (String service : services) {
-            appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName(service).spec(VirtualNodeSpec.builder()
-                    .listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))
-                    .serviceDiscovery(d -> d.awsCloudMap(c -> c.namespaceName("ns").serviceName(service))).build()));
-            appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName(service + ".local")
-                    .spec(s -> s.provider(p -> p.virtualNode(n -> n.virtualNodeName(service)))));
+            addService(service);
         }
         setBackends(services);
         return "mesh/" + mesh + "/virtualNode/caller";
+    }
+
+    /** A virtual node on port 8080 found in the registry, and a virtual service it provides. */
+    private void addService(String service) {
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName(service).spec(VirtualNodeSpec.builder()
+                .listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))
+                .serviceDiscovery(d -> d.awsCloudMap(c -> c.namespaceName("ns").serviceName(service))).build()));
+        appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName(service + ".local")
+                .spec(s -> s.provider(p -> p.virtualNode(n -> n.virtualNodeName(service)))));
     }
 
     private void setBackends(String... services) {
@@ -95,11 +100,7 @@ class XdsProtocolTest extends ServerTest {
             assertThat(names(first.getResourcesList())).containsExactlyInAnyOrder(cluster("a"), cluster("b"));
             ads.sendDelta(DeltaDiscoveryRequest.newBuilder().setTypeUrl(AdsStream.CDS).setResponseNonce(first.getNonce()).build());
 
-            appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("c").spec(VirtualNodeSpec.builder()
-                    .listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))
-                    .serviceDiscovery(d -> d.awsCloudMap(c -> c.namespaceName("ns").serviceName("c"))).build()));
-            appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName("c.local")
-                    .spec(s -> s.provider(p -> p.virtualNode(n -> n.virtualNodeName("c")))));
+            addService("c");
             setBackends("b", "c");
 
             DeltaDiscoveryResponse change = ads.nextDelta(5000);

@@ -1,6 +1,7 @@
 package dev.meshplane.controlplane.xds;
 
 import dev.meshplane.persistence.RegistryStore;
+import dev.meshplane.snapshot.Dependencies;
 import dev.meshplane.snapshot.EnvoyValidator;
 import dev.meshplane.snapshot.MeshTranslator;
 import dev.meshplane.snapshot.MeshView;
@@ -48,6 +49,10 @@ public class ConfigPublisher {
     /** Per mesh, the registry services its nodes select, as of the last build. */
     private final Map<String, Set<String>> servicesByMesh = new ConcurrentHashMap<>();
     private final Map<String, String> translationErrors = new ConcurrentHashMap<>();
+    /** The last view of each mesh with connected proxies, to tell which resources a change touched. */
+    private final Map<String, MeshView> views = new ConcurrentHashMap<>();
+    /** Per group of proxies, what its last configuration was made of. */
+    private final Map<String, Set<String>> dependencies = new ConcurrentHashMap<>();
 
     public ConfigPublisher(ProxyCache cache, MeshViewLoader loader, RegistryStore registry, XdsProperties properties) {
         this.cache = cache;
@@ -113,15 +118,26 @@ public class ConfigPublisher {
 
     private void rebuild(String mesh) {
         List<ProxyId> groups = cache.groups().stream().filter(id -> id.mesh().equals(mesh)).toList();
+        dependencies.keySet().removeIf(key -> key.contains(":mesh/" + mesh + "/")
+                && groups.stream().noneMatch(g -> g.groupKey().equals(key)));
         if (groups.isEmpty()) {
             servicesByMesh.remove(mesh);
+            views.remove(mesh);
             return;
         }
         Optional<MeshView> view = loader.load(mesh);
         view.ifPresentOrElse(v -> servicesByMesh.put(mesh, MeshViewLoader.registryServices(v.virtualNodes())),
                 () -> servicesByMesh.remove(mesh));
+        Set<String> changed = Dependencies.changed(views.get(mesh), view.orElse(null));
+        view.ifPresentOrElse(v -> views.put(mesh, v), () -> views.remove(mesh));
+        int translated = 0;
         int pushed = 0;
         for (ProxyId id : groups) {
+            Set<String> inputs = dependencies.get(id.groupKey());
+            if (inputs != null && inputs.stream().noneMatch(changed::contains) && cache.snapshot(id.groupKey()).isPresent()) {
+                continue; // nothing this group's configuration is made of has changed
+            }
+            translated++;
             ProxyResources resources;
             try {
                 resources = view.map(v -> MeshTranslator.translate(v, id)).orElseGet(ProxyResources::empty);
@@ -139,12 +155,13 @@ public class ConfigPublisher {
                 continue;
             }
             translationErrors.remove(id.groupKey());
+            view.ifPresent(v -> dependencies.put(id.groupKey(), Dependencies.of(v, id)));
             if (cache.setSnapshot(id, ProxySnapshot.of(resources))) {
                 pushed++;
             }
         }
-        log.debug("Mesh '{}' revision {}: {} of {} proxy groups changed", mesh, view.map(MeshView::revision).orElse(0L),
-                pushed, groups.size());
+        log.debug("Mesh '{}' revision {}: {} changed, {} of {} proxy groups translated, {} pushed", mesh,
+                view.map(MeshView::revision).orElse(0L), changed, translated, groups.size(), pushed);
     }
 
     private void expireInstances() {

@@ -1,0 +1,120 @@
+package dev.meshplane.snapshot;
+
+import dev.meshplane.api.model.Backend;
+import dev.meshplane.api.model.GatewayRouteSpec;
+import dev.meshplane.api.model.VirtualNodeSpec;
+import dev.meshplane.api.model.VirtualServiceSpec;
+import dev.meshplane.snapshot.ServiceRouting.RouteRule;
+import dev.meshplane.snapshot.ServiceRouting.ServicePort;
+import dev.meshplane.snapshot.ServiceRouting.Target;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a proxy's configuration is made of: the resources and registry services translation reads
+ * for it, as keys such as {@code node:web} or {@code registry:ns/svc}. When a mesh changes, only the
+ * proxies whose inputs include a changed key need translating again.
+ */
+public final class Dependencies {
+
+    public static final String MESH = "mesh";
+
+    private Dependencies() {
+    }
+
+    /** The keys one proxy's configuration depends on. */
+    public static Set<String> of(MeshView view, ProxyId proxy) {
+        Set<String> keys = new HashSet<>();
+        keys.add(MESH);
+        if (proxy.kind() == ProxyId.Kind.GATEWAY) {
+            keys.add("gateway:" + proxy.name());
+            for (Map.Entry<String, GatewayRouteSpec> route : view.gatewayRoutes().getOrDefault(proxy.name(), Map.of()).entrySet()) {
+                keys.add("gatewayRoute:" + proxy.name() + "/" + route.getKey());
+                GatewayRouteSpec spec = route.getValue();
+                var target = spec.grpcRoute() != null ? spec.grpcRoute().action().target()
+                        : spec.httpRoute() != null ? spec.httpRoute().action().target() : spec.http2Route().action().target();
+                service(view, target.virtualService().virtualServiceName(), keys);
+            }
+            return keys;
+        }
+        keys.add("node:" + proxy.name());
+        VirtualNodeSpec node = view.virtualNodes().get(proxy.name());
+        if (node != null && node.backends() != null) {
+            for (Backend backend : node.backends()) {
+                if (backend.virtualService() != null) {
+                    service(view, backend.virtualService().virtualServiceName(), keys);
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static void service(MeshView view, String name, Set<String> keys) {
+        keys.add("service:" + name);
+        VirtualServiceSpec spec = view.virtualServices().get(name);
+        if (spec != null && spec.provider() != null && spec.provider().virtualRouter() != null) {
+            String router = spec.provider().virtualRouter().virtualRouterName();
+            keys.add("router:" + router);
+            view.routesOf(router).keySet().forEach(route -> keys.add("route:" + router + "/" + route));
+        }
+        for (ServicePort port : ServiceRouting.resolve(view, name)) {
+            for (RouteRule rule : port.routes()) {
+                for (Target target : rule.targets()) {
+                    keys.add("node:" + target.node());
+                    VirtualNodeSpec node = view.virtualNodes().get(target.node());
+                    if (node != null && node.serviceDiscovery() != null && node.serviceDiscovery().awsCloudMap() != null) {
+                        var cloudMap = node.serviceDiscovery().awsCloudMap();
+                        keys.add("registry:" + cloudMap.namespaceName() + "/" + cloudMap.serviceName());
+                    }
+                }
+            }
+        }
+    }
+
+    /** The keys whose content differs between two views of a mesh (everything, when there is no previous view). */
+    public static Set<String> changed(MeshView before, MeshView after) {
+        Set<String> changed = new HashSet<>();
+        if (before == null || after == null || !Objects.equals(before.spec(), after.spec())) {
+            changed.add(MESH);
+        }
+        if (before == null || after == null) {
+            return changed;
+        }
+        diff("node:", before.virtualNodes(), after.virtualNodes(), changed);
+        diff("service:", before.virtualServices(), after.virtualServices(), changed);
+        diff("router:", before.virtualRouters(), after.virtualRouters(), changed);
+        diff("gateway:", before.virtualGateways(), after.virtualGateways(), changed);
+        diff("route:", flatten(before.routes()), flatten(after.routes()), changed);
+        diff("gatewayRoute:", flatten(before.gatewayRoutes()), flatten(after.gatewayRoutes()), changed);
+        // a route added to or removed from a router changes what the router's callers get
+        Set.copyOf(changed).stream().filter(k -> k.startsWith("route:"))
+                .forEach(k -> changed.add("router:" + k.substring("route:".length(), k.indexOf('/'))));
+        Set.copyOf(changed).stream().filter(k -> k.startsWith("gatewayRoute:"))
+                .forEach(k -> changed.add("gateway:" + k.substring("gatewayRoute:".length(), k.indexOf('/'))));
+        Map<String, Object> beforeInstances = new HashMap<>();
+        before.instances().forEach((k, v) -> beforeInstances.put(k.namespace() + "/" + k.service(), Set.copyOf(v)));
+        Map<String, Object> afterInstances = new HashMap<>();
+        after.instances().forEach((k, v) -> afterInstances.put(k.namespace() + "/" + k.service(), Set.copyOf(v)));
+        diff("registry:", beforeInstances, afterInstances, changed);
+        return changed;
+    }
+
+    private static <T> Map<String, T> flatten(Map<String, Map<String, T>> nested) {
+        Map<String, T> flat = new HashMap<>();
+        nested.forEach((parent, children) -> children.forEach((name, spec) -> flat.put(parent + "/" + name, spec)));
+        return flat;
+    }
+
+    private static void diff(String prefix, Map<String, ?> before, Map<String, ?> after, Set<String> changed) {
+        Set<String> names = new HashSet<>(before.keySet());
+        names.addAll(after.keySet());
+        for (String name : names) {
+            if (!Objects.equals(before.get(name), after.get(name))) {
+                changed.add(prefix + name);
+            }
+        }
+    }
+}

@@ -123,6 +123,9 @@ final class ClusterTranslator {
         if (node != null && node.serviceDiscovery() != null && node.serviceDiscovery().dns() != null) {
             return null;
         }
-        return EndpointTranslator.registry(view, RouteTranslator.cluster(view.mesh(), target), node, target.port());
+        Listener listener = ServiceRouting.listenerOf(node, target.port(), target.protocol());
+        Integer healthCheckPort = listener == null || listener.healthCheck() == null ? null : listener.healthCheck().port();
+        return EndpointTranslator.registry(view, RouteTranslator.cluster(view.mesh(), target), node, target.port(),
+                healthCheckPort);
     }
 }

@@ -27,7 +27,8 @@ final class EndpointTranslator {
     private EndpointTranslator() {
     }
 
-    static ClusterLoadAssignment registry(MeshView view, String cluster, VirtualNodeSpec node, int listenerPort) {
+    static ClusterLoadAssignment registry(MeshView view, String cluster, VirtualNodeSpec node, int listenerPort,
+            Integer healthCheckPort) {
         LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder()
                 .setLocality(Locality.getDefaultInstance())
                 .setLoadBalancingWeight(UInt32Value.of(1));
@@ -45,9 +46,11 @@ final class EndpointTranslator {
                 if (ip == null) {
                     continue;
                 }
-                locality.addLbEndpoints(LbEndpoint.newBuilder()
-                        .setHealthStatus(HealthStatus.HEALTHY)
-                        .setEndpoint(Endpoint.newBuilder().setAddress(socket(ip, port(instance, listenerPort)))));
+                Endpoint.Builder endpoint = Endpoint.newBuilder().setAddress(socket(ip, port(instance, listenerPort)));
+                if (healthCheckPort != null) {
+                    endpoint.setHealthCheckConfig(Endpoint.HealthCheckConfig.newBuilder().setPortValue(healthCheckPort));
+                }
+                locality.addLbEndpoints(LbEndpoint.newBuilder().setHealthStatus(HealthStatus.HEALTHY).setEndpoint(endpoint));
             }
         }
         ClusterLoadAssignment.Builder assignment = ClusterLoadAssignment.newBuilder().setClusterName(cluster);

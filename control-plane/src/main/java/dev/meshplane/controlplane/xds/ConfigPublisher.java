@@ -125,7 +125,9 @@ public class ConfigPublisher {
             views.remove(mesh);
             return;
         }
+        long started = System.nanoTime();
         Optional<MeshView> view = loader.load(mesh);
+        long loaded = System.nanoTime();
         view.ifPresentOrElse(v -> servicesByMesh.put(mesh, MeshViewLoader.registryServices(v.virtualNodes())),
                 () -> servicesByMesh.remove(mesh));
         Set<String> changed = Dependencies.changed(views.get(mesh), view.orElse(null));
@@ -160,8 +162,10 @@ public class ConfigPublisher {
                 pushed++;
             }
         }
-        log.debug("Mesh '{}' revision {}: {} changed, {} of {} proxy groups translated, {} pushed", mesh,
-                view.map(MeshView::revision).orElse(0L), changed, translated, groups.size(), pushed);
+        log.debug("Mesh '{}' revision {}: {} changed, {} of {} proxy groups translated, {} pushed;"
+                        + " loaded in {} ms, translated and pushed in {} ms", mesh, view.map(MeshView::revision).orElse(0L),
+                changed.size() > 10 ? changed.size() + " resources" : changed, translated, groups.size(), pushed,
+                (loaded - started) / 1_000_000, (System.nanoTime() - loaded) / 1_000_000);
     }
 
     private void expireInstances() {

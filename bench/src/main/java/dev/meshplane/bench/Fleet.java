@@ -1,0 +1,81 @@
+package dev.meshplane.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** N simulated proxies over real gRPC, a connection per {@value #STREAMS_PER_CONNECTION} streams. */
+final class Fleet implements AutoCloseable {
+
+    static final int STREAMS_PER_CONNECTION = 50;
+
+    final List<SimulatedProxy> proxies = new ArrayList<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final String host;
+    private int port;
+
+    Fleet(String host, int port, List<String> nodeIds, int size) {
+        this.host = host;
+        this.port = port;
+        for (int i = 0; i < size; i++) {
+            proxies.add(new SimulatedProxy(nodeIds.get(i % nodeIds.size()), i / nodeIds.size()));
+        }
+    }
+
+    void connect(Progress progress) {
+        for (int i = 0; i < proxies.size(); i++) {
+            if (i % STREAMS_PER_CONNECTION == 0) {
+                channels.add(NettyChannelBuilder.forAddress(host, port).usePlaintext()
+                        .maxInboundMessageSize(64 * 1024 * 1024).build());
+            }
+            proxies.get(i).connect(channels.get(channels.size() - 1));
+            progress.step(i + 1);
+        }
+    }
+
+    /** Reconnects every proxy to a (restarted) server, keeping the versions each has. */
+    void reconnect(int newPort, Progress progress) {
+        closeChannels();
+        port = newPort;
+        connect(progress);
+    }
+
+    long count(Predicate<SimulatedProxy> condition) {
+        return proxies.stream().filter(condition).count();
+    }
+
+    /** Waits until every proxy satisfies the condition, or the timeout passes; returns whether they all did. */
+    boolean await(Predicate<SimulatedProxy> condition, long timeoutMillis, Progress progress) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            long done = count(condition);
+            progress.step((int) done);
+            if (done == proxies.size()) {
+                return true;
+            }
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
+    private void closeChannels() {
+        proxies.forEach(SimulatedProxy::close);
+        for (ManagedChannel channel : channels) {
+            channel.shutdownNow();
+            try {
+                channel.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        channels.clear();
+    }
+
+    @Override
+    public void close() {
+        closeChannels();
+    }
+}

@@ -1,0 +1,240 @@
+package dev.meshplane.bench;
+
+import dev.meshplane.bench.SimulatedProxy.Arrival;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The scale scenario, one command: starts the server as its own process (or uses a running one),
+ * writes the mesh through the API, connects the simulated fleet, makes changes, and reports cold
+ * start, convergence per change (from the API's response to the last proxy's receipt; every
+ * response is ACKed at once), pushes and bytes, CPU and heap after GC, and what a restart re-sends.
+ *
+ * <pre>java -cp bench/target/meshplane-bench.jar:... dev.meshplane.bench.ScenarioRunner --proxies=1000</pre>
+ */
+public final class ScenarioRunner {
+
+    private final Map<String, String> args;
+    private final int proxies;
+    private final int services;
+    private final int clients;
+    private final int backends;
+    private final boolean progress;
+    private final Map<String, Object> result = new LinkedHashMap<>();
+    private final List<Map<String, Object>> changes = new ArrayList<>();
+
+    ScenarioRunner(Map<String, String> args) {
+        this.args = args;
+        this.proxies = Integer.parseInt(args.getOrDefault("proxies", "1000"));
+        this.services = Integer.parseInt(args.getOrDefault("services", "500"));
+        this.clients = Integer.parseInt(args.getOrDefault("clients", "100"));
+        this.backends = Integer.parseInt(args.getOrDefault("backends", "10"));
+        this.progress = Boolean.parseBoolean(args.getOrDefault("progress", "true"));
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new HashMap<>();
+        for (String arg : argv) {
+            String[] kv = arg.replaceFirst("^--", "").split("=", 2);
+            args.put(kv[0], kv.length > 1 ? kv[1] : "true");
+        }
+        Map<String, Object> result = new ScenarioRunner(args).run();
+        System.exit(Boolean.TRUE.equals(result.get("complete")) ? 0 : 1);
+    }
+
+    Map<String, Object> run() throws Exception {
+        Path jar = Path.of(args.getOrDefault("server-jar", ServerProcess.defaultJar().toString()));
+        Path dataDir = Path.of(args.getOrDefault("data-dir", "bench/target/scale-" + UUID.randomUUID().toString().substring(0, 8)));
+        Files.createDirectories(dataDir.getParent());
+        result.put("proxies", proxies);
+        result.put("services", services);
+        result.put("clientNodes", clients);
+        result.put("backendsPerClient", backends);
+        result.put("cores", Runtime.getRuntime().availableProcessors());
+        boolean complete = true;
+        try (ServerProcess server = new ServerProcess(jar, dataDir, args.getOrDefault("heap", "2g"))) {
+            server.start();
+            try (MeshBuilder mesh = new MeshBuilder(server.api())) {
+                long t = System.nanoTime();
+                mesh.build(services, clients, backends, new Progress("building the mesh", services, progress));
+                result.put("meshBuildSeconds", seconds(System.nanoTime() - t));
+                List<String> nodeIds = new ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    nodeIds.add("mesh/" + MeshBuilder.MESH + "/virtualNode/" + MeshBuilder.client(c));
+                }
+                Duration cpuBefore = server.cpu();
+                try (Fleet fleet = new Fleet("localhost", server.xdsPort, nodeIds, proxies)) {
+                    long start = System.nanoTime();
+                    fleet.connect(new Progress("connecting", proxies, progress));
+                    complete &= fleet.await(SimulatedProxy::configured, 120_000, new Progress("cold start", proxies, progress));
+                    result.put("coldStartMillis", millis(System.nanoTime() - start));
+                    result.put("coldStartCpuSeconds", seconds(server.cpu().minus(cpuBefore).toNanos()));
+                    result.put("heapAfterGcBytes", server.heapAfterGc());
+                    complete &= changes(mesh, fleet, server);
+                    result.put("changes", changes);
+                    result.put("heapAfterGcBytesEnd", server.heapAfterGc());
+                    if (!"false".equals(args.get("restart"))) {
+                        complete &= restart(server, fleet);
+                    }
+                }
+            }
+        }
+        result.put("complete", complete);
+        report();
+        return result;
+    }
+
+    private boolean changes(MeshBuilder mesh, Fleet fleet, ServerProcess server) throws Exception {
+        boolean ok = true;
+        ok &= change("route weight (every proxy)", fleet, server, SimulatedProxy.RDS, p -> true,
+                () -> mesh.setWeights(0, 80, 20));
+        ok &= change("endpoint (every proxy)", fleet, server, SimulatedProxy.EDS, p -> true,
+                () -> mesh.register(0, "v1-b", "v1", "10.200.0.1"));
+        int lone = services / 2 + 3;
+        Set<String> callers = new java.util.HashSet<>();
+        for (int c = 0; c < clients; c++) {
+            if (MeshBuilder.backendsOf(c, services, backends).contains(lone)) {
+                callers.add("mesh/" + MeshBuilder.MESH + "/virtualNode/" + MeshBuilder.client(c));
+            }
+        }
+        ok &= change("one service's route (its callers only)", fleet, server, SimulatedProxy.RDS,
+                p -> callers.contains(p.nodeId), () -> mesh.setWeights(lone, 10, 90));
+        int chosen = Math.min(7, clients - 1);
+        String newClient = "mesh/" + MeshBuilder.MESH + "/virtualNode/" + MeshBuilder.client(chosen);
+        ok &= change("new service (one client node)", fleet, server, SimulatedProxy.CDS,
+                p -> p.nodeId.equals(newClient), () -> {
+                    mesh.addService(services, 50);
+                    List<Integer> more = new ArrayList<>(MeshBuilder.backendsOf(chosen, services, backends));
+                    more.add(services);
+                    mesh.setBackends(chosen, more);
+                });
+        return ok;
+    }
+
+    interface Action {
+        void run() throws Exception;
+    }
+
+    /**
+     * Applies a change and measures, for the proxies it must reach, the time from the API's response
+     * to the arrival of a new version of the given type; counts every proxy that got anything.
+     */
+    private boolean change(String name, Fleet fleet, ServerProcess server, String type,
+            Predicate<SimulatedProxy> affected, Action action) throws Exception {
+        Map<SimulatedProxy, String> before = new HashMap<>();
+        Map<SimulatedProxy, Long> responsesBefore = new HashMap<>();
+        long bytesBefore = 0;
+        for (SimulatedProxy p : fleet.proxies) {
+            before.put(p, p.versions.getOrDefault(type, ""));
+            responsesBefore.put(p, p.responses.get());
+            bytesBefore += p.bytes.get();
+        }
+        Duration cpuBefore = server.cpu();
+        action.run();
+        long t0 = System.nanoTime();
+        List<SimulatedProxy> targets = fleet.proxies.stream().filter(affected).toList();
+        Predicate<SimulatedProxy> reached = p -> !affected.test(p) || !p.versions.getOrDefault(type, "").equals(before.get(p));
+        boolean ok = fleet.await(reached, 60_000, new Progress(name, fleet.proxies.size(), progress));
+        Thread.sleep(1000); // let stragglers and unrelated pushes (there should be none) arrive
+        List<Long> latencies = new ArrayList<>();
+        for (SimulatedProxy p : targets) {
+            Arrival arrival = p.latest.get(type);
+            if (arrival != null && !arrival.version().equals(before.get(p))) {
+                latencies.add(arrival.nanos() - t0);
+            }
+        }
+        latencies.sort(null);
+        long pushed = fleet.proxies.stream().filter(p -> p.responses.get() > responsesBefore.get(p)).count();
+        long pushedOutside = fleet.proxies.stream().filter(p -> !affected.test(p) && p.responses.get() > responsesBefore.get(p)).count();
+        long bytes = fleet.proxies.stream().mapToLong(p -> p.bytes.get()).sum() - bytesBefore;
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("change", name);
+        row.put("affected", targets.size());
+        row.put("reached", latencies.size());
+        row.put("p50Millis", percentile(latencies, 50));
+        row.put("p99Millis", percentile(latencies, 99));
+        row.put("maxMillis", latencies.isEmpty() ? null : millis(latencies.get(latencies.size() - 1)));
+        row.put("proxiesPushed", pushed);
+        row.put("proxiesPushedOutsideAffected", pushedOutside);
+        row.put("bytes", bytes);
+        row.put("cpuSeconds", seconds(server.cpu().minus(cpuBefore).toNanos()));
+        changes.add(row);
+        return ok && latencies.size() == targets.size();
+    }
+
+    private boolean restart(ServerProcess server, Fleet fleet) throws Exception {
+        Map<SimulatedProxy, Map<String, String>> before = new HashMap<>();
+        for (SimulatedProxy p : fleet.proxies) {
+            before.put(p, Map.copyOf(p.versions));
+        }
+        server.stop();
+        long t = System.nanoTime();
+        server.start();
+        result.put("restartServerReadyMillis", millis(System.nanoTime() - t));
+        Duration cpuBefore = server.cpu();
+        long responsesBefore = fleet.proxies.stream().mapToLong(p -> p.responses.get()).sum();
+        long reconnect = System.nanoTime();
+        fleet.reconnect(server.xdsPort, new Progress("reconnecting", proxies, progress));
+        result.put("reconnectMillis", millis(System.nanoTime() - reconnect));
+        Thread.sleep(3000);
+        long responses = fleet.proxies.stream().mapToLong(p -> p.responses.get()).sum() - responsesBefore;
+        long changedVersions = fleet.proxies.stream().filter(p -> !p.versions.equals(before.get(p))).count();
+        result.put("restartResponses", responses);
+        result.put("restartProxiesWithNewVersions", changedVersions);
+        result.put("restartCpuSeconds", seconds(server.cpu().minus(cpuBefore).toNanos()));
+        result.put("restartHeapAfterGcBytes", server.heapAfterGc());
+        return changedVersions == 0;
+    }
+
+    private static Double percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return null;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return millis(sorted.get(Math.max(0, Math.min(index, sorted.size() - 1))));
+    }
+
+    private static double millis(long nanos) {
+        return Math.round(nanos / 10_000.0) / 100.0;
+    }
+
+    private static double seconds(long nanos) {
+        return Math.round(nanos / 10_000_000.0) / 100.0;
+    }
+
+    private void report() throws Exception {
+        StringBuilder table = new StringBuilder();
+        table.append(String.format("%n%d proxies over %d client nodes, %d services, %d backends each, %d cores%n",
+                proxies, clients, services, backends, Runtime.getRuntime().availableProcessors()));
+        table.append(String.format("mesh written in %s s; cold start of all proxies %s ms (%s CPU s); heap after GC %d MB%n",
+                result.get("meshBuildSeconds"), result.get("coldStartMillis"), result.get("coldStartCpuSeconds"),
+                ((Number) result.get("heapAfterGcBytes")).longValue() / 1_000_000));
+        table.append(String.format("%-40s %9s %9s %9s %9s %9s %8s %12s %8s%n", "change", "affected", "reached",
+                "p50 ms", "p99 ms", "max ms", "pushed", "bytes", "CPU s"));
+        for (Map<String, Object> row : changes) {
+            table.append(String.format("%-40s %9s %9s %9s %9s %9s %8s %12s %8s%n", row.get("change"), row.get("affected"),
+                    row.get("reached"), row.get("p50Millis"), row.get("p99Millis"), row.get("maxMillis"),
+                    row.get("proxiesPushed"), row.get("bytes"), row.get("cpuSeconds")));
+        }
+        if (result.containsKey("restartResponses")) {
+            table.append(String.format("restart: server ready in %s ms, fleet reconnected in %s ms, %s responses, %s proxies"
+                            + " got a new version%n", result.get("restartServerReadyMillis"), result.get("reconnectMillis"),
+                    result.get("restartResponses"), result.get("restartProxiesWithNewVersions")));
+        }
+        System.out.print(table);
+        Path output = Path.of(args.getOrDefault("output", "bench/target/scale-" + proxies + ".json"));
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        Files.writeString(output, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        System.out.println("results: " + output);
+    }
+}

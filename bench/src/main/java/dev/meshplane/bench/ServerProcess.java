@@ -1,0 +1,122 @@
+package dev.meshplane.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The Meshplane server as a process of its own, so that the fleet and the server do not share a JVM. */
+final class ServerProcess implements AutoCloseable {
+
+    final int httpPort;
+    final int xdsPort;
+    private final Path jar;
+    private final Path dataDir;
+    private final String heap;
+    private final Path log;
+    private Process process;
+
+    ServerProcess(Path jar, Path dataDir, String heap) throws IOException {
+        this.jar = jar;
+        this.dataDir = dataDir;
+        this.heap = heap;
+        this.httpPort = freePort();
+        this.xdsPort = freePort();
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    String api() {
+        return "http://localhost:" + httpPort;
+    }
+
+    void start() throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap, "-jar", jar.toString(),
+                "--server.port=" + httpPort,
+                "--meshplane.xds.port=" + xdsPort,
+                "--meshplane.database.embedded.data-dir=" + dataDir,
+                "--management.endpoints.web.exposure.include=health,metrics",
+                "--logging.level.root=WARN",
+                "--logging.level.dev.meshplane.controlplane.web.StartupBanner=INFO",
+                "--logging.level.dev.meshplane.controlplane.xds.ConfigPublisher=DEBUG"));
+        for (String limit : List.of("meshes", "virtual-services-per-mesh", "virtual-nodes-per-mesh",
+                "virtual-routers-per-mesh", "routes-per-virtual-router", "virtual-gateways-per-mesh")) {
+            command.add("--meshplane.limits." + limit + "=100000");
+        }
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited; see " + log);
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(api() + "/actuator/health")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the server did not become ready; see " + log);
+    }
+
+    /** SIGTERM, as an orchestrator stops it. */
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
+    /** CPU time the server process has used so far. */
+    Duration cpu() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** Heap in use right after a full collection, in bytes. */
+    long heapAfterGc() throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        run(jcmd, Long.toString(process.pid()), "GC.run");
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(api() + "/actuator/metrics/jvm.memory.used?tag=area:heap")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher value = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+]+)").matcher(body);
+        return value.find() ? (long) Double.parseDouble(value.group(1)) : -1;
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    static Path defaultJar() {
+        return Path.of("control-plane", "target", "meshplane.jar");
+    }
+
+    static boolean exists(Path jar) {
+        return new File(jar.toString()).isFile();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.meshplane.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scale scenario at a small size (tens of proxies), so the tool keeps working: the packaged
+ * server in its own process, the mesh written through the API, the simulated fleet, every change,
+ * and a restart. It checks outcomes, not timings (the machines are shared and noisy).
+ */
+class ScaleScenarioIT {
+
+    @TempDir
+    Path work;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theScenarioRunsEndToEnd() throws Exception {
+        Path jar = Path.of(System.getProperty("meshplane.server.jar", ServerProcess.defaultJar().toString()));
+        assertThat(jar).as("the server jar, built by the package phase").exists();
+        Path output = work.resolve("scale.json");
+        Map<String, Object> result = new ScenarioRunner(Map.of(
+                "proxies", "24", "services", "12", "clients", "4", "backends", "3",
+                "progress", "false", "heap", "512m",
+                "server-jar", jar.toString(),
+                "data-dir", work.resolve("data").toString(),
+                "output", output.toString())).run();
+
+        assertThat(result.get("complete")).isEqualTo(true);
+        assertThat(Files.readString(output)).contains("\"coldStartMillis\"", "\"changes\"");
+        List<Map<String, Object>> changes = (List<Map<String, Object>>) result.get("changes");
+        assertThat(changes).hasSize(4);
+        for (Map<String, Object> change : changes) {
+            assertThat(change.get("reached")).as(change.get("change").toString()).isEqualTo(change.get("affected"));
+            assertThat(change.get("proxiesPushedOutsideAffected")).as(change.get("change") + ": pushes to unaffected proxies")
+                    .isEqualTo(0L);
+        }
+        assertThat(changes.get(0).get("affected")).isEqualTo(24);
+        assertThat((Integer) changes.get(2).get("affected")).isLessThan(24);
+        assertThat(result.get("restartProxiesWithNewVersions")).isEqualTo(0L);
+        assertThat(result.get("restartResponses")).isEqualTo(0L);
+    }
+}

@@ -62,7 +62,8 @@ public final class ScenarioRunner {
         result.put("backendsPerClient", backends);
         result.put("cores", Runtime.getRuntime().availableProcessors());
         boolean complete = true;
-        try (ServerProcess server = new ServerProcess(jar, dataDir, args.getOrDefault("heap", "2g"))) {
+        List<String> jvmOptions = args.containsKey("server-jvm") ? List.of(args.get("server-jvm").split(" ")) : List.of();
+        try (ServerProcess server = new ServerProcess(jar, dataDir, args.getOrDefault("heap", "2g"), jvmOptions)) {
             server.start();
             try (MeshBuilder mesh = new MeshBuilder(server.api())) {
                 long t = System.nanoTime();

@@ -25,7 +25,10 @@ final class ServerProcess implements AutoCloseable {
     private final Path log;
     private Process process;
 
-    ServerProcess(Path jar, Path dataDir, String heap) throws IOException {
+    private final List<String> jvmOptions;
+
+    ServerProcess(Path jar, Path dataDir, String heap, List<String> jvmOptions) throws IOException {
+        this.jvmOptions = jvmOptions;
         this.jar = jar;
         this.dataDir = dataDir;
         this.heap = heap;
@@ -45,8 +48,10 @@ final class ServerProcess implements AutoCloseable {
     }
 
     void start() throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap, "-jar", jar.toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(),
                 "--server.port=" + httpPort,
                 "--meshplane.xds.port=" + xdsPort,
                 "--meshplane.database.embedded.data-dir=" + dataDir,

@@ -52,7 +52,8 @@ final class GatewayTranslator {
     private record Applicable(String name, int priority, GatewayRouteHostnameMatch hostname, GatewayRouteSpec spec) {
     }
 
-    static ProxyResources translate(MeshView view, String gatewayName) {
+    static ProxyResources translate(TranslationMemo memo, String gatewayName) {
+        MeshView view = memo.view();
         VirtualGatewaySpec gateway = view.virtualGateways().get(gatewayName);
         ResourceCollector out = new ResourceCollector();
         if (gateway == null || gateway.listeners() == null) {
@@ -78,7 +79,7 @@ final class GatewayTranslator {
                     .forEach(a -> hosts.computeIfAbsent(domain(a.hostname()), d -> VirtualHost.newBuilder().setName(d).addDomains(d)));
             hosts.put("*", VirtualHost.newBuilder().setName("*").addDomains("*"));
             for (Applicable route : applicable) {
-                List<Route> envoyRoutes = routes(view, route, gateway, out);
+                List<Route> envoyRoutes = routes(memo, route, gateway, out);
                 hosts.forEach((domain, host) -> {
                     if (route.hostname() == null || domain.equals(domain(route.hostname()))) {
                         host.addAllRoutes(envoyRoutes);
@@ -137,8 +138,9 @@ final class GatewayTranslator {
     }
 
     /** The gateway route composed with each route of its target service's port. */
-    private static List<Route> routes(MeshView view, Applicable applicable, VirtualGatewaySpec gateway,
+    private static List<Route> routes(TranslationMemo memo, Applicable applicable, VirtualGatewaySpec gateway,
             ResourceCollector out) {
+        MeshView view = memo.view();
         GatewayRouteSpec spec = applicable.spec();
         GatewayRouteTarget target;
         GatewayRouteHostnameRewrite hostRewrite;
@@ -151,7 +153,7 @@ final class GatewayTranslator {
             hostRewrite = http.action().rewrite() == null ? null : http.action().rewrite().hostname();
         }
         String service = target.virtualService().virtualServiceName();
-        ServicePort port = ServiceRouting.resolve(view, service).stream()
+        ServicePort port = memo.service(service).stream()
                 .filter(p -> target.port() == null || p.port() == target.port())
                 .findFirst().orElse(null);
         List<Route> result = new ArrayList<>();
@@ -161,13 +163,12 @@ final class GatewayTranslator {
         boolean rewriteHost = hostRewrite == null || hostRewrite.defaultTargetHostname() != DefaultGatewayRouteRewrite.DISABLED;
         for (RouteRule rule : port.routes()) {
             for (Target t : rule.targets()) {
-                var cluster = ClusterTranslator.egress(view, t, false);
+                var cluster = memo.cluster(t, false);
                 var tls = TlsTranslator.upstream(gateway.backendDefaults() == null ? null
                         : gateway.backendDefaults().clientPolicy(), t.port(), service);
-                out.cluster(tls == null ? cluster : cluster.toBuilder().setTransportSocket(tls).build(),
-                        ClusterTranslator.endpoints(view, t));
+                out.cluster(tls == null ? cluster : cluster.toBuilder().setTransportSocket(tls).build(), memo.endpoints(t));
             }
-            Route route = RouteTranslator.translate(view.mesh(), rule, false);
+            Route route = memo.route(rule, false);
             Route composed = spec.grpcRoute() != null ? grpc(applicable.name(), spec.grpcRoute(), rule, route)
                     : http(applicable.name(), spec.httpRoute() != null ? spec.httpRoute() : spec.http2Route(), rule, route);
             if (composed == null) {

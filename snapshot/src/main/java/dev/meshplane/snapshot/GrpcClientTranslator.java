@@ -23,7 +23,8 @@ final class GrpcClientTranslator {
     private GrpcClientTranslator() {
     }
 
-    static ProxyResources translate(MeshView view, String nodeName) {
+    static ProxyResources translate(TranslationMemo memo, String nodeName) {
+        MeshView view = memo.view();
         VirtualNodeSpec node = view.virtualNodes().get(nodeName);
         ResourceCollector out = new ResourceCollector();
         if (node == null || node.backends() == null) {
@@ -34,7 +35,7 @@ final class GrpcClientTranslator {
                 continue;
             }
             String service = backend.virtualService().virtualServiceName();
-            List<ServicePort> ports = ServiceRouting.resolve(view, service);
+            List<ServicePort> ports = memo.service(service);
             boolean first = true;
             for (ServicePort port : ports) {
                 if (port.protocol() == PortProtocol.TCP) {
@@ -44,9 +45,9 @@ final class GrpcClientTranslator {
                 VirtualHost.Builder host = VirtualHost.newBuilder().setName(service)
                         .addDomains(service).addDomains(name);
                 for (RouteRule rule : port.routes()) {
-                    host.addRoutes(RouteTranslator.translate(view.mesh(), rule, true));
+                    host.addRoutes(memo.route(rule, true));
                     for (Target target : rule.targets()) {
-                        out.cluster(ClusterTranslator.egress(view, target, true), ClusterTranslator.endpoints(view, target));
+                        out.cluster(memo.cluster(target, true), memo.endpoints(target));
                     }
                 }
                 out.route(RouteConfiguration.newBuilder().setName(name).addVirtualHosts(host).build());

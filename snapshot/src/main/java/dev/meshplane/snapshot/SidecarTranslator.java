@@ -50,7 +50,8 @@ final class SidecarTranslator {
     private SidecarTranslator() {
     }
 
-    static ProxyResources translate(MeshView view, String nodeName) {
+    static ProxyResources translate(TranslationMemo memo, String nodeName) {
+        MeshView view = memo.view();
         VirtualNodeSpec node = view.virtualNodes().get(nodeName);
         ResourceCollector out = new ResourceCollector();
         if (node == null) {
@@ -58,7 +59,7 @@ final class SidecarTranslator {
         }
         List<AccessLog> accessLogs = AccessLogTranslator.translate(node.logging());
         ingress(view, nodeName, node, accessLogs, out);
-        egress(view, node, accessLogs, out);
+        egress(memo, node, accessLogs, out);
         return out.build();
     }
 
@@ -123,7 +124,8 @@ final class SidecarTranslator {
         out.listener(listener.build());
     }
 
-    private static void egress(MeshView view, VirtualNodeSpec node, List<AccessLog> accessLogs, ResourceCollector out) {
+    private static void egress(TranslationMemo memo, VirtualNodeSpec node, List<AccessLog> accessLogs, ResourceCollector out) {
+        MeshView view = memo.view();
         boolean allowAll = view.spec() != null && view.spec().egressFilter() != null
                 && view.spec().egressFilter().type() == EgressFilterType.ALLOW_ALL;
         // port -> (virtual service -> its routing on that port), in a stable order
@@ -137,16 +139,16 @@ final class SidecarTranslator {
                 ClientPolicy policy = backend.virtualService().clientPolicy() != null
                         ? backend.virtualService().clientPolicy()
                         : node.backendDefaults() == null ? null : node.backendDefaults().clientPolicy();
-                for (ServicePort port : ServiceRouting.resolve(view, service)) {
+                for (ServicePort port : memo.service(service)) {
                     byPort.computeIfAbsent(port.port(), p -> new TreeMap<>()).put(service, port);
                     for (RouteRule rule : port.routes()) {
                         for (Target target : rule.targets()) {
-                            Cluster cluster = ClusterTranslator.egress(view, target, false);
+                            Cluster cluster = memo.cluster(target, false);
                             TransportSocket tls = TlsTranslator.upstream(policy, target.port(), service);
                             if (tls != null) {
                                 cluster = cluster.toBuilder().setTransportSocket(tls).build();
                             }
-                            out.cluster(cluster, ClusterTranslator.endpoints(view, target));
+                            out.cluster(cluster, memo.endpoints(target));
                         }
                     }
                 }
@@ -176,7 +178,7 @@ final class SidecarTranslator {
                     if (servicePort.protocol() != PortProtocol.TCP) {
                         VirtualHost.Builder host = VirtualHost.newBuilder().setName(service)
                                 .addDomains(service).addDomains(service + ":" + port);
-                        servicePort.routes().forEach(rule -> host.addRoutes(RouteTranslator.translate(view.mesh(), rule, false)));
+                        servicePort.routes().forEach(rule -> host.addRoutes(memo.route(rule, false)));
                         config.addVirtualHosts(host);
                     }
                 });

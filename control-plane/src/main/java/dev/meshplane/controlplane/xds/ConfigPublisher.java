@@ -7,6 +7,7 @@ import dev.meshplane.snapshot.MeshTranslator;
 import dev.meshplane.snapshot.MeshView;
 import dev.meshplane.snapshot.ProxyId;
 import dev.meshplane.snapshot.ProxyResources;
+import dev.meshplane.snapshot.TranslationMemo;
 import jakarta.annotation.PreDestroy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -134,6 +135,7 @@ public class ConfigPublisher {
         view.ifPresentOrElse(v -> servicesByMesh.put(mesh, MeshViewLoader.registryServices(v.virtualNodes())),
                 () -> servicesByMesh.remove(mesh));
         Set<String> changed = Dependencies.changed(views.get(mesh), view.orElse(null));
+        Optional<TranslationMemo> memo = view.map(TranslationMemo::new);
         view.ifPresentOrElse(v -> views.put(mesh, v), () -> views.remove(mesh));
         int translated = 0;
         int pushed = 0;
@@ -150,7 +152,7 @@ public class ConfigPublisher {
             ProxyResources resources;
             long t0 = System.nanoTime();
             try {
-                resources = view.map(v -> MeshTranslator.translate(v, id)).orElseGet(ProxyResources::empty);
+                resources = memo.map(m -> MeshTranslator.translate(m, id)).orElseGet(ProxyResources::empty);
             } catch (RuntimeException e) {
                 translationErrors.put(id.groupKey(), e.toString());
                 log.error("Translation failed for {}; it keeps its last configuration", id.groupKey(), e);

@@ -60,8 +60,24 @@ public final class ProxySnapshot {
         return new TypeResources(version, Collections.unmodifiableMap(resources));
     }
 
-    /** A content hash of a message, from its deterministic encoding. */
+    /**
+     * Hashes by instance: translation shares message instances between the proxies of one mesh view,
+     * so a resource every caller of a service gets is encoded and hashed once.
+     */
+    private static final com.google.common.cache.Cache<Message, String> HASHES =
+            com.google.common.cache.CacheBuilder.newBuilder().weakKeys().build();
+
+    /** A content hash of a message, from its deterministic encoding (remembered per instance). */
     static String hash(Message message) {
+        String known = HASHES.getIfPresent(message);
+        if (known == null) {
+            known = computeHash(message);
+            HASHES.put(message, known);
+        }
+        return known;
+    }
+
+    private static String computeHash(Message message) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(message.getSerializedSize());
             CodedOutputStream out = CodedOutputStream.newInstance(bytes);

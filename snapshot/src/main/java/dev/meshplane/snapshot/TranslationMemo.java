@@ -1,0 +1,56 @@
+package dev.meshplane.snapshot;
+
+import dev.meshplane.snapshot.ServiceRouting.RouteRule;
+import dev.meshplane.snapshot.ServiceRouting.ServicePort;
+import dev.meshplane.snapshot.ServiceRouting.Target;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What translation computes once per mesh view and shares between every proxy translated from it:
+ * a service's routing, a target's cluster and endpoints, a route. Callers of the same service get
+ * the same message instances, so they are hashed, validated and serialised once, not once per proxy.
+ */
+public final class TranslationMemo {
+
+    private record RouteKey(RouteRule rule, boolean proxyless) {
+    }
+
+    private record ClusterKey(Target target, boolean proxyless) {
+    }
+
+    private final MeshView view;
+    private final Map<String, List<ServicePort>> services = new ConcurrentHashMap<>();
+    private final Map<ClusterKey, Cluster> clusters = new ConcurrentHashMap<>();
+    private final Map<Target, Optional<ClusterLoadAssignment>> endpoints = new ConcurrentHashMap<>();
+    private final Map<RouteKey, Route> routes = new ConcurrentHashMap<>();
+
+    public TranslationMemo(MeshView view) {
+        this.view = view;
+    }
+
+    MeshView view() {
+        return view;
+    }
+
+    List<ServicePort> service(String name) {
+        return services.computeIfAbsent(name, n -> ServiceRouting.resolve(view, n));
+    }
+
+    Cluster cluster(Target target, boolean proxyless) {
+        return clusters.computeIfAbsent(new ClusterKey(target, proxyless), k -> ClusterTranslator.egress(view, target, proxyless));
+    }
+
+    ClusterLoadAssignment endpoints(Target target) {
+        return endpoints.computeIfAbsent(target, t -> Optional.ofNullable(ClusterTranslator.endpoints(view, t))).orElse(null);
+    }
+
+    Route route(RouteRule rule, boolean proxyless) {
+        return routes.computeIfAbsent(new RouteKey(rule, proxyless), k -> RouteTranslator.translate(view.mesh(), rule, proxyless));
+    }
+}

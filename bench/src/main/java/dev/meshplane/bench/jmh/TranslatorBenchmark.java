@@ -27,6 +27,7 @@ import dev.meshplane.snapshot.MeshView.Instance;
 import dev.meshplane.snapshot.MeshView.ServiceKey;
 import dev.meshplane.snapshot.ProxyId;
 import dev.meshplane.snapshot.ProxyResources;
+import dev.meshplane.snapshot.TranslationMemo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,6 +80,16 @@ public class TranslatorBenchmark {
         for (ProxyId id : groups) {
             ProxyResources resources = MeshTranslator.translate(view, id);
             blackhole.consume(EnvoyValidator.validate(resources));
+        }
+    }
+
+    /** The same with one memo for the whole view, as the publisher translates: shared parts built once. */
+    @Benchmark
+    public void fullRebuildSharingTheMemo(Blackhole blackhole) {
+        TranslationMemo memo = new TranslationMemo(view);
+        for (ProxyId id : groups) {
+            ProxyResources resources = MeshTranslator.translate(memo, id);
+            blackhole.consume(resources);
         }
     }
 

@@ -169,13 +169,6 @@ public class ResourceStore {
         return resources.findByMeshName(mesh).stream().map(StoredResource::of).toList();
     }
 
-    /** The names of all meshes. */
-    @Transactional(readOnly = true)
-    public List<String> meshNames() {
-        return resources.findByKindAndNameGreaterThanOrderByNameAsc(ResourceKind.MESH, "", Limit.unlimited()).stream()
-                .map(r -> r.resourceId().name()).toList();
-    }
-
     /** The current revision of a mesh, or 0 if it never existed. */
     @Transactional(readOnly = true)
     public long revision(String mesh) {

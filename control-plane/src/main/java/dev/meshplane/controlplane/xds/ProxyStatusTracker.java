@@ -10,7 +10,6 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -163,10 +162,5 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
         Nack nack = new Nack(typeUrl, state.sent.get(typeUrl), message, Instant.now());
         state.lastNack = nack;
         log.warn("Proxy {} rejected {} version {}: {}", state.node.getId(), typeUrl, nack.rejectedVersion(), message);
-    }
-
-    /** The proxies currently connected, per group key. */
-    public Collection<ProxyId> connectedGroups() {
-        return streams.values().stream().filter(s -> s.proxy != null).map(s -> s.proxy).distinct().toList();
     }
 }

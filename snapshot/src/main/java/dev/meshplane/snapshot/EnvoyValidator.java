@@ -34,14 +34,39 @@ public final class EnvoyValidator {
     private static final Pattern HEADER_VALUE = Pattern.compile("^[^\\u0000-\\u0008\\u000A-\\u001F\\u007F]*$");
     private static final Pattern LOOSE_HEADER = Pattern.compile("^[^\\u0000\\u000A\\u000D]*$");
 
-    private final List<String> violations = new ArrayList<>();
+    /** Messages already found valid, by instance: translation shares them between proxies. */
+    public interface KnownValid {
+        boolean contains(Message message);
 
-    private EnvoyValidator() {
+        void add(Message message);
+    }
+
+    private static final KnownValid NONE = new KnownValid() {
+        @Override
+        public boolean contains(Message message) {
+            return false;
+        }
+
+        @Override
+        public void add(Message message) {
+        }
+    };
+
+    private final List<String> violations = new ArrayList<>();
+    private final KnownValid known;
+
+    private EnvoyValidator(KnownValid known) {
+        this.known = known;
     }
 
     /** The violations of one resource, each as {@code <field path>: <what is wrong>}; empty when valid. */
     public static List<String> validate(Message resource) {
-        EnvoyValidator validator = new EnvoyValidator();
+        return validate(resource, NONE);
+    }
+
+    /** The same, skipping (and remembering) messages known to be valid. */
+    public static List<String> validate(Message resource, KnownValid known) {
+        EnvoyValidator validator = new EnvoyValidator(known);
         validator.message(resource, resource.getDescriptorForType().getName());
         return validator.violations;
     }
@@ -65,6 +90,17 @@ public final class EnvoyValidator {
     }
 
     private void message(Message message, String path) {
+        if (known.contains(message)) {
+            return;
+        }
+        int before = violations.size();
+        checkMessage(message, path);
+        if (violations.size() == before) {
+            known.add(message);
+        }
+    }
+
+    private void checkMessage(Message message, String path) {
         Descriptor type = message.getDescriptorForType();
         if (type.getOptions().getExtension(Validate.disabled) || type.getOptions().getExtension(Validate.ignored)) {
             return;

@@ -10,7 +10,6 @@ import dev.meshplane.snapshot.ServiceRouting.Target;
 import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.util.List;
 
 /**
@@ -42,15 +41,13 @@ final class GrpcClientTranslator {
                     continue;
                 }
                 String name = service + ":" + port.port();
-                VirtualHost.Builder host = VirtualHost.newBuilder().setName(service)
-                        .addDomains(service).addDomains(name);
                 for (RouteRule rule : port.routes()) {
-                    host.addRoutes(memo.route(rule, true));
                     for (Target target : rule.targets()) {
                         out.cluster(memo.cluster(target, true), memo.endpoints(target));
                     }
                 }
-                out.route(RouteConfiguration.newBuilder().setName(name).addVirtualHosts(host).build());
+                out.route(RouteConfiguration.newBuilder().setName(name)
+                        .addVirtualHosts(memo.virtualHost(service, port, true)).build());
                 out.listener(apiListener(name, name));
                 if (first) {
                     out.listener(apiListener(service, name));

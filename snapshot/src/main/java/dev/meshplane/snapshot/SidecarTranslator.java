@@ -176,10 +176,7 @@ final class SidecarTranslator {
                 RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(routes);
                 entry.getValue().forEach((service, servicePort) -> {
                     if (servicePort.protocol() != PortProtocol.TCP) {
-                        VirtualHost.Builder host = VirtualHost.newBuilder().setName(service)
-                                .addDomains(service).addDomains(service + ":" + port);
-                        servicePort.routes().forEach(rule -> host.addRoutes(memo.route(rule, false)));
-                        config.addVirtualHosts(host);
+                        config.addVirtualHosts(memo.virtualHost(service, servicePort, false));
                     }
                 });
                 if (allowAll) {

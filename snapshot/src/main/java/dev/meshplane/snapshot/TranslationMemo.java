@@ -6,6 +6,7 @@ import dev.meshplane.snapshot.ServiceRouting.Target;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,11 +25,15 @@ public final class TranslationMemo {
     private record ClusterKey(Target target, boolean proxyless) {
     }
 
+    private record HostKey(String service, ServicePort port, boolean proxyless) {
+    }
+
     private final MeshView view;
     private final Map<String, List<ServicePort>> services = new ConcurrentHashMap<>();
     private final Map<ClusterKey, Cluster> clusters = new ConcurrentHashMap<>();
     private final Map<Target, Optional<ClusterLoadAssignment>> endpoints = new ConcurrentHashMap<>();
     private final Map<RouteKey, Route> routes = new ConcurrentHashMap<>();
+    private final Map<HostKey, VirtualHost> hosts = new ConcurrentHashMap<>();
 
     public TranslationMemo(MeshView view) {
         this.view = view;
@@ -48,6 +53,16 @@ public final class TranslationMemo {
 
     ClusterLoadAssignment endpoints(Target target) {
         return endpoints.computeIfAbsent(target, t -> Optional.ofNullable(ClusterTranslator.endpoints(view, t))).orElse(null);
+    }
+
+    /** The virtual host of a service on one port: its name and name:port as domains, its routes in order. */
+    VirtualHost virtualHost(String service, ServicePort port, boolean proxyless) {
+        return hosts.computeIfAbsent(new HostKey(service, port, proxyless), k -> {
+            VirtualHost.Builder host = VirtualHost.newBuilder().setName(service)
+                    .addDomains(service).addDomains(service + ":" + port.port());
+            port.routes().forEach(rule -> host.addRoutes(route(rule, proxyless)));
+            return host.build();
+        });
     }
 
     Route route(RouteRule rule, boolean proxyless) {

@@ -55,6 +55,21 @@ public class ConfigPublisher {
     /** Content hashes of resources already found valid. */
     private final com.google.common.cache.Cache<String, Boolean> validContent =
             com.google.common.cache.CacheBuilder.newBuilder().maximumSize(500_000).build();
+    /** Message instances already found valid (translation shares them between groups of one view). */
+    private final EnvoyValidator.KnownValid validMessages = new EnvoyValidator.KnownValid() {
+        private final com.google.common.cache.Cache<com.google.protobuf.Message, Boolean> seen =
+                com.google.common.cache.CacheBuilder.newBuilder().weakKeys().build();
+
+        @Override
+        public boolean contains(com.google.protobuf.Message message) {
+            return seen.getIfPresent(message) != null;
+        }
+
+        @Override
+        public void add(com.google.protobuf.Message message) {
+            seen.put(message, Boolean.TRUE);
+        }
+    };
     /** Per group of proxies, what its last configuration was made of. */
     private final Map<String, Set<String>> dependencies = new ConcurrentHashMap<>();
 
@@ -198,7 +213,7 @@ public class ConfigPublisher {
         for (var type : io.envoyproxy.controlplane.cache.Resources.ResourceType.values()) {
             snapshot.get(type).resources().forEach((name, resource) -> {
                 if (validContent.getIfPresent(resource.version()) == null) {
-                    List<String> found = EnvoyValidator.validate(resource.resource());
+                    List<String> found = EnvoyValidator.validate(resource.resource(), validMessages);
                     if (found.isEmpty()) {
                         validContent.put(resource.version(), Boolean.TRUE);
                     } else {

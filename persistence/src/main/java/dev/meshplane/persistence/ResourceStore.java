@@ -163,10 +163,10 @@ public class ResourceStore {
         find(id).getTags().keySet().removeAll(keys);
     }
 
-    /** Every resource of a mesh, the mesh itself included; empty when the mesh does not exist. */
+    /** The specs of every resource of a mesh, the mesh itself included; empty when the mesh does not exist. */
     @Transactional(readOnly = true)
-    public List<StoredResource> contents(String mesh) {
-        return resources.findByMeshName(mesh).stream().map(StoredResource::of).toList();
+    public List<SpecRow> specs(String mesh) {
+        return resources.findSpecs(mesh);
     }
 
     /** The current revision of a mesh, or 0 if it never existed. */

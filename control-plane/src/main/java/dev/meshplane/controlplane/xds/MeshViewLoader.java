@@ -11,7 +11,7 @@ import dev.meshplane.api.model.VirtualServiceSpec;
 import dev.meshplane.persistence.RegisteredInstance;
 import dev.meshplane.persistence.RegistryStore;
 import dev.meshplane.persistence.ResourceStore;
-import dev.meshplane.persistence.StoredResource;
+import dev.meshplane.persistence.SpecRow;
 import dev.meshplane.snapshot.MeshView;
 import dev.meshplane.snapshot.MeshView.Instance;
 import dev.meshplane.snapshot.MeshView.ServiceKey;
@@ -37,9 +37,12 @@ public class MeshViewLoader {
         this.registry = registry;
     }
 
+    /** Specs already parsed, by resource uid and version: a rebuild parses only what changed. */
+    private final Map<String, Object> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The mesh's view, or empty when the mesh does not exist. */
     public Optional<MeshView> load(String mesh) {
-        List<StoredResource> contents = resources.contents(mesh);
+        List<SpecRow> contents = resources.specs(mesh);
         MeshSpec spec = null;
         Map<String, VirtualServiceSpec> services = new HashMap<>();
         Map<String, VirtualNodeSpec> nodes = new HashMap<>();
@@ -47,19 +50,22 @@ public class MeshViewLoader {
         Map<String, Map<String, RouteSpec>> routes = new HashMap<>();
         Map<String, VirtualGatewaySpec> gateways = new HashMap<>();
         Map<String, Map<String, GatewayRouteSpec>> gatewayRoutes = new HashMap<>();
-        for (StoredResource r : contents) {
-            String name = r.id().name();
-            switch (r.id().kind()) {
-                case MESH -> spec = read(r, MeshSpec.class);
-                case VIRTUAL_SERVICE -> services.put(name, read(r, VirtualServiceSpec.class));
-                case VIRTUAL_NODE -> nodes.put(name, read(r, VirtualNodeSpec.class));
-                case VIRTUAL_ROUTER -> routers.put(name, read(r, VirtualRouterSpec.class));
-                case ROUTE -> routes.computeIfAbsent(r.id().parent(), k -> new HashMap<>()).put(name, read(r, RouteSpec.class));
-                case VIRTUAL_GATEWAY -> gateways.put(name, read(r, VirtualGatewaySpec.class));
-                case GATEWAY_ROUTE -> gatewayRoutes.computeIfAbsent(r.id().parent(), k -> new HashMap<>())
-                        .put(name, read(r, GatewayRouteSpec.class));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (SpecRow r : contents) {
+            String name = r.name();
+            seen.add(key(mesh, r));
+            switch (r.kind()) {
+                case MESH -> spec = read(mesh, r, MeshSpec.class);
+                case VIRTUAL_SERVICE -> services.put(name, read(mesh, r, VirtualServiceSpec.class));
+                case VIRTUAL_NODE -> nodes.put(name, read(mesh, r, VirtualNodeSpec.class));
+                case VIRTUAL_ROUTER -> routers.put(name, read(mesh, r, VirtualRouterSpec.class));
+                case ROUTE -> routes.computeIfAbsent(r.parent(), k -> new HashMap<>()).put(name, read(mesh, r, RouteSpec.class));
+                case VIRTUAL_GATEWAY -> gateways.put(name, read(mesh, r, VirtualGatewaySpec.class));
+                case GATEWAY_ROUTE -> gatewayRoutes.computeIfAbsent(r.parent(), k -> new HashMap<>())
+                        .put(name, read(mesh, r, GatewayRouteSpec.class));
             }
         }
+        parsed.keySet().removeIf(k -> k.startsWith(mesh + "/") && !seen.contains(k));
         if (spec == null) {
             return Optional.empty();
         }
@@ -88,7 +94,12 @@ public class MeshViewLoader {
         return services;
     }
 
-    private static <T> T read(StoredResource resource, Class<T> type) {
-        return AppMeshJson.mapper().readValue(resource.specJson(), type);
+    private static String key(String mesh, SpecRow row) {
+        return mesh + "/" + row.uid() + "/" + row.version();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T read(String mesh, SpecRow row, Class<T> type) {
+        return (T) parsed.computeIfAbsent(key(mesh, row), k -> AppMeshJson.mapper().readValue(row.specJson(), type));
     }
 }

@@ -27,6 +27,12 @@ public final class Dependencies {
 
     /** The keys one proxy's configuration depends on. */
     public static Set<String> of(MeshView view, ProxyId proxy) {
+        return of(new TranslationMemo(view), proxy);
+    }
+
+    /** The same, resolving services through a memo shared with translation. */
+    public static Set<String> of(TranslationMemo memo, ProxyId proxy) {
+        MeshView view = memo.view();
         Set<String> keys = new HashSet<>();
         keys.add(MESH);
         if (proxy.kind() == ProxyId.Kind.GATEWAY) {
@@ -36,7 +42,7 @@ public final class Dependencies {
                 GatewayRouteSpec spec = route.getValue();
                 var target = spec.grpcRoute() != null ? spec.grpcRoute().action().target()
                         : spec.httpRoute() != null ? spec.httpRoute().action().target() : spec.http2Route().action().target();
-                service(view, target.virtualService().virtualServiceName(), keys);
+                service(memo, target.virtualService().virtualServiceName(), keys);
             }
             return keys;
         }
@@ -45,14 +51,15 @@ public final class Dependencies {
         if (node != null && node.backends() != null) {
             for (Backend backend : node.backends()) {
                 if (backend.virtualService() != null) {
-                    service(view, backend.virtualService().virtualServiceName(), keys);
+                    service(memo, backend.virtualService().virtualServiceName(), keys);
                 }
             }
         }
         return keys;
     }
 
-    private static void service(MeshView view, String name, Set<String> keys) {
+    private static void service(TranslationMemo memo, String name, Set<String> keys) {
+        MeshView view = memo.view();
         keys.add("service:" + name);
         VirtualServiceSpec spec = view.virtualServices().get(name);
         if (spec != null && spec.provider() != null && spec.provider().virtualRouter() != null) {
@@ -60,7 +67,7 @@ public final class Dependencies {
             keys.add("router:" + router);
             view.routesOf(router).keySet().forEach(route -> keys.add("route:" + router + "/" + route));
         }
-        for (ServicePort port : ServiceRouting.resolve(view, name)) {
+        for (ServicePort port : memo.service(name)) {
             for (RouteRule rule : port.routes()) {
                 for (Target target : rule.targets()) {
                     keys.add("node:" + target.node());

@@ -58,13 +58,14 @@ final class SidecarTranslator {
             return out.build();
         }
         List<AccessLog> accessLogs = AccessLogTranslator.translate(node.logging());
-        ingress(view, nodeName, node, accessLogs, out);
+        ingress(memo, nodeName, node, accessLogs, out);
         egress(memo, node, accessLogs, out);
         return out.build();
     }
 
-    private static void ingress(MeshView view, String nodeName, VirtualNodeSpec node, List<AccessLog> accessLogs,
+    private static void ingress(TranslationMemo memo, String nodeName, VirtualNodeSpec node, List<AccessLog> accessLogs,
             ResourceCollector out) {
+        MeshView view = memo.view();
         if (node.listeners() == null || node.listeners().isEmpty()) {
             return;
         }
@@ -99,7 +100,7 @@ final class SidecarTranslator {
                                 .addRoutes(Route.newBuilder().setName("ingress")
                                         .setMatch(RouteMatch.newBuilder().setPrefix("/")).setRoute(action)))
                         .build());
-                filter = HttpFilters.network(HttpFilters.manager("ingress", routes, accessLogs));
+                filter = memo.httpManager("ingress", routes, accessLogs);
             }
             TransportSocket tls = TlsTranslator.downstream(l.tls());
             FilterChainMatch.Builder match = FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(port));
@@ -186,7 +187,7 @@ final class SidecarTranslator {
                                     .setRoute(RouteAction.newBuilder().setCluster(Names.PASSTHROUGH_CLUSTER))));
                 }
                 out.route(config.build());
-                filter = HttpFilters.network(HttpFilters.manager("egress", routes, accessLogs));
+                filter = memo.httpManager("egress", routes, accessLogs);
             } else {
                 filter = tcpProxy(view, tcp, accessLogs);
             }

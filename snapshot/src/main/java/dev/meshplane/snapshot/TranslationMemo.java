@@ -3,8 +3,10 @@ package dev.meshplane.snapshot;
 import dev.meshplane.snapshot.ServiceRouting.RouteRule;
 import dev.meshplane.snapshot.ServiceRouting.ServicePort;
 import dev.meshplane.snapshot.ServiceRouting.Target;
+import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.util.List;
@@ -28,12 +30,16 @@ public final class TranslationMemo {
     private record HostKey(String service, ServicePort port, boolean proxyless) {
     }
 
+    private record ManagerKey(String statPrefix, String routeConfig, List<AccessLog> accessLogs) {
+    }
+
     private final MeshView view;
     private final Map<String, List<ServicePort>> services = new ConcurrentHashMap<>();
     private final Map<ClusterKey, Cluster> clusters = new ConcurrentHashMap<>();
     private final Map<Target, Optional<ClusterLoadAssignment>> endpoints = new ConcurrentHashMap<>();
     private final Map<RouteKey, Route> routes = new ConcurrentHashMap<>();
     private final Map<HostKey, VirtualHost> hosts = new ConcurrentHashMap<>();
+    private final Map<ManagerKey, Filter> managers = new ConcurrentHashMap<>();
 
     public TranslationMemo(MeshView view) {
         this.view = view;
@@ -63,6 +69,12 @@ public final class TranslationMemo {
             port.routes().forEach(rule -> host.addRoutes(route(rule, proxyless)));
             return host.build();
         });
+    }
+
+    /** An HTTP connection manager filter taking its routes over RDS, packed once per distinct configuration. */
+    Filter httpManager(String statPrefix, String routeConfig, List<AccessLog> accessLogs) {
+        return managers.computeIfAbsent(new ManagerKey(statPrefix, routeConfig, accessLogs),
+                k -> HttpFilters.network(HttpFilters.manager(statPrefix, routeConfig, accessLogs)));
     }
 
     Route route(RouteRule rule, boolean proxyless) {

@@ -189,7 +189,7 @@ public class ConfigPublisher {
                 continue;
             }
             translationErrors.remove(id.groupKey());
-            view.ifPresent(v -> dependencies.put(id.groupKey(), Dependencies.of(v, id)));
+            memo.ifPresent(m -> dependencies.put(id.groupKey(), Dependencies.of(m, id)));
             if (cache.setSnapshot(id, snapshot)) {
                 pushed++;
             }

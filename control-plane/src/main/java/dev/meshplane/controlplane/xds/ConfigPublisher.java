@@ -46,6 +46,8 @@ public class ConfigPublisher {
     });
     private final Set<String> dirtyMeshes = ConcurrentHashMap.newKeySet();
     private final Set<String> dirtyServices = ConcurrentHashMap.newKeySet();
+    /** Meshes whose stored content may differ from the view last read. */
+    private final Set<String> staleMeshes = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     /** Per mesh, the registry services its nodes select, as of the last build. */
     private final Map<String, Set<String>> servicesByMesh = new ConcurrentHashMap<>();
@@ -78,7 +80,7 @@ public class ConfigPublisher {
         this.loader = loader;
         this.registry = registry;
         this.properties = properties;
-        cache.onDemand(id -> meshChanged(id.mesh()));
+        cache.onDemand(id -> groupWanted(id.mesh()));
         long resync = properties.resyncInterval().toMillis();
         executor.scheduleWithFixedDelay(this::resyncAll, resync, resync, TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(this::expireInstances, 1, 1, TimeUnit.SECONDS);
@@ -90,6 +92,13 @@ public class ConfigPublisher {
     }
 
     public void meshChanged(String mesh) {
+        staleMeshes.add(mesh);
+        dirtyMeshes.add(mesh);
+        scheduleFlush();
+    }
+
+    /** A proxy of a group not served yet connected: build it from the mesh as last read, if that is current. */
+    private void groupWanted(String mesh) {
         dirtyMeshes.add(mesh);
         scheduleFlush();
     }
@@ -100,7 +109,10 @@ public class ConfigPublisher {
     }
 
     public void resyncAll() {
-        cache.groups().forEach(id -> dirtyMeshes.add(id.mesh()));
+        cache.groups().forEach(id -> {
+            staleMeshes.add(id.mesh());
+            dirtyMeshes.add(id.mesh());
+        });
         scheduleFlush();
     }
 
@@ -121,6 +133,7 @@ public class ConfigPublisher {
         if (!services.isEmpty()) {
             servicesByMesh.forEach((mesh, selected) -> {
                 if (services.stream().anyMatch(selected::contains)) {
+                    staleMeshes.add(mesh);
                     dirtyMeshes.add(mesh);
                 }
             });
@@ -145,7 +158,9 @@ public class ConfigPublisher {
             return;
         }
         long started = System.nanoTime();
-        Optional<MeshView> view = loader.load(mesh);
+        // a new group alone does not change the mesh: the view last read serves, unless a change came in
+        boolean stale = staleMeshes.remove(mesh) || !views.containsKey(mesh);
+        Optional<MeshView> view = stale ? loader.load(mesh) : Optional.of(views.get(mesh));
         long loaded = System.nanoTime();
         view.ifPresentOrElse(v -> servicesByMesh.put(mesh, MeshViewLoader.registryServices(v.virtualNodes())),
                 () -> servicesByMesh.remove(mesh));

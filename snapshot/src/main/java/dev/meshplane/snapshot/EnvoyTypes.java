@@ -26,6 +26,15 @@ public final class EnvoyTypes {
             .add(UpstreamTlsContext.getDescriptor())
             .build();
 
+    /** Default instances by type URL, to unpack {@code Any} with the generated parsers. */
+    static final java.util.Map<String, com.google.protobuf.Message> BY_TYPE_URL = java.util.stream.Stream.of(
+                    HttpConnectionManager.getDefaultInstance(), Router.getDefaultInstance(), TcpProxy.getDefaultInstance(),
+                    OriginalDst.getDefaultInstance(), FileAccessLog.getDefaultInstance(),
+                    HttpProtocolOptions.getDefaultInstance(), TlsInspector.getDefaultInstance(),
+                    DownstreamTlsContext.getDefaultInstance(), UpstreamTlsContext.getDefaultInstance())
+            .collect(java.util.stream.Collectors.toMap(
+                    m -> "type.googleapis.com/" + m.getDescriptorForType().getFullName(), m -> m));
+
     private EnvoyTypes() {
     }
 }

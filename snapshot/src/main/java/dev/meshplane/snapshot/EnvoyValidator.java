@@ -6,7 +6,6 @@ import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.OneofDescriptor;
 import com.google.protobuf.Duration;
-import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.Durations;
@@ -52,6 +51,14 @@ public final class EnvoyValidator {
         }
     };
 
+    private static final FieldRules NO_RULES = FieldRules.getDefaultInstance();
+    /** Each field's rules, read once from its options. */
+    private static final java.util.concurrent.ConcurrentHashMap<FieldDescriptor, FieldRules> RULES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Whether a message type, or anything it contains, carries any rule; most of Envoy's do not. */
+    private static final java.util.concurrent.ConcurrentHashMap<Descriptor, Boolean> NEEDS_CHECK =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final List<String> violations = new ArrayList<>();
     private final KnownValid known;
 
@@ -89,8 +96,44 @@ public final class EnvoyValidator {
         violations.add(path + ": " + message);
     }
 
+    private static FieldRules rules(FieldDescriptor field) {
+        return RULES.computeIfAbsent(field, f -> f.getOptions().hasExtension(Validate.rules)
+                ? f.getOptions().getExtension(Validate.rules) : NO_RULES);
+    }
+
+    private static boolean needsCheck(Descriptor type) {
+        Boolean known = NEEDS_CHECK.get(type);
+        if (known != null) {
+            return known;
+        }
+        boolean needs = needsCheck(type, new java.util.HashSet<>());
+        NEEDS_CHECK.put(type, needs);
+        return needs;
+    }
+
+    private static boolean needsCheck(Descriptor type, Set<Descriptor> visiting) {
+        if (type.getFullName().equals("google.protobuf.Any") || type.getFullName().equals("google.protobuf.Duration")
+                || !visiting.add(type)) {
+            return true;
+        }
+        for (OneofDescriptor oneof : type.getRealOneofs()) {
+            if (oneof.getOptions().getExtension(Validate.required)) {
+                return true;
+            }
+        }
+        for (FieldDescriptor field : type.getFields()) {
+            if (rules(field) != NO_RULES) {
+                return true;
+            }
+            if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && needsCheck(field.getMessageType(), visiting)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void message(Message message, String path) {
-        if (known.contains(message)) {
+        if (known.contains(message) || !needsCheck(message.getDescriptorForType())) {
             return;
         }
         int before = violations.size();
@@ -115,8 +158,13 @@ public final class EnvoyValidator {
             }
         }
         for (FieldDescriptor field : type.getFields()) {
-            FieldRules rules = field.getOptions().hasExtension(Validate.rules)
-                    ? field.getOptions().getExtension(Validate.rules) : null;
+            FieldRules rules = rules(field);
+            if (rules == NO_RULES) {
+                if (field.getJavaType() != FieldDescriptor.JavaType.MESSAGE || !needsCheck(field.getMessageType())) {
+                    continue;
+                }
+                rules = null;
+            }
             String fieldPath = path + "." + field.getName();
             if (field.isMapField()) {
                 map(message, field, rules, fieldPath);
@@ -133,11 +181,12 @@ public final class EnvoyValidator {
 
     private void unpacked(Any any, String path) {
         try {
-            Descriptor type = EnvoyTypes.REGISTRY.getDescriptorForTypeUrl(any.getTypeUrl());
-            if (type == null) {
+            Message prototype = EnvoyTypes.BY_TYPE_URL.get(any.getTypeUrl());
+            if (prototype == null) {
                 return;
             }
-            message(DynamicMessage.parseFrom(type, any.getValue()), path + "[" + type.getName() + "]");
+            message(prototype.getParserForType().parseFrom(any.getValue()),
+                    path + "[" + prototype.getDescriptorForType().getName() + "]");
         } catch (InvalidProtocolBufferException e) {
             fail(path, "does not decode as " + any.getTypeUrl());
         }

@@ -12,11 +12,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param resyncInterval how often every connected proxy is rebuilt anyway, for notifications that were missed
  * @param advertisedHost the host name proxies use to reach this server's xDS port, written into bootstraps;
  *                       when unset, the host the bootstrap request was addressed to
+ * @param warmUp         whether to exercise the translator in the background after start-up
  */
 @ConfigurationProperties("meshplane.xds")
 public record XdsProperties(
         @DefaultValue("18000") int port,
         @DefaultValue("10ms") Duration debounce,
         @DefaultValue("30s") Duration resyncInterval,
-        String advertisedHost) {
+        String advertisedHost,
+        @DefaultValue("true") boolean warmUp) {
 }

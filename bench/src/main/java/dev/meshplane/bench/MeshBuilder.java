@@ -59,7 +59,12 @@ final class MeshBuilder implements AutoCloseable {
     }
 
     void build(int services, int clients, int backends, Progress progress) throws Exception {
-        appMesh.createMesh(r -> r.meshName(MESH));
+        try {
+            appMesh.createMesh(r -> r.meshName(MESH));
+        } catch (software.amazon.awssdk.services.appmesh.model.ConflictException e) {
+            throw new IllegalStateException("mesh '" + MESH + "' already exists in this data directory;"
+                    + " run with a new --data-dir (the default is a new one)");
+        }
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> work = new ArrayList<>();

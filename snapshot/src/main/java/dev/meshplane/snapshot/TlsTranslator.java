@@ -44,14 +44,25 @@ final class TlsTranslator {
 
     static Certificate certificate(dev.meshplane.api.model.ListenerTlsFileCertificate file,
             dev.meshplane.api.model.ListenerTlsSdsCertificate sds) {
-        if (file != null) {
-            return new Certificate(file.certificateChain(), file.privateKey(), null);
-        }
-        return sds == null ? null : new Certificate(null, null, sds.secretName());
+        return certificate(file == null ? null : file.certificateChain(), file == null ? null : file.privateKey(),
+                sds == null ? null : sds.secretName());
     }
 
-    static List<String> names(SubjectAlternativeNames sans) {
-        return sans == null ? List.of() : sans.match().exact();
+    /** Files when a chain is given, else the SDS secret, else none. */
+    static Certificate certificate(String chainFile, String keyFile, String sdsSecret) {
+        if (chainFile != null) {
+            return new Certificate(chainFile, keyFile, null);
+        }
+        return sdsSecret == null ? null : new Certificate(null, null, sdsSecret);
+    }
+
+    static Trust trust(String caFile, String sdsSecret, SubjectAlternativeNames sans) {
+        return new Trust(caFile, sdsSecret, sans == null ? List.of() : sans.match().exact());
+    }
+
+    /** Whether a client policy's TLS applies to a port: enforced (the default) and the port listed, or none listed. */
+    private static boolean applies(Boolean enforce, List<Integer> ports, int port) {
+        return !Boolean.FALSE.equals(enforce) && (ports == null || ports.isEmpty() || ports.contains(port));
     }
 
     /** The listener's TLS: null when DISABLED or absent. PERMISSIVE is handled by the caller with a plaintext chain. */
@@ -59,14 +70,11 @@ final class TlsTranslator {
         if (tls == null || tls.mode() == ListenerTlsMode.DISABLED) {
             return null;
         }
-        Certificate certificate = certificate(tls.certificate().file(), tls.certificate().sds());
-        Trust trust = null;
-        if (tls.validation() != null) {
-            var t = tls.validation().trust();
-            trust = new Trust(t.file() == null ? null : t.file().certificateChain(),
-                    t.sds() == null ? null : t.sds().secretName(), names(tls.validation().subjectAlternativeNames()));
-        }
-        return downstream(certificate, trust);
+        var v = tls.validation();
+        var t = v == null ? null : v.trust();
+        Trust trust = v == null ? null : trust(t.file() == null ? null : t.file().certificateChain(),
+                t.sds() == null ? null : t.sds().secretName(), v.subjectAlternativeNames());
+        return downstream(certificate(tls.certificate().file(), tls.certificate().sds()), trust);
     }
 
     /** A virtual gateway listener's TLS; null when DISABLED or absent. */
@@ -75,33 +83,26 @@ final class TlsTranslator {
             return null;
         }
         var c = tls.certificate();
-        Certificate certificate = c.file() != null
-                ? new Certificate(c.file().certificateChain(), c.file().privateKey(), null)
-                : c.sds() == null ? null : new Certificate(null, null, c.sds().secretName());
-        Trust trust = null;
-        if (tls.validation() != null) {
-            var t = tls.validation().trust();
-            trust = new Trust(t.file() == null ? null : t.file().certificateChain(),
-                    t.sds() == null ? null : t.sds().secretName(), names(tls.validation().subjectAlternativeNames()));
-        }
-        return downstream(certificate, trust);
+        var v = tls.validation();
+        var t = v == null ? null : v.trust();
+        Trust trust = v == null ? null : trust(t.file() == null ? null : t.file().certificateChain(),
+                t.sds() == null ? null : t.sds().secretName(), v.subjectAlternativeNames());
+        return downstream(certificate(c.file() == null ? null : c.file().certificateChain(),
+                c.file() == null ? null : c.file().privateKey(), c.sds() == null ? null : c.sds().secretName()), trust);
     }
 
     /** The TLS a virtual gateway's client policy asks for towards one port of a backend, or null. */
     static TransportSocket upstream(dev.meshplane.api.model.VirtualGatewayClientPolicy policy, int port, String sni) {
         var tls = policy == null ? null : policy.tls();
-        if (tls == null || Boolean.FALSE.equals(tls.enforce())
-                || (tls.ports() != null && !tls.ports().isEmpty() && !tls.ports().contains(port))) {
+        if (tls == null || !applies(tls.enforce(), tls.ports(), port)) {
             return null;
         }
         var c = tls.certificate();
-        Certificate certificate = c == null ? null : c.file() != null
-                ? new Certificate(c.file().certificateChain(), c.file().privateKey(), null)
-                : c.sds() == null ? null : new Certificate(null, null, c.sds().secretName());
+        Certificate certificate = c == null ? null : certificate(c.file() == null ? null : c.file().certificateChain(),
+                c.file() == null ? null : c.file().privateKey(), c.sds() == null ? null : c.sds().secretName());
         var t = tls.validation().trust();
-        Trust trust = new Trust(t.file() == null ? null : t.file().certificateChain(),
-                t.sds() == null ? null : t.sds().secretName(), names(tls.validation().subjectAlternativeNames()));
-        return upstream(certificate, trust, sni);
+        return upstream(certificate, trust(t.file() == null ? null : t.file().certificateChain(),
+                t.sds() == null ? null : t.sds().secretName(), tls.validation().subjectAlternativeNames()), sni);
     }
 
     static TransportSocket downstream(Certificate certificate, Trust trust) {
@@ -116,17 +117,15 @@ final class TlsTranslator {
     /** The TLS a client policy asks for towards one port of a backend, or null when it does not apply. */
     static TransportSocket upstream(ClientPolicy policy, int port, String sni) {
         ClientPolicyTls tls = policy == null ? null : policy.tls();
-        if (tls == null || Boolean.FALSE.equals(tls.enforce())
-                || (tls.ports() != null && !tls.ports().isEmpty() && !tls.ports().contains(port))) {
+        if (tls == null || !applies(tls.enforce(), tls.ports(), port)) {
             return null;
         }
         Certificate certificate = tls.certificate() == null ? null
                 : certificate(tls.certificate().file(), tls.certificate().sds());
         TlsValidationContext validation = tls.validation();
         var t = validation.trust();
-        Trust trust = new Trust(t.file() == null ? null : t.file().certificateChain(),
-                t.sds() == null ? null : t.sds().secretName(), names(validation.subjectAlternativeNames()));
-        return upstream(certificate, trust, sni);
+        return upstream(certificate, trust(t.file() == null ? null : t.file().certificateChain(),
+                t.sds() == null ? null : t.sds().secretName(), validation.subjectAlternativeNames()), sni);
     }
 
     static TransportSocket upstream(Certificate certificate, Trust trust, String sni) {

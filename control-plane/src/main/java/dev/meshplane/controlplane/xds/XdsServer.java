@@ -1,6 +1,5 @@
 package dev.meshplane.controlplane.xds;
 
-import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.grpc.Server;
@@ -9,6 +8,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +22,24 @@ public class XdsServer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
 
+    /**
+     * One writer for every stream: each stream's responses stay in order, and the publisher goes on
+     * translating instead of encoding and writing every response itself (java-control-plane's
+     * default). Measured better than both that default and a writer per stream group.
+     */
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "meshplane-xds-send");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final XdsProperties properties;
     private final V3DiscoveryServer discovery;
     private Server server;
 
     public XdsServer(XdsProperties properties, ProxyCache cache, ProxyStatusTracker tracker) {
         this.properties = properties;
-        this.discovery = new V3DiscoveryServer(List.of(tracker), cache, new DefaultExecutorGroup(),
+        this.discovery = new V3DiscoveryServer(List.of(tracker), cache, () -> sender,
                 new CachedProtoResourcesSerializer());
     }
 
@@ -59,6 +71,7 @@ public class XdsServer implements SmartLifecycle {
             }
             server.shutdownNow();
         }
+        sender.shutdownNow();
     }
 
     @Override

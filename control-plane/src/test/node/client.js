@@ -47,6 +47,7 @@ const lines = readline.createInterface({ input: process.stdin });
 let queue = Promise.resolve();
 lines.on('line', (line) => {
   if (line.trim() === 'quit') {
+    // GrpcJsXdsTest is done with this client: end the process (the xDS stream would keep Node alive)
     client.close();
     process.exit(0);
   }
@@ -55,4 +56,5 @@ lines.on('line', (line) => {
     process.stdout.write(JSON.stringify(result) + '\n');
   });
 });
+// the Java test closed our stdin (it finished or died): do not linger as an orphan process
 lines.on('close', () => process.exit(0));

@@ -49,6 +49,8 @@ public final class ScenarioRunner {
             args.put(kv[0], kv.length > 1 ? kv[1] : "true");
         }
         Map<String, Object> result = new ScenarioRunner(args).run();
+        // the command's exit status says whether every change reached every proxy it had to (not a
+        // test switch: ScaleScenarioIT calls run() and asserts on the result itself)
         System.exit(Boolean.TRUE.equals(result.get("complete")) ? 0 : 1);
     }
 

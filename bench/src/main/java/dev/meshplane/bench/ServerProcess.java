@@ -63,7 +63,7 @@ final class ServerProcess implements AutoCloseable {
                 "virtual-routers-per-mesh", "routes-per-virtual-router", "virtual-gateways-per-mesh")) {
             command.add("--meshplane.limits." + limit + "=100000");
         }
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {

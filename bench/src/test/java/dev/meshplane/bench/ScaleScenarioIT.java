@@ -46,4 +46,30 @@ class ScaleScenarioIT {
         assertThat(result.get("restartProxiesWithNewVersions")).isEqualTo(0L);
         assertThat(result.get("restartResponses")).isEqualTo(0L);
     }
+
+    /**
+     * The same scenario against the bare java-control-plane baseline: every change arrives, and,
+     * unlike Meshplane, a change to one service reaches every proxy, and a restart re-sends.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theBaselineRunsEndToEnd() throws Exception {
+        Path output = work.resolve("baseline.json");
+        Map<String, Object> result = new ScenarioRunner(Map.of(
+                "baseline", "cached", "proxies", "24", "services", "12", "clients", "4", "backends", "3",
+                "progress", "false", "heap", "256m",
+                "data-dir", work.resolve("baseline-data").toString(),
+                "output", output.toString())).run();
+
+        assertThat(result.get("complete")).isEqualTo(true);
+        assertThat(result.get("server")).asString().contains("SimpleCache");
+        List<Map<String, Object>> changes = (List<Map<String, Object>>) result.get("changes");
+        assertThat(changes).hasSize(4);
+        for (Map<String, Object> change : changes) {
+            assertThat(change.get("reached")).as(change.get("change").toString()).isEqualTo(change.get("affected"));
+        }
+        assertThat(changes.get(3).get("proxiesPushed")).as("one snapshot for all: a new service reaches everyone")
+                .isEqualTo(24L);
+        assertThat((Long) result.get("restartProxiesWithNewVersions")).as("versions numbered from 1 again").isPositive();
+    }
 }

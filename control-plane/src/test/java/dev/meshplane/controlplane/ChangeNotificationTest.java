@@ -25,7 +25,7 @@ class ChangeNotificationTest extends ServerTest {
     ResourceStore store;
 
     @Test
-    void writesNotifyWithTheMeshNameOnCommit() throws Exception {
+    void writesNotifyWithTheMeshNameAndTimeOnCommit() throws Exception {
         String mesh = uniqueName("notify");
         try (Connection listener = dataSource.getConnection()) {
             try (Statement statement = listener.createStatement()) {
@@ -43,8 +43,14 @@ class ChangeNotificationTest extends ServerTest {
             }
             appMesh.deleteVirtualNode(r -> r.meshName(mesh).virtualNodeName("n"));
 
+            long before = System.currentTimeMillis();
             List<String> payloads = drain(listener.unwrap(PGConnection.class), 4);
-            assertThat(payloads).containsExactly(mesh, mesh, mesh, mesh);
+            // payload: the mesh, '|', and the database's clock at the write in epoch milliseconds
+            assertThat(payloads).hasSize(4).allSatisfy(payload -> {
+                assertThat(payload).startsWith(mesh + "|");
+                long sentAt = Long.parseLong(payload.substring(payload.lastIndexOf('|') + 1));
+                assertThat(sentAt).isBetween(before - 60_000, System.currentTimeMillis() + 1_000);
+            });
             assertThat(afterCreate).isEqualTo(1L);
             assertThat(store.revision(mesh)).isEqualTo(4L);
         }

@@ -23,6 +23,7 @@ interface MeshRevisionRepository extends JpaRepository<MeshRevisionEntity, Strin
     Object lockMeshCreation();
 
     /** Delivered to every LISTENer when (and only if) the transaction commits. */
-    @Query(value = "select pg_notify('mesh_changed', :mesh)", nativeQuery = true)
+    @Query(value = "select pg_notify('mesh_changed', :mesh || '|' || floor(extract(epoch from clock_timestamp()) * 1000)::bigint)",
+            nativeQuery = true)
     Object notifyChanged(String mesh);
 }

@@ -16,7 +16,8 @@ interface RegistryInstanceRepository extends JpaRepository<RegistryInstanceEntit
     @Query("select i from RegistryInstanceEntity i where concat(i.key.namespace, '/', i.key.service) in :services")
     List<RegistryInstanceEntity> findByServices(Collection<String> services);
 
-    @Query(value = "select pg_notify('registry_changed', :payload)", nativeQuery = true)
+    @Query(value = "select pg_notify('registry_changed', :payload || '|' || floor(extract(epoch from clock_timestamp()) * 1000)::bigint)",
+            nativeQuery = true)
     Object notifyChanged(String payload);
 
     /** Marks instances whose TTL ran out and returns their services as namespace/service pairs. */

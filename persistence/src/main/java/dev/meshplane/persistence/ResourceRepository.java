@@ -19,10 +19,22 @@ interface ResourceRepository extends JpaRepository<ResourceEntity, Long> {
 
     long countByKind(ResourceKind kind);
 
+    @Query("select r.name from ResourceEntity r where r.kind = dev.meshplane.api.resource.ResourceKind.MESH")
+    List<String> findMeshNames();
+
     /** A mesh's resources without their tags: what translation reads, in one light query. */
     @Query("select new dev.meshplane.persistence.SpecRow(r.kind, r.parentName, r.name, r.uid, r.version, r.spec)"
             + " from ResourceEntity r where r.meshName = :mesh")
     List<SpecRow> findSpecs(String mesh);
+
+    /** The same rows without their specs: enough to tell which specs a reader has already parsed. */
+    @Query("select new dev.meshplane.persistence.SpecRow(r.kind, r.parentName, r.name, r.uid, r.version, cast(null as string))"
+            + " from ResourceEntity r where r.meshName = :mesh")
+    List<SpecRow> findSpecKeys(String mesh);
+
+    @Query("select new dev.meshplane.persistence.SpecRow(r.kind, r.parentName, r.name, r.uid, r.version, r.spec)"
+            + " from ResourceEntity r where r.meshName = :mesh and r.uid in :uids")
+    List<SpecRow> findSpecsOf(String mesh, java.util.Collection<java.util.UUID> uids);
 
     long countByKindAndMeshNameAndParentName(ResourceKind kind, String meshName, String parentName);
 

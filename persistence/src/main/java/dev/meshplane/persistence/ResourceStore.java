@@ -169,6 +169,32 @@ public class ResourceStore {
         return resources.findSpecs(mesh);
     }
 
+    /** The names of every mesh. */
+    @Transactional(readOnly = true)
+    public List<String> meshNames() {
+        return resources.findMeshNames();
+    }
+
+    /**
+     * The specs of a mesh, reading the spec text only of rows the caller does not know yet (by uid and
+     * version): after a change, a reader that keeps what it parsed reads one row's spec, not the mesh's.
+     * Rows it knows come back with a null {@code specJson}. One snapshot of the database for both reads.
+     */
+    @Transactional(readOnly = true, isolation = org.springframework.transaction.annotation.Isolation.REPEATABLE_READ)
+    public List<SpecRow> specs(String mesh, java.util.function.Predicate<SpecRow> known) {
+        List<SpecRow> keys = resources.findSpecKeys(mesh);
+        List<java.util.UUID> unknown = keys.stream().filter(k -> !known.test(k)).map(SpecRow::uid).toList();
+        if (unknown.isEmpty()) {
+            return keys;
+        }
+        java.util.Map<java.util.UUID, SpecRow> read = new java.util.HashMap<>();
+        for (int from = 0; from < unknown.size(); from += 1000) {
+            resources.findSpecsOf(mesh, unknown.subList(from, Math.min(unknown.size(), from + 1000)))
+                    .forEach(row -> read.put(row.uid(), row));
+        }
+        return keys.stream().map(k -> read.getOrDefault(k.uid(), k)).toList();
+    }
+
     /** The current revision of a mesh, or 0 if it never existed. */
     @Transactional(readOnly = true)
     public long revision(String mesh) {

@@ -28,6 +28,9 @@ public class AppMeshErrorHandler {
 
     public static final String ERROR_TYPE_HEADER = "x-amzn-ErrorType";
 
+    /** What a 503 asks clients to wait before retrying (the AWS SDKs retry 503s by themselves). */
+    static final int RETRY_AFTER_SECONDS = 5;
+
     private static final Logger log = LoggerFactory.getLogger(AppMeshErrorHandler.class);
 
     public static ResponseEntity<Map<String, String>> error(ErrorCode code, String message) {
@@ -93,6 +96,13 @@ public class AppMeshErrorHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Map<String, String>> unexpected(Exception e) {
+        if (DatabaseUnavailable.causes(e)) {
+            log.warn("Database unavailable: {}", e.toString());
+            ResponseEntity<Map<String, String>> response = error(ErrorCode.SERVICE_UNAVAILABLE,
+                    "the database is unavailable; nothing was changed. Retry after " + RETRY_AFTER_SECONDS + " seconds");
+            return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+                    .header(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS)).body(response.getBody());
+        }
         String incident = UUID.randomUUID().toString();
         log.error("Unexpected error, incident {}", incident, e);
         return error(ErrorCode.INTERNAL_SERVER_ERROR, "internal error; the server log has incident " + incident);

@@ -25,10 +25,12 @@ public class ChangeListener implements SmartLifecycle {
 
     private final DataSource dataSource;
     private final ConfigPublisher publisher;
+    private final PublisherMetrics metrics;
     private volatile boolean running;
     private Thread thread;
 
-    public ChangeListener(DataSource dataSource, ConfigPublisher publisher) {
+    public ChangeListener(DataSource dataSource, ConfigPublisher publisher, PublisherMetrics metrics) {
+        this.metrics = metrics;
         this.dataSource = dataSource;
         this.publisher = publisher;
     }
@@ -73,10 +75,18 @@ public class ChangeListener implements SmartLifecycle {
                         continue;
                     }
                     for (PGNotification notification : notifications) {
+                        // payload: what changed, then '|' and the sender's clock in epoch milliseconds
+                        String payload = notification.getParameter();
+                        int bar = payload.lastIndexOf('|');
+                        String subject = bar < 0 ? payload : payload.substring(0, bar);
+                        long sentAt = bar < 0 ? 0 : parseMillis(payload.substring(bar + 1));
+                        if (sentAt > 0) {
+                            metrics.notificationLag(notification.getName(), System.currentTimeMillis() - sentAt);
+                        }
                         if (ResourceStore.CHANNEL.equals(notification.getName())) {
-                            publisher.meshChanged(notification.getParameter());
+                            publisher.meshChanged(subject, sentAt);
                         } else {
-                            publisher.registryChanged(notification.getParameter());
+                            publisher.registryChanged(subject, sentAt);
                         }
                     }
                 }
@@ -86,6 +96,14 @@ public class ChangeListener implements SmartLifecycle {
                     pause();
                 }
             }
+        }
+    }
+
+    private static long parseMillis(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.meshplane.controlplane.xds;
 
+import dev.meshplane.controlplane.cluster.LeaderElection;
 import dev.meshplane.persistence.RegistryStore;
 import dev.meshplane.snapshot.Dependencies;
 import dev.meshplane.snapshot.EnvoyValidator;
@@ -35,10 +36,23 @@ public class ConfigPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(ConfigPublisher.class);
 
+    private static final Map<io.envoyproxy.controlplane.cache.Resources.ResourceType, String> TYPE_URLS = new java.util.EnumMap<>(
+            io.envoyproxy.controlplane.cache.Resources.ResourceType.class);
+
+    static {
+        io.envoyproxy.controlplane.cache.Resources.TYPE_URLS_TO_RESOURCE_TYPE.forEach((url, type) -> {
+            if (url.startsWith("type.googleapis.com/envoy.") && url.contains(".v3.")) {
+                TYPE_URLS.put(type, url);
+            }
+        });
+    }
+
     private final ProxyCache cache;
     private final MeshViewLoader loader;
     private final RegistryStore registry;
     private final XdsProperties properties;
+    private final LeaderElection leader;
+    private final PublisherMetrics metrics;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "meshplane-publisher");
         thread.setDaemon(true);
@@ -74,14 +88,22 @@ public class ConfigPublisher {
     };
     /** Per group of proxies, what its last configuration was made of. */
     private final Map<String, Set<String>> dependencies = new ConcurrentHashMap<>();
+    /** The earliest commit time of the changes waiting, by mesh (and by registry service before that). */
+    private final Map<String, Long> changeTimes = new ConcurrentHashMap<>();
+    private volatile boolean primed;
+    private final AtomicBoolean forgetAllInstances = new AtomicBoolean();
 
-    public ConfigPublisher(ProxyCache cache, MeshViewLoader loader, RegistryStore registry, XdsProperties properties) {
+    public ConfigPublisher(ProxyCache cache, MeshViewLoader loader, RegistryStore registry, XdsProperties properties,
+            LeaderElection leader, PublisherMetrics metrics) {
+        this.leader = leader;
+        this.metrics = metrics;
         this.cache = cache;
         this.loader = loader;
         this.registry = registry;
         this.properties = properties;
         cache.onDemand(id -> groupWanted(id.mesh()));
         long resync = properties.resyncInterval().toMillis();
+        executor.execute(this::prime);
         executor.scheduleWithFixedDelay(this::resyncAll, resync, resync, TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(this::expireInstances, 1, 1, TimeUnit.SECONDS);
     }
@@ -91,10 +113,18 @@ public class ConfigPublisher {
         executor.shutdownNow();
     }
 
-    public void meshChanged(String mesh) {
+    /** A mesh changed; {@code committedAtMillis} is when (0 when unknown), for the convergence metric. */
+    public void meshChanged(String mesh, long committedAtMillis) {
+        noteChangeTime(mesh, committedAtMillis);
         staleMeshes.add(mesh);
         dirtyMeshes.add(mesh);
         scheduleFlush();
+    }
+
+    private void noteChangeTime(String key, long millis) {
+        if (millis > 0) {
+            changeTimes.merge(key, millis, Math::min);
+        }
     }
 
     /** A proxy of a group not served yet connected: build it from the mesh as last read, if that is current. */
@@ -103,12 +133,41 @@ public class ConfigPublisher {
         scheduleFlush();
     }
 
-    public void registryChanged(String service) {
+    public void registryChanged(String service, long committedAtMillis) {
+        noteChangeTime("registry:" + service, committedAtMillis);
         dirtyServices.add(service);
         scheduleFlush();
     }
 
+    /**
+     * Reads every mesh once, so that the first proxies of each are served from memory at once (and
+     * still are if the database goes away). Readiness waits for this; it is retried at every resync
+     * until it succeeds.
+     */
+    void prime() {
+        try {
+            for (String mesh : loader.meshNames()) {
+                loader.load(mesh).ifPresent(view -> {
+                    views.putIfAbsent(mesh, view);
+                    servicesByMesh.putIfAbsent(mesh, MeshViewLoader.registryServices(view.virtualNodes()));
+                });
+            }
+            primed = true;
+        } catch (RuntimeException e) {
+            log.warn("Could not read the meshes yet ({}); retrying at the next resync", e.toString());
+        }
+    }
+
+    /** Has every mesh been read once since start-up? */
+    public boolean primed() {
+        return primed;
+    }
+
     public void resyncAll() {
+        forgetAllInstances.set(true);
+        if (!primed) {
+            prime();
+        }
         cache.groups().forEach(id -> {
             staleMeshes.add(id.mesh());
             dirtyMeshes.add(id.mesh());
@@ -129,14 +188,23 @@ public class ConfigPublisher {
 
     private void flush() {
         flushScheduled.set(false);
+        if (forgetAllInstances.getAndSet(false)) {
+            loader.forgetAllInstances();
+        }
         List<String> services = drain(dirtyServices);
+        services.forEach(loader::forgetInstances);
         if (!services.isEmpty()) {
             servicesByMesh.forEach((mesh, selected) -> {
-                if (services.stream().anyMatch(selected::contains)) {
-                    staleMeshes.add(mesh);
-                    dirtyMeshes.add(mesh);
+                for (String service : services) {
+                    if (selected.contains(service)) {
+                        staleMeshes.add(mesh);
+                        dirtyMeshes.add(mesh);
+                        Long at = changeTimes.get("registry:" + service);
+                        noteChangeTime(mesh, at == null ? 0 : at);
+                    }
                 }
             });
+            services.forEach(service -> changeTimes.remove("registry:" + service));
         }
         for (String mesh : drain(dirtyMeshes)) {
             try {
@@ -158,9 +226,23 @@ public class ConfigPublisher {
             return;
         }
         long started = System.nanoTime();
+        Long changedAt = changeTimes.remove(mesh);
+        long committedAt = changedAt == null ? 0 : changedAt;
         // a new group alone does not change the mesh: the view last read serves, unless a change came in
         boolean stale = staleMeshes.remove(mesh) || !views.containsKey(mesh);
-        Optional<MeshView> view = stale ? loader.load(mesh) : Optional.of(views.get(mesh));
+        Optional<MeshView> view;
+        try {
+            view = stale ? loader.load(mesh) : Optional.of(views.get(mesh));
+        } catch (RuntimeException e) {
+            // the database is away: proxies keep what they have, and groups connecting now are built
+            // from the mesh as last read (nothing changed since, as far as this replica knows)
+            staleMeshes.add(mesh);
+            if (!views.containsKey(mesh)) {
+                throw e;
+            }
+            log.warn("Could not read mesh '{}' ({}); serving it as last read", mesh, e.toString());
+            view = Optional.of(views.get(mesh));
+        }
         long loaded = System.nanoTime();
         view.ifPresentOrElse(v -> servicesByMesh.put(mesh, MeshViewLoader.registryServices(v.virtualNodes())),
                 () -> servicesByMesh.remove(mesh));
@@ -205,11 +287,19 @@ public class ConfigPublisher {
             }
             translationErrors.remove(id.groupKey());
             memo.ifPresent(m -> dependencies.put(id.groupKey(), Dependencies.of(m, id)));
+            Optional<ProxySnapshot> previous = cache.snapshot(id.groupKey());
             if (cache.setSnapshot(id, snapshot)) {
                 pushed++;
+                for (var type : io.envoyproxy.controlplane.cache.Resources.RESOURCE_TYPES_IN_ORDER) {
+                    String version = snapshot.version(type);
+                    if (previous.isEmpty() || !previous.get().version(type).equals(version)) {
+                        metrics.pushed(id.groupKey(), TYPE_URLS.get(type), version, committedAt);
+                    }
+                }
             }
             setting += System.nanoTime() - t3;
         }
+        metrics.translation(mesh, System.nanoTime() - loaded);
         log.debug("Mesh '{}' revision {}: {} changed, {} of {} proxy groups translated, {} pushed;"
                         + " loaded in {} ms, translated and pushed in {} ms (translate {}, validate {}, hash {}, push {})",
                 mesh, view.map(MeshView::revision).orElse(0L),
@@ -240,9 +330,13 @@ public class ConfigPublisher {
         return violations;
     }
 
+    /** Instance expiry runs on the leader only; the registry's notification tells every replica. */
     private void expireInstances() {
+        if (!leader.isLeader()) {
+            return;
+        }
         try {
-            registry.expire(Instant.now()).forEach(this::registryChanged);
+            registry.expire(Instant.now()).forEach(service -> registryChanged(service, System.currentTimeMillis()));
         } catch (RuntimeException e) {
             log.debug("Instance expiry check failed: {}", e.toString());
         }

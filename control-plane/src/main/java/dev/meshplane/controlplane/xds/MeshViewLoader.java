@@ -37,12 +37,36 @@ public class MeshViewLoader {
         this.registry = registry;
     }
 
+    /**
+     * Registry instances by {@code namespace/service}, as last read. The publisher forgets a service
+     * when its change notification arrives (and everything at a resync), on the thread that loads.
+     */
+    private final Map<String, List<RegisteredInstance>> instanceCache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A registry service changed: read its instances again at the next load. */
+    public void forgetInstances(String service) {
+        instanceCache.remove(service);
+    }
+
+    /** Read every registry service again at the next load (after missed notifications, or periodically). */
+    public void forgetAllInstances() {
+        instanceCache.clear();
+    }
+
     /** Specs already parsed, by resource uid and version: a rebuild parses only what changed. */
     private final Map<String, Object> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The names of every mesh in the store. */
+    public List<String> meshNames() {
+        return resources.meshNames();
+    }
+
     /** The mesh's view, or empty when the mesh does not exist. */
     public Optional<MeshView> load(String mesh) {
-        List<SpecRow> contents = resources.specs(mesh);
+        List<SpecRow> contents = resources.specs(mesh, row -> parsed.containsKey(key(mesh, row)));
+        if (contents.stream().anyMatch(row -> row.specJson() == null && !parsed.containsKey(key(mesh, row)))) {
+            contents = resources.specs(mesh); // something parsed was forgotten meanwhile (another reader pruned it)
+        }
         MeshSpec spec = null;
         Map<String, VirtualServiceSpec> services = new HashMap<>();
         Map<String, VirtualNodeSpec> nodes = new HashMap<>();
@@ -70,12 +94,23 @@ public class MeshViewLoader {
             return Optional.empty();
         }
         Set<String> selected = registryServices(nodes);
+        List<String> unknown = selected.stream().filter(service -> !instanceCache.containsKey(service)).toList();
+        if (!unknown.isEmpty()) {
+            Map<String, List<RegisteredInstance>> read = new HashMap<>();
+            unknown.forEach(service -> read.put(service, new ArrayList<>()));
+            for (RegisteredInstance instance : registry.ofServices(unknown)) {
+                read.get(instance.namespace() + "/" + instance.service()).add(instance);
+            }
+            instanceCache.putAll(read);
+        }
         Map<ServiceKey, List<Instance>> instances = new HashMap<>();
         Instant now = Instant.now();
-        for (RegisteredInstance instance : registry.ofServices(selected)) {
-            if (instance.live(now)) {
-                instances.computeIfAbsent(new ServiceKey(instance.namespace(), instance.service()), k -> new ArrayList<>())
-                        .add(new Instance(instance.instanceId(), instance.attributes()));
+        for (String service : selected) {
+            for (RegisteredInstance instance : instanceCache.get(service)) {
+                if (instance.live(now)) {
+                    instances.computeIfAbsent(new ServiceKey(instance.namespace(), instance.service()), k -> new ArrayList<>())
+                            .add(new Instance(instance.instanceId(), instance.attributes()));
+                }
             }
         }
         return Optional.of(new MeshView(mesh, resources.revision(mesh), spec, services, nodes, routers, routes, gateways,

@@ -187,6 +187,14 @@ public class ProxyCache implements ConfigWatcher {
             return true;
         }
         List<String> requested = request.getResourceNamesList();
+        if (known.isEmpty() && isEnvoy(request)) {
+            // A new stream that already holds this version (a reconnect, or a restart of this server):
+            // versions are hashes of the group's whole set of the type, and Envoy asks for all the
+            // names it needs at once, so it has them all. gRPC clients subscribe name by name and may
+            // have lost an answer with the stream, so they get the resources again. Clusters sent on
+            // this stream still need their endpoints to warm.
+            return hasClusterChanged && type == ResourceType.ENDPOINT;
+        }
         if (!requested.isEmpty() && !known.containsAll(requested)) {
             Map<String, VersionedResource<?>> resources = group.snapshot.get(type).resources();
             if (requested.stream().anyMatch(name -> !known.contains(name) && resources.containsKey(name))) {
@@ -194,6 +202,10 @@ public class ProxyCache implements ConfigWatcher {
             }
         }
         return hasClusterChanged && type == ResourceType.ENDPOINT;
+    }
+
+    private static boolean isEnvoy(io.envoyproxy.controlplane.cache.XdsRequest request) {
+        return "envoy".equals(request.v3Request().getNode().getUserAgentName());
     }
 
     private static void respond(Group group, Watch watch) {

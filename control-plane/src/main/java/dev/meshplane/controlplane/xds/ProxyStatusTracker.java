@@ -28,9 +28,11 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
 
     private final ConcurrentHashMap<Long, StreamState> streams = new ConcurrentHashMap<>();
     private final ProxyCache cache;
+    private final PublisherMetrics metrics;
 
-    public ProxyStatusTracker(ProxyCache cache) {
+    public ProxyStatusTracker(ProxyCache cache, PublisherMetrics metrics) {
         this.cache = cache;
+        this.metrics = metrics;
     }
 
     /** A rejected configuration, as the client reported it. */
@@ -94,6 +96,7 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
             boolean others = streams.values().stream().anyMatch(s -> s.proxy != null && s.proxy.groupKey().equals(group));
             if (!others) {
                 cache.release(group);
+                metrics.released(group);
             }
         }
     }
@@ -106,6 +109,7 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
                 nack(state, request.getTypeUrl(), request.getErrorDetail().getMessage());
             } else {
                 state.acked.put(request.getTypeUrl(), request.getVersionInfo());
+                metrics.ack(state.proxy.groupKey(), request.getTypeUrl(), request.getVersionInfo());
             }
         }
     }
@@ -117,7 +121,9 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
             if (request.hasErrorDetail()) {
                 nack(state, request.getTypeUrl(), request.getErrorDetail().getMessage());
             } else {
-                state.acked.put(request.getTypeUrl(), state.sent.getOrDefault(request.getTypeUrl(), ""));
+                String version = state.sent.getOrDefault(request.getTypeUrl(), "");
+                state.acked.put(request.getTypeUrl(), version);
+                metrics.ack(state.proxy.groupKey(), request.getTypeUrl(), version);
             }
         }
     }
@@ -128,6 +134,7 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
         if (state != null) {
             state.sent.put(response.getTypeUrl(), response.getVersionInfo());
             state.responses.incrementAndGet();
+            metrics.response(response.getTypeUrl());
         }
     }
 
@@ -137,6 +144,7 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
         if (state != null) {
             state.sent.put(response.getTypeUrl(), response.getSystemVersionInfo());
             state.responses.incrementAndGet();
+            metrics.response(response.getTypeUrl());
         }
     }
 
@@ -153,6 +161,10 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
             }
             state.node = node;
             state.proxy = proxy.get();
+            String mesh = proxy.get().mesh();
+            ProxyId.Kind kind = proxy.get().kind();
+            metrics.proxiesGauge(mesh, kind.name().toLowerCase(), streams, all -> all.values().stream()
+                    .filter(s -> s.proxy != null && s.proxy.mesh().equals(mesh) && s.proxy.kind() == kind).count());
             log.info("Proxy connected: {} ({}, stream {})", node.getId(), proxy.get().kind(), streamId);
         }
         return state;
@@ -161,6 +173,7 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
     private void nack(StreamState state, String typeUrl, String message) {
         Nack nack = new Nack(typeUrl, state.sent.get(typeUrl), message, Instant.now());
         state.lastNack = nack;
+        metrics.nack(typeUrl);
         log.warn("Proxy {} rejected {} version {}: {}", state.node.getId(), typeUrl, nack.rejectedVersion(), message);
     }
 }

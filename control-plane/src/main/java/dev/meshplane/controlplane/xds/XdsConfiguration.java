@@ -13,7 +13,7 @@ class XdsConfiguration {
     }
 
     @Bean
-    ProxyStatusTracker proxyStatusTracker(ProxyCache cache) {
-        return new ProxyStatusTracker(cache);
+    ProxyStatusTracker proxyStatusTracker(ProxyCache cache, PublisherMetrics metrics) {
+        return new ProxyStatusTracker(cache, metrics);
     }
 }

@@ -13,6 +13,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param advertisedHost the host name proxies use to reach this server's xDS port, written into bootstraps;
  *                       when unset, the host the bootstrap request was addressed to
  * @param warmUp         whether to exercise the translator in the background after start-up
+ * @param maxConnectionAge      how old an xDS connection may get before the server sends GOAWAY and the
+ *                              proxy reconnects (to any replica): spreads proxies over replicas in time
+ * @param maxConnectionAgeGrace how long the streams of such a connection may go on after the GOAWAY
+ * @param drainWindow    on shutdown, the window over which open streams are closed one by one
  */
 @ConfigurationProperties("meshplane.xds")
 public record XdsProperties(
@@ -20,5 +24,8 @@ public record XdsProperties(
         @DefaultValue("10ms") Duration debounce,
         @DefaultValue("30s") Duration resyncInterval,
         String advertisedHost,
-        @DefaultValue("true") boolean warmUp) {
+        @DefaultValue("true") boolean warmUp,
+        @DefaultValue("30m") Duration maxConnectionAge,
+        @DefaultValue("30s") Duration maxConnectionAgeGrace,
+        @DefaultValue("10s") Duration drainWindow) {
 }

@@ -13,6 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -35,10 +38,13 @@ public class XdsServer implements SmartLifecycle {
 
     private final XdsProperties properties;
     private final V3DiscoveryServer discovery;
+    private final StreamDrainer drainer = new StreamDrainer();
+    private final ApplicationEventPublisher events;
     private Server server;
 
-    public XdsServer(XdsProperties properties, ProxyCache cache, ProxyStatusTracker tracker) {
+    public XdsServer(XdsProperties properties, ProxyCache cache, ProxyStatusTracker tracker, ApplicationEventPublisher events) {
         this.properties = properties;
+        this.events = events;
         this.discovery = new V3DiscoveryServer(List.of(tracker), cache, () -> sender,
                 new CachedProtoResourcesSerializer());
     }
@@ -48,10 +54,12 @@ public class XdsServer implements SmartLifecycle {
         try {
             server = NettyServerBuilder.forPort(properties.port())
                     .addService(ServerInterceptors.intercept(discovery.getAggregatedDiscoveryServiceImpl(),
-                            new NodeRememberingInterceptor()))
+                            new NodeRememberingInterceptor(), drainer))
                     .keepAliveTime(30, TimeUnit.SECONDS)
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
+                    .maxConnectionAge(properties.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
+                    .maxConnectionAgeGrace(properties.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS)
                     .build()
                     .start();
         } catch (IOException e) {
@@ -60,11 +68,22 @@ public class XdsServer implements SmartLifecycle {
         log.info("xDS (ADS) listening on port {}", server.getPort());
     }
 
+    /**
+     * Stops gracefully: readiness goes false (so load balancers stop sending new proxies here), the
+     * server stops listening and sends GOAWAY, and the open streams are closed one by one over the
+     * drain window so their proxies reconnect to other replicas gradually.
+     */
     @Override
     public void stop() {
         if (server != null) {
+            AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
             server.shutdown();
             try {
+                int open = drainer.open();
+                if (open > 0) {
+                    log.info("Draining {} xDS streams over {}", open, properties.drainWindow());
+                    drainer.drain(properties.drainWindow());
+                }
                 server.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -72,6 +91,11 @@ public class XdsServer implements SmartLifecycle {
             server.shutdownNow();
         }
         sender.shutdownNow();
+    }
+
+    /** xDS streams open now. */
+    public int openStreams() {
+        return drainer.open();
     }
 
     @Override

@@ -1,0 +1,39 @@
+package dev.meshplane.bench;
+
+import java.time.Duration;
+import java.util.List;
+
+/** What the scenario runs against: a control plane in its own process, and the changes it can make to the mesh. */
+interface Target extends AutoCloseable {
+
+    /** Starts (or restarts, on the same data) the server process and waits until it answers. */
+    void start() throws Exception;
+
+    /** Stops the server with SIGTERM. */
+    void stop() throws InterruptedException;
+
+    int xdsPort();
+
+    /** CPU time the server process has used so far. */
+    Duration cpu();
+
+    /** Heap in use right after a full collection, in bytes. */
+    long heapAfterGc() throws Exception;
+
+    /** Writes the scenario's mesh: services with two versions and a weighted route, and client nodes with backends. */
+    void build(int services, int clients, int backends, Progress progress) throws Exception;
+
+    /** Changes the route weights of one service. */
+    void setWeights(int service, int v1, int v2) throws Exception;
+
+    /** Adds an instance (endpoint) to one service. */
+    void addEndpoint(int service) throws Exception;
+
+    /** Adds a new service and gives it to one client node as a backend, besides the ones it has. */
+    void addService(int service, int client, List<Integer> backends) throws Exception;
+
+    @Override
+    default void close() throws Exception {
+        stop();
+    }
+}

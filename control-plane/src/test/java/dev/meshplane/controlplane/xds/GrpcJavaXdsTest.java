@@ -8,17 +8,13 @@ import dev.meshplane.snapshot.ProxyId;
 import dev.meshplane.snapshot.ProxyResources;
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.NameResolverRegistry;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
-import io.grpc.xds.XdsNameResolverProvider;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
@@ -36,7 +32,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import tools.jackson.databind.json.JsonMapper;
 import software.amazon.awssdk.services.appmesh.AppMeshClient;
 
 /**
@@ -329,16 +324,8 @@ class GrpcJavaXdsTest extends ServerTest {
         return xdsChannel(scenario.grpcBootstrap("reporting"), SERVICE + ":50051");
     }
 
-    /**
-     * A channel whose xDS client reads the given bootstrap. grpc-java reads its default bootstrap
-     * once per JVM, so each client gets a resolver of its own, under a scheme of its own, with the
-     * bootstrap handed over directly; the target path is what it asks for over xDS.
-     */
-    private static ManagedChannel xdsChannel(String bootstrap, String serviceAndPort) throws Exception {
-        String scheme = "xds-test-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        Map<String, ?> config = JsonMapper.builder().build().readValue(bootstrap, Map.class);
-        NameResolverRegistry.getDefaultRegistry().register(XdsNameResolverProvider.createForTest(scheme, config));
-        return Grpc.newChannelBuilder(scheme + ":///" + serviceAndPort, InsecureChannelCredentials.create()).build();
+    private static ManagedChannel xdsChannel(String bootstrap, String serviceAndPort) {
+        return XdsClients.xdsChannel(bootstrap, serviceAndPort);
     }
 
     @SuppressWarnings("unchecked")

@@ -33,6 +33,12 @@ public class AppMeshErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(AppMeshErrorHandler.class);
 
+    private final DatabaseUnavailable database;
+
+    public AppMeshErrorHandler(DatabaseUnavailable database) {
+        this.database = database;
+    }
+
     public static ResponseEntity<Map<String, String>> error(ErrorCode code, String message) {
         return error(code.httpStatus(), code.type(), message);
     }
@@ -96,7 +102,7 @@ public class AppMeshErrorHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Map<String, String>> unexpected(Exception e) {
-        if (DatabaseUnavailable.causes(e)) {
+        if (database.explains(e)) {
             log.warn("Database unavailable: {}", e.toString());
             ResponseEntity<Map<String, String>> response = error(ErrorCode.SERVICE_UNAVAILABLE,
                     "the database is unavailable; nothing was changed. Retry after " + RETRY_AFTER_SECONDS + " seconds");

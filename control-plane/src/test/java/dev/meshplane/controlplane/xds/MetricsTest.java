@@ -65,7 +65,8 @@ class MetricsTest extends ServerTest {
             assertThat(value("meshplane_xds_translation_seconds_count", "mesh=\"" + mesh + "\"")).isGreaterThanOrEqualTo(1);
             assertThat(value("meshplane_store_notification_lag_seconds_count", "channel=\"mesh_changed\""))
                     .isGreaterThanOrEqualTo(1);
-            assertThat(scrape()).contains("meshplane_xds_convergence_seconds_bucket{");
+            assertThat(scrape()).contains("meshplane_xds_convergence_seconds_bucket{",
+                    "spring_data_repository_invocations_seconds_count{", "http_server_requests_seconds_count{");
         }
         awaitAtLeast("meshplane_leader", "application=", 1); // the only replica becomes leader
         long deadline = System.currentTimeMillis() + 10_000;

@@ -46,6 +46,8 @@ class OpenApiTest extends ServerTest {
         assertThat(create.get("responses").get("200").toString()).contains("VirtualNodeData");
         assertThat(create.get("responses").get("409").get("description").asString()).startsWith("ConflictException");
         assertThat(create.get("responses").get("400").get("headers").has("x-amzn-ErrorType")).isTrue();
+        assertThat(create.get("responses").get("503").get("description").asString()).startsWith("ServiceUnavailableException");
+        assertThat(create.get("responses").get("503").get("headers").has("Retry-After")).isTrue();
         assertThat(schemas.get("AppMeshError").get("properties").has("message")).isTrue();
         assertThat(doc.get("info").get("title").asString()).isEqualTo("Meshplane");
     }

@@ -52,6 +52,25 @@ class RegistryApiTest extends ServerTest {
         assertThat(send("GET", "/v1/registry/" + ns + "/svc/instances", null).body()).isEqualTo("{\"instances\":[]}");
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    dev.meshplane.persistence.RegistryStore registry;
+
+    @Test
+    void anExpiredInstanceIsDeletedByTheCleanupOnceItsRetentionHasPassed() throws Exception {
+        String path = "/v1/registry/cleanup.local/svc/instances/brief";
+        assertThat(send("PUT", path, "{\"attributes\":{\"AWS_INSTANCE_IPV4\":\"10.0.9.9\"},\"ttlSeconds\":1}").statusCode())
+                .isEqualTo(200);
+        assertThat(registry.purgeExpired(java.time.Instant.now().plusSeconds(3600))).as("not expired yet: kept").isZero();
+        long deadline = System.currentTimeMillis() + 10_000;
+        int purged = 0;
+        while (purged == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            purged = registry.purgeExpired(java.time.Instant.now()); // once the leader has marked it expired
+        }
+        assertThat(purged).isEqualTo(1);
+        assertThat(send("GET", path, null).statusCode()).isEqualTo(404);
+    }
+
     @Test
     void refusesBadNames() throws Exception {
         HttpResponse<String> response = send("PUT", "/v1/registry/ns/svc/instances/bad%20id",

@@ -25,4 +25,8 @@ interface RegistryInstanceRepository extends JpaRepository<RegistryInstanceEntit
     @Query(value = "update registry_instance set expiry_notified = true where not expiry_notified and expires_at <= :now"
             + " returning namespace_name || '/' || service_name", nativeQuery = true)
     List<String> markExpired(Instant now);
+
+    @org.springframework.data.jpa.repository.Modifying
+    @Query(value = "delete from registry_instance where expiry_notified and expires_at <= :before", nativeQuery = true)
+    int deleteExpiredBefore(Instant before);
 }

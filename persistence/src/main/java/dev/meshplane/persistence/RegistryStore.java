@@ -74,4 +74,9 @@ public class RegistryStore {
         services.forEach(instances::notifyChanged);
         return services;
     }
+
+    /** Deletes instances whose TTL ran out before the given time (already expired and notified); returns how many. */
+    public int purgeExpired(Instant before) {
+        return instances.deleteExpiredBefore(before);
+    }
 }

@@ -29,24 +29,49 @@ public class ResourceService {
     private final ResourceStore store;
     private final AppMeshProperties properties;
 
-    public ResourceService(ResourceStore store, AppMeshProperties properties) {
+    private final io.micrometer.core.instrument.MeterRegistry meters;
+
+    public ResourceService(ResourceStore store, AppMeshProperties properties, io.micrometer.core.instrument.MeterRegistry meters) {
         this.store = store;
         this.properties = properties;
+        this.meters = meters;
+    }
+
+    /** Times a write in the store ({@code meshplane.store.writes}), by operation, kind and outcome. */
+    private <T> T timed(String operation, ResourceKind kind, java.util.function.Supplier<T> write) {
+        long start = System.nanoTime();
+        String outcome = "error";
+        try {
+            T result = write.get();
+            outcome = "success";
+            return result;
+        } catch (dev.meshplane.api.error.ApiException e) {
+            outcome = "refused";
+            throw e;
+        } finally {
+            io.micrometer.core.instrument.Timer.builder("meshplane.store.writes")
+                    .description("Writes to the store, from the transaction's start to its commit or refusal")
+                    .tag("operation", operation).tag("kind", kind.name().toLowerCase()).tag("outcome", outcome)
+                    .register(meters).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
     }
 
     public StoredResource create(ResourceId id, Record spec, String clientToken, List<TagRef> tags, Record request) {
         checkNames(id);
-        return store.create(id, write(spec, clientToken, request), tagMap(tags));
+        ResourceStore.Write json = write(spec, clientToken, request);
+        Map<String, String> tagged = tagMap(tags);
+        return timed("create", id.kind(), () -> store.create(id, json, tagged));
     }
 
     public StoredResource update(ResourceId id, Record spec, String clientToken, Long expectedVersion, Record request) {
         checkNames(id);
-        return store.update(id, write(spec, clientToken, request), expectedVersion);
+        ResourceStore.Write json = write(spec, clientToken, request);
+        return timed("update", id.kind(), () -> store.update(id, json, expectedVersion));
     }
 
     public StoredResource delete(ResourceId id, Long expectedVersion) {
         checkNames(id);
-        return store.delete(id, expectedVersion);
+        return timed("delete", id.kind(), () -> store.delete(id, expectedVersion));
     }
 
     public StoredResource describe(ResourceId id) {
@@ -69,11 +94,20 @@ public class ResourceService {
     }
 
     public void tag(String arn, List<TagRef> tags) {
-        store.tag(parseArn(arn), tagMap(tags));
+        ResourceId id = parseArn(arn);
+        Map<String, String> tagged = tagMap(tags);
+        timed("tag", id.kind(), () -> {
+            store.tag(id, tagged);
+            return null;
+        });
     }
 
     public void untag(String arn, List<String> keys) {
-        store.untag(parseArn(arn), keys);
+        ResourceId id = parseArn(arn);
+        timed("untag", id.kind(), () -> {
+            store.untag(id, keys);
+            return null;
+        });
     }
 
     /** App Mesh shares meshes across accounts; here every mesh belongs to the configured account. */

@@ -75,9 +75,16 @@ class OpenApiConfiguration {
             errors.put("413", "BadRequestException: the request body is larger than the configured maximum");
         }
         errors.put("500", "InternalServerErrorException: a fault of the server, logged with an incident id");
+        errors.put("503", "ServiceUnavailableException: the database is unreachable; nothing was changed."
+                + " Retry after the seconds in Retry-After (the AWS SDKs and CLI retry by themselves)");
         errors.forEach((status, description) -> {
             if (operation.getResponses().get(status) == null) {
-                operation.getResponses().addApiResponse(status, errorResponse(description));
+                ApiResponse response = errorResponse(description);
+                if (status.equals("503")) {
+                    response.addHeaderObject("Retry-After", new Header().description("Seconds to wait before retrying")
+                            .schema(new io.swagger.v3.oas.models.media.IntegerSchema()));
+                }
+                operation.getResponses().addApiResponse(status, response);
             }
         });
     }

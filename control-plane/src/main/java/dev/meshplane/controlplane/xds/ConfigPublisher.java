@@ -1,6 +1,7 @@
 package dev.meshplane.controlplane.xds;
 
 import dev.meshplane.controlplane.cluster.LeaderElection;
+import dev.meshplane.controlplane.registry.RegistryProperties;
 import dev.meshplane.persistence.RegistryStore;
 import dev.meshplane.snapshot.Dependencies;
 import dev.meshplane.snapshot.EnvoyValidator;
@@ -52,6 +53,7 @@ public class ConfigPublisher {
     private final RegistryStore registry;
     private final XdsProperties properties;
     private final LeaderElection leader;
+    private final java.time.Duration expiredRetention;
     private final PublisherMetrics metrics;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "meshplane-publisher");
@@ -94,7 +96,8 @@ public class ConfigPublisher {
     private final AtomicBoolean forgetAllInstances = new AtomicBoolean();
 
     public ConfigPublisher(ProxyCache cache, MeshViewLoader loader, RegistryStore registry, XdsProperties properties,
-            LeaderElection leader, PublisherMetrics metrics) {
+            LeaderElection leader, PublisherMetrics metrics, RegistryProperties registryProperties) {
+        this.expiredRetention = registryProperties.expiredRetention();
         this.leader = leader;
         this.metrics = metrics;
         this.cache = cache;
@@ -106,6 +109,7 @@ public class ConfigPublisher {
         executor.execute(this::prime);
         executor.scheduleWithFixedDelay(this::resyncAll, resync, resync, TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(this::expireInstances, 1, 1, TimeUnit.SECONDS);
+        executor.scheduleWithFixedDelay(this::purgeExpiredInstances, 60, 60, TimeUnit.SECONDS);
     }
 
     @PreDestroy
@@ -339,6 +343,21 @@ public class ConfigPublisher {
             registry.expire(Instant.now()).forEach(service -> registryChanged(service, System.currentTimeMillis()));
         } catch (RuntimeException e) {
             log.debug("Instance expiry check failed: {}", e.toString());
+        }
+    }
+
+    /** Cleanup, on the leader only: instances expired longer ago than the retention are deleted. */
+    void purgeExpiredInstances() {
+        if (!leader.isLeader()) {
+            return;
+        }
+        try {
+            int purged = registry.purgeExpired(Instant.now().minus(expiredRetention));
+            if (purged > 0) {
+                log.info("Deleted {} registry instances expired for more than {}", purged, expiredRetention);
+            }
+        } catch (RuntimeException e) {
+            log.debug("Expired instance cleanup failed: {}", e.toString());
         }
     }
 

@@ -67,6 +67,8 @@ class MetricsTest extends ServerTest {
                     .isGreaterThanOrEqualTo(1);
             assertThat(scrape()).contains("meshplane_xds_convergence_seconds_bucket{",
                     "spring_data_repository_invocations_seconds_count{", "http_server_requests_seconds_count{");
+            assertThat(value("meshplane_store_writes_seconds_count", "operation=\"update\"", "kind=\"virtual_node\"",
+                    "outcome=\"success\"")).isGreaterThanOrEqualTo(1);
         }
         awaitAtLeast("meshplane_leader", "application=", 1); // the only replica becomes leader
         long deadline = System.currentTimeMillis() + 10_000;

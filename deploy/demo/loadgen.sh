@@ -1,8 +1,8 @@
 #!/bin/sh
-# Calls user-service through the frontend's Envoy sidecar (its egress listener, 15001) in batches
-# of 100 and prints how the batch split between v1 and v2.
+# Calls user-service through the frontend's Envoy sidecar (its direct egress listener on 8080, with
+# the virtual service as Host) in batches of 100 and prints how the batch split between v1 and v2.
 set -u
-ENVOY="${ENVOY_EGRESS:-http://frontend-envoy:15001}"
+ENVOY="${ENVOY_EGRESS:-http://frontend-envoy:8080}"
 until curl -sf -o /dev/null -H 'Host: user-service.mylearning.local:8080' "$ENVOY/"; do
   echo "waiting for the frontend's Envoy to be configured"; sleep 2
 done

@@ -51,4 +51,42 @@ class BootstrapTest extends ServerTest {
         assertThat(badFormat.statusCode()).isEqualTo(400);
         assertThat(badFormat.body()).contains("format: must be envoy or grpc");
     }
+
+    @Test
+    void directEgressListenersForEnvoyWithoutIptables() throws Exception {
+        String mesh = uniqueName("boot-direct");
+        appMesh.createMesh(r -> r.meshName(mesh));
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("web").spec(Fixtures.node("web.local")));
+        String path = "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?directEgress=8080,18080:9090/grpc";
+        HttpResponse<String> response = send("GET", path, null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+
+        io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap.Builder parsed = io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap.newBuilder();
+        com.google.protobuf.util.JsonFormat.parser().usingTypeRegistry(com.google.protobuf.TypeRegistry.newBuilder()
+                .add(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.getDescriptor())
+                .add(io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDescriptor())
+                .add(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDescriptor()).build())
+                .merge(response.body(), parsed);
+        io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap bootstrap = parsed.build();
+        assertThat(dev.meshplane.snapshot.EnvoyValidator.validate(bootstrap)).as("Envoy's own rules").isEmpty();
+        var listeners = bootstrap.getStaticResources().getListenersList();
+        assertThat(listeners).extracting(l -> l.getName()).containsExactly("direct_egress_0.0.0.0_8080", "direct_egress_0.0.0.0_18080");
+        assertThat(listeners).extracting(l -> l.getAddress().getSocketAddress().getPortValue()).containsExactly(8080, 18080);
+        var hcm = listeners.get(1).getFilterChains(0).getFilters(0).getTypedConfig()
+                .unpack(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.class);
+        assertThat(hcm.getRds().getRouteConfigName()).as("the egress routes served over ADS").isEqualTo("rds_egress_grpc_9090");
+        assertThat(hcm.getRds().getConfigSource().hasAds()).isTrue();
+        assertThat(listeners.get(0).getFilterChains(0).getFilters(0).getTypedConfig()
+                .unpack(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.class)
+                .getRds().getRouteConfigName()).isEqualTo("rds_egress_http_8080");
+
+        for (String bad : java.util.List.of("abc", "0", "70000", "8080/tcp")) {
+            HttpResponse<String> refused = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?directEgress=" + bad, null);
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(refused.body()).contains("directEgress: '" + bad + "'");
+        }
+        HttpResponse<String> grpc = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?format=grpc&directEgress=8080", null);
+        assertThat(grpc.statusCode()).isEqualTo(400);
+        assertThat(grpc.body()).contains("directEgress: applies to Envoy bootstraps");
+    }
 }

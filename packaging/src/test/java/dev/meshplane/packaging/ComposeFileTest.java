@@ -99,13 +99,13 @@ class ComposeFileTest {
         assertThat(String.join(" ", (List<String>) services.get("frontend-envoy").get("command")))
                 .contains("-c /bootstrap/envoy.json");
         assertThat(String.join(" ", (List<String>) services.get("frontend-bootstrap").get("command")))
-                .contains("http://meshplane:8080/v1/meshes/mylearning/virtualNodes/frontend/bootstrap");
+                .contains("http://meshplane:8080/v1/meshes/mylearning/virtualNodes/frontend/bootstrap?directEgress=8080");
         assertThat((String) services.get("setup").get("image")).startsWith("amazon/aws-cli:");
         String setup = Files.readString(Repo.file("deploy/demo/setup.sh"));
         assertThat(setup).contains("aws appmesh --endpoint-url", "create-mesh --mesh-name mylearning",
                 "--virtual-node-name frontend", "\"weight\": 90", "\"weight\": 10");
         assertThat(Files.readString(Repo.file("deploy/demo/loadgen.sh")))
-                .contains("Host: user-service.mylearning.local:8080", "http://frontend-envoy:15001");
+                .contains("Host: user-service.mylearning.local:8080", "http://frontend-envoy:8080");
     }
 
     @Test

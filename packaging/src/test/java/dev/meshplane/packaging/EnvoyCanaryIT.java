@@ -116,17 +116,19 @@ class EnvoyCanaryIT {
             appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("frontend").spec(VirtualNodeSpec.builder()
                     .backends(b -> b.virtualService(s -> s.virtualServiceName("user-service.mylearning.local"))).build()));
             String bootstrap = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort
-                    + "/v1/meshes/" + mesh + "/virtualNodes/frontend/bootstrap")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    + "/v1/meshes/" + mesh + "/virtualNodes/frontend/bootstrap?directEgress=8080")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
             assertThat(bootstrap).contains(HOST_FROM_CONTAINERS);
 
             Testcontainers.exposeHostPorts(xdsPort, v1.getAddress().getPort(), v2.getAddress().getPort());
             try (GenericContainer<?> envoy = new GenericContainer<>(ENVOY_IMAGE)
                     .withCopyToContainer(Transferable.of(bootstrap), "/etc/envoy/bootstrap.json")
                     .withCommand("envoy", "-c", "/etc/envoy/bootstrap.json")
-                    .withExposedPorts(15001, 9901)
+                    .withExposedPorts(8080, 9901)
                     .waitingFor(Wait.forHttp("/ready").forPort(9901))) {
                 envoy.start();
-                URI egress = URI.create("http://" + envoy.getHost() + ":" + envoy.getMappedPort(15001) + "/");
+                // no iptables in the container: the bootstrap's direct egress listener on 8080 serves the egress routes
+                URI egress = URI.create("http://" + envoy.getHost() + ":" + envoy.getMappedPort(8080) + "/");
                 // the Host header is restricted in the JDK client; failsafe allows it (jdk.httpclient.allowRestrictedHeaders)
                 HttpRequest call = HttpRequest.newBuilder(egress).header("Host", "user-service.mylearning.local:8080").build();
                 long configured = System.currentTimeMillis() + 30_000;

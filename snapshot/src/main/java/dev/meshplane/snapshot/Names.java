@@ -3,7 +3,7 @@ package dev.meshplane.snapshot;
 /**
  * Envoy resource names as App Mesh gives them, so that dashboards keyed on stat names keep working.
  */
-final class Names {
+public final class Names {
 
     static final int INGRESS_PORT = 15000;
     static final int EGRESS_PORT = 15001;
@@ -22,7 +22,8 @@ final class Names {
         return "cds_ingress_" + mesh + "_" + node + "_" + protocol + "_" + port;
     }
 
-    static String egressRoutes(String protocol, int port) {
+    /** The route configuration of a sidecar's outbound traffic to one port and protocol. */
+    public static String egressRoutes(String protocol, int port) {
         return "rds_egress_" + protocol + "_" + port;
     }
 

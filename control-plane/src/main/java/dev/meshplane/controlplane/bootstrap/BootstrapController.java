@@ -57,7 +57,9 @@ class BootstrapController {
     static final int ADMIN_PORT = 9901;
 
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
-            .usingTypeRegistry(TypeRegistry.newBuilder().add(HttpProtocolOptions.getDescriptor()).build());
+            .usingTypeRegistry(TypeRegistry.newBuilder().add(HttpProtocolOptions.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDescriptor()).build());
 
     private final ResourceStore store;
     private final XdsServer xds;
@@ -76,8 +78,77 @@ class BootstrapController {
                     + " (GRPC_XDS_BOOTSTRAP) for a proxyless gRPC client that dials xds:///{virtual service name}.")
     ResponseEntity<String> virtualNode(@PathVariable String meshName, @PathVariable String name,
             @Parameter(description = "envoy or grpc") @RequestParam(defaultValue = "envoy") String format,
+            @Parameter(description = "Meshplane extension, for Envoy where no iptables rule redirects outbound"
+                    + " traffic to the egress listener (docker compose, a VM, a laptop): one or more"
+                    + " [listenPort:]servicePort[/protocol] entries (protocol http, http2 or grpc; http by default)."
+                    + " Each adds a static listener on 0.0.0.0:listenPort (servicePort when omitted) that routes by"
+                    + " Host header with the node's egress routes for that port, as served over ADS; callers address"
+                    + " the proxy's host on that port with the virtual service's name as Host.")
+            @RequestParam(required = false) List<String> directEgress,
             HttpServletRequest request) throws InvalidProtocolBufferException {
-        return bootstrap(ResourceId.of(ResourceKind.VIRTUAL_NODE, meshName, name), format, request);
+        ResourceId id = ResourceId.of(ResourceKind.VIRTUAL_NODE, meshName, name);
+        if (directEgress == null || directEgress.isEmpty()) {
+            return bootstrap(id, format, request);
+        }
+        if (!format.equals("envoy")) {
+            throw ApiException.badRequest("directEgress: applies to Envoy bootstraps (format=envoy) only");
+        }
+        List<DirectEgress> listeners = directEgress.stream().map(DirectEgress::parse).toList();
+        store.describe(id);
+        Bootstrap.Builder bootstrap = envoy(id, nodeId(id), host(request), xds.port()).toBuilder();
+        listeners.forEach(listener -> bootstrap.getStaticResourcesBuilder().addListeners(listener.toListener()));
+        return ResponseEntity.ok(PRINTER.print(bootstrap.build()));
+    }
+
+    /** A static listener that serves the node's egress routes to callers that address the proxy directly. */
+    record DirectEgress(int listenPort, int servicePort, String protocol) {
+
+        private static final java.util.regex.Pattern SYNTAX =
+                java.util.regex.Pattern.compile("(?:(\\d{1,5}):)?(\\d{1,5})(?:/(http|http2|grpc))?");
+
+        static DirectEgress parse(String text) {
+            java.util.regex.Matcher m = SYNTAX.matcher(text.strip());
+            if (!m.matches()) {
+                throw ApiException.badRequest("directEgress: '" + text + "' must be [listenPort:]servicePort[/protocol]"
+                        + " with protocol http, http2 or grpc");
+            }
+            int service = port(m.group(2), text);
+            int listen = m.group(1) == null ? service : port(m.group(1), text);
+            return new DirectEgress(listen, service, m.group(3) == null ? "http" : m.group(3));
+        }
+
+        private static int port(String digits, String text) {
+            int port = Integer.parseInt(digits);
+            if (port < 1 || port > 65535) {
+                throw ApiException.badRequest("directEgress: '" + text + "': ports are between 1 and 65535");
+            }
+            return port;
+        }
+
+        io.envoyproxy.envoy.config.listener.v3.Listener toListener() {
+            String routes = dev.meshplane.snapshot.Names.egressRoutes(protocol, servicePort);
+            var hcm = io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.newBuilder()
+                    .setStatPrefix("direct_egress_" + listenPort)
+                    .setRds(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds.newBuilder()
+                            .setRouteConfigName(routes)
+                            .setConfigSource(ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance())
+                                    .setResourceApiVersion(ApiVersion.V3)))
+                    .addHttpFilters(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter
+                            .newBuilder().setName("envoy.filters.http.router").setTypedConfig(Any.pack(
+                                    io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDefaultInstance())));
+            if (!protocol.equals("http")) {
+                hcm.setCodecType(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
+                        .HttpConnectionManager.CodecType.HTTP2);
+            }
+            return io.envoyproxy.envoy.config.listener.v3.Listener.newBuilder()
+                    .setName("direct_egress_0.0.0.0_" + listenPort)
+                    .setAddress(address("0.0.0.0", listenPort))
+                    .addFilterChains(io.envoyproxy.envoy.config.listener.v3.FilterChain.newBuilder()
+                            .addFilters(io.envoyproxy.envoy.config.listener.v3.Filter.newBuilder()
+                                    .setName("envoy.filters.network.http_connection_manager")
+                                    .setTypedConfig(Any.pack(hcm.build()))))
+                    .build();
+        }
     }
 
     @GetMapping(value = "/virtualGateways/{name}/bootstrap", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -91,13 +162,21 @@ class BootstrapController {
     private ResponseEntity<String> bootstrap(ResourceId id, String format, HttpServletRequest request)
             throws InvalidProtocolBufferException {
         store.describe(id);
-        String nodeId = "mesh/" + id.mesh() + "/" + id.kind().arnSegment() + "/" + id.name();
-        String host = properties.advertisedHost() != null ? properties.advertisedHost() : request.getServerName();
+        String nodeId = nodeId(id);
+        String host = host(request);
         return switch (format) {
             case "envoy" -> ResponseEntity.ok(PRINTER.print(envoy(id, nodeId, host, xds.port())));
             case "grpc" -> ResponseEntity.ok(grpc(nodeId, host, xds.port()));
             default -> throw ApiException.badRequest("format: must be envoy or grpc, got '" + format + "'");
         };
+    }
+
+    private static String nodeId(ResourceId id) {
+        return "mesh/" + id.mesh() + "/" + id.kind().arnSegment() + "/" + id.name();
+    }
+
+    private String host(HttpServletRequest request) {
+        return properties.advertisedHost() != null ? properties.advertisedHost() : request.getServerName();
     }
 
     static Bootstrap envoy(ResourceId id, String nodeId, String host, int port) {

@@ -166,6 +166,9 @@ final class GatewayTranslator {
                 var cluster = memo.cluster(t, false);
                 var tls = TlsTranslator.upstream(gateway.backendDefaults() == null ? null
                         : gateway.backendDefaults().clientPolicy(), t.port(), service);
+                if (tls == null && memo.view().mtls() != MtlsMode.DISABLED) {
+                    tls = TlsTranslator.meshUpstream(memo.view().mesh(), t.node(), service);
+                }
                 out.cluster(tls == null ? cluster : cluster.toBuilder().setTransportSocket(tls).build(), memo.endpoints(t));
             }
             Route route = memo.route(rule, false);

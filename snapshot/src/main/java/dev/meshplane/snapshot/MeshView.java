@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Everything translation needs to know about one mesh at one revision: its resources and the
  * registry instances its virtual nodes may select. Immutable; maps are keyed by resource name,
- * routes and gateway routes by their router or gateway first.
+ * routes and gateway routes by their router or gateway first; {@code mtls} is the mesh-wide mTLS switch.
  */
 public record MeshView(
         String mesh,
@@ -25,9 +25,20 @@ public record MeshView(
         Map<String, Map<String, RouteSpec>> routes,
         Map<String, VirtualGatewaySpec> virtualGateways,
         Map<String, Map<String, GatewayRouteSpec>> gatewayRoutes,
-        Map<ServiceKey, List<Instance>> instances) {
+        Map<ServiceKey, List<Instance>> instances,
+        MtlsMode mtls) {
+
+    /** A view with the mesh-wide mTLS switch off. */
+    public MeshView(String mesh, long revision, MeshSpec spec, Map<String, VirtualServiceSpec> virtualServices,
+            Map<String, VirtualNodeSpec> virtualNodes, Map<String, VirtualRouterSpec> virtualRouters,
+            Map<String, Map<String, RouteSpec>> routes, Map<String, VirtualGatewaySpec> virtualGateways,
+            Map<String, Map<String, GatewayRouteSpec>> gatewayRoutes, Map<ServiceKey, List<Instance>> instances) {
+        this(mesh, revision, spec, virtualServices, virtualNodes, virtualRouters, routes, virtualGateways, gatewayRoutes,
+                instances, MtlsMode.DISABLED);
+    }
 
     public MeshView {
+        mtls = mtls == null ? MtlsMode.DISABLED : mtls;
         virtualServices = Map.copyOf(virtualServices);
         virtualNodes = Map.copyOf(virtualNodes);
         virtualRouters = Map.copyOf(virtualRouters);

@@ -102,11 +102,23 @@ final class SidecarTranslator {
                         .build());
                 filter = memo.httpManager("ingress", routes, accessLogs);
             }
-            TransportSocket tls = TlsTranslator.downstream(l.tls());
+            TransportSocket tls;
+            boolean acceptsPlaintext;
+            if (l.tls() != null) {
+                tls = TlsTranslator.downstream(l.tls());
+                acceptsPlaintext = l.tls().mode() == ListenerTlsMode.PERMISSIVE;
+            } else if (memo.view().mtls() != MtlsMode.DISABLED) {
+                // the mesh-wide switch, for listeners with no TLS of their own
+                tls = TlsTranslator.meshDownstream();
+                acceptsPlaintext = memo.view().mtls() == MtlsMode.PERMISSIVE;
+            } else {
+                tls = null;
+                acceptsPlaintext = true;
+            }
             FilterChainMatch.Builder match = FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(port));
             if (tls == null) {
                 listener.addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match).addFilters(filter));
-            } else if (l.tls().mode() == ListenerTlsMode.PERMISSIVE) {
+            } else if (acceptsPlaintext) {
                 // TLS and plaintext side by side, told apart by the TLS inspector
                 permissive = true;
                 listener.addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match.clone().setTransportProtocol("tls"))
@@ -146,6 +158,9 @@ final class SidecarTranslator {
                         for (Target target : rule.targets()) {
                             Cluster cluster = memo.cluster(target, false);
                             TransportSocket tls = TlsTranslator.upstream(policy, target.port(), service);
+                            if (tls == null && memo.view().mtls() != MtlsMode.DISABLED) {
+                                tls = TlsTranslator.meshUpstream(view.mesh(), target.node(), service);
+                            }
                             if (tls != null) {
                                 cluster = cluster.toBuilder().setTransportSocket(tls).build();
                             }

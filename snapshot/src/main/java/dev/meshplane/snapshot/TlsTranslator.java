@@ -105,6 +105,19 @@ final class TlsTranslator {
                 t.sds() == null ? null : t.sds().secretName(), tls.validation().subjectAlternativeNames()), sni);
     }
 
+    /** The mesh's own mTLS on a listener: the proxy's identity, and client certificates from the mesh's CA. */
+    static TransportSocket meshDownstream() {
+        return downstream(new Certificate(null, null, BuiltInSecrets.IDENTITY),
+                new Trust(null, BuiltInSecrets.TRUST, List.of()));
+    }
+
+    /** The mesh's own mTLS towards a virtual node: the proxy's identity, and the target's SPIFFE id checked. */
+    static TransportSocket meshUpstream(String mesh, String targetNode, String sni) {
+        return upstream(new Certificate(null, null, BuiltInSecrets.IDENTITY),
+                new Trust(null, BuiltInSecrets.TRUST, List.of(BuiltInSecrets.spiffeId(mesh, "virtualNode", targetNode))),
+                sni, true);
+    }
+
     static TransportSocket downstream(Certificate certificate, Trust trust) {
         DownstreamTlsContext.Builder context = DownstreamTlsContext.newBuilder()
                 .setCommonTlsContext(common(certificate, trust));
@@ -129,12 +142,20 @@ final class TlsTranslator {
     }
 
     static TransportSocket upstream(Certificate certificate, Trust trust, String sni) {
+        return upstream(certificate, trust, sni, false);
+    }
+
+    private static TransportSocket upstream(Certificate certificate, Trust trust, String sni, boolean uriSansOnly) {
         UpstreamTlsContext context = UpstreamTlsContext.newBuilder().setSni(sni)
-                .setCommonTlsContext(common(certificate, trust)).build();
+                .setCommonTlsContext(common(certificate, trust, uriSansOnly)).build();
         return TransportSocket.newBuilder().setName(TLS_SOCKET).setTypedConfig(Any.pack(context)).build();
     }
 
     private static CommonTlsContext common(Certificate certificate, Trust trust) {
+        return common(certificate, trust, false);
+    }
+
+    private static CommonTlsContext common(Certificate certificate, Trust trust, boolean uriSansOnly) {
         CommonTlsContext.Builder common = CommonTlsContext.newBuilder();
         if (certificate != null) {
             if (certificate.sdsSecret() != null) {
@@ -148,8 +169,8 @@ final class TlsTranslator {
         if (trust != null) {
             CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder();
             for (String name : trust.subjectAltNames()) {
-                for (SubjectAltNameMatcher.SanType type : List.of(SubjectAltNameMatcher.SanType.DNS,
-                        SubjectAltNameMatcher.SanType.URI)) {
+                for (SubjectAltNameMatcher.SanType type : uriSansOnly ? List.of(SubjectAltNameMatcher.SanType.URI)
+                        : List.of(SubjectAltNameMatcher.SanType.DNS, SubjectAltNameMatcher.SanType.URI)) {
                     validation.addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder().setSanType(type)
                             .setMatcher(StringMatcher.newBuilder().setExact(name)));
                 }

@@ -91,7 +91,8 @@ class GoldenTest {
                 routes,
                 specs(input.path("virtualGateways"), VirtualGatewaySpec.class),
                 gatewayRoutes,
-                instances);
+                instances,
+                MtlsMode.valueOf(input.path("mtls").asString("DISABLED")));
     }
 
     private static <T> Map<String, T> specs(JsonNode node, Class<T> type) {

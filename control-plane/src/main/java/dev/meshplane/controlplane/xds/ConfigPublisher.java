@@ -2,6 +2,7 @@ package dev.meshplane.controlplane.xds;
 
 import dev.meshplane.controlplane.cluster.LeaderElection;
 import dev.meshplane.controlplane.registry.RegistryProperties;
+import dev.meshplane.controlplane.security.CertificateAuthority;
 import dev.meshplane.persistence.RegistryStore;
 import dev.meshplane.snapshot.Dependencies;
 import dev.meshplane.snapshot.EnvoyValidator;
@@ -53,6 +54,7 @@ public class ConfigPublisher {
     private final RegistryStore registry;
     private final XdsProperties properties;
     private final LeaderElection leader;
+    private final CertificateAuthority authority;
     private final java.time.Duration expiredRetention;
     private final PublisherMetrics metrics;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -96,7 +98,9 @@ public class ConfigPublisher {
     private final AtomicBoolean forgetAllInstances = new AtomicBoolean();
 
     public ConfigPublisher(ProxyCache cache, MeshViewLoader loader, RegistryStore registry, XdsProperties properties,
-            LeaderElection leader, PublisherMetrics metrics, RegistryProperties registryProperties) {
+            LeaderElection leader, PublisherMetrics metrics, RegistryProperties registryProperties,
+            CertificateAuthority authority) {
+        this.authority = authority;
         this.expiredRetention = registryProperties.expiredRetention();
         this.leader = leader;
         this.metrics = metrics;
@@ -119,6 +123,7 @@ public class ConfigPublisher {
 
     /** A mesh changed; {@code committedAtMillis} is when (0 when unknown), for the convergence metric. */
     public void meshChanged(String mesh, long committedAtMillis) {
+        authority.forget(mesh); // its CAs may have changed
         noteChangeTime(mesh, committedAtMillis);
         staleMeshes.add(mesh);
         dirtyMeshes.add(mesh);
@@ -261,8 +266,17 @@ public class ConfigPublisher {
         long setting = 0;
         for (ProxyId id : groups) {
             Set<String> inputs = dependencies.get(id.groupKey());
-            if (inputs != null && inputs.stream().noneMatch(changed::contains) && cache.snapshot(id.groupKey()).isPresent()) {
-                continue; // nothing this group's configuration is made of has changed
+            List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets = secrets(id);
+            Optional<ProxySnapshot> current = cache.snapshot(id.groupKey());
+            if (inputs != null && inputs.stream().noneMatch(changed::contains) && current.isPresent()) {
+                // nothing this group's configuration is made of has changed; its certificate may have
+                ProxySnapshot renewed = current.get().withSecrets(secrets);
+                if (!renewed.sameAs(current.get()) && cache.setSnapshot(id, renewed)) {
+                    pushed++;
+                    metrics.pushed(id.groupKey(), TYPE_URLS.get(io.envoyproxy.controlplane.cache.Resources.ResourceType.SECRET),
+                            renewed.version(io.envoyproxy.controlplane.cache.Resources.ResourceType.SECRET), committedAt);
+                }
+                continue;
             }
             translated++;
             ProxyResources resources;
@@ -276,7 +290,7 @@ public class ConfigPublisher {
             }
             long t1 = System.nanoTime();
             translating += t1 - t0;
-            ProxySnapshot snapshot = ProxySnapshot.of(resources);
+            ProxySnapshot snapshot = ProxySnapshot.of(resources, secrets);
             long t2 = System.nanoTime();
             hashing += t2 - t1;
             List<String> violations = validate(snapshot);
@@ -310,6 +324,27 @@ public class ConfigPublisher {
                 changed.size() > 10 ? changed.size() + " resources" : changed, translated, groups.size(), pushed,
                 (loaded - started) / 1_000_000, (System.nanoTime() - loaded) / 1_000_000, translating / 1_000_000,
                 validating / 1_000_000, hashing / 1_000_000, setting / 1_000_000);
+    }
+
+    /**
+     * The certificates a group is served over SDS (sidecars and gateways; gRPC clients take theirs
+     * from files, through gRPC's certificate providers). If they cannot be issued, the group keeps
+     * what it has and the error shows in {@code /v1/proxies}.
+     */
+    private List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets(ProxyId id) {
+        if (id.kind() == ProxyId.Kind.GRPC_CLIENT) {
+            return List.of();
+        }
+        try {
+            return authority.secrets(id);
+        } catch (RuntimeException e) {
+            translationErrors.put(id.groupKey(), "certificates: " + e.getMessage());
+            log.error("Cannot issue certificates for {}: {}", id.groupKey(), e.toString());
+            return cache.snapshot(id.groupKey())
+                    .map(s -> s.get(io.envoyproxy.controlplane.cache.Resources.ResourceType.SECRET).resources().values().stream()
+                            .map(r -> (io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret) r.resource()).toList())
+                    .orElse(List.of());
+        }
     }
 
     /**

@@ -31,10 +31,12 @@ public class MeshViewLoader {
 
     private final ResourceStore resources;
     private final RegistryStore registry;
+    private final dev.meshplane.persistence.SecurityStore security;
 
-    public MeshViewLoader(ResourceStore resources, RegistryStore registry) {
+    public MeshViewLoader(ResourceStore resources, RegistryStore registry, dev.meshplane.persistence.SecurityStore security) {
         this.resources = resources;
         this.registry = registry;
+        this.security = security;
     }
 
     /**
@@ -113,8 +115,10 @@ public class MeshViewLoader {
                 }
             }
         }
+        dev.meshplane.snapshot.MtlsMode mtls = security.mtls(mesh).map(dev.meshplane.snapshot.MtlsMode::valueOf)
+                .orElse(dev.meshplane.snapshot.MtlsMode.DISABLED);
         return Optional.of(new MeshView(mesh, resources.revision(mesh), spec, services, nodes, routers, routes, gateways,
-                gatewayRoutes, instances));
+                gatewayRoutes, instances, mtls));
     }
 
     /** The registry services ({@code namespace/service}) the nodes of a mesh select. */

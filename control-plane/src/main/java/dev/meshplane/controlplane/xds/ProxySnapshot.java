@@ -36,13 +36,26 @@ public final class ProxySnapshot {
     }
 
     public static ProxySnapshot of(ProxyResources resources) {
+        return of(resources, List.of());
+    }
+
+    /** The resources, and the SDS secrets served on the same stream. */
+    public static ProxySnapshot of(ProxyResources resources,
+            List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets) {
         Map<ResourceType, TypeResources> types = new EnumMap<>(ResourceType.class);
         types.put(ResourceType.CLUSTER, type(resources.clusters(), c -> c.getName()));
         types.put(ResourceType.ENDPOINT, type(resources.endpoints(), e -> e.getClusterName()));
         types.put(ResourceType.LISTENER, type(resources.listeners(), l -> l.getName()));
         types.put(ResourceType.ROUTE, type(resources.routes(), r -> r.getName()));
-        types.put(ResourceType.SECRET, type(List.of(), m -> ""));
+        types.put(ResourceType.SECRET, type(secrets, m -> m.getName()));
         return new ProxySnapshot(types);
+    }
+
+    /** The same resources with other secrets (a renewed certificate, a new trust bundle). */
+    public ProxySnapshot withSecrets(List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets) {
+        Map<ResourceType, TypeResources> copy = new EnumMap<>(types);
+        copy.put(ResourceType.SECRET, type(secrets, m -> m.getName()));
+        return new ProxySnapshot(copy);
     }
 
     private static <T extends Message> TypeResources type(List<T> messages, java.util.function.Function<T, String> name) {

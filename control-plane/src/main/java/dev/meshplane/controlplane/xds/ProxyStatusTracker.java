@@ -29,10 +29,13 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
     private final ConcurrentHashMap<Long, StreamState> streams = new ConcurrentHashMap<>();
     private final ProxyCache cache;
     private final PublisherMetrics metrics;
+    private final dev.meshplane.controlplane.security.CertificateAuthority authority;
 
-    public ProxyStatusTracker(ProxyCache cache, PublisherMetrics metrics) {
+    public ProxyStatusTracker(ProxyCache cache, PublisherMetrics metrics,
+            dev.meshplane.controlplane.security.CertificateAuthority authority) {
         this.cache = cache;
         this.metrics = metrics;
+        this.authority = authority;
     }
 
     /** A rejected configuration, as the client reported it. */
@@ -97,6 +100,7 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
             if (!others) {
                 cache.release(group);
                 metrics.released(group);
+                authority.release(group);
             }
         }
     }

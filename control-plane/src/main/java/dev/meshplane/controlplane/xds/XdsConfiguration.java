@@ -13,7 +13,8 @@ class XdsConfiguration {
     }
 
     @Bean
-    ProxyStatusTracker proxyStatusTracker(ProxyCache cache, PublisherMetrics metrics) {
-        return new ProxyStatusTracker(cache, metrics);
+    ProxyStatusTracker proxyStatusTracker(ProxyCache cache, PublisherMetrics metrics,
+            dev.meshplane.controlplane.security.CertificateAuthority authority) {
+        return new ProxyStatusTracker(cache, metrics, authority);
     }
 }

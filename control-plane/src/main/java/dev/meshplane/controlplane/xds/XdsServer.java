@@ -30,11 +30,15 @@ public class XdsServer implements SmartLifecycle {
      * translating instead of encoding and writing every response itself (java-control-plane's
      * default). Measured better than both that default and a writer per stream group.
      */
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "meshplane-xds-send");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private volatile ExecutorService sender = newSender();
+
+    private static ExecutorService newSender() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "meshplane-xds-send");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
 
     private final XdsProperties properties;
     private final V3DiscoveryServer discovery;
@@ -51,6 +55,11 @@ public class XdsServer implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (sender.isShutdown()) {
+            // started again after a stop (a paused context): write again, and take traffic again
+            sender = newSender();
+            AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
+        }
         try {
             server = NettyServerBuilder.forPort(properties.port())
                     .addService(ServerInterceptors.intercept(discovery.getAggregatedDiscoveryServiceImpl(),

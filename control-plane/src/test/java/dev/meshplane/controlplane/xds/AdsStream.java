@@ -23,6 +23,7 @@ final class AdsStream implements AutoCloseable {
     static final String EDS = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
     static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
     static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+    static final String SDS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
 
     private final ManagedChannel channel;
     private final BlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();

@@ -22,6 +22,12 @@ interface MeshRevisionRepository extends JpaRepository<MeshRevisionEntity, Strin
     @Query(value = "select pg_advisory_xact_lock(7305040011)", nativeQuery = true)
     Object lockMeshCreation();
 
+    @org.springframework.data.jpa.repository.Modifying
+    @Query(value = "with p as (delete from authorization_policy where mesh_name = :mesh),"
+            + " m as (delete from mesh_mtls where mesh_name = :mesh)"
+            + " update mesh_ca set state = 'RETIRED' where mesh_name = :mesh", nativeQuery = true)
+    int deleteMeshSettings(String mesh);
+
     /** Delivered to every LISTENer when (and only if) the transaction commits. */
     @Query(value = "select pg_notify('mesh_changed', :mesh || '|' || floor(extract(epoch from clock_timestamp()) * 1000)::bigint)",
             nativeQuery = true)

@@ -111,6 +111,10 @@ public class ResourceStore {
         StoredResource last = StoredResource.of(entity);
         resources.delete(entity);
         resources.flush();
+        if (id.kind() == ResourceKind.MESH) {
+            // Meshplane's own settings of the mesh go with it (its CAs are kept, retired, for the record)
+            revisions.deleteMeshSettings(id.mesh());
+        }
         changed(revision);
         return last;
     }

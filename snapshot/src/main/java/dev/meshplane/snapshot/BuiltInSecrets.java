@@ -16,6 +16,24 @@ public final class BuiltInSecrets {
     private BuiltInSecrets() {
     }
 
+    /**
+     * Does this proxy need the built-in secrets: is the mesh-wide mTLS switch on, or does its node's
+     * or gateway's spec name one of them? Envoy asks for SDS secrets only when its configuration
+     * names them, so certificates are issued only for proxies that will use them.
+     */
+    public static boolean neededBy(MeshView view, ProxyId id) {
+        if (view == null) {
+            return false;
+        }
+        if (view.mtls() != MtlsMode.DISABLED) {
+            return true;
+        }
+        Object spec = id.kind() == ProxyId.Kind.GATEWAY ? view.virtualGateways().get(id.name())
+                : view.virtualNodes().get(id.name());
+        // the records' text includes every nested member, secret names among them
+        return spec != null && spec.toString().contains("=meshplane:");
+    }
+
     /** The SPIFFE id of a virtual node or gateway: {@code spiffe://<mesh>/virtualNode/<name>}. */
     public static String spiffeId(ProxyId id) {
         return spiffeId(id.mesh(), id.kind() == ProxyId.Kind.GATEWAY ? "virtualGateway" : "virtualNode", id.name());

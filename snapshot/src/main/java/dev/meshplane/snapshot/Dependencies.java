@@ -84,7 +84,8 @@ public final class Dependencies {
     /** The keys whose content differs between two views of a mesh (everything, when there is no previous view). */
     public static Set<String> changed(MeshView before, MeshView after) {
         Set<String> changed = new HashSet<>();
-        if (before == null || after == null || !Objects.equals(before.spec(), after.spec()) || before.mtls() != after.mtls()) {
+        if (before == null || after == null || !Objects.equals(before.spec(), after.spec()) || before.mtls() != after.mtls()
+                || !Objects.equals(before.authorizationPolicies(), after.authorizationPolicies())) {
             changed.add(MESH);
         }
         if (before == null || after == null) {

@@ -24,6 +24,10 @@ public final class EnvoyTypes {
             .add(TlsInspector.getDescriptor())
             .add(DownstreamTlsContext.getDescriptor())
             .add(UpstreamTlsContext.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.getDescriptor())
             .build();
 
     /** Default instances by type URL, to unpack {@code Any} with the generated parsers. */
@@ -31,7 +35,10 @@ public final class EnvoyTypes {
                     HttpConnectionManager.getDefaultInstance(), Router.getDefaultInstance(), TcpProxy.getDefaultInstance(),
                     OriginalDst.getDefaultInstance(), FileAccessLog.getDefaultInstance(),
                     HttpProtocolOptions.getDefaultInstance(), TlsInspector.getDefaultInstance(),
-                    DownstreamTlsContext.getDefaultInstance(), UpstreamTlsContext.getDefaultInstance())
+                    DownstreamTlsContext.getDefaultInstance(), UpstreamTlsContext.getDefaultInstance(),
+                    io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.getDefaultInstance(),
+                    io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.getDefaultInstance(),
+                    io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog.getDefaultInstance())
             .collect(java.util.stream.Collectors.toMap(
                     m -> "type.googleapis.com/" + m.getDescriptorForType().getFullName(), m -> m));
 

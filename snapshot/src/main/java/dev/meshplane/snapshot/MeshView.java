@@ -7,13 +7,14 @@ import dev.meshplane.api.model.VirtualGatewaySpec;
 import dev.meshplane.api.model.VirtualNodeSpec;
 import dev.meshplane.api.model.VirtualRouterSpec;
 import dev.meshplane.api.model.VirtualServiceSpec;
+import dev.meshplane.api.security.AuthorizationPolicySpec;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Everything translation needs to know about one mesh at one revision: its resources and the
  * registry instances its virtual nodes may select. Immutable; maps are keyed by resource name,
- * routes and gateway routes by their router or gateway first; {@code mtls} is the mesh-wide mTLS switch.
+ * routes and gateway routes by their router or gateway first; {@code mtls} is the mesh-wide mTLS switch, and {@code authorizationPolicies} Meshplane's policies by name.
  */
 public record MeshView(
         String mesh,
@@ -26,7 +27,18 @@ public record MeshView(
         Map<String, VirtualGatewaySpec> virtualGateways,
         Map<String, Map<String, GatewayRouteSpec>> gatewayRoutes,
         Map<ServiceKey, List<Instance>> instances,
-        MtlsMode mtls) {
+        MtlsMode mtls,
+        Map<String, AuthorizationPolicySpec> authorizationPolicies) {
+
+    /** A view with the mesh-wide mTLS switch as given and no authorization policies. */
+    public MeshView(String mesh, long revision, MeshSpec spec, Map<String, VirtualServiceSpec> virtualServices,
+            Map<String, VirtualNodeSpec> virtualNodes, Map<String, VirtualRouterSpec> virtualRouters,
+            Map<String, Map<String, RouteSpec>> routes, Map<String, VirtualGatewaySpec> virtualGateways,
+            Map<String, Map<String, GatewayRouteSpec>> gatewayRoutes, Map<ServiceKey, List<Instance>> instances,
+            MtlsMode mtls) {
+        this(mesh, revision, spec, virtualServices, virtualNodes, virtualRouters, routes, virtualGateways, gatewayRoutes,
+                instances, mtls, Map.of());
+    }
 
     /** A view with the mesh-wide mTLS switch off. */
     public MeshView(String mesh, long revision, MeshSpec spec, Map<String, VirtualServiceSpec> virtualServices,
@@ -34,11 +46,12 @@ public record MeshView(
             Map<String, Map<String, RouteSpec>> routes, Map<String, VirtualGatewaySpec> virtualGateways,
             Map<String, Map<String, GatewayRouteSpec>> gatewayRoutes, Map<ServiceKey, List<Instance>> instances) {
         this(mesh, revision, spec, virtualServices, virtualNodes, virtualRouters, routes, virtualGateways, gatewayRoutes,
-                instances, MtlsMode.DISABLED);
+                instances, MtlsMode.DISABLED, Map.of());
     }
 
     public MeshView {
         mtls = mtls == null ? MtlsMode.DISABLED : mtls;
+        authorizationPolicies = authorizationPolicies == null ? Map.of() : Map.copyOf(authorizationPolicies);
         virtualServices = Map.copyOf(virtualServices);
         virtualNodes = Map.copyOf(virtualNodes);
         virtualRouters = Map.copyOf(virtualRouters);

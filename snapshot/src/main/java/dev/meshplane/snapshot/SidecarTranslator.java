@@ -77,8 +77,13 @@ final class SidecarTranslator {
             PortProtocol protocol = l.portMapping().protocol();
             String cluster = Names.ingressCluster(view.mesh(), nodeName, protocol.wireValue(), port);
             out.cluster(localCluster(cluster, port, protocol, l.connectionPool()), null);
+            boolean meshStrict = l.tls() == null && view.mtls() == MtlsMode.STRICT;
+            AuthorizationTranslator.Plan authorization = AuthorizationTranslator.plan(memo, nodeName,
+                    protocol == PortProtocol.TCP, meshStrict);
+            List<Filter> filters = new ArrayList<>();
             Filter filter;
             if (protocol == PortProtocol.TCP) {
+                filters.addAll(AuthorizationTranslator.networkFilters(authorization));
                 TcpProxy.Builder tcp = TcpProxy.newBuilder().setStatPrefix("ingress").setCluster(cluster)
                         .addAllAccessLog(accessLogs);
                 if (l.timeout() != null && l.timeout().tcp() != null && l.timeout().tcp().idle() != null) {
@@ -100,8 +105,22 @@ final class SidecarTranslator {
                                 .addRoutes(Route.newBuilder().setName("ingress")
                                         .setMatch(RouteMatch.newBuilder().setPrefix("/")).setRoute(action)))
                         .build());
-                filter = memo.httpManager("ingress", routes, accessLogs);
+                if (authorization.isEmpty()) {
+                    filter = memo.httpManager("ingress", routes, accessLogs);
+                } else {
+                    // this node's own authorization filters, ahead of the router
+                    List<AccessLog> logs = new ArrayList<>(accessLogs);
+                    if (authorization.dryRun()) {
+                        logs.add(AuthorizationTranslator.dryRunLog());
+                    }
+                    var manager = HttpFilters.manager("ingress", routes, logs).toBuilder();
+                    var router = manager.getHttpFilters(manager.getHttpFiltersCount() - 1);
+                    manager.clearHttpFilters().addAllHttpFilters(AuthorizationTranslator.httpFilters(authorization))
+                            .addHttpFilters(router);
+                    filter = HttpFilters.network(manager.build());
+                }
             }
+            filters.add(filter);
             TransportSocket tls;
             boolean acceptsPlaintext;
             if (l.tls() != null) {
@@ -117,17 +136,17 @@ final class SidecarTranslator {
             }
             FilterChainMatch.Builder match = FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(port));
             if (tls == null) {
-                listener.addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match).addFilters(filter));
+                listener.addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match).addAllFilters(filters));
             } else if (acceptsPlaintext) {
                 // TLS and plaintext side by side, told apart by the TLS inspector
                 permissive = true;
                 listener.addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match.clone().setTransportProtocol("tls"))
-                        .setTransportSocket(tls).addFilters(filter));
+                        .setTransportSocket(tls).addAllFilters(filters));
                 listener.addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match.setTransportProtocol("raw_buffer"))
-                        .addFilters(filter));
+                        .addAllFilters(filters));
             } else {
                 listener.addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match).setTransportSocket(tls)
-                        .addFilters(filter));
+                        .addAllFilters(filters));
             }
         }
         if (permissive) {

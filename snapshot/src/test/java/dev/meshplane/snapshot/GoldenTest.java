@@ -92,7 +92,8 @@ class GoldenTest {
                 specs(input.path("virtualGateways"), VirtualGatewaySpec.class),
                 gatewayRoutes,
                 instances,
-                MtlsMode.valueOf(input.path("mtls").asString("DISABLED")));
+                MtlsMode.valueOf(input.path("mtls").asString("DISABLED")),
+                specs(input.path("authorizationPolicies"), dev.meshplane.api.security.AuthorizationPolicySpec.class));
     }
 
     private static <T> Map<String, T> specs(JsonNode node, Class<T> type) {

@@ -266,7 +266,7 @@ public class ConfigPublisher {
         long setting = 0;
         for (ProxyId id : groups) {
             Set<String> inputs = dependencies.get(id.groupKey());
-            List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets = secrets(id);
+            List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets = secrets(id, view.orElse(null));
             Optional<ProxySnapshot> current = cache.snapshot(id.groupKey());
             if (inputs != null && inputs.stream().noneMatch(changed::contains) && current.isPresent()) {
                 // nothing this group's configuration is made of has changed; its certificate may have
@@ -327,12 +327,12 @@ public class ConfigPublisher {
     }
 
     /**
-     * The certificates a group is served over SDS (sidecars and gateways; gRPC clients take theirs
-     * from files, through gRPC's certificate providers). If they cannot be issued, the group keeps
+     * The certificates a group is served over SDS: sidecars and gateways whose configuration names
+     * the built-in secrets (gRPC clients take theirs from files, through gRPC's certificate providers). If they cannot be issued, the group keeps
      * what it has and the error shows in {@code /v1/proxies}.
      */
-    private List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets(ProxyId id) {
-        if (id.kind() == ProxyId.Kind.GRPC_CLIENT) {
+    private List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets(ProxyId id, MeshView view) {
+        if (id.kind() == ProxyId.Kind.GRPC_CLIENT || !dev.meshplane.snapshot.BuiltInSecrets.neededBy(view, id)) {
             return List.of();
         }
         try {

@@ -32,11 +32,14 @@ public class MeshViewLoader {
     private final ResourceStore resources;
     private final RegistryStore registry;
     private final dev.meshplane.persistence.SecurityStore security;
+    private final dev.meshplane.persistence.PolicyStore policies;
 
-    public MeshViewLoader(ResourceStore resources, RegistryStore registry, dev.meshplane.persistence.SecurityStore security) {
+    public MeshViewLoader(ResourceStore resources, RegistryStore registry, dev.meshplane.persistence.SecurityStore security,
+            dev.meshplane.persistence.PolicyStore policies) {
         this.resources = resources;
         this.registry = registry;
         this.security = security;
+        this.policies = policies;
     }
 
     /**
@@ -91,7 +94,7 @@ public class MeshViewLoader {
                         .put(name, read(mesh, r, GatewayRouteSpec.class));
             }
         }
-        parsed.keySet().removeIf(k -> k.startsWith(mesh + "/") && !seen.contains(k));
+        parsed.keySet().removeIf(k -> k.startsWith(mesh + "/") && !k.startsWith(mesh + "/policy/") && !seen.contains(k));
         if (spec == null) {
             return Optional.empty();
         }
@@ -117,8 +120,18 @@ public class MeshViewLoader {
         }
         dev.meshplane.snapshot.MtlsMode mtls = security.mtls(mesh).map(dev.meshplane.snapshot.MtlsMode::valueOf)
                 .orElse(dev.meshplane.snapshot.MtlsMode.DISABLED);
+        Map<String, dev.meshplane.api.security.AuthorizationPolicySpec> authorization = new HashMap<>();
+        List<dev.meshplane.persistence.PolicyStore.PolicyRow> policyRows = policies.list(mesh);
+        for (var policy : policyRows) {
+            authorization.put(policy.name(), (dev.meshplane.api.security.AuthorizationPolicySpec) parsed.computeIfAbsent(
+                    mesh + "/policy/" + policy.name() + "/" + policy.version(), k -> AppMeshJson.mapper().readValue(
+                            policy.specJson(), dev.meshplane.api.security.AuthorizationPolicySpec.class)));
+        }
+        java.util.Set<String> current = new java.util.HashSet<>();
+        policyRows.forEach(p -> current.add(mesh + "/policy/" + p.name() + "/" + p.version()));
+        parsed.keySet().removeIf(k -> k.startsWith(mesh + "/policy/") && !current.contains(k));
         return Optional.of(new MeshView(mesh, resources.revision(mesh), spec, services, nodes, routers, routes, gateways,
-                gatewayRoutes, instances, mtls));
+                gatewayRoutes, instances, mtls, authorization));
     }
 
     /** The registry services ({@code namespace/service}) the nodes of a mesh select. */

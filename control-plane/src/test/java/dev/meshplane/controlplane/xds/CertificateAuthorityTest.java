@@ -133,6 +133,7 @@ class CertificateAuthorityTest extends ServerTest {
     @Test
     void rotationOverlapsThenEndsAndAnImportedCaSignsAfterwards() throws Exception {
         String node = meshWithNode();
+        json(send("PUT", "/v1/meshes/" + mesh + "/mtls", "{\"mode\":\"PERMISSIVE\"}"), 200);
         List<X509Certificate> first = Pem.certificates(json(send("GET", "/v1/meshes/" + mesh + "/ca", null), 200)
                 .get("trustBundlePem").asString());
         try (AdsStream ads = new AdsStream(xds.port())) {
@@ -168,6 +169,31 @@ class CertificateAuthorityTest extends ServerTest {
             assertThat(imported.get("authorities").get(0).get("imported").asBoolean()).isTrue();
             X509Certificate fromOwn = identity(nextSecrets(ads));
             assertChains(fromOwn, List.of(own));
+        }
+    }
+
+    @Test
+    void aProxyWhoseConfigurationNamesNoBuiltInSecretIsIssuedNone() throws Exception {
+        String node = meshWithNode();
+        try (AdsStream ads = new AdsStream(xds.port())) {
+            ads.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node(node)).setTypeUrl(AdsStream.SDS)
+                    .addResourceNames("meshplane:identity").build());
+            DiscoveryResponse none = ads.next(1500);
+            if (none != null) {
+                assertThat(none.getResourcesCount()).as("mTLS off and no spec naming meshplane:identity: no secret").isZero();
+                ads.send(AdsStream.ack(none, "meshplane:identity"));
+            }
+            // naming the secret in the node's own listener TLS is enough
+            appMesh.updateVirtualNode(r -> r.meshName(mesh).virtualNodeName("api").spec(VirtualNodeSpec.builder()
+                    .listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP))
+                            .tls(t -> t.mode("STRICT").certificate(c -> c.sds(sds -> sds.secretName("meshplane:identity")))))
+                    .serviceDiscovery(d -> d.dns(n -> n.hostname("api.local"))).build()));
+            DiscoveryResponse response = ads.next(5000);
+            assertThat(response).isNotNull();
+            Secret identity = unpack(response.getResources(0), Secret.class);
+            assertThat(identity.getName()).isEqualTo("meshplane:identity");
+            assertThat(uriSans(identity(Map.of("meshplane:identity", identity))))
+                    .containsExactly("spiffe://" + mesh + "/virtualNode/api");
         }
     }
 

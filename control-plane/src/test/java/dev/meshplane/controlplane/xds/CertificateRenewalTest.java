@@ -31,6 +31,7 @@ class CertificateRenewalTest extends ServerTest {
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("api").spec(VirtualNodeSpec.builder()
                 .listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))
                 .serviceDiscovery(d -> d.dns(n -> n.hostname("api.local"))).build()));
+        assertThat(send("PUT", "/v1/meshes/" + mesh + "/mtls", "{\"mode\":\"STRICT\"}").statusCode()).isEqualTo(200);
         List<X509Certificate> received = new ArrayList<>();
         List<Long> arrivals = new ArrayList<>();
         List<Long> wallClock = new ArrayList<>();

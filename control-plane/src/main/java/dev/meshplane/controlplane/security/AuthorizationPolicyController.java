@@ -1,0 +1,149 @@
+package dev.meshplane.controlplane.security;
+
+import dev.meshplane.api.error.ApiException;
+import dev.meshplane.api.json.AppMeshJson;
+import dev.meshplane.api.resource.ResourceId;
+import dev.meshplane.api.security.AuthorizationPolicyData;
+import dev.meshplane.api.security.AuthorizationPolicySpec;
+import dev.meshplane.api.validation.RequestDecoder;
+import dev.meshplane.persistence.PolicyStore;
+import dev.meshplane.persistence.ResourceStore;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Meshplane's authorization policies: which requests virtual nodes accept, enforced by their Envoy. */
+@RestController
+@RequestMapping("/v1/meshes/{meshName}/authorizationPolicies")
+@Tag(name = "Authorization", description = "ALLOW and DENY policies on callers' mTLS identities, paths, methods, headers and addresses")
+class AuthorizationPolicyController {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,254}");
+
+    private final ResourceStore resources;
+    private final PolicyStore policies;
+
+    AuthorizationPolicyController(ResourceStore resources, PolicyStore policies) {
+        this.resources = resources;
+        this.policies = policies;
+    }
+
+    @GetMapping
+    @Operation(operationId = "ListAuthorizationPolicies", summary = "The mesh's authorization policies, by name")
+    Map<String, List<AuthorizationPolicyData>> list(@PathVariable String meshName) {
+        resources.describe(ResourceId.mesh(meshName));
+        return Map.of("authorizationPolicies", policies.list(meshName).stream().map(AuthorizationPolicyController::view).toList());
+    }
+
+    @GetMapping("/{policyName}")
+    @Operation(operationId = "DescribeAuthorizationPolicy", summary = "One authorization policy")
+    AuthorizationPolicyData describe(@PathVariable String meshName, @PathVariable String policyName) {
+        resources.describe(ResourceId.mesh(meshName));
+        return policies.get(meshName, policyName).map(AuthorizationPolicyController::view)
+                .orElseThrow(() -> notFound(meshName, policyName));
+    }
+
+    @PutMapping("/{policyName}")
+    @Operation(operationId = "PutAuthorizationPolicy", summary = "Creates an authorization policy or replaces its spec",
+            description = "The target nodes' proxies are rebuilt at once. DENY wins over ALLOW; once an ALLOW policy"
+                    + " targets a node, requests matching no ALLOW policy get 403; dryRun policies are only logged.")
+    AuthorizationPolicyData put(@PathVariable String meshName, @PathVariable String policyName,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(schema = @Schema(implementation = AuthorizationPolicySpec.class)))
+            @RequestBody(required = false) byte[] body) {
+        if (!NAME.matcher(policyName).matches()) {
+            throw ApiException.badRequest("policyName: must be 1 to 255 letters, digits, '.', '_' or '-', starting"
+                    + " with a letter or digit");
+        }
+        resources.describe(ResourceId.mesh(meshName));
+        AuthorizationPolicySpec spec = RequestDecoder.decode(body, AuthorizationPolicySpec.class);
+        check(spec);
+        return policies.put(meshName, policyName, AppMeshJson.mapper().writeValueAsString(spec))
+                .map(AuthorizationPolicyController::view).orElseThrow(() -> ApiException.notFound(
+                        "mesh '" + meshName + "' does not exist"));
+    }
+
+    @DeleteMapping("/{policyName}")
+    @Operation(operationId = "DeleteAuthorizationPolicy", summary = "Deletes an authorization policy")
+    AuthorizationPolicyData delete(@PathVariable String meshName, @PathVariable String policyName) {
+        resources.describe(ResourceId.mesh(meshName));
+        return policies.delete(meshName, policyName).map(AuthorizationPolicyController::view)
+                .orElseThrow(() -> notFound(meshName, policyName));
+    }
+
+    /** What the model's constraints cannot say: one way to match a header, valid RE2, valid CIDR blocks. */
+    static void check(AuthorizationPolicySpec spec) {
+        for (int r = 0; r < spec.rules().size(); r++) {
+            var rule = spec.rules().get(r);
+            String at = "rules[" + r + "]";
+            if (rule.from() != null && rule.from().ipBlocks() != null) {
+                for (int i = 0; i < rule.from().ipBlocks().size(); i++) {
+                    cidr(at + ".from.ipBlocks[" + i + "]", rule.from().ipBlocks().get(i));
+                }
+            }
+            if (rule.to() != null && rule.to().headers() != null) {
+                for (int h = 0; h < rule.to().headers().size(); h++) {
+                    var header = rule.to().headers().get(h);
+                    String member = at + ".to.headers[" + h + "]";
+                    long ways = java.util.stream.Stream.of(header.exact(), header.prefix(), header.regex(), header.present())
+                            .filter(java.util.Objects::nonNull).count();
+                    if (ways != 1) {
+                        throw ApiException.badRequest(member + ": exactly one of [exact, prefix, regex, present] must be set");
+                    }
+                    if (!header.name().matches("[0-9A-Za-z!#$%&'*+\\-.^_`|~]+")) {
+                        throw ApiException.badRequest(member + ".name: '" + header.name() + "' is not an HTTP header name");
+                    }
+                    if (header.regex() != null) {
+                        try {
+                            com.google.re2j.Pattern.compile(header.regex());
+                        } catch (com.google.re2j.PatternSyntaxException e) {
+                            throw ApiException.badRequest(member + ".regex: is not a valid RE2 regular expression: "
+                                    + e.getDescription());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void cidr(String member, String block) {
+        String[] parts = block.split("/", -1);
+        try {
+            if (parts.length > 2 || !parts[0].matches("[0-9A-Fa-f:.]+")) {
+                throw new IllegalArgumentException();
+            }
+            InetAddress address = InetAddress.getByName(parts[0]);
+            int max = address.getAddress().length * 8;
+            if (parts.length == 2) {
+                int length = Integer.parseInt(parts[1]);
+                if (length < 0 || length > max) {
+                    throw new IllegalArgumentException();
+                }
+            }
+        } catch (Exception e) {
+            throw ApiException.badRequest(member + ": '" + block + "' is not an IP address range in CIDR notation");
+        }
+    }
+
+    private static ApiException notFound(String mesh, String name) {
+        return ApiException.notFound("authorization policy '" + name + "' does not exist in mesh '" + mesh + "'");
+    }
+
+    private static AuthorizationPolicyData view(PolicyStore.PolicyRow row) {
+        return new AuthorizationPolicyData(row.mesh(), row.name(),
+                AppMeshJson.mapper().readValue(row.specJson(), AuthorizationPolicySpec.class), row.version(),
+                row.createdAt(), row.updatedAt());
+    }
+}

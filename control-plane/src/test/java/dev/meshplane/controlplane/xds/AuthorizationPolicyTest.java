@@ -1,0 +1,144 @@
+package dev.meshplane.controlplane.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshplane.controlplane.ServerTest;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.rbac.v3.RBAC;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import software.amazon.awssdk.services.appmesh.model.Backend;
+import software.amazon.awssdk.services.appmesh.model.PortProtocol;
+import software.amazon.awssdk.services.appmesh.model.VirtualNodeSpec;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Authorization policies through the API (create, replace, read, list, delete; bad input refused
+ * naming the member), and what a proxy receives: with mTLS STRICT, RBAC that admits only the nodes
+ * listing its service as a backend, and a DENY policy's rules, gone again when the policy is deleted.
+ */
+class AuthorizationPolicyTest extends ServerTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String DENY_ADMIN = "{\"targets\":{\"virtualNodes\":[\"api\"]},\"action\":\"DENY\","
+            + "\"rules\":[{\"to\":{\"prefixes\":[\"/admin\"]}}]}";
+
+    @Autowired
+    XdsServer xds;
+
+    private String mesh;
+
+    private void meshWithCallers() {
+        mesh = uniqueName("authz");
+        appMesh.createMesh(r -> r.meshName(mesh));
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("api").spec(VirtualNodeSpec.builder()
+                .listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))
+                .serviceDiscovery(d -> d.dns(n -> n.hostname("api.local"))).build()));
+        appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName("api.local")
+                .spec(s -> s.provider(p -> p.virtualNode(n -> n.virtualNodeName("api")))));
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("caller").spec(VirtualNodeSpec.builder()
+                .backends(Backend.builder().virtualService(v -> v.virtualServiceName("api.local")).build()).build()));
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("stranger").spec(VirtualNodeSpec.builder().build()));
+    }
+
+    private JsonNode json(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void policiesAreCreatedReplacedListedAndDeleted() throws Exception {
+        meshWithCallers();
+        String path = "/v1/meshes/" + mesh + "/authorizationPolicies/no-admin";
+        JsonNode created = json(send("PUT", path, DENY_ADMIN), 200);
+        assertThat(created.get("version").asLong()).isEqualTo(1);
+        assertThat(created.at("/spec/action").asString()).isEqualTo("DENY");
+        JsonNode replaced = json(send("PUT", path, DENY_ADMIN.replace("/admin", "/internal")), 200);
+        assertThat(replaced.get("version").asLong()).isEqualTo(2);
+        assertThat(json(send("GET", path, null), 200).at("/spec/rules/0/to/prefixes/0").asString()).isEqualTo("/internal");
+        assertThat(json(send("GET", "/v1/meshes/" + mesh + "/authorizationPolicies", null), 200)
+                .get("authorizationPolicies")).hasSize(1);
+        assertThat(json(send("DELETE", path, null), 200).get("policyName").asString()).isEqualTo("no-admin");
+        assertThat(send("GET", path, null).statusCode()).isEqualTo(404);
+        assertThat(send("DELETE", path, null).statusCode()).isEqualTo(404);
+        assertThat(send("PUT", "/v1/meshes/nowhere-" + mesh + "/authorizationPolicies/x", DENY_ADMIN).statusCode()).isEqualTo(404);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "no targets | {'action':'DENY','rules':[{}]} | targets",
+        "bad action | {'targets':{'virtualNodes':['api']},'action':'MAYBE','rules':[{}]} | action",
+        "no rules | {'targets':{'virtualNodes':['api']},'action':'DENY','rules':[]} | rules",
+        "two header matches | {'targets':{'virtualNodes':['api']},'action':'DENY','rules':[{'to':{'headers':[{'name':'x','exact':'a','prefix':'b'}]}}]} | rules[0].to.headers[0]: exactly one of",
+        "bad regex | {'targets':{'virtualNodes':['api']},'action':'DENY','rules':[{'to':{'headers':[{'name':'x','regex':'(?=a)'}]}}]} | rules[0].to.headers[0].regex",
+        "bad cidr | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'from':{'ipBlocks':['10.0.0.0/33']}}]} | rules[0].from.ipBlocks[0]",
+        "not a cidr | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'from':{'ipBlocks':['example.com']}}]} | rules[0].from.ipBlocks[0]",
+        "bad method | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'to':{'methods':['get']}}]} | methods",
+        "relative path | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'to':{'paths':['admin']}}]} | paths",
+    })
+    void badPoliciesAreRefusedNamingTheMember(String name, String body, String member) throws Exception {
+        meshWithCallers();
+        HttpResponse<String> response = send("PUT", "/v1/meshes/" + mesh + "/authorizationPolicies/p", body.replace('\'', '"'));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains(member);
+        assertThat(send("GET", "/v1/meshes/" + mesh + "/authorizationPolicies/p", null).statusCode())
+                .as("nothing stored").isEqualTo(404);
+        assertThat(send("PUT", "/v1/meshes/" + mesh + "/authorizationPolicies/bad%20name!", DENY_ADMIN).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theProxyAdmitsOnlyItsCallersAndAppliesPoliciesUntilTheyAreDeleted() throws Exception {
+        meshWithCallers();
+        json(send("PUT", "/v1/meshes/" + mesh + "/mtls", "{\"mode\":\"STRICT\"}"), 200);
+        json(send("PUT", "/v1/meshes/" + mesh + "/authorizationPolicies/no-admin", DENY_ADMIN), 200);
+        try (AdsStream ads = new AdsStream(xds.port())) {
+            ads.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node("mesh/" + mesh + "/virtualNode/api"))
+                    .setTypeUrl(AdsStream.LDS).build());
+            DiscoveryResponse first = ads.next(5000);
+            assertThat(first).isNotNull();
+            List<RBAC> rbac = ingressRbac(first);
+            assertThat(rbac).hasSize(2);
+            assertThat(rbac.get(0).getAction()).isEqualTo(RBAC.Action.ALLOW);
+            assertThat(rbac.get(0).getPoliciesMap().get("meshplane-backends").toString())
+                    .contains("spiffe://" + mesh + "/virtualNode/caller").doesNotContain("stranger");
+            assertThat(rbac.get(1).getAction()).isEqualTo(RBAC.Action.DENY);
+            assertThat(rbac.get(1).getPoliciesMap()).containsOnlyKeys("no-admin/0");
+            assertThat(rbac.get(1).getPoliciesMap().get("no-admin/0").toString()).contains("/admin");
+            ads.send(AdsStream.ack(first));
+
+            json(send("DELETE", "/v1/meshes/" + mesh + "/authorizationPolicies/no-admin", null), 200);
+            DiscoveryResponse second = ads.next(5000);
+            assertThat(second).isNotNull();
+            assertThat(ingressRbac(second)).as("only the backends gate is left").hasSize(1);
+        }
+    }
+
+    private static List<RBAC> ingressRbac(DiscoveryResponse listeners) throws Exception {
+        Listener ingress = null;
+        for (var any : listeners.getResourcesList()) {
+            Listener listener = any.unpack(Listener.class);
+            if (listener.getName().startsWith("lds_ingress")) {
+                ingress = listener;
+            }
+        }
+        assertThat(ingress).isNotNull();
+        HttpConnectionManager manager = ingress.getFilterChains(0).getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
+        List<RBAC> rules = new java.util.ArrayList<>();
+        for (HttpFilter filter : manager.getHttpFiltersList()) {
+            if (filter.getName().equals("envoy.filters.http.rbac")) {
+                rules.add(filter.getTypedConfig().unpack(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.class).getRules());
+            }
+        }
+        assertThat(manager.getHttpFiltersList().get(manager.getHttpFiltersCount() - 1).getName()).isEqualTo("envoy.filters.http.router");
+        return rules;
+    }
+}

@@ -29,6 +29,7 @@ class ExternalDatabaseTest {
                     "--server.port=0", "--meshplane.xds.port=0",
                     "--spring.datasource.url=" + external.getJdbcUrl("postgres", "postgres"),
                     "--spring.datasource.username=postgres",
+                    "--meshplane.security.authentication=disabled", // development mode, explicitly
                     "--meshplane.database.embedded.data-dir=" + unusedEmbeddedDir);
                     AppMeshClient client = ServerTest.appMeshClient(
                             ((WebServerApplicationContext) context).getWebServer().getPort(), "AKID", "secret")) {

@@ -31,10 +31,29 @@ public class ResourceService {
 
     private final io.micrometer.core.instrument.MeterRegistry meters;
 
-    public ResourceService(ResourceStore store, AppMeshProperties properties, io.micrometer.core.instrument.MeterRegistry meters) {
+    private final dev.meshplane.controlplane.auth.Auditor auditor;
+
+    public ResourceService(ResourceStore store, AppMeshProperties properties, io.micrometer.core.instrument.MeterRegistry meters,
+            dev.meshplane.controlplane.auth.Auditor auditor) {
         this.store = store;
         this.properties = properties;
         this.meters = meters;
+        this.auditor = auditor;
+    }
+
+    private static String operation(String verb, ResourceKind kind) {
+        StringBuilder name = new StringBuilder(verb);
+        for (String part : kind.name().toLowerCase().split("_")) {
+            name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return name.toString();
+    }
+
+    /** A write and its audit entry, in one transaction. */
+    private StoredResource audited(String verb, ResourceId id, java.util.function.Supplier<StoredResource> write) {
+        return auditor.write(write, r -> new dev.meshplane.controlplane.auth.Auditor.Entry(operation(verb, id.kind()),
+                id.mesh(), id.describe(), verb.equals("Create") ? null : r.version() - (verb.equals("Update") ? 1 : 0),
+                verb.equals("Delete") ? null : r.version(), null));
     }
 
     /** Times a write in the store ({@code meshplane.store.writes}), by operation, kind and outcome. */
@@ -60,18 +79,18 @@ public class ResourceService {
         checkNames(id);
         ResourceStore.Write json = write(spec, clientToken, request);
         Map<String, String> tagged = tagMap(tags);
-        return timed("create", id.kind(), () -> store.create(id, json, tagged));
+        return timed("create", id.kind(), () -> audited("Create", id, () -> store.create(id, json, tagged)));
     }
 
     public StoredResource update(ResourceId id, Record spec, String clientToken, Long expectedVersion, Record request) {
         checkNames(id);
         ResourceStore.Write json = write(spec, clientToken, request);
-        return timed("update", id.kind(), () -> store.update(id, json, expectedVersion));
+        return timed("update", id.kind(), () -> audited("Update", id, () -> store.update(id, json, expectedVersion)));
     }
 
     public StoredResource delete(ResourceId id, Long expectedVersion) {
         checkNames(id);
-        return timed("delete", id.kind(), () -> store.delete(id, expectedVersion));
+        return timed("delete", id.kind(), () -> audited("Delete", id, () -> store.delete(id, expectedVersion)));
     }
 
     public StoredResource describe(ResourceId id) {
@@ -97,7 +116,8 @@ public class ResourceService {
         ResourceId id = parseArn(arn);
         Map<String, String> tagged = tagMap(tags);
         timed("tag", id.kind(), () -> {
-            store.tag(id, tagged);
+            auditor.write(() -> store.tag(id, tagged), new dev.meshplane.controlplane.auth.Auditor.Entry("TagResource",
+                    id.mesh(), arn, null, null, "keys=" + tagged.keySet()));
             return null;
         });
     }
@@ -105,7 +125,8 @@ public class ResourceService {
     public void untag(String arn, List<String> keys) {
         ResourceId id = parseArn(arn);
         timed("untag", id.kind(), () -> {
-            store.untag(id, keys);
+            auditor.write(() -> store.untag(id, keys), new dev.meshplane.controlplane.auth.Auditor.Entry("UntagResource",
+                    id.mesh(), arn, null, null, "keys=" + keys));
             return null;
         });
     }

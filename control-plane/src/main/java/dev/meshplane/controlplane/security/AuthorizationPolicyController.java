@@ -34,10 +34,12 @@ class AuthorizationPolicyController {
 
     private final ResourceStore resources;
     private final PolicyStore policies;
+    private final dev.meshplane.controlplane.auth.Auditor auditor;
 
-    AuthorizationPolicyController(ResourceStore resources, PolicyStore policies) {
+    AuthorizationPolicyController(ResourceStore resources, PolicyStore policies, dev.meshplane.controlplane.auth.Auditor auditor) {
         this.resources = resources;
         this.policies = policies;
+        this.auditor = auditor;
     }
 
     @GetMapping
@@ -70,7 +72,11 @@ class AuthorizationPolicyController {
         resources.describe(ResourceId.mesh(meshName));
         AuthorizationPolicySpec spec = RequestDecoder.decode(body, AuthorizationPolicySpec.class);
         check(spec);
-        return policies.put(meshName, policyName, AppMeshJson.mapper().writeValueAsString(spec))
+        String json = AppMeshJson.mapper().writeValueAsString(spec);
+        return auditor.write(() -> policies.put(meshName, policyName, json), row -> new dev.meshplane.controlplane.auth.Auditor.Entry(
+                        "PutAuthorizationPolicy", meshName, "authorizationPolicy/" + policyName,
+                        row.map(r -> r.version() - 1).filter(v -> v > 0).orElse(null), row.map(PolicyStore.PolicyRow::version).orElse(null),
+                        null))
                 .map(AuthorizationPolicyController::view).orElseThrow(() -> ApiException.notFound(
                         "mesh '" + meshName + "' does not exist"));
     }
@@ -79,8 +85,11 @@ class AuthorizationPolicyController {
     @Operation(operationId = "DeleteAuthorizationPolicy", summary = "Deletes an authorization policy")
     AuthorizationPolicyData delete(@PathVariable String meshName, @PathVariable String policyName) {
         resources.describe(ResourceId.mesh(meshName));
-        return policies.delete(meshName, policyName).map(AuthorizationPolicyController::view)
-                .orElseThrow(() -> notFound(meshName, policyName));
+        PolicyStore.PolicyRow deleted = auditor.write(() -> policies.delete(meshName, policyName)
+                        .orElseThrow(() -> notFound(meshName, policyName)),
+                row -> new dev.meshplane.controlplane.auth.Auditor.Entry("DeleteAuthorizationPolicy", meshName,
+                        "authorizationPolicy/" + policyName, row.version(), null, null));
+        return view(deleted);
     }
 
     /** What the model's constraints cannot say: one way to match a header, valid RE2, valid CIDR blocks. */

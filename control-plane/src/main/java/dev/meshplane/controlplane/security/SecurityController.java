@@ -35,11 +35,18 @@ class SecurityController {
     private final ResourceStore resources;
     private final SecurityStore store;
     private final CertificateAuthority authority;
+    private final dev.meshplane.controlplane.auth.Auditor auditor;
 
-    SecurityController(ResourceStore resources, SecurityStore store, CertificateAuthority authority) {
+    SecurityController(ResourceStore resources, SecurityStore store, CertificateAuthority authority,
+            dev.meshplane.controlplane.auth.Auditor auditor) {
         this.resources = resources;
         this.store = store;
         this.authority = authority;
+        this.auditor = auditor;
+    }
+
+    private static dev.meshplane.controlplane.auth.Auditor.Entry entry(String action, String mesh, String detail) {
+        return new dev.meshplane.controlplane.auth.Auditor.Entry(action, mesh, "mesh/" + mesh, null, null, detail);
     }
 
     private void meshExists(String mesh) {
@@ -65,7 +72,8 @@ class SecurityController {
         if (settings.mode() != MtlsMode.DISABLED) {
             authority.trustedCas(meshName); // the CA exists before any proxy is told to use it
         }
-        store.setMtls(meshName, settings.mode().name());
+        auditor.write(() -> store.setMtls(meshName, settings.mode().name()),
+                entry("UpdateMeshMtls", meshName, "mode=" + settings.mode()));
         return settings;
     }
 
@@ -87,7 +95,9 @@ class SecurityController {
             @RequestBody(required = false) byte[] body) {
         meshExists(meshName);
         ImportCaRequest request = RequestDecoder.decode(body, ImportCaRequest.class);
-        authority.importCa(meshName, request.certificatePem(), request.privateKeyPem());
+        auditor.write(() -> authority.importCa(meshName, request.certificatePem(), request.privateKeyPem()),
+                ca -> entry("ImportMeshCertificateAuthority", meshName, "ca=" + ca.id()));
+        authority.forget(meshName);
         return view(meshName);
     }
 
@@ -97,7 +107,8 @@ class SecurityController {
                     + " until the overlap is ended with DELETE /ca/previous")
     CertificateAuthorityData rotate(@PathVariable String meshName) {
         meshExists(meshName);
-        authority.rotate(meshName);
+        auditor.write(() -> authority.rotate(meshName), ca -> entry("RotateMeshCertificateAuthority", meshName, "ca=" + ca.id()));
+        authority.forget(meshName);
         return view(meshName);
     }
 
@@ -109,7 +120,10 @@ class SecurityController {
         if (store.trusted(meshName).stream().noneMatch(row -> row.state().equals("PREVIOUS"))) {
             throw ApiException.notFound("mesh '" + meshName + "' has no previous CA: no rotation is overlapping");
         }
-        return Map.of("retired", authority.endOverlap(meshName));
+        int retired = auditor.write(() -> authority.endOverlap(meshName),
+                n -> entry("EndMeshCertificateAuthorityOverlap", meshName, "retired=" + n));
+        authority.forget(meshName);
+        return Map.of("retired", retired);
     }
 
     private CertificateAuthorityData view(String mesh) {

@@ -46,9 +46,14 @@ public class XdsServer implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private Server server;
 
-    public XdsServer(XdsProperties properties, ProxyCache cache, ProxyStatusTracker tracker, ApplicationEventPublisher events) {
+    private final ProxyAuthInterceptor proxyAuth;
+    private java.util.concurrent.ScheduledExecutorService rechecks;
+
+    public XdsServer(XdsProperties properties, ProxyCache cache, ProxyStatusTracker tracker, ApplicationEventPublisher events,
+            dev.meshplane.controlplane.auth.Authenticator authenticator) {
         this.properties = properties;
         this.events = events;
+        this.proxyAuth = new ProxyAuthInterceptor(authenticator);
         this.discovery = new V3DiscoveryServer(List.of(tracker), cache, () -> sender,
                 new CachedProtoResourcesSerializer());
     }
@@ -63,7 +68,7 @@ public class XdsServer implements SmartLifecycle {
         try {
             server = NettyServerBuilder.forPort(properties.port())
                     .addService(ServerInterceptors.intercept(discovery.getAggregatedDiscoveryServiceImpl(),
-                            new NodeRememberingInterceptor(), drainer))
+                            new NodeRememberingInterceptor(), drainer, proxyAuth))
                     .keepAliveTime(30, TimeUnit.SECONDS)
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
@@ -75,6 +80,13 @@ public class XdsServer implements SmartLifecycle {
             throw new UncheckedIOException("cannot listen for xDS on port " + properties.port(), e);
         }
         log.info("xDS (ADS) listening on port {}", server.getPort());
+        // tokens revoked through another replica, or expired, cut their streams off within seconds
+        rechecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "meshplane-xds-token-check");
+            thread.setDaemon(true);
+            return thread;
+        });
+        rechecks.scheduleWithFixedDelay(this::recheckProxyTokens, 5, 5, TimeUnit.SECONDS);
     }
 
     /**
@@ -100,6 +112,19 @@ public class XdsServer implements SmartLifecycle {
             server.shutdownNow();
         }
         sender.shutdownNow();
+        if (rechecks != null) {
+            rechecks.shutdownNow();
+        }
+    }
+
+    /** Closes the streams whose proxy token was revoked or expired; returns how many. */
+    public int recheckProxyTokens() {
+        try {
+            return proxyAuth.recheck();
+        } catch (RuntimeException e) {
+            log.debug("Proxy token check failed: {}", e.toString());
+            return 0;
+        }
     }
 
     /** xDS streams open now. */

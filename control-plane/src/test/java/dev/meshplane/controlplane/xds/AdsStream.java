@@ -31,8 +31,22 @@ final class AdsStream implements AutoCloseable {
     private StreamObserver<DiscoveryRequest> requests;
     private StreamObserver<DeltaDiscoveryRequest> deltaRequests;
 
+    /** How the stream ended, if it has: null while open. */
+    volatile io.grpc.Status ended;
+
     AdsStream(int port) {
-        channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+        this(port, null);
+    }
+
+    /** A stream that sends a proxy token as gRPC metadata ({@code authorization: Bearer <token>}). */
+    AdsStream(int port, String token) {
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress("localhost", port).usePlaintext();
+        if (token != null) {
+            io.grpc.Metadata headers = new io.grpc.Metadata();
+            headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+            builder.intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+        channel = builder.build();
     }
 
     static Node node(String id) {
@@ -62,7 +76,7 @@ final class AdsStream implements AutoCloseable {
         return deltaResponses.poll(millis, TimeUnit.MILLISECONDS);
     }
 
-    private static <T> StreamObserver<T> observer(BlockingQueue<T> queue) {
+    private <T> StreamObserver<T> observer(BlockingQueue<T> queue) {
         return new StreamObserver<>() {
             @Override
             public void onNext(T value) {
@@ -71,10 +85,12 @@ final class AdsStream implements AutoCloseable {
 
             @Override
             public void onError(Throwable t) {
+                ended = io.grpc.Status.fromThrowable(t);
             }
 
             @Override
             public void onCompleted() {
+                ended = io.grpc.Status.OK;
             }
         };
     }

@@ -54,6 +54,7 @@ class DatabaseOutageTest {
                 "--server.port=0", "--meshplane.xds.port=0",
                 "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres",
                 "--spring.datasource.username=postgres",
+                "--meshplane.security.authentication=disabled", // development mode, explicitly: this test is about outages
                 "--spring.datasource.hikari.connection-timeout=1000",
                 "--meshplane.xds.resync-interval=1s",
                 "--meshplane.database.embedded.data-dir=" + work.resolve("unused"))) {

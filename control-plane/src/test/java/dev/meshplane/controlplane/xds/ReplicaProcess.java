@@ -51,6 +51,7 @@ final class ReplicaProcess implements AutoCloseable {
                 "--meshplane.leader.check-interval=300ms",
                 "--meshplane.xds.drain-window=2s",
                 "--meshplane.xds.warm-up=false",
+                "--meshplane.security.authentication=disabled", // development mode, explicitly: these tests are about replicas
                 "--management.endpoints.web.exposure.include=health,prometheus"));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

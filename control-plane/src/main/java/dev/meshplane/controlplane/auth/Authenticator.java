@@ -1,0 +1,161 @@
+package dev.meshplane.controlplane.auth;
+
+import dev.meshplane.controlplane.security.KeyEncryption;
+import dev.meshplane.persistence.AuthStore;
+import dev.meshplane.persistence.AuthStore.Credential;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Issues and checks Meshplane's credentials: bearer tokens for API callers, proxy tokens for xDS
+ * streams (scoped to one node or gateway), and access keys for SigV4-signing AWS clients. Tokens
+ * are random 32 bytes, shown once, stored as SHA-256 hashes.
+ */
+@Component
+public class Authenticator {
+
+    private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+    static final String ENCRYPTION_CONTEXT = "access-keys";
+
+    private final AuthStore store;
+    private final KeyEncryption encryption;
+    private final boolean enabled;
+    private final byte[] bootstrapHash;
+    private final SecureRandom random = new SecureRandom();
+
+    public Authenticator(AuthStore store, KeyEncryption encryption, AuthProperties properties, Environment environment) {
+        this.store = store;
+        this.encryption = encryption;
+        boolean externalDatabase = environment.getProperty("spring.datasource.url") != null;
+        String mode = properties.authentication();
+        if (mode == null || mode.isBlank()) {
+            this.enabled = externalDatabase;
+        } else if (mode.equals("enabled") || mode.equals("disabled")) {
+            this.enabled = mode.equals("enabled");
+        } else {
+            throw new IllegalStateException("meshplane.security.authentication must be enabled or disabled, got '" + mode + "'");
+        }
+        String bootstrap = properties.bootstrapAdminToken();
+        this.bootstrapHash = bootstrap == null || bootstrap.isBlank() ? null : sha256(bootstrap);
+        if (!enabled) {
+            String banner = "*".repeat(100);
+            log.warn("\n{}\n  DEVELOPMENT MODE: authentication is OFF. Anyone who can reach this server can change every mesh"
+                    + "\n  and read every proxy's configuration and certificates. Set meshplane.security.authentication=enabled"
+                    + "\n  (the default with an external database) and meshplane.security.bootstrap-admin-token.\n{}",
+                    banner, banner);
+        } else if (bootstrapHash == null) {
+            log.warn("Authentication is on and no meshplane.security.bootstrap-admin-token is set: only credentials"
+                    + " issued before can be used");
+        }
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The principal of a bearer token, if it is the bootstrap token or an unexpired, unrevoked API token. */
+    public Optional<Principal> bearer(String token) {
+        byte[] hash = sha256(token);
+        if (bootstrapHash != null && MessageDigest.isEqual(hash, bootstrapHash)) {
+            return Optional.of(new Principal("bootstrap-admin", "bootstrap admin token", Principal.Role.ADMIN, Set.of("*")));
+        }
+        return store.byHash(hash).filter(c -> c.kind().equals("API_TOKEN") && c.usable(Instant.now()))
+                .map(Authenticator::principal);
+    }
+
+    /** The node or gateway a proxy token admits ({@code mesh/<mesh>/virtualNode/<name>}), if the token is valid. */
+    public Optional<Credential> proxyToken(String token) {
+        return store.byHash(sha256(token)).filter(c -> c.kind().equals("PROXY_TOKEN") && c.usable(Instant.now()));
+    }
+
+    /** A proxy token by id, as stored now (to notice revocation). */
+    public Optional<Credential> proxyTokenById(String id) {
+        return store.byId(id).filter(c -> c.kind().equals("PROXY_TOKEN"));
+    }
+
+    /** An access key that may sign requests, with its secret. */
+    public Optional<AccessKey> accessKey(String accessKeyId) {
+        return store.byId(accessKeyId).filter(c -> c.kind().equals("ACCESS_KEY") && c.usable(Instant.now()))
+                .map(c -> new AccessKey(c, new String(encryption.decrypt(c.secretEncrypted(), ENCRYPTION_CONTEXT),
+                        StandardCharsets.UTF_8)));
+    }
+
+    /** An access key and its secret. */
+    public record AccessKey(Credential credential, String secret) {
+        public Principal principal() {
+            return Authenticator.principal(credential);
+        }
+    }
+
+    static Principal principal(Credential c) {
+        return new Principal(c.id(), c.name(), Principal.Role.parse(c.role()), meshes(c.meshes()));
+    }
+
+    private static Set<String> meshes(String text) {
+        return new LinkedHashSet<>(Arrays.asList(text.split(",")));
+    }
+
+    /** A new credential and the secret shown once. */
+    public record Issued(Credential credential, String secret) {
+    }
+
+    public Issued issueApiToken(String name, Principal.Role role, List<String> meshes, Instant expiresAt, String by) {
+        String token = "mpt_" + randomText(32);
+        Credential credential = new Credential("tok-" + randomHex(8), "API_TOKEN", name, sha256(token), null,
+                role.name().toLowerCase(), String.join(",", meshes), null, by, Instant.now(), expiresAt, null);
+        store.insert(credential);
+        return new Issued(credential, token);
+    }
+
+    public Issued issueProxyToken(String name, String proxyNode, String mesh, Instant expiresAt, String by) {
+        String token = "mpp_" + randomText(32);
+        Credential credential = new Credential("ptk-" + randomHex(8), "PROXY_TOKEN", name, sha256(token), null, null,
+                mesh, proxyNode, by, Instant.now(), expiresAt, null);
+        store.insert(credential);
+        return new Issued(credential, token);
+    }
+
+    public Issued issueAccessKey(String name, Principal.Role role, List<String> meshes, Instant expiresAt, String by) {
+        String id = "AKMP" + randomHex(8).toUpperCase();
+        String secret = randomText(30);
+        Credential credential = new Credential(id, "ACCESS_KEY", name, null,
+                encryption.encrypt(secret.getBytes(StandardCharsets.UTF_8), ENCRYPTION_CONTEXT),
+                role.name().toLowerCase(), String.join(",", meshes), null, by, Instant.now(), expiresAt, null);
+        store.insert(credential);
+        return new Issued(credential, secret);
+    }
+
+    private String randomText(int bytes) {
+        byte[] data = new byte[bytes];
+        random.nextBytes(data);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(data);
+    }
+
+    private String randomHex(int bytes) {
+        byte[] data = new byte[bytes];
+        random.nextBytes(data);
+        return HexFormat.of().formatHex(data);
+    }
+
+    static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.meshplane.controlplane.auth;
+
+import dev.meshplane.api.error.ApiException;
+import dev.meshplane.api.resource.ResourceId;
+import dev.meshplane.api.resource.ResourceKind;
+import dev.meshplane.persistence.AuthStore;
+import dev.meshplane.persistence.ResourceStore;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Credentials and the audit log: API tokens and access keys (admin on every mesh), proxy tokens
+ * (admin on the mesh), each shown once when issued; revocation; and who changed what.
+ */
+@RestController
+@Tag(name = "Credentials and audit", description = "Tokens for API callers and proxies, access keys for AWS clients, and the audit log")
+class CredentialController {
+
+    private final Authenticator authenticator;
+    private final AuthStore store;
+    private final Auditor auditor;
+    private final ResourceStore resources;
+    private final dev.meshplane.controlplane.xds.XdsServer xds;
+
+    CredentialController(Authenticator authenticator, AuthStore store, Auditor auditor, ResourceStore resources,
+            dev.meshplane.controlplane.xds.XdsServer xds) {
+        this.authenticator = authenticator;
+        this.store = store;
+        this.auditor = auditor;
+        this.resources = resources;
+        this.xds = xds;
+    }
+
+    private static JsonNode body(byte[] bytes) {
+        try {
+            JsonNode node = bytes == null || bytes.length == 0 ? null : JsonMapper.builder().build().readTree(bytes);
+            if (node == null || !node.isObject()) {
+                throw ApiException.badRequest("the body must be a JSON object");
+            }
+            return node;
+        } catch (tools.jackson.core.JacksonException e) {
+            throw ApiException.badRequest("the body is not valid JSON");
+        }
+    }
+
+    private static Principal.Role role(JsonNode body) {
+        String text = body.path("role").asString(null);
+        try {
+            return Principal.Role.parse(text);
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("role: must be admin, editor or viewer");
+        }
+    }
+
+    private static String name(JsonNode body) {
+        String name = body.path("name").asString(null);
+        if (name == null || name.isBlank() || name.length() > 255) {
+            throw ApiException.badRequest("name: is required, 1 to 255 characters");
+        }
+        return name;
+    }
+
+    private static List<String> meshes(JsonNode body) {
+        JsonNode meshes = body.get("meshes");
+        if (meshes == null || !meshes.isArray() || meshes.isEmpty()) {
+            throw ApiException.badRequest("meshes: a list of mesh names, or [\"*\"] for every mesh, is required");
+        }
+        List<String> names = new java.util.ArrayList<>();
+        meshes.forEach(m -> {
+            if (!m.isString() || m.asString().isBlank() || m.asString().contains(",")) {
+                throw ApiException.badRequest("meshes: each entry must be a mesh name or \"*\"");
+            }
+            names.add(m.asString());
+        });
+        return names;
+    }
+
+    private static Instant expiry(JsonNode body) {
+        JsonNode seconds = body.get("expiresInSeconds");
+        if (seconds == null || seconds.isNull()) {
+            return null;
+        }
+        if (!seconds.canConvertToLong() || seconds.asLong() < 60 || seconds.asLong() > 366L * 86_400) {
+            throw ApiException.badRequest("expiresInSeconds: must be between 60 and 31622400");
+        }
+        return Instant.now().plusSeconds(seconds.asLong());
+    }
+
+    private static Map<String, Object> view(AuthStore.Credential c) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", c.id());
+        view.put("name", c.name());
+        if (c.role() != null) {
+            view.put("role", c.role());
+        }
+        view.put("meshes", List.of(c.meshes().split(",")));
+        if (c.proxyNode() != null) {
+            view.put("nodeId", c.proxyNode());
+        }
+        view.put("createdBy", c.createdBy());
+        view.put("createdAt", c.createdAt().getEpochSecond());
+        view.put("expiresAt", c.expiresAt() == null ? null : c.expiresAt().getEpochSecond());
+        view.put("revokedAt", c.revokedAt() == null ? null : c.revokedAt().getEpochSecond());
+        return view;
+    }
+
+    @PostMapping("/v1/tokens")
+    @Operation(operationId = "IssueApiToken", summary = "Issues a bearer token for API callers; the token is shown only in this answer",
+            description = "Body: {\"name\", \"role\": admin|editor|viewer, \"meshes\": [names] or [\"*\"], \"expiresInSeconds\"}")
+    Map<String, Object> issueToken(@RequestBody(required = false) byte[] bytes) {
+        JsonNode body = body(bytes);
+        String name = name(body);
+        Principal.Role role = role(body);
+        List<String> meshes = meshes(body);
+        Instant expires = expiry(body);
+        Authenticator.Issued issued = auditor.write(() -> authenticator.issueApiToken(name, role, meshes, expires,
+                CurrentPrincipal.get().actor()), i -> new Auditor.Entry("IssueApiToken", null, i.credential().id(), null, null,
+                "name=" + name + " role=" + role.name().toLowerCase() + " meshes=" + meshes));
+        Map<String, Object> view = view(issued.credential());
+        view.put("token", issued.secret());
+        return view;
+    }
+
+    @PostMapping("/v1/accessKeys")
+    @Operation(operationId = "IssueAccessKey", summary = "Issues an access key for the AWS CLI and SDKs (SigV4); the secret is shown only here",
+            description = "Body: {\"name\", \"role\", \"meshes\", \"expiresInSeconds\"}. Use them as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
+    Map<String, Object> issueAccessKey(@RequestBody(required = false) byte[] bytes) {
+        JsonNode body = body(bytes);
+        String name = name(body);
+        Principal.Role role = role(body);
+        List<String> meshes = meshes(body);
+        Instant expires = expiry(body);
+        Authenticator.Issued issued = auditor.write(() -> authenticator.issueAccessKey(name, role, meshes, expires,
+                CurrentPrincipal.get().actor()), i -> new Auditor.Entry("IssueAccessKey", null, i.credential().id(), null, null,
+                "name=" + name + " role=" + role.name().toLowerCase() + " meshes=" + meshes));
+        Map<String, Object> view = view(issued.credential());
+        view.put("accessKeyId", issued.credential().id());
+        view.put("secretAccessKey", issued.secret());
+        return view;
+    }
+
+    @PostMapping("/v1/meshes/{meshName}/proxyTokens")
+    @Operation(operationId = "IssueProxyToken", summary = "Issues a token for the proxies of one virtual node or gateway",
+            description = "Body: {\"virtualNode\": name} or {\"virtualGateway\": name}, and \"expiresInSeconds\". Proxies send it"
+                    + " on their xDS stream as gRPC metadata \"authorization: Bearer <token>\"; their node id must be that node's.")
+    Map<String, Object> issueProxyToken(@PathVariable String meshName, @RequestBody(required = false) byte[] bytes) {
+        JsonNode body = body(bytes);
+        String node = body.path("virtualNode").asString(null);
+        String gateway = body.path("virtualGateway").asString(null);
+        if ((node == null) == (gateway == null)) {
+            throw ApiException.badRequest("exactly one of [virtualNode, virtualGateway] must be set");
+        }
+        ResourceId id = ResourceId.of(node != null ? ResourceKind.VIRTUAL_NODE : ResourceKind.VIRTUAL_GATEWAY, meshName,
+                node != null ? node : gateway);
+        resources.describe(id);
+        String nodeId = "mesh/" + meshName + "/" + id.kind().arnSegment() + "/" + id.name();
+        Instant expires = expiry(body);
+        Authenticator.Issued issued = auditor.write(() -> authenticator.issueProxyToken(nodeId, nodeId, meshName, expires,
+                CurrentPrincipal.get().actor()), i -> new Auditor.Entry("IssueProxyToken", meshName, i.credential().id(), null,
+                null, "for " + nodeId));
+        Map<String, Object> view = view(issued.credential());
+        view.put("token", issued.secret());
+        return view;
+    }
+
+    @GetMapping("/v1/tokens")
+    @Operation(operationId = "ListCredentials", summary = "Every credential (never a secret): API tokens, proxy tokens, access keys")
+    Map<String, Object> list() {
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("apiTokens", store.list("API_TOKEN").stream().map(CredentialController::view).toList());
+        all.put("proxyTokens", store.list("PROXY_TOKEN").stream().map(CredentialController::view).toList());
+        all.put("accessKeys", store.list("ACCESS_KEY").stream().map(CredentialController::view).toList());
+        return all;
+    }
+
+    @DeleteMapping({"/v1/tokens/{id}", "/v1/accessKeys/{id}"})
+    @Operation(operationId = "RevokeCredential", summary = "Revokes a token or access key at once; proxies using it are cut off")
+    Map<String, Object> revoke(@PathVariable String id) {
+        AuthStore.Credential credential = store.byId(id).filter(c -> c.revokedAt() == null)
+                .orElseThrow(() -> ApiException.notFound("credential '" + id + "' does not exist or is revoked already"));
+        auditor.write(() -> store.revoke(id, Instant.now()), new Auditor.Entry("Revoke" + switch (credential.kind()) {
+            case "API_TOKEN" -> "ApiToken";
+            case "PROXY_TOKEN" -> "ProxyToken";
+            default -> "AccessKey";
+        }, credential.proxyNode() == null ? null : credential.meshes(), id, null, null, credential.name()));
+        if (credential.kind().equals("PROXY_TOKEN")) {
+            xds.recheckProxyTokens(); // its streams on this replica are cut off now
+        }
+        return view(store.byId(id).orElseThrow());
+    }
+
+    @DeleteMapping("/v1/meshes/{meshName}/proxyTokens/{id}")
+    @Operation(operationId = "RevokeProxyToken", summary = "Revokes a proxy token; its streams are closed")
+    Map<String, Object> revokeProxyToken(@PathVariable String meshName, @PathVariable String id) {
+        store.byId(id).filter(c -> c.kind().equals("PROXY_TOKEN") && c.meshes().equals(meshName))
+                .orElseThrow(() -> ApiException.notFound("proxy token '" + id + "' does not exist in mesh '" + meshName + "'"));
+        return revoke(id);
+    }
+
+    @GetMapping("/v1/audit")
+    @Operation(operationId = "ListAuditEntries", summary = "Who changed what, newest first",
+            description = "Filters: actor, mesh, action (e.g. UpdateRoute, IssueApiToken), since and until (epoch seconds), limit (1-1000, 100)")
+    Map<String, Object> audit(@RequestParam(required = false) String actor, @RequestParam(required = false) String mesh,
+            @RequestParam(required = false) String action, @RequestParam(required = false) Long since,
+            @RequestParam(required = false) Long until, @RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw ApiException.badRequest("limit: must be between 1 and 1000");
+        }
+        return Map.of("entries", store.audit(actor, mesh, action, since == null ? null : Instant.ofEpochSecond(since),
+                until == null ? null : Instant.ofEpochSecond(until), limit).stream().map(e -> {
+                    Map<String, Object> view = new LinkedHashMap<>();
+                    view.put("id", e.id());
+                    view.put("at", e.at().toEpochMilli() / 1000.0);
+                    view.put("actor", e.actor());
+                    view.put("action", e.action());
+                    view.put("meshName", e.mesh());
+                    view.put("target", e.target());
+                    view.put("versionBefore", e.versionBefore());
+                    view.put("versionAfter", e.versionAfter());
+                    view.put("detail", e.detail());
+                    return view;
+                }).toList());
+    }
+}

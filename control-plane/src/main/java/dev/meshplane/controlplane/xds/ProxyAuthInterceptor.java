@@ -1,0 +1,148 @@
+package dev.meshplane.controlplane.xds;
+
+import dev.meshplane.controlplane.auth.Authenticator;
+import dev.meshplane.persistence.AuthStore;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * With authentication on, an xDS stream must carry a proxy token ({@code authorization: Bearer
+ * <token>} in its gRPC metadata) and every node id it sends must be the one the token was issued
+ * for (by name or as the node's App Mesh ARN). Otherwise the stream is closed before any request
+ * reaches the cache: it receives no resource and no secret. Streams are checked again when tokens
+ * are revoked, and cut off.
+ */
+public final class ProxyAuthInterceptor implements ServerInterceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyAuthInterceptor.class);
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final Authenticator authenticator;
+    private final Set<Checked<?, ?>> open = ConcurrentHashMap.newKeySet();
+
+    public ProxyAuthInterceptor(Authenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        if (!authenticator.enabled()) {
+            return next.startCall(call, headers);
+        }
+        String value = headers.get(AUTHORIZATION);
+        Optional<AuthStore.Credential> token = value != null && value.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authenticator.proxyToken(value.substring(7).strip()) : Optional.empty();
+        if (token.isEmpty()) {
+            log.warn("Refused an xDS stream: {}", value == null ? "no proxy token" : "invalid, expired or revoked proxy token");
+            call.close(Status.UNAUTHENTICATED.withDescription("an xDS stream needs a valid Meshplane proxy token:"
+                    + " gRPC metadata 'authorization: Bearer <token>'"), new Metadata());
+            return new ServerCall.Listener<>() { };
+        }
+        Checked<Q, R> checked = new Checked<>(call, token.get());
+        open.add(checked);
+        ServerCall.Listener<Q> delegate = next.startCall(checked.call, headers);
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
+            @Override
+            public void onMessage(Q message) {
+                Node node = message instanceof DiscoveryRequest request && request.hasNode() ? request.getNode()
+                        : message instanceof DeltaDiscoveryRequest request && request.hasNode() ? request.getNode() : null;
+                if (node == null && !checked.nodeSeen) {
+                    checked.refuse(Status.PERMISSION_DENIED.withDescription("the first request must carry the node"));
+                    return;
+                }
+                if (node != null && !Proxies.identify(node).map(id -> sameNode(id, checked.token.proxyNode())).orElse(false)) {
+                    log.warn("Refused an xDS stream: node id '{}' does not match its token, issued for '{}'", node.getId(),
+                            checked.token.proxyNode());
+                    checked.refuse(Status.PERMISSION_DENIED.withDescription("node id '" + node.getId()
+                            + "' is not the node this token was issued for"));
+                    return;
+                }
+                checked.nodeSeen = true;
+                if (!checked.closed) {
+                    super.onMessage(message);
+                }
+            }
+
+            @Override
+            public void onComplete() {
+                open.remove(checked);
+                super.onComplete();
+            }
+
+            @Override
+            public void onCancel() {
+                open.remove(checked);
+                super.onCancel();
+            }
+        };
+    }
+
+    private static boolean sameNode(dev.meshplane.snapshot.ProxyId id, String tokenNode) {
+        String resource = id.kind() == dev.meshplane.snapshot.ProxyId.Kind.GATEWAY ? "virtualGateway" : "virtualNode";
+        return ("mesh/" + id.mesh() + "/" + resource + "/" + id.name()).equals(tokenNode);
+    }
+
+    /** Closes the streams whose token is no longer valid (revoked or expired); returns how many. */
+    public int recheck() {
+        int closed = 0;
+        for (Checked<?, ?> stream : open) {
+            AuthStore.Credential current = authenticator.proxyTokenById(stream.token.id()).orElse(null);
+            if (current == null || !current.usable(Instant.now())) {
+                stream.refuse(Status.UNAUTHENTICATED.withDescription("the proxy token was revoked or has expired"));
+                open.remove(stream);
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /** A stream with its token; sends and closes are serialised so that a refusal cannot race a response. */
+    private static final class Checked<Q, R> {
+        final AuthStore.Credential token;
+        final ServerCall<Q, R> call;
+        volatile boolean nodeSeen;
+        volatile boolean closed;
+
+        Checked(ServerCall<Q, R> call, AuthStore.Credential token) {
+            this.token = token;
+            Checked<Q, R> self = this;
+            this.call = new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                @Override
+                public void sendMessage(R message) {
+                    synchronized (self) {
+                        if (!self.closed) {
+                            super.sendMessage(message);
+                        }
+                    }
+                }
+
+                @Override
+                public void close(Status status, Metadata trailers) {
+                    synchronized (self) {
+                        if (!self.closed) {
+                            self.closed = true;
+                            super.close(status, trailers);
+                        }
+                    }
+                }
+            };
+        }
+
+        synchronized void refuse(Status status) {
+            call.close(status, new Metadata());
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.meshplane.controlplane.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meshplane.controlplane.ServerTest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+import software.amazon.awssdk.services.appmesh.AppMeshClient;
+import software.amazon.awssdk.services.appmesh.model.AppMeshException;
+import software.amazon.awssdk.services.appmesh.model.ForbiddenException;
+import software.amazon.awssdk.services.appmesh.model.PortProtocol;
+import software.amazon.awssdk.services.appmesh.model.VirtualNodeSpec;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * With authentication on: the API wants a bearer token or a SigV4 signature from a Meshplane access
+ * key (checked, not just parsed), roles are enforced per mesh, xDS streams need a proxy token for
+ * their own node, revocation cuts a stream off, and every credential issued or revoked and every
+ * write leaves an audit row naming who.
+ */
+@TestPropertySource(properties = {"meshplane.security.authentication=enabled",
+        "meshplane.security.bootstrap-admin-token=bootstrap-secret-for-tests"})
+class AuthenticationTest extends ServerTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ADMIN = "bootstrap-secret-for-tests";
+
+    @Autowired
+    XdsServer xds;
+
+    private HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode ok(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private String meshWithNodes() throws Exception {
+        String mesh = uniqueName("auth");
+        ok(call("PUT", "/v20190125/meshes", "{\"meshName\":\"" + mesh + "\"}", ADMIN));
+        for (String node : new String[] {"api", "other"}) {
+            ok(call("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", "{\"virtualNodeName\":\"" + node + "\",\"spec\":"
+                    + "{\"listeners\":[{\"portMapping\":{\"port\":8080,\"protocol\":\"http\"}}],"
+                    + "\"serviceDiscovery\":{\"dns\":{\"hostname\":\"" + node + ".local\"}}}}", ADMIN));
+        }
+        return mesh;
+    }
+
+    private JsonNode audit(String query) throws Exception {
+        return ok(call("GET", "/v1/audit?" + query, null, ADMIN)).get("entries");
+    }
+
+    @Test
+    void callsWithoutValidCredentialsGet401AndProbesStayOpen() throws Exception {
+        HttpResponse<String> none = call("GET", "/v20190125/meshes", null, null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("x-amzn-ErrorType")).hasValue("UnauthorizedException");
+        assertThat(JSON.readTree(none.body()).get("message").asString()).contains("authentication required");
+        assertThat(call("GET", "/v20190125/meshes", null, "not-a-token").statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/actuator/health/readiness", null, null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/v3/api-docs", null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aViewerReadsButCannotWriteAndCannotManageCredentials() throws Exception {
+        String mesh = meshWithNodes();
+        JsonNode issued = ok(call("POST", "/v1/tokens", "{\"name\":\"dashboards\",\"role\":\"viewer\",\"meshes\":[\"" + mesh
+                + "\"],\"expiresInSeconds\":3600}", ADMIN));
+        String viewer = issued.get("token").asString();
+        assertThat(ok(call("GET", "/v20190125/meshes/" + mesh, null, viewer)).at("/meshName").asString()).isEqualTo(mesh);
+        HttpResponse<String> write = call("DELETE", "/v20190125/meshes/" + mesh + "/virtualNodes/other", null, viewer);
+        assertThat(write.statusCode()).isEqualTo(403);
+        assertThat(write.headers().firstValue("x-amzn-ErrorType")).hasValue("ForbiddenException");
+        assertThat(write.body()).contains("dashboards", "needs editor");
+        assertThat(call("GET", "/v20190125/meshes/someone-elses-mesh", null, viewer).statusCode()).isEqualTo(403);
+        assertThat(call("POST", "/v1/tokens", "{\"name\":\"x\",\"role\":\"admin\",\"meshes\":[\"*\"]}", viewer).statusCode())
+                .isEqualTo(403);
+        assertThat(call("GET", "/v1/audit", null, viewer).statusCode()).isEqualTo(403);
+        assertThat(audit("action=IssueApiToken").toString()).contains(issued.get("id").asString(), "bootstrap admin token");
+
+        ok(call("DELETE", "/v1/tokens/" + issued.get("id").asString(), null, ADMIN));
+        assertThat(call("GET", "/v20190125/meshes/" + mesh, null, viewer).statusCode()).as("revoked").isEqualTo(401);
+        assertThat(audit("action=RevokeApiToken").toString()).contains(issued.get("id").asString());
+    }
+
+    @Test
+    void awsSdkClientsSignWithIssuedAccessKeysAndAWrongSecretIsRefused() throws Exception {
+        String mesh = meshWithNodes();
+        JsonNode key = ok(call("POST", "/v1/accessKeys", "{\"name\":\"terraform\",\"role\":\"editor\",\"meshes\":[\"" + mesh + "\"]}",
+                ADMIN));
+        String id = key.get("accessKeyId").asString();
+        String secret = key.get("secretAccessKey").asString();
+        try (AppMeshClient signed = appMeshClient(port, id, secret);
+                AppMeshClient wrong = appMeshClient(port, id, secret + "x")) {
+            signed.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("by-terraform").spec(VirtualNodeSpec.builder()
+                    .listeners(l -> l.portMapping(p -> p.port(9090).protocol(PortProtocol.HTTP))).build()));
+            assertThat(signed.describeVirtualNode(r -> r.meshName(mesh).virtualNodeName("by-terraform")).virtualNode()
+                    .metadata().version()).isEqualTo(1L);
+            // tags carry the ARN in the query string, which is signed too
+            String arn = signed.describeVirtualNode(r -> r.meshName(mesh).virtualNodeName("by-terraform")).virtualNode().metadata().arn();
+            signed.tagResource(r -> r.resourceArn(arn).tags(t -> t.key("team").value("platform")));
+            assertThatThrownBy(() -> wrong.listVirtualNodes(r -> r.meshName(mesh)))
+                    .isInstanceOfSatisfying(AppMeshException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+            assertThatThrownBy(() -> signed.createMesh(r -> r.meshName(uniqueName("not-allowed"))))
+                    .isInstanceOf(ForbiddenException.class);
+        }
+        JsonNode entries = audit("mesh=" + mesh + "&action=CreateVirtualNode");
+        assertThat(entries.toString()).contains("terraform (" + id + ")", "virtual node 'by-terraform'");
+        assertThat(entries.get(0).get("versionAfter").asLong()).isEqualTo(1);
+        assertThat(audit("mesh=" + mesh + "&action=TagResource").toString()).contains(id);
+        assertThat(audit("action=IssueAccessKey").toString()).contains(id).doesNotContain(secret);
+    }
+
+    @Test
+    void xdsStreamsNeedATokenForTheirOwnNodeAndARevokedTokenIsCutOff() throws Exception {
+        String mesh = meshWithNodes();
+        ok(call("PUT", "/v1/meshes/" + mesh + "/mtls", "{\"mode\":\"STRICT\"}", ADMIN));
+        String node = "mesh/" + mesh + "/virtualNode/api";
+        JsonNode issued = ok(call("POST", "/v1/meshes/" + mesh + "/proxyTokens", "{\"virtualNode\":\"api\"}", ADMIN));
+        String token = issued.get("token").asString();
+        JsonNode forOther = ok(call("POST", "/v1/meshes/" + mesh + "/proxyTokens", "{\"virtualNode\":\"other\"}", ADMIN));
+
+        DiscoveryRequest secrets = DiscoveryRequest.newBuilder().setNode(AdsStream.node(node)).setTypeUrl(AdsStream.SDS)
+                .addResourceNames("meshplane:identity").build();
+        try (AdsStream anonymous = new AdsStream(xds.port())) {
+            anonymous.send(secrets);
+            assertThat(anonymous.next(1500)).as("no token: nothing, and no private key").isNull();
+            assertThat(anonymous.ended.getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
+        }
+        try (AdsStream impostor = new AdsStream(xds.port(), forOther.get("token").asString())) {
+            impostor.send(secrets);
+            assertThat(impostor.next(1500)).as("a token for another node: nothing").isNull();
+            assertThat(impostor.ended.getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+        }
+        try (AdsStream proxy = new AdsStream(xds.port(), token)) {
+            proxy.send(secrets);
+            DiscoveryResponse response = proxy.next(5000);
+            assertThat(response).as("its own token: its certificate").isNotNull();
+            assertThat(response.getResourcesCount()).isEqualTo(1);
+            proxy.send(AdsStream.ack(response, "meshplane:identity"));
+
+            ok(call("DELETE", "/v1/meshes/" + mesh + "/proxyTokens/" + issued.get("id").asString(), null, ADMIN));
+            long deadline = System.currentTimeMillis() + 5000;
+            while (proxy.ended == null && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(proxy.ended).as("cut off at revocation").isNotNull();
+            assertThat(proxy.ended.getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
+        }
+        try (AdsStream again = new AdsStream(xds.port(), token)) {
+            again.send(secrets);
+            assertThat(again.next(1500)).as("a revoked token opens nothing").isNull();
+        }
+        assertThat(audit("mesh=" + mesh + "&action=IssueProxyToken").toString()).contains(issued.get("id").asString(), node);
+        assertThat(audit("action=RevokeProxyToken").toString()).contains(issued.get("id").asString());
+        assertThat(audit("mesh=" + mesh + "&action=UpdateMeshMtls").toString()).contains("STRICT");
+    }
+}

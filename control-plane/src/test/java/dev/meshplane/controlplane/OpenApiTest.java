@@ -30,7 +30,11 @@ class OpenApiTest extends ServerTest {
         assertThat(appMesh).hasSize(38).containsExactlyInAnyOrderElementsOf(OPERATIONS);
         assertThat(operationIds(doc, "/v1/")).contains("RegisterInstance", "DescribeInstance", "DeregisterInstance",
                 "ListInstances", "ListProxies", "DescribeProxyConfig", "GetVirtualNodeBootstrap",
-                "GetVirtualGatewayBootstrap");
+                "GetVirtualGatewayBootstrap", "DescribeMeshMtls", "UpdateMeshMtls", "DescribeMeshCertificateAuthority",
+                "ImportMeshCertificateAuthority", "RotateMeshCertificateAuthority", "EndMeshCertificateAuthorityOverlap",
+                "PutAuthorizationPolicy", "DescribeAuthorizationPolicy", "ListAuthorizationPolicies", "DeleteAuthorizationPolicy",
+                "IssueApiToken", "IssueAccessKey", "IssueProxyToken", "ListCredentials", "RevokeCredential",
+                "RevokeProxyToken", "ListAuditEntries");
 
         JsonNode schemas = doc.get("components").get("schemas");
         assertThat(schemas.has("VirtualNodeSpec")).isTrue();
@@ -48,6 +52,8 @@ class OpenApiTest extends ServerTest {
         assertThat(create.get("responses").get("400").get("headers").has("x-amzn-ErrorType")).isTrue();
         assertThat(create.get("responses").get("503").get("description").asString()).startsWith("ServiceUnavailableException");
         assertThat(create.get("responses").get("503").get("headers").has("Retry-After")).isTrue();
+        assertThat(doc.at("/components/securitySchemes/bearer/scheme").asString()).as("Swagger UI takes a token").isEqualTo("bearer");
+        assertThat(doc.at("/security/0").has("bearer")).isTrue();
         assertThat(schemas.get("AppMeshError").get("properties").has("message")).isTrue();
         assertThat(doc.get("info").get("title").asString()).isEqualTo("Meshplane");
     }

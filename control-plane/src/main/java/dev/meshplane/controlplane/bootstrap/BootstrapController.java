@@ -58,6 +58,7 @@ class BootstrapController {
 
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
             .usingTypeRegistry(TypeRegistry.newBuilder().add(HttpProtocolOptions.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDescriptor())
                     .add(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.getDescriptor())
                     .add(io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDescriptor()).build());
 
@@ -95,7 +96,7 @@ class BootstrapController {
         }
         List<DirectEgress> listeners = directEgress.stream().map(DirectEgress::parse).toList();
         store.describe(id);
-        Bootstrap.Builder bootstrap = envoy(id, nodeId(id), host(request), xds.port()).toBuilder();
+        Bootstrap.Builder bootstrap = withXdsTls(envoy(id, nodeId(id), host(request), xds.port())).toBuilder();
         listeners.forEach(listener -> bootstrap.getStaticResourcesBuilder().addListeners(listener.toListener()));
         return ResponseEntity.ok(PRINTER.print(bootstrap.build()));
     }
@@ -165,8 +166,9 @@ class BootstrapController {
         String nodeId = nodeId(id);
         String host = host(request);
         return switch (format) {
-            case "envoy" -> ResponseEntity.ok(PRINTER.print(envoy(id, nodeId, host, xds.port())));
-            case "grpc" -> ResponseEntity.ok(grpc(nodeId, host, xds.port()));
+            case "envoy" -> ResponseEntity.ok(PRINTER.print(withXdsTls(envoy(id, nodeId, host, xds.port()))));
+            case "grpc" -> ResponseEntity.ok(grpc(nodeId, host, xds.port(), properties.tls().enabled()
+                    ? properties.tls().proxyCaFile() : null));
             default -> throw ApiException.badRequest("format: must be envoy or grpc, got '" + format + "'");
         };
     }
@@ -214,11 +216,34 @@ class BootstrapController {
                 .build();
     }
 
+    /** With TLS on the xDS port, Envoy's cluster to it originates TLS and trusts the configured CA file. */
+    private Bootstrap withXdsTls(Bootstrap bootstrap) {
+        if (!properties.tls().enabled()) {
+            return bootstrap;
+        }
+        Bootstrap.Builder builder = bootstrap.toBuilder();
+        Cluster.Builder cluster = builder.getStaticResourcesBuilder().getClustersBuilder(0);
+        cluster.setTransportSocket(io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder()
+                .setName("envoy.transport_sockets.tls")
+                .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.newBuilder()
+                        .setCommonTlsContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext.newBuilder()
+                                .setValidationContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext
+                                        .newBuilder().setTrustedCa(io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder()
+                                                .setFilename(properties.tls().proxyCaFile()))))
+                        .build())));
+        return builder.build();
+    }
+
     static String grpc(String nodeId, String host, int port) {
+        return grpc(nodeId, host, port, null);
+    }
+
+    static String grpc(String nodeId, String host, int port, String caFile) {
         Map<String, Object> bootstrap = Map.of(
                 "xds_servers", List.of(Map.of(
                         "server_uri", host + ":" + port,
-                        "channel_creds", List.of(Map.of("type", "insecure")),
+                        "channel_creds", List.of(caFile == null ? Map.of("type", "insecure")
+                                : Map.of("type", "tls", "config", Map.of("ca_certificate_file", caFile))),
                         "server_features", List.of("xds_v3"))),
                 "node", Map.of("id", nodeId, "locality", Map.of()));
         return JsonMapper.builder().build().writeValueAsString(bootstrap);

@@ -34,7 +34,13 @@ class OpenApiConfiguration {
                                 + " CLI or an AWS SDK at this server with an endpoint override. Extensions: responses"
                                 + " carry an ETag with the resource version, and updates and deletes honour"
                                 + " an If-Match header with the version read (412 PreconditionFailedException when stale).")
-                        .license(new License().name("Apache-2.0")));
+                        .license(new License().name("Apache-2.0")))
+                // Swagger UI's Authorize button takes a bearer token (AWS clients sign with SigV4 instead)
+                .components(new Components().addSecuritySchemes("bearer", new io.swagger.v3.oas.models.security.SecurityScheme()
+                        .type(io.swagger.v3.oas.models.security.SecurityScheme.Type.HTTP).scheme("bearer")
+                        .description("A Meshplane API token (POST /v1/tokens). With authentication on, every call needs"
+                                + " one, or an AWS SigV4 signature made with a Meshplane access key.")))
+                .addSecurityItem(new io.swagger.v3.oas.models.security.SecurityRequirement().addList("bearer"));
     }
 
     /** Adds the errors each kind of operation can answer, in App Mesh's error shape. */

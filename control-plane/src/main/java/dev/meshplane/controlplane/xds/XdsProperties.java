@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              proxy reconnects (to any replica): spreads proxies over replicas in time
  * @param maxConnectionAgeGrace how long the streams of such a connection may go on after the GOAWAY
  * @param drainWindow    on shutdown, the window over which open streams are closed one by one
+ * @param tls            TLS for the xDS port: PEM files for its certificate chain and key, and the CA file
+ *                       proxies trust it with (written into bootstraps); plaintext when no chain is given
  */
 @ConfigurationProperties("meshplane.xds")
 public record XdsProperties(
@@ -27,5 +29,19 @@ public record XdsProperties(
         @DefaultValue("true") boolean warmUp,
         @DefaultValue("30m") Duration maxConnectionAge,
         @DefaultValue("30s") Duration maxConnectionAgeGrace,
-        @DefaultValue("10s") Duration drainWindow) {
+        @DefaultValue("10s") Duration drainWindow,
+        @DefaultValue Tls tls) {
+
+    /**
+     * @param certificateChainFile PEM certificate chain the xDS port presents
+     * @param privateKeyFile       its PEM private key
+     * @param proxyCaFile          where proxies find the CA to trust it with (a path on the proxy), for bootstraps
+     */
+    public record Tls(String certificateChainFile, String privateKeyFile,
+            @DefaultValue("/etc/meshplane/xds-ca.pem") String proxyCaFile) {
+
+        public boolean enabled() {
+            return certificateChainFile != null && !certificateChainFile.isBlank();
+        }
+    }
 }

@@ -66,7 +66,12 @@ public class XdsServer implements SmartLifecycle {
             AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
         }
         try {
-            server = NettyServerBuilder.forPort(properties.port())
+            NettyServerBuilder builder = NettyServerBuilder.forPort(properties.port());
+            if (properties.tls().enabled()) {
+                builder.useTransportSecurity(new java.io.File(properties.tls().certificateChainFile()),
+                        new java.io.File(properties.tls().privateKeyFile()));
+            }
+            server = builder
                     .addService(ServerInterceptors.intercept(discovery.getAggregatedDiscoveryServiceImpl(),
                             new NodeRememberingInterceptor(), drainer, proxyAuth))
                     .keepAliveTime(30, TimeUnit.SECONDS)
@@ -79,7 +84,7 @@ public class XdsServer implements SmartLifecycle {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for xDS on port " + properties.port(), e);
         }
-        log.info("xDS (ADS) listening on port {}", server.getPort());
+        log.info("xDS (ADS) listening on port {}{}", server.getPort(), properties.tls().enabled() ? " with TLS" : "");
         // tokens revoked through another replica, or expired, cut their streams off within seconds
         rechecks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "meshplane-xds-token-check");

@@ -38,6 +38,11 @@ final class AdsStream implements AutoCloseable {
         this(port, null);
     }
 
+    /** A stream on a channel of the caller's (TLS, for instance). */
+    AdsStream(ManagedChannel channel) {
+        this.channel = channel;
+    }
+
     /** A stream that sends a proxy token as gRPC metadata ({@code authorization: Bearer <token>}). */
     AdsStream(int port, String token) {
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress("localhost", port).usePlaintext();

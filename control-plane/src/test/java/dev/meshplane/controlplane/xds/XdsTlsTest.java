@@ -1,0 +1,95 @@
+package dev.meshplane.controlplane.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshplane.MeshplaneApplication;
+import dev.meshplane.controlplane.ServerTest;
+import dev.meshplane.controlplane.security.Pem;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import software.amazon.awssdk.services.appmesh.AppMeshClient;
+import software.amazon.awssdk.services.appmesh.model.VirtualNodeSpec;
+
+/** With a certificate configured, the xDS port speaks TLS only, and bootstraps tell proxies to use it. */
+class XdsTlsTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void theXdsPortServesOverTlsAndBootstrapsSaySo() throws Exception {
+        KeyPair caKeys = KeyPairGenerator.getInstance("EC").generateKeyPair();
+        X500Name caName = new X500Name("CN=xDS test CA");
+        X509Certificate ca = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(caName,
+                BigInteger.ONE, Date.from(Instant.now().minusSeconds(60)), Date.from(Instant.now().plusSeconds(3600)), caName,
+                caKeys.getPublic()).addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+        KeyPair serverKeys = KeyPairGenerator.getInstance("EC").generateKeyPair();
+        X509Certificate server = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(caName,
+                BigInteger.TWO, Date.from(Instant.now().minusSeconds(60)), Date.from(Instant.now().plusSeconds(3600)),
+                new X500Name("CN=localhost"), serverKeys.getPublic())
+                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")))
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+        Path chain = Files.writeString(work.resolve("xds.pem"), Pem.write(server));
+        Path key = Files.writeString(work.resolve("xds-key.pem"), Pem.write(serverKeys.getPrivate()));
+        Path caFile = Files.writeString(work.resolve("ca.pem"), Pem.write(ca));
+
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(MeshplaneApplication.class).run(
+                "--server.port=0", "--meshplane.xds.port=0", "--meshplane.database.embedded.data-dir=" + work.resolve("db"),
+                "--meshplane.xds.tls.certificate-chain-file=" + chain, "--meshplane.xds.tls.private-key-file=" + key,
+                "--meshplane.xds.tls.proxy-ca-file=/etc/certs/xds-ca.pem")) {
+            int http = ((WebServerApplicationContext) context).getWebServer().getPort();
+            int xds = context.getBean(XdsServer.class).port();
+            try (AppMeshClient appMesh = ServerTest.appMeshClient(http, "AKID", "secret")) {
+                appMesh.createMesh(r -> r.meshName("tls"));
+                appMesh.createVirtualNode(r -> r.meshName("tls").virtualNodeName("app").spec(VirtualNodeSpec.builder().build()));
+            }
+            DiscoveryRequest cds = DiscoveryRequest.newBuilder().setNode(AdsStream.node("mesh/tls/virtualNode/app"))
+                    .setTypeUrl(AdsStream.CDS).build();
+            try (AdsStream overTls = new AdsStream(NettyChannelBuilder.forAddress("localhost", xds)
+                    .sslContext(GrpcSslContexts.forClient().trustManager(caFile.toFile()).build()).build())) {
+                overTls.send(cds);
+                DiscoveryResponse response = overTls.next(5000);
+                assertThat(response).as("a TLS client trusting the CA is served").isNotNull();
+            }
+            try (AdsStream plaintext = new AdsStream(xds)) {
+                plaintext.send(cds);
+                assertThat(plaintext.next(1500)).as("plaintext gets nothing").isNull();
+            }
+            HttpClient client = HttpClient.newHttpClient();
+            String envoy = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + http
+                    + "/v1/meshes/tls/virtualNodes/app/bootstrap")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(envoy).contains("envoy.transport_sockets.tls", "/etc/certs/xds-ca.pem");
+            String grpc = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + http
+                    + "/v1/meshes/tls/virtualNodes/app/bootstrap?format=grpc")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(grpc).contains("\"type\":\"tls\"", "/etc/certs/xds-ca.pem").doesNotContain("insecure");
+        }
+    }
+}

@@ -57,6 +57,7 @@ final class AuthorizationTranslator {
     static final String BACKENDS_POLICY = "meshplane-backends";
     static final String DRY_RUN_DENY_PREFIX = "dry_run_deny_";
     static final String DRY_RUN_ALLOW_PREFIX = "dry_run_allow_";
+    static final String DRY_RUN_ALLOW_FILTER = "meshplane.rbac.dry_run_allow";
 
     private AuthorizationTranslator() {
     }
@@ -68,8 +69,11 @@ final class AuthorizationTranslator {
         }
     }
 
-    /** One RBAC filter: enforced rules, or shadow rules with a stat prefix. */
-    record Layer(RBAC rules, RBAC shadow, String shadowPrefix) {
+    /**
+     * One RBAC filter: enforced rules, or shadow rules with a stat prefix, under a name of its own
+     * (gRPC refuses two HTTP filters of the same name).
+     */
+    record Layer(String name, RBAC rules, RBAC shadow, String shadowPrefix) {
     }
 
     static Plan plan(TranslationMemo memo, String node, boolean tcp, boolean meshStrict) {
@@ -87,7 +91,7 @@ final class AuthorizationTranslator {
                         .addPermissions(Permission.newBuilder().setAny(true))
                         .addPrincipals(callers.setOrIds(ids)).build());
             }
-            layers.add(new Layer(backends.build(), null, null));
+            layers.add(new Layer("meshplane.rbac.backends", backends.build(), null, null));
         }
         Map<String, AuthorizationPolicySpec> deny = new LinkedHashMap<>();
         Map<String, AuthorizationPolicySpec> allow = new LinkedHashMap<>();
@@ -101,16 +105,17 @@ final class AuthorizationTranslator {
             (policy.action() == Action.DENY ? (dry ? dryDeny : deny) : (dry ? dryAllow : allow)).put(name, policy);
         });
         if (!deny.isEmpty()) {
-            layers.add(new Layer(rbac(view.mesh(), RBAC.Action.DENY, deny, tcp), null, null));
+            layers.add(new Layer("meshplane.rbac.deny", rbac(view.mesh(), RBAC.Action.DENY, deny, tcp), null, null));
         }
         if (!allow.isEmpty()) {
-            layers.add(new Layer(rbac(view.mesh(), RBAC.Action.ALLOW, allow, tcp), null, null));
+            layers.add(new Layer("meshplane.rbac.allow", rbac(view.mesh(), RBAC.Action.ALLOW, allow, tcp), null, null));
         }
         if (!dryDeny.isEmpty()) {
-            layers.add(new Layer(null, rbac(view.mesh(), RBAC.Action.DENY, dryDeny, tcp), DRY_RUN_DENY_PREFIX));
+            layers.add(new Layer(HTTP_RBAC, null, rbac(view.mesh(), RBAC.Action.DENY, dryDeny, tcp), DRY_RUN_DENY_PREFIX));
         }
         if (!dryAllow.isEmpty()) {
-            layers.add(new Layer(null, rbac(view.mesh(), RBAC.Action.ALLOW, dryAllow, tcp), DRY_RUN_ALLOW_PREFIX));
+            layers.add(new Layer(DRY_RUN_ALLOW_FILTER, null, rbac(view.mesh(), RBAC.Action.ALLOW, dryAllow, tcp),
+                    DRY_RUN_ALLOW_PREFIX));
         }
         return new Plan(layers, !dryDeny.isEmpty() || !dryAllow.isEmpty());
     }
@@ -125,7 +130,7 @@ final class AuthorizationTranslator {
             if (layer.shadow() != null) {
                 config.setShadowRules(layer.shadow()).setShadowRulesStatPrefix(layer.shadowPrefix());
             }
-            filters.add(HttpFilter.newBuilder().setName(HTTP_RBAC).setTypedConfig(Any.pack(config.build())).build());
+            filters.add(HttpFilter.newBuilder().setName(layer.name()).setTypedConfig(Any.pack(config.build())).build());
         }
         return filters;
     }
@@ -148,12 +153,15 @@ final class AuthorizationTranslator {
     /** For dry-run policies: a stdout line for each request they would have denied. */
     static AccessLog dryRunLog() {
         OrFilter.Builder wouldDeny = OrFilter.newBuilder();
-        for (String key : List.of("shadow_engine_result", DRY_RUN_DENY_PREFIX + "shadow_engine_result",
-                DRY_RUN_ALLOW_PREFIX + "shadow_engine_result")) {
-            wouldDeny.addFilters(AccessLogFilter.newBuilder().setMetadataFilter(MetadataFilter.newBuilder()
-                    .setMatcher(MetadataMatcher.newBuilder().setFilter(HTTP_RBAC)
-                            .addPath(MetadataMatcher.PathSegment.newBuilder().setKey(key))
-                            .setValue(ValueMatcher.newBuilder().setStringMatch(StringMatcher.newBuilder().setExact("denied"))))));
+        // the result is written under the filter's name, with or without the stat prefix: match each
+        for (String namespace : List.of(HTTP_RBAC, DRY_RUN_ALLOW_FILTER)) {
+            for (String key : List.of("shadow_engine_result", DRY_RUN_DENY_PREFIX + "shadow_engine_result",
+                    DRY_RUN_ALLOW_PREFIX + "shadow_engine_result")) {
+                wouldDeny.addFilters(AccessLogFilter.newBuilder().setMetadataFilter(MetadataFilter.newBuilder()
+                        .setMatcher(MetadataMatcher.newBuilder().setFilter(namespace)
+                                .addPath(MetadataMatcher.PathSegment.newBuilder().setKey(key))
+                                .setValue(ValueMatcher.newBuilder().setStringMatch(StringMatcher.newBuilder().setExact("denied"))))));
+            }
         }
         StdoutAccessLog stdout = StdoutAccessLog.newBuilder().setLogFormat(SubstitutionFormatString.newBuilder()
                 .setTextFormatSource(io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder().setInlineString(

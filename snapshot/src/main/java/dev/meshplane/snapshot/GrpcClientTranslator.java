@@ -26,9 +26,14 @@ final class GrpcClientTranslator {
         MeshView view = memo.view();
         VirtualNodeSpec node = view.virtualNodes().get(nodeName);
         ResourceCollector out = new ResourceCollector();
-        if (node == null || node.backends() == null) {
+        if (node == null) {
             return out.build();
         }
+        servers(memo, nodeName, node, out);
+        if (node.backends() == null) {
+            return out.build();
+        }
+        boolean mtls = view.mtls() != MtlsMode.DISABLED;
         for (Backend backend : node.backends()) {
             if (backend.virtualService() == null) {
                 continue;
@@ -43,7 +48,11 @@ final class GrpcClientTranslator {
                 String name = service + ":" + port.port();
                 for (RouteRule rule : port.routes()) {
                     for (Target target : rule.targets()) {
-                        out.cluster(memo.cluster(target, true), memo.endpoints(target));
+                        io.envoyproxy.envoy.config.cluster.v3.Cluster cluster = memo.cluster(target, true);
+                        if (mtls) {
+                            cluster = cluster.toBuilder().setTransportSocket(upstreamTls(view.mesh(), target.node())).build();
+                        }
+                        out.cluster(cluster, memo.endpoints(target));
                     }
                 }
                 out.route(RouteConfiguration.newBuilder().setName(name)
@@ -56,6 +65,93 @@ final class GrpcClientTranslator {
             }
         }
         return out.build();
+    }
+
+    /** The certificate provider instance proxyless gRPC applications name in their bootstrap (file_watcher). */
+    static final String PROVIDER = "meshplane";
+
+    /** The listener resource names an xDS-enabled gRPC server asks for, per listening address. */
+    static List<String> serverListenerNames(int port) {
+        return List.of("grpc/server?xds.resource.listening_address=0.0.0.0:" + port,
+                "grpc/server?xds.resource.listening_address=[::]:" + port);
+    }
+
+    /**
+     * For an xDS-enabled gRPC server of this node (grpc-java's XdsServerBuilder, A36): a listener per
+     * port of the node, with mTLS from the certificate provider when the mesh switch is STRICT, and
+     * the node's authorization as RBAC (enforced rules only: gRPC has no shadow mode).
+     */
+    private static void servers(TranslationMemo memo, String nodeName, VirtualNodeSpec node, ResourceCollector out) {
+        if (node.listeners() == null) {
+            return;
+        }
+        MeshView view = memo.view();
+        for (dev.meshplane.api.model.Listener l : node.listeners()) {
+            PortProtocol protocol = l.portMapping().protocol();
+            if (protocol == PortProtocol.TCP) {
+                continue;
+            }
+            int port = l.portMapping().port();
+            boolean strict = view.mtls() == MtlsMode.STRICT && l.tls() == null;
+            AuthorizationTranslator.Plan plan = AuthorizationTranslator.plan(memo, nodeName, false, strict);
+            AuthorizationTranslator.Plan enforced = new AuthorizationTranslator.Plan(plan.layers().stream()
+                    .filter(layer -> layer.rules() != null).toList(), false);
+            var manager = io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                    .newBuilder().setStatPrefix("grpc_server_" + port)
+                    .setRouteConfig(RouteConfiguration.newBuilder().setName("inbound_" + port)
+                            .addVirtualHosts(io.envoyproxy.envoy.config.route.v3.VirtualHost.newBuilder().setName("inbound")
+                                    .addDomains("*").addRoutes(io.envoyproxy.envoy.config.route.v3.Route.newBuilder()
+                                            .setMatch(io.envoyproxy.envoy.config.route.v3.RouteMatch.newBuilder().setPrefix("/"))
+                                            .setNonForwardingAction(io.envoyproxy.envoy.config.route.v3.NonForwardingAction.getDefaultInstance()))))
+                    .addAllHttpFilters(AuthorizationTranslator.httpFilters(enforced))
+                    .addHttpFilters(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter.newBuilder()
+                            .setName(HttpFilters.ROUTER).setTypedConfig(Any.pack(
+                                    io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDefaultInstance())));
+            io.envoyproxy.envoy.config.listener.v3.FilterChain.Builder chain = io.envoyproxy.envoy.config.listener.v3.FilterChain
+                    .newBuilder().setName("inbound_" + port).addFilters(HttpFilters.network(manager.build()));
+            if (strict) {
+                chain.setTransportSocket(downstreamTls());
+            }
+            for (String name : serverListenerNames(port)) {
+                String host = name.contains("[::]") ? "::" : "0.0.0.0";
+                out.listener(Listener.newBuilder().setName(name)
+                        .setAddress(io.envoyproxy.envoy.config.core.v3.Address.newBuilder().setSocketAddress(
+                                io.envoyproxy.envoy.config.core.v3.SocketAddress.newBuilder().setAddress(host).setPortValue(port)))
+                        .addFilterChains(chain).build());
+            }
+        }
+    }
+
+    private static io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext.Builder providerTls() {
+        return io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext.newBuilder()
+                .setTlsCertificateProviderInstance(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
+                        .CertificateProviderPluginInstance.newBuilder().setInstanceName(PROVIDER).setCertificateName("identity"));
+    }
+
+    private static io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext.Builder trust() {
+        return io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext.newBuilder()
+                .setCaCertificateProviderInstance(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3
+                        .CertificateProviderPluginInstance.newBuilder().setInstanceName(PROVIDER).setCertificateName("trust"));
+    }
+
+    private static io.envoyproxy.envoy.config.core.v3.TransportSocket downstreamTls() {
+        return io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder().setName(TlsTranslator.TLS_SOCKET)
+                .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.newBuilder()
+                        .setCommonTlsContext(providerTls().setValidationContext(trust()))
+                        .setRequireClientCertificate(com.google.protobuf.BoolValue.of(true)).build()))
+                .build();
+    }
+
+    @SuppressWarnings("deprecation")
+    private static io.envoyproxy.envoy.config.core.v3.TransportSocket upstreamTls(String mesh, String target) {
+        return io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder().setName(TlsTranslator.TLS_SOCKET)
+                .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.newBuilder()
+                        .setCommonTlsContext(providerTls().setValidationContext(trust()
+                                // gRPC checks match_subject_alt_names (A29) against the server's SANs
+                                .addMatchSubjectAltNames(io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder()
+                                        .setExact(BuiltInSecrets.spiffeId(mesh, "virtualNode", target)))))
+                        .build()))
+                .build();
     }
 
     private static Listener apiListener(String name, String routeConfig) {

@@ -59,7 +59,18 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         Optional<Principal> principal = Optional.empty();
         HttpServletRequest forward = request;
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            principal = authenticator.bearer(authorization.substring(7).strip());
+            String token = authorization.substring(7).strip();
+            principal = authenticator.bearer(token);
+            if (principal.isEmpty() && request.getMethod().equals("GET")) {
+                // a proxy token reads its own node's certificate (proxyless gRPC applications), nothing else
+                Optional<dev.meshplane.persistence.AuthStore.Credential> proxy = authenticator.proxyToken(token);
+                if (proxy.isPresent() && path.equals("/v1/meshes/" + proxy.get().proxyNode().replaceFirst("^mesh/", "")
+                        .replace("/virtualNode/", "/virtualNodes/") + "/certificate")) {
+                    serveAs(new Principal(proxy.get().id(), proxy.get().name(), Principal.Role.VIEWER,
+                            java.util.Set.of(proxy.get().meshes())), request, response, chain);
+                    return;
+                }
+            }
         } else if (authorization != null && authorization.startsWith(SigV4.ALGORITHM)) {
             SigV4.Parsed parsed = SigV4.parse(authorization);
             if (parsed != null) {
@@ -118,6 +129,9 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         if (mesh.matches()) {
             String name = URLDecoder.decode(mesh.group(1), StandardCharsets.UTF_8);
             String rest = mesh.group(2) == null ? "" : mesh.group(2);
+            if (read && rest.endsWith("/certificate")) {
+                return new Requirement(Principal.Role.ADMIN, name); // a private key: the node's own token, or an admin
+            }
             if (read) {
                 return new Requirement(Principal.Role.VIEWER, name);
             }

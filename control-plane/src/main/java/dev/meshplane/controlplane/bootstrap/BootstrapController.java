@@ -86,10 +86,13 @@ class BootstrapController {
                     + " Host header with the node's egress routes for that port, as served over ADS; callers address"
                     + " the proxy's host on that port with the virtual service's name as Host.")
             @RequestParam(required = false) List<String> directEgress,
+            @Parameter(description = "format=grpc: the directory where the application keeps its certificate files"
+                    + " (cert.pem, key.pem, ca.pem), for gRPC's file_watcher certificate provider; /var/run/meshplane/certs"
+                    + " by default") @RequestParam(required = false) String certDir,
             HttpServletRequest request) throws InvalidProtocolBufferException {
         ResourceId id = ResourceId.of(ResourceKind.VIRTUAL_NODE, meshName, name);
         if (directEgress == null || directEgress.isEmpty()) {
-            return bootstrap(id, format, request);
+            return bootstrap(id, format, request, certDir);
         }
         if (!format.equals("envoy")) {
             throw ApiException.badRequest("directEgress: applies to Envoy bootstraps (format=envoy) only");
@@ -157,10 +160,10 @@ class BootstrapController {
     ResponseEntity<String> virtualGateway(@PathVariable String meshName, @PathVariable String name,
             @Parameter(description = "envoy or grpc") @RequestParam(defaultValue = "envoy") String format,
             HttpServletRequest request) throws InvalidProtocolBufferException {
-        return bootstrap(ResourceId.of(ResourceKind.VIRTUAL_GATEWAY, meshName, name), format, request);
+        return bootstrap(ResourceId.of(ResourceKind.VIRTUAL_GATEWAY, meshName, name), format, request, null);
     }
 
-    private ResponseEntity<String> bootstrap(ResourceId id, String format, HttpServletRequest request)
+    private ResponseEntity<String> bootstrap(ResourceId id, String format, HttpServletRequest request, String certDir)
             throws InvalidProtocolBufferException {
         store.describe(id);
         String nodeId = nodeId(id);
@@ -168,7 +171,7 @@ class BootstrapController {
         return switch (format) {
             case "envoy" -> ResponseEntity.ok(PRINTER.print(withXdsTls(envoy(id, nodeId, host, xds.port()))));
             case "grpc" -> ResponseEntity.ok(grpc(nodeId, host, xds.port(), properties.tls().enabled()
-                    ? properties.tls().proxyCaFile() : null));
+                    ? properties.tls().proxyCaFile() : null, certDir == null ? CERT_DIR : certDir));
             default -> throw ApiException.badRequest("format: must be envoy or grpc, got '" + format + "'");
         };
     }
@@ -238,8 +241,23 @@ class BootstrapController {
         return grpc(nodeId, host, port, null);
     }
 
+    /** Where proxyless applications keep the files of their certificate (written from the certificate API). */
+    static final String CERT_DIR = "/var/run/meshplane/certs";
+
     static String grpc(String nodeId, String host, int port, String caFile) {
+        return grpc(nodeId, host, port, caFile, CERT_DIR);
+    }
+
+    static String grpc(String nodeId, String host, int port, String caFile, String certDir) {
         Map<String, Object> bootstrap = Map.of(
+                // xDS-enabled gRPC servers (A36) ask for their listener by this name
+                "server_listener_resource_name_template", "grpc/server?xds.resource.listening_address=%s",
+                // mTLS identity and trust from files (A29): see GET .../virtualNodes/{name}/certificate
+                "certificate_providers", Map.of("meshplane", Map.of("plugin_name", "file_watcher", "config", Map.of(
+                        "certificate_file", certDir + "/cert.pem",
+                        "private_key_file", certDir + "/key.pem",
+                        "ca_certificate_file", certDir + "/ca.pem",
+                        "refresh_interval", "1s"))),
                 "xds_servers", List.of(Map.of(
                         "server_uri", host + ":" + port,
                         "channel_creds", List.of(caFile == null ? Map.of("type", "insecure")

@@ -77,6 +77,26 @@ class SecurityController {
         return settings;
     }
 
+    @GetMapping("/virtualNodes/{nodeName}/certificate")
+    @Operation(operationId = "GetVirtualNodeCertificate",
+            summary = "The node's current certificate, private key and trust bundle, for proxyless gRPC applications",
+            description = "gRPC applications take certificates from files (the file_watcher certificate provider their"
+                    + " bootstrap names): fetch this with the node's proxy token (or as admin on the mesh), write the three"
+                    + " PEMs to the files, and fetch again at renewAt. Sidecars and gateways get theirs over SDS instead.")
+    Map<String, Object> certificate(@PathVariable String meshName, @PathVariable String nodeName) {
+        resources.describe(ResourceId.of(dev.meshplane.api.resource.ResourceKind.VIRTUAL_NODE, meshName, nodeName));
+        CertificateAuthority.Identity identity = authority.identity(
+                new dev.meshplane.snapshot.ProxyId(meshName, dev.meshplane.snapshot.ProxyId.Kind.GRPC_CLIENT, nodeName));
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("spiffeId", BuiltInSecrets.spiffeId(meshName, "virtualNode", nodeName));
+        answer.put("certificateChainPem", Pem.write(identity.certificate()));
+        answer.put("privateKeyPem", Pem.write(identity.key()));
+        answer.put("trustBundlePem", authority.trustBundlePem(meshName));
+        answer.put("notAfter", identity.certificate().getNotAfter().toInstant().getEpochSecond());
+        answer.put("renewAt", identity.renewAt().getEpochSecond());
+        return answer;
+    }
+
     @GetMapping("/ca")
     @Operation(operationId = "DescribeMeshCertificateAuthority",
             summary = "The mesh's CAs and trust bundle; the first CA is generated if the mesh has none")

@@ -134,7 +134,7 @@ class AuthorizationPolicyTest extends ServerTest {
         HttpConnectionManager manager = ingress.getFilterChains(0).getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
         List<RBAC> rules = new java.util.ArrayList<>();
         for (HttpFilter filter : manager.getHttpFiltersList()) {
-            if (filter.getName().equals("envoy.filters.http.rbac")) {
+            if (filter.getTypedConfig().is(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.class)) {
                 rules.add(filter.getTypedConfig().unpack(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.class).getRules());
             }
         }

@@ -26,12 +26,17 @@ final class XdsClients {
      * once per JVM, so each client gets a resolver of its own, under a scheme of its own, with the
      * bootstrap handed over directly; the target path is what it asks for over xDS.
      */
-    @SuppressWarnings("unchecked")
     static ManagedChannel xdsChannel(String bootstrap, String serviceAndPort) {
+        return xdsChannel(bootstrap, serviceAndPort, InsecureChannelCredentials.create());
+    }
+
+    /** The same with other channel credentials: {@code XdsChannelCredentials} for mTLS from the xDS configuration. */
+    @SuppressWarnings("unchecked")
+    static ManagedChannel xdsChannel(String bootstrap, String serviceAndPort, io.grpc.ChannelCredentials credentials) {
         String scheme = "xds-test-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, ?> config = JsonMapper.builder().build().readValue(bootstrap, Map.class);
         NameResolverRegistry.getDefaultRegistry().register(XdsNameResolverProvider.createForTest(scheme, config));
-        return Grpc.newChannelBuilder(scheme + ":///" + serviceAndPort, InsecureChannelCredentials.create()).build();
+        return Grpc.newChannelBuilder(scheme + ":///" + serviceAndPort, credentials).build();
     }
 
     /** One unary call; the answer is the name of the backend that served it. */

@@ -48,6 +48,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if and .Values.database.url (not .Values.database.password) (not .Values.database.existingSecret) -}}
 {{- fail "database.url is set: give database.password or database.existingSecret" -}}
 {{- end -}}
+{{- if not (has .Values.security.authentication (list "enabled" "disabled")) -}}
+{{- fail "security.authentication must be \"enabled\" or \"disabled\"" -}}
+{{- end -}}
+{{- if and (gt (int .Values.replicaCount) 1) (not .Values.security.existingSecret) -}}
+{{- fail "replicaCount > 1 needs security.existingSecret: every replica must share the key-encryption-key" -}}
+{{- end -}}
 {{- if not (has .Values.antiAffinity.type (list "" "soft" "hard")) -}}
 {{- fail "antiAffinity.type must be \"\", \"soft\" or \"hard\"" -}}
 {{- end -}}

@@ -82,6 +82,10 @@ class ComposeFileTest {
             Map<String, Object> env = (Map<String, Object>) service.get("environment");
             assertThat(env.get("SPRING_DATASOURCE_URL")).isEqualTo("jdbc:postgresql://postgres:5432/meshplane");
             assertThat(env.get("MESHPLANE_XDS_ADVERTISED_HOST")).isEqualTo("meshplane");
+            assertThat(env.get("MESHPLANE_SECURITY_AUTHENTICATION")).as("the demo's AWS CLI uses dummy credentials")
+                    .isEqualTo("disabled");
+            assertThat(java.util.Base64.getDecoder().decode((String) env.get("MESHPLANE_SECURITY_KEY_ENCRYPTION_KEY")))
+                    .as("one key-encryption key shared by both replicas").hasSize(32);
             List<String> aliases = (List<String>) ((Map<String, Object>) ((Map<String, Object>) service.get("networks"))
                     .get("demo")).get("aliases");
             assertThat(aliases).contains("meshplane");

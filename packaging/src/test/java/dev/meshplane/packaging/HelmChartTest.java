@@ -92,6 +92,10 @@ class HelmChartTest {
         assertThat(env.get("MESHPLANE_XDS_ADVERTISED_HOST")).isEqualTo("mp-meshplane-xds.mesh.svc");
         assertThat(env.get("MESHPLANE_XDS_DRAIN_WINDOW")).isEqualTo("20s");
         assertThat(env).doesNotContainKey("MESHPLANE_DATABASE_EMBEDDED_DATA_DIR");
+        assertThat(env.get("MESHPLANE_SECURITY_AUTHENTICATION")).isEqualTo("enabled");
+        assertThat((String) at(env.get("MESHPLANE_SECURITY_KEY_ENCRYPTION_KEY"), "secretKeyRef", "name")).isEqualTo("meshplane-security");
+        assertThat((String) at(env.get("MESHPLANE_SECURITY_BOOTSTRAP_ADMIN_TOKEN"), "secretKeyRef", "key"))
+                .isEqualTo("bootstrap-admin-token");
 
         Map<String, Object> budget = only(manifests, "PodDisruptionBudget");
         assertThat((Integer) at(budget, "spec", "minAvailable")).isEqualTo(1);
@@ -143,6 +147,8 @@ class HelmChartTest {
                 .hasMessageContaining("give database.password or database.existingSecret");
         assertThatThrownBy(() -> render(Map.of("antiAffinity.type", "sometimes")))
                 .hasMessageContaining("antiAffinity.type must be");
+        assertThatThrownBy(() -> render(Map.of("security.existingSecret", "")))
+                .hasMessageContaining("every replica must share the key-encryption-key");
     }
 
     @Test

@@ -121,16 +121,8 @@ class CredentialController {
     @Operation(operationId = "IssueApiToken", summary = "Issues a bearer token for API callers; the token is shown only in this answer",
             description = "Body: {\"name\", \"role\": admin|editor|viewer, \"meshes\": [names] or [\"*\"], \"expiresInSeconds\"}")
     Map<String, Object> issueToken(@RequestBody(required = false) byte[] bytes) {
-        JsonNode body = body(bytes);
-        String name = name(body);
-        Principal.Role role = role(body);
-        List<String> meshes = meshes(body);
-        Instant expires = expiry(body);
-        Authenticator.Issued issued = auditor.write(() -> authenticator.issueApiToken(name, role, meshes, expires,
-                CurrentPrincipal.get().actor()), i -> new Auditor.Entry("IssueApiToken", null, i.credential().id(), null, null,
-                "name=" + name + " role=" + role.name().toLowerCase() + " meshes=" + meshes));
-        Map<String, Object> view = view(issued.credential());
-        view.put("token", issued.secret());
+        Map<String, Object> view = issue(bytes, "IssueApiToken", authenticator::issueApiToken);
+        view.put("token", view.remove("secret"));
         return view;
     }
 
@@ -138,17 +130,29 @@ class CredentialController {
     @Operation(operationId = "IssueAccessKey", summary = "Issues an access key for the AWS CLI and SDKs (SigV4); the secret is shown only here",
             description = "Body: {\"name\", \"role\", \"meshes\", \"expiresInSeconds\"}. Use them as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
     Map<String, Object> issueAccessKey(@RequestBody(required = false) byte[] bytes) {
+        Map<String, Object> view = issue(bytes, "IssueAccessKey", authenticator::issueAccessKey);
+        view.put("accessKeyId", view.get("id"));
+        view.put("secretAccessKey", view.remove("secret"));
+        return view;
+    }
+
+    /** How an API token or an access key is made. */
+    private interface Issuer {
+        Authenticator.Issued issue(String name, Principal.Role role, List<String> meshes, Instant expiresAt, String by);
+    }
+
+    /** Reads name, role, meshes and expiry, issues the credential with its audit entry, and shows it with its secret. */
+    private Map<String, Object> issue(byte[] bytes, String action, Issuer issuer) {
         JsonNode body = body(bytes);
         String name = name(body);
         Principal.Role role = role(body);
         List<String> meshes = meshes(body);
         Instant expires = expiry(body);
-        Authenticator.Issued issued = auditor.write(() -> authenticator.issueAccessKey(name, role, meshes, expires,
-                CurrentPrincipal.get().actor()), i -> new Auditor.Entry("IssueAccessKey", null, i.credential().id(), null, null,
-                "name=" + name + " role=" + role.name().toLowerCase() + " meshes=" + meshes));
+        Authenticator.Issued issued = auditor.write(() -> issuer.issue(name, role, meshes, expires, CurrentPrincipal.get().actor()),
+                i -> new Auditor.Entry(action, null, i.credential().id(), null, null,
+                        "name=" + name + " role=" + role.name().toLowerCase() + " meshes=" + meshes));
         Map<String, Object> view = view(issued.credential());
-        view.put("accessKeyId", issued.credential().id());
-        view.put("secretAccessKey", issued.secret());
+        view.put("secret", issued.secret());
         return view;
     }
 

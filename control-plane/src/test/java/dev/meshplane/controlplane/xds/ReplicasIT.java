@@ -154,6 +154,14 @@ class ReplicasIT {
                 assertThat(a.get("/v1/proxies").body()).as("connected to A through the front").contains(node);
 
                 a.terminate();
+                // while it drains (2 s here), it tells load balancers it takes no more traffic
+                assertThat(XdsClients.await(Duration.ofSeconds(2), () -> {
+                    try {
+                        return a.get("/actuator/health/readiness").statusCode() == 503;
+                    } catch (Exception stoppedAlready) {
+                        return false;
+                    }
+                })).as("readiness went false on SIGTERM").isTrue();
                 assertThat(a.awaitExit(30)).isTrue();
                 assertThat(a.logText()).contains("Draining 1 xDS streams");
                 assertThat(XdsClients.await(Duration.ofSeconds(20), () -> {

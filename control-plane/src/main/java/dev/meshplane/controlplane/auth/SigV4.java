@@ -25,7 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
  * payload's hash), the string to sign with the credential scope, and the HMAC chain from the
  * secret. The signature must match and the signing time be within 15 minutes of now.
  */
-final class SigV4 {
+public final class SigV4 {
 
     static final String ALGORITHM = "AWS4-HMAC-SHA256";
     private static final Pattern AUTHORIZATION = Pattern.compile(
@@ -35,13 +35,13 @@ final class SigV4 {
     private static final Duration SKEW = Duration.ofMinutes(15);
 
     /** The parts of an Authorization header. */
-    record Parsed(String accessKeyId, String date, String region, String service, List<String> signedHeaders, String signature) {
+    public record Parsed(String accessKeyId, String date, String region, String service, List<String> signedHeaders, String signature) {
     }
 
     private SigV4() {
     }
 
-    static Parsed parse(String authorization) {
+    public static Parsed parse(String authorization) {
         Matcher m = AUTHORIZATION.matcher(authorization);
         if (!m.matches()) {
             return null;
@@ -53,7 +53,7 @@ final class SigV4 {
      * Whether the signature is right for this secret. {@code header} gives a request header's values
      * joined with commas (null when absent).
      */
-    static boolean verify(Parsed auth, String secret, String method, String rawPath, String rawQuery,
+    public static boolean verify(Parsed auth, String secret, String method, String rawPath, String rawQuery,
             Function<String, String> header, byte[] body, Instant now) {
         String amzDate = header.apply("x-amz-date");
         if (amzDate == null || !amzDate.startsWith(auth.date()) || !auth.signedHeaders().contains("host")) {

@@ -45,6 +45,9 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
         String value = headers.get(AUTHORIZATION);
         Optional<AuthStore.Credential> token = value != null && value.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authenticator.proxyToken(value.substring(7).strip()) : Optional.empty();
+        if (token.isEmpty() && value != null && value.startsWith("AWS4-HMAC-SHA256")) {
+            token = signed(call, headers, value);
+        }
         if (token.isEmpty()) {
             log.warn("Refused an xDS stream: {}", value == null ? "no proxy token" : "invalid, expired or revoked proxy token");
             call.close(Status.UNAUTHENTICATED.withDescription("an xDS stream needs a valid Meshplane proxy token:"
@@ -92,14 +95,48 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
 
     private static boolean sameNode(dev.meshplane.snapshot.ProxyId id, String tokenNode) {
         String resource = id.kind() == dev.meshplane.snapshot.ProxyId.Kind.GATEWAY ? "virtualGateway" : "virtualNode";
+        if (tokenNode.startsWith("mesh-scope:")) {
+            // a SigV4-signed stream: any node of the meshes its access key may act on
+            java.util.List<String> meshes = java.util.List.of(tokenNode.substring("mesh-scope:".length()).split(","));
+            return meshes.contains("*") || meshes.contains(id.mesh());
+        }
         return ("mesh/" + id.mesh() + "/" + resource + "/" + id.name()).equals(tokenNode);
+    }
+
+    /**
+     * A stream signed with AWS SigV4, as Envoy's AWS IAM gRPC credentials sign it (what App Mesh's
+     * Envoy image sends): the request line is POST to the gRPC method's path on the stream's
+     * authority, over the signed metadata, with the hash of an empty payload unless the signer
+     * sent one. The access key must be one Meshplane issued; the stream may then serve any node of
+     * the meshes the key may act on.
+     */
+    private Optional<AuthStore.Credential> signed(ServerCall<?, ?> call, Metadata headers, String authorization) {
+        dev.meshplane.controlplane.auth.SigV4.Parsed parsed = dev.meshplane.controlplane.auth.SigV4.parse(authorization);
+        if (parsed == null) {
+            return Optional.empty();
+        }
+        String path = "/" + call.getMethodDescriptor().getFullMethodName();
+        return authenticator.accessKey(parsed.accessKeyId())
+                .filter(key -> dev.meshplane.controlplane.auth.SigV4.verify(parsed, key.secret(), "POST", path, null, name -> {
+                    if (name.equals("host")) {
+                        return call.getAuthority();
+                    }
+                    Iterable<String> values = headers.getAll(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER));
+                    return values == null ? null : String.join(",", values);
+                }, new byte[0], Instant.now()))
+                .map(key -> new AuthStore.Credential(key.credential().id(), key.credential().kind(), key.credential().name(),
+                        null, null, key.credential().role(), key.credential().meshes(),
+                        "mesh-scope:" + key.credential().meshes(), key.credential().createdBy(), key.credential().createdAt(),
+                        key.credential().expiresAt(), key.credential().revokedAt()));
     }
 
     /** Closes the streams whose token is no longer valid (revoked or expired); returns how many. */
     public int recheck() {
         int closed = 0;
         for (Checked<?, ?> stream : open) {
-            AuthStore.Credential current = authenticator.proxyTokenById(stream.token.id()).orElse(null);
+            AuthStore.Credential current = stream.token.kind().equals("ACCESS_KEY")
+                    ? authenticator.accessKey(stream.token.id()).map(Authenticator.AccessKey::credential).orElse(null)
+                    : authenticator.proxyTokenById(stream.token.id()).orElse(null);
             if (current == null || !current.usable(Instant.now())) {
                 stream.refuse(Status.UNAUTHENTICATED.withDescription("the proxy token was revoked or has expired"));
                 open.remove(stream);

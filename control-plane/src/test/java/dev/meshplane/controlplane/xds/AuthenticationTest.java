@@ -170,4 +170,53 @@ class AuthenticationTest extends ServerTest {
         assertThat(audit("action=RevokeProxyToken").toString()).contains(issued.get("id").asString());
         assertThat(audit("mesh=" + mesh + "&action=UpdateMeshMtls").toString()).contains("STRICT");
     }
+
+    /** A channel whose streams carry SigV4 headers made by the AWS SDK's own signer, as Envoy's AWS IAM credentials do. */
+    private io.grpc.ManagedChannel signedChannel(String accessKeyId, String secret) {
+        String authority = "localhost:" + xds.port();
+        var request = software.amazon.awssdk.http.SdkHttpRequest.builder()
+                .method(software.amazon.awssdk.http.SdkHttpMethod.POST)
+                .uri(URI.create("http://" + authority + "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources"))
+                .build();
+        var signed = software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create().sign(r -> r
+                .identity(software.amazon.awssdk.identity.spi.AwsCredentialsIdentity.create(accessKeyId, secret))
+                .request(request)
+                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.SERVICE_SIGNING_NAME, "appmesh")
+                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.REGION_NAME, "us-east-1"));
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        signed.request().headers().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host")) {
+                headers.put(io.grpc.Metadata.Key.of(name.toLowerCase(), io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                        String.join(",", values));
+            }
+        });
+        return io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("localhost", xds.port()).usePlaintext()
+                .intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers)).build();
+    }
+
+    @Test
+    void xdsStreamsSignedWithAnIssuedAccessKeyAreServedForItsMeshesOnly() throws Exception {
+        String mesh = meshWithNodes();
+        JsonNode key = ok(call("POST", "/v1/accessKeys", "{\"name\":\"envoy-fleet\",\"role\":\"viewer\",\"meshes\":[\"" + mesh + "\"]}",
+                ADMIN));
+        String id = key.get("accessKeyId").asString();
+        String secret = key.get("secretAccessKey").asString();
+        DiscoveryRequest cds = DiscoveryRequest.newBuilder().setNode(AdsStream.node("mesh/" + mesh + "/virtualNode/api"))
+                .setTypeUrl(AdsStream.CDS).build();
+        try (AdsStream signed = new AdsStream(signedChannel(id, secret))) {
+            signed.send(cds);
+            assertThat(signed.next(5000)).as("a stream signed with an issued key is served").isNotNull();
+        }
+        try (AdsStream wrongSecret = new AdsStream(signedChannel(id, secret + "x"))) {
+            wrongSecret.send(cds);
+            assertThat(wrongSecret.next(1500)).isNull();
+            assertThat(wrongSecret.ended.getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
+        }
+        try (AdsStream otherMesh = new AdsStream(signedChannel(id, secret))) {
+            otherMesh.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node("mesh/elsewhere/virtualNode/api"))
+                    .setTypeUrl(AdsStream.CDS).build());
+            assertThat(otherMesh.next(1500)).as("a node outside the key's meshes").isNull();
+            assertThat(otherMesh.ended.getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+        }
+    }
 }

@@ -56,11 +56,17 @@ class MeshController {
     }
 
     @GetMapping
-    @Operation(operationId = "ListMeshes", summary = "Lists service meshes, a page at a time")
+    @Operation(operationId = "ListMeshes", summary = "Lists service meshes, a page at a time",
+            description = "With authentication on, only the meshes the caller may read are listed; a page may then"
+                    + " hold fewer meshes than the limit while nextToken goes on.")
     ListMeshesResponse list(@RequestParam(value = "limit", required = false) Integer limit,
             @RequestParam(value = "nextToken", required = false) String nextToken) {
         Page<StoredResource> page = service.list(ResourceKind.MESH, null, null, limit, nextToken);
-        return new ListMeshesResponse(page.items().stream().map(views::meshRef).toList(), page.nextToken());
+        // callers see the meshes they may read (a page may then hold fewer than the limit; nextToken still pages on)
+        var caller = dev.meshplane.controlplane.auth.CurrentPrincipal.get();
+        return new ListMeshesResponse(page.items().stream()
+                .filter(mesh -> caller.may(dev.meshplane.controlplane.auth.Principal.Role.VIEWER, mesh.id().mesh()))
+                .map(views::meshRef).toList(), page.nextToken());
     }
 
     @GetMapping("/{meshName}")

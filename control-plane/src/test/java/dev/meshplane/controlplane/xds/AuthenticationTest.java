@@ -88,6 +88,9 @@ class AuthenticationTest extends ServerTest {
         assertThat(write.headers().firstValue("x-amzn-ErrorType")).hasValue("ForbiddenException");
         assertThat(write.body()).contains("dashboards", "needs editor");
         assertThat(call("GET", "/v20190125/meshes/someone-elses-mesh", null, viewer).statusCode()).isEqualTo(403);
+        String other = meshWithNodes();
+        JsonNode listed = ok(call("GET", "/v20190125/meshes?limit=100", null, viewer)).get("meshes");
+        assertThat(listed.toString()).as("ListMeshes shows the viewer's mesh only").contains(mesh).doesNotContain(other);
         assertThat(call("POST", "/v1/tokens", "{\"name\":\"x\",\"role\":\"admin\",\"meshes\":[\"*\"]}", viewer).statusCode())
                 .isEqualTo(403);
         assertThat(call("GET", "/v1/audit", null, viewer).statusCode()).isEqualTo(403);

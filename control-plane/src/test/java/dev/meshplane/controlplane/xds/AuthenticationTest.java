@@ -222,4 +222,32 @@ class AuthenticationTest extends ServerTest {
             assertThat(otherMesh.ended.getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
         }
     }
+
+    @Test
+    void badCredentialRequestsAre400sNamingTheMember() throws Exception {
+        String mesh = meshWithNodes();
+        String[][] cases = {
+            {"POST", "/v1/tokens", "[]", "JSON object"},
+            {"POST", "/v1/tokens", "{not json", "not valid JSON"},
+            {"POST", "/v1/tokens", "{\"name\":\"x\",\"role\":\"root\",\"meshes\":[\"*\"]}", "role: must be admin, editor or viewer"},
+            {"POST", "/v1/tokens", "{\"name\":\"x\",\"role\":\"viewer\"}", "meshes:"},
+            {"POST", "/v1/tokens", "{\"role\":\"viewer\",\"meshes\":[\"*\"]}", "name: is required"},
+            {"POST", "/v1/accessKeys", "{\"name\":\"x\",\"role\":\"viewer\",\"meshes\":[\"*\"],\"expiresInSeconds\":5}",
+                "expiresInSeconds: must be between"},
+            {"POST", "/v1/meshes/" + mesh + "/proxyTokens", "{\"virtualNode\":\"api\",\"virtualGateway\":\"g\"}",
+                "exactly one of [virtualNode, virtualGateway]"},
+            {"GET", "/v1/audit?limit=0", null, "limit: must be between 1 and 1000"},
+            {"GET", "/v1/audit?since=yesterday", null, "since"},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> response = call(c[0], c[1], c[2], ADMIN);
+            assertThat(response.statusCode()).as(c[1] + " " + c[2] + ": " + response.body()).isEqualTo(400);
+            assertThat(response.body()).as(c[1]).contains(c[3]);
+        }
+        assertThat(call("POST", "/v1/meshes/" + mesh + "/proxyTokens", "{\"virtualNode\":\"ghost\"}", ADMIN).statusCode())
+                .isEqualTo(404);
+        assertThat(call("DELETE", "/v1/tokens/tok-does-not-exist", null, ADMIN).statusCode()).isEqualTo(404);
+        assertThat(ok(call("GET", "/v1/tokens", null, ADMIN)).toString()).as("nothing was issued by the refused calls")
+                .doesNotContain("\"name\":\"x\"");
+    }
 }

@@ -116,7 +116,8 @@ public class AuthenticationFilter extends OncePerRequestFilter {
 
     static boolean open(String path) {
         return path.startsWith("/actuator/health") || path.equals("/actuator/prometheus") || path.equals("/actuator/info")
-                || path.startsWith("/v3/api-docs") || path.startsWith("/swagger-ui") || path.equals("/error");
+                || path.startsWith("/v3/api-docs") || path.startsWith("/swagger-ui") || path.equals("/error")
+                || path.equals("/v1/xds/ca"); // a CA certificate: public by nature
     }
 
     /** The role a call needs, and on which mesh (null: any mesh, or {@code *} for global operations). */

@@ -231,8 +231,12 @@ class BootstrapController {
                 .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.newBuilder()
                         .setCommonTlsContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext.newBuilder()
                                 .setValidationContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext
-                                        .newBuilder().setTrustedCa(io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder()
-                                                .setFilename(properties.tls().proxyCaFile()))))
+                                        .newBuilder().setTrustedCa(properties.tls().builtIn()
+                                                // the built-in CA travels inline: nothing to install on the proxy
+                                                ? io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder().setInlineBytes(
+                                                        com.google.protobuf.ByteString.copyFromUtf8(xds.builtInCaPem()))
+                                                : io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder()
+                                                        .setFilename(properties.tls().proxyCaFile()))))
                         .build())));
         return builder.build();
     }

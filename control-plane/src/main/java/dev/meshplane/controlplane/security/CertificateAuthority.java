@@ -155,6 +155,46 @@ public class CertificateAuthority {
         return issued;
     }
 
+    /** The CA that signs Meshplane's own server certificates (its name cannot be a mesh's: App Mesh names have no '_' first). */
+    public static final String SYSTEM = "_meshplane";
+
+    /**
+     * A server certificate for Meshplane's own port, from the system CA, for the given host names;
+     * the same one until half its lifetime (the longer of the configured lifetime and a day) has passed.
+     */
+    public synchronized Identity serverIdentity(java.util.List<String> hostNames) {
+        CaRow active = trustedCas(SYSTEM).get(0);
+        Identity current = identities.get("server:" + SYSTEM);
+        Instant now = clock.instant();
+        if (current != null && current.caId() == active.id() && now.isBefore(current.renewAt())) {
+            return current;
+        }
+        Signer ca = signer(active);
+        KeyPair keys = ecKeys();
+        Duration lifetime = properties.certificateLifetime().compareTo(Duration.ofDays(1)) > 0
+                ? properties.certificateLifetime() : Duration.ofDays(1);
+        Instant notAfter = now.plus(lifetime);
+        try {
+            GeneralName[] names = hostNames.stream().distinct()
+                    .map(h -> new GeneralName(h.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, h))
+                    .toArray(GeneralName[]::new);
+            org.bouncycastle.cert.X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(),
+                    new BigInteger(127, random), Date.from(now.minusSeconds(60)), Date.from(notAfter),
+                    new X500Name("O=Meshplane,CN=" + hostNames.get(0)), keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder(signatureAlgorithm(ca.certificate().getPublicKey())).build(ca.key())));
+            Identity issued = new Identity(certificate, keys.getPrivate(), ca.id(), now, now.plus(lifetime.dividedBy(2)));
+            identities.put("server:" + SYSTEM, issued);
+            return issued;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot issue Meshplane's server certificate: " + e.getMessage(), e);
+        }
+    }
+
     /** The group has no proxy here any more: forget its key. */
     public void release(String groupKey) {
         identities.remove(groupKey);

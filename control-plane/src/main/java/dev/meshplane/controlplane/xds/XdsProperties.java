@@ -36,12 +36,16 @@ public record XdsProperties(
      * @param certificateChainFile PEM certificate chain the xDS port presents
      * @param privateKeyFile       its PEM private key
      * @param proxyCaFile          where proxies find the CA to trust it with (a path on the proxy), for bootstraps
+     * @param builtIn              instead of files, a certificate from Meshplane's own CA (the "_meshplane" CA),
+     *                             renewed by itself; Envoy bootstraps then carry that CA inline
      */
     public record Tls(String certificateChainFile, String privateKeyFile,
-            @DefaultValue("/etc/meshplane/xds-ca.pem") String proxyCaFile) {
+            @DefaultValue("/etc/meshplane/xds-ca.pem") String proxyCaFile,
+            @DefaultValue("false") boolean builtIn) {
 
+        /** TLS from configured files, or (builtIn) from Meshplane's own CA. */
         public boolean enabled() {
-            return certificateChainFile != null && !certificateChainFile.isBlank();
+            return builtIn || (certificateChainFile != null && !certificateChainFile.isBlank());
         }
     }
 }

@@ -49,8 +49,13 @@ public class XdsServer implements SmartLifecycle {
     private final ProxyAuthInterceptor proxyAuth;
     private java.util.concurrent.ScheduledExecutorService rechecks;
 
+    private final dev.meshplane.controlplane.security.CertificateAuthority authority;
+    private final ReloadingKeyManager keyManager = new ReloadingKeyManager();
+
     public XdsServer(XdsProperties properties, ProxyCache cache, ProxyStatusTracker tracker, ApplicationEventPublisher events,
-            dev.meshplane.controlplane.auth.Authenticator authenticator) {
+            dev.meshplane.controlplane.auth.Authenticator authenticator,
+            dev.meshplane.controlplane.security.CertificateAuthority authority) {
+        this.authority = authority;
         this.properties = properties;
         this.events = events;
         this.proxyAuth = new ProxyAuthInterceptor(authenticator);
@@ -66,10 +71,17 @@ public class XdsServer implements SmartLifecycle {
             AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
         }
         try {
-            NettyServerBuilder builder = NettyServerBuilder.forPort(properties.port());
-            if (properties.tls().enabled()) {
-                builder.useTransportSecurity(new java.io.File(properties.tls().certificateChainFile()),
-                        new java.io.File(properties.tls().privateKeyFile()));
+            NettyServerBuilder builder;
+            if (properties.tls().builtIn()) {
+                refreshServerCertificate();
+                builder = NettyServerBuilder.forPort(properties.port(),
+                        io.grpc.TlsServerCredentials.newBuilder().keyManager(keyManager).build());
+            } else {
+                builder = NettyServerBuilder.forPort(properties.port());
+                if (properties.tls().enabled()) {
+                    builder.useTransportSecurity(new java.io.File(properties.tls().certificateChainFile()),
+                            new java.io.File(properties.tls().privateKeyFile()));
+                }
             }
             server = builder
                     .addService(ServerInterceptors.intercept(discovery.getAggregatedDiscoveryServiceImpl(),
@@ -92,6 +104,9 @@ public class XdsServer implements SmartLifecycle {
             return thread;
         });
         rechecks.scheduleWithFixedDelay(this::recheckProxyTokens, 5, 5, TimeUnit.SECONDS);
+        if (properties.tls().builtIn()) {
+            rechecks.scheduleWithFixedDelay(this::refreshServerCertificate, 60, 60, TimeUnit.SECONDS);
+        }
     }
 
     /**
@@ -120,6 +135,26 @@ public class XdsServer implements SmartLifecycle {
         if (rechecks != null) {
             rechecks.shutdownNow();
         }
+    }
+
+    /** With the built-in CA: takes a new server certificate when the current one is at half its life. */
+    private void refreshServerCertificate() {
+        try {
+            List<String> names = new java.util.ArrayList<>();
+            if (properties.advertisedHost() != null) {
+                names.add(properties.advertisedHost());
+            }
+            names.add("localhost");
+            var identity = authority.serverIdentity(names);
+            keyManager.use(identity.certificate(), identity.key());
+        } catch (RuntimeException e) {
+            log.error("Cannot renew the xDS port's certificate: {}", e.toString());
+        }
+    }
+
+    /** The trust bundle of the built-in CA that signs the xDS port's certificate, in PEM. */
+    public String builtInCaPem() {
+        return authority.trustBundlePem(dev.meshplane.controlplane.security.CertificateAuthority.SYSTEM);
     }
 
     /** Closes the streams whose proxy token was revoked or expired; returns how many. */

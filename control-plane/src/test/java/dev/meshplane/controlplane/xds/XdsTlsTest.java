@@ -92,4 +92,32 @@ class XdsTlsTest {
             assertThat(grpc).contains("\"type\":\"tls\"", "/etc/certs/xds-ca.pem").doesNotContain("insecure");
         }
     }
+
+    @Test
+    void theBuiltInCaCanCertifyTheXdsPortAndEnvoyBootstrapsCarryItInline() throws Exception {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(MeshplaneApplication.class).run(
+                "--server.port=0", "--meshplane.xds.port=0", "--meshplane.database.embedded.data-dir=" + work.resolve("db2"),
+                "--meshplane.security.key-file=" + work.resolve("kek"), "--meshplane.xds.tls.built-in=true")) {
+            int http = ((WebServerApplicationContext) context).getWebServer().getPort();
+            int xds = context.getBean(XdsServer.class).port();
+            try (AppMeshClient appMesh = ServerTest.appMeshClient(http, "AKID", "secret")) {
+                appMesh.createMesh(r -> r.meshName("builtin"));
+                appMesh.createVirtualNode(r -> r.meshName("builtin").virtualNodeName("app").spec(VirtualNodeSpec.builder().build()));
+            }
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> ca = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + http + "/v1/xds/ca")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ca.statusCode()).isEqualTo(200);
+            Path caFile = Files.writeString(work.resolve("builtin-ca.pem"), ca.body());
+            try (AdsStream overTls = new AdsStream(NettyChannelBuilder.forAddress("localhost", xds)
+                    .sslContext(GrpcSslContexts.forClient().trustManager(caFile.toFile()).build()).build())) {
+                overTls.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node("mesh/builtin/virtualNode/app"))
+                        .setTypeUrl(AdsStream.CDS).build());
+                assertThat(overTls.next(5000)).as("a client trusting the built-in CA is served over TLS").isNotNull();
+            }
+            String envoy = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + http
+                    + "/v1/meshes/builtin/virtualNodes/app/bootstrap")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(envoy).contains("envoy.transport_sockets.tls", "inline_bytes");
+        }
+    }
 }

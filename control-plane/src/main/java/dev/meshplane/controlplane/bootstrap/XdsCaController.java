@@ -16,19 +16,22 @@ class XdsCaController {
 
     private final XdsProperties properties;
     private final XdsServer xds;
+    private final boolean restBuiltIn;
 
-    XdsCaController(XdsProperties properties, XdsServer xds) {
+    XdsCaController(XdsProperties properties, XdsServer xds, org.springframework.core.env.Environment environment) {
         this.properties = properties;
         this.xds = xds;
+        this.restBuiltIn = environment.getProperty("meshplane.rest.tls.built-in", Boolean.class, false);
     }
 
     @GetMapping(value = "/v1/xds/ca", produces = "application/x-pem-file")
-    @Operation(operationId = "GetXdsCertificateAuthority", summary = "The CA of the xDS port's certificate (built-in TLS), PEM",
-            description = "With meshplane.xds.tls.built-in=true: write it where gRPC bootstraps expect it"
-                    + " (meshplane.xds.tls.proxy-ca-file); Envoy bootstraps carry it inline. 404 otherwise.")
+    @Operation(operationId = "GetXdsCertificateAuthority", summary = "The CA of Meshplane's own certificates (built-in TLS on the xDS or REST port), PEM",
+            description = "With meshplane.xds.tls.built-in or meshplane.rest.tls.built-in: trust it to reach Meshplane; gRPC"
+                    + " bootstraps expect it at meshplane.xds.tls.proxy-ca-file, Envoy bootstraps carry it inline. 404 otherwise.")
     ResponseEntity<String> xdsCa() {
-        if (!properties.tls().builtIn()) {
-            throw ApiException.notFound("the xDS port does not use the built-in CA (meshplane.xds.tls.built-in is false)");
+        if (!properties.tls().builtIn() && !restBuiltIn) {
+            throw ApiException.notFound("no port uses the built-in CA (meshplane.xds.tls.built-in and"
+                    + " meshplane.rest.tls.built-in are false)");
         }
         return ResponseEntity.ok(xds.builtInCaPem());
     }

@@ -120,4 +120,49 @@ class XdsTlsTest {
             assertThat(envoy).contains("envoy.transport_sockets.tls", "inline_bytes");
         }
     }
+
+    @Test
+    void theRestPortCanBeCertifiedByTheBuiltInCaToo() throws Exception {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(MeshplaneApplication.class).run(
+                "--server.port=0", "--meshplane.xds.port=0", "--meshplane.database.embedded.data-dir=" + work.resolve("db3"),
+                "--meshplane.security.key-file=" + work.resolve("kek3"), "--meshplane.rest.tls.built-in=true",
+                "--server.ssl.bundle=meshplane-built-in")) {
+            int https = ((WebServerApplicationContext) context).getWebServer().getPort();
+            // fetch the CA once without checking (as one would with curl -k), then trust only it
+            javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+            trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            String caPem = HttpClient.newBuilder().sslContext(trustAll).build().send(HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + https + "/v1/xds/ca")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            trust.load(null, null);
+            trust.setCertificateEntry("meshplane", Pem.certificates(caPem).get(0));
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            javax.net.ssl.SSLContext strict = javax.net.ssl.SSLContext.getInstance("TLS");
+            strict.init(null, factory.getTrustManagers(), null);
+            HttpClient verified = HttpClient.newBuilder().sslContext(strict).build();
+            boolean served = false;
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!served && System.currentTimeMillis() < deadline) {
+                try {
+                    served = verified.send(HttpRequest.newBuilder(URI.create("https://localhost:" + https + "/actuator/health"))
+                            .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                } catch (java.io.IOException stillTheStartingCertificate) {
+                    Thread.sleep(200);
+                }
+            }
+            assertThat(served).as("the REST port presents a certificate from the built-in CA, for localhost").isTrue();
+        }
+    }
 }

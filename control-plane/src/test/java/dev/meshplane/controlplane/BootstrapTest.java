@@ -85,6 +85,14 @@ class BootstrapTest extends ServerTest {
             assertThat(refused.statusCode()).as(bad).isEqualTo(400);
             assertThat(refused.body()).contains("directEgress: '" + bad + "'");
         }
+        HttpResponse<String> withToken = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?proxyToken=mpp_abc-123", null);
+        JsonNode tokenBootstrap = JsonMapper.builder().build().readTree(withToken.body());
+        assertThat(tokenBootstrap.at("/dynamic_resources/ads_config/grpc_services/0/initial_metadata/0/key").asString())
+                .isEqualTo("authorization");
+        assertThat(tokenBootstrap.at("/dynamic_resources/ads_config/grpc_services/0/initial_metadata/0/value").asString())
+                .isEqualTo("Bearer mpp_abc-123");
+        assertThat(send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?proxyToken=a%20b", null).statusCode())
+                .isEqualTo(400);
         HttpResponse<String> grpc = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?format=grpc&directEgress=8080", null);
         assertThat(grpc.statusCode()).isEqualTo(400);
         assertThat(grpc.body()).contains("directEgress: applies to Envoy bootstraps");

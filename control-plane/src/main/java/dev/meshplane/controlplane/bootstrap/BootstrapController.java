@@ -79,6 +79,9 @@ class BootstrapController {
                     + " (GRPC_XDS_BOOTSTRAP) for a proxyless gRPC client that dials xds:///{virtual service name}.")
     ResponseEntity<String> virtualNode(@PathVariable String meshName, @PathVariable String name,
             @Parameter(description = "envoy or grpc") @RequestParam(defaultValue = "envoy") String format,
+            @Parameter(description = "format=envoy: a proxy token (POST .../proxyTokens) that Envoy sends on its xDS"
+                    + " stream as 'authorization: Bearer <token>' (needed when authentication is on)")
+            @RequestParam(required = false) String proxyToken,
             @Parameter(description = "Meshplane extension, for Envoy where no iptables rule redirects outbound"
                     + " traffic to the egress listener (docker compose, a VM, a laptop): one or more"
                     + " [listenPort:]servicePort[/protocol] entries (protocol http, http2 or grpc; http by default)."
@@ -99,7 +102,8 @@ class BootstrapController {
         }
         List<DirectEgress> listeners = directEgress.stream().map(DirectEgress::parse).toList();
         store.describe(id);
-        Bootstrap.Builder bootstrap = withXdsTls(envoy(id, nodeId(id), host(request), xds.port())).toBuilder();
+        Bootstrap.Builder bootstrap = withProxyToken(withXdsTls(envoy(id, nodeId(id), host(request), xds.port())),
+                request.getParameter("proxyToken")).toBuilder();
         listeners.forEach(listener -> bootstrap.getStaticResourcesBuilder().addListeners(listener.toListener()));
         return ResponseEntity.ok(PRINTER.print(bootstrap.build()));
     }
@@ -169,7 +173,8 @@ class BootstrapController {
         String nodeId = nodeId(id);
         String host = host(request);
         return switch (format) {
-            case "envoy" -> ResponseEntity.ok(PRINTER.print(withXdsTls(envoy(id, nodeId, host, xds.port()))));
+            case "envoy" -> ResponseEntity.ok(PRINTER.print(withProxyToken(withXdsTls(envoy(id, nodeId, host, xds.port())),
+                    request.getParameter("proxyToken"))));
             case "grpc" -> ResponseEntity.ok(grpc(nodeId, host, xds.port(), properties.tls().enabled()
                     ? properties.tls().proxyCaFile() : null, certDir == null ? CERT_DIR : certDir));
             default -> throw ApiException.badRequest("format: must be envoy or grpc, got '" + format + "'");
@@ -217,6 +222,24 @@ class BootstrapController {
                         .addStatsTags(TagSpecifier.newBuilder().setTagName("appmesh.mesh").setFixedValue(id.mesh()))
                         .addStatsTags(TagSpecifier.newBuilder().setTagName(resourceTag).setFixedValue(id.name())))
                 .build();
+    }
+
+    /**
+     * With a proxy token (query parameter {@code proxyToken}), Envoy sends it on its ADS stream as
+     * gRPC metadata ({@code authorization: Bearer <token>}), as authentication requires.
+     */
+    private static Bootstrap withProxyToken(Bootstrap bootstrap, String token) {
+        if (token == null || token.isBlank()) {
+            return bootstrap;
+        }
+        if (!token.matches("[A-Za-z0-9_\\-.]{1,200}")) {
+            throw ApiException.badRequest("proxyToken: is not a Meshplane proxy token");
+        }
+        Bootstrap.Builder builder = bootstrap.toBuilder();
+        builder.getDynamicResourcesBuilder().getAdsConfigBuilder().getGrpcServicesBuilder(0)
+                .addInitialMetadata(io.envoyproxy.envoy.config.core.v3.HeaderValue.newBuilder()
+                        .setKey("authorization").setValue("Bearer " + token));
+        return builder.build();
     }
 
     /** With TLS on the xDS port, Envoy's cluster to it originates TLS and trusts the configured CA file. */

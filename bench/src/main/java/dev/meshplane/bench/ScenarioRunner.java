@@ -51,7 +51,7 @@ public final class ScenarioRunner {
         Map<String, Object> result = new ScenarioRunner(args).run();
         // the command's exit status says whether every change reached every proxy it had to (not a
         // test switch: ScaleScenarioIT calls run() and asserts on the result itself)
-        System.exit(Boolean.TRUE.equals(result.get("complete")) ? 0 : 1);
+        System.exit(Boolean.TRUE.equals(result.get("complete")) ? 0 : 1); // the CLI's status for scripts; tests call run()
     }
 
     Map<String, Object> run() throws Exception {

@@ -76,6 +76,20 @@ public class AuthStore {
                 .query(AuthStore::credential).list();
     }
 
+    /** Of these credential ids, those that may no longer be used (revoked, expired or gone), in one query. */
+    @Transactional(readOnly = true)
+    public java.util.Set<String> unusable(java.util.Collection<String> ids, Instant now) {
+        if (ids.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> usable = new java.util.HashSet<>(jdbc.sql("select id from credential where id in (:ids)"
+                        + " and revoked_at is null and (expires_at is null or expires_at > :now)")
+                .param("ids", ids).param("now", Timestamp.from(now)).query(String.class).list());
+        java.util.Set<String> gone = new java.util.HashSet<>(ids);
+        gone.removeAll(usable);
+        return gone;
+    }
+
     /** Revokes a credential; false when it does not exist or was revoked already. */
     public boolean revoke(String id, Instant at) {
         return jdbc.sql("update credential set revoked_at = ? where id = ? and revoked_at is null")

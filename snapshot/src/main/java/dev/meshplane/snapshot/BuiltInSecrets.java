@@ -1,5 +1,6 @@
 package dev.meshplane.snapshot;
 
+import dev.meshplane.api.security.MtlsMode;
 /**
  * The SDS secret names Meshplane serves itself, on each proxy's ADS stream. Name them in an App
  * Mesh spec ({@code tls.certificate.sds.secretName}, {@code validation.trust.sds.secretName}) or

@@ -1,5 +1,6 @@
 package dev.meshplane.snapshot;
 
+import dev.meshplane.api.security.MtlsMode;
 import dev.meshplane.api.model.DefaultGatewayRouteRewrite;
 import dev.meshplane.api.model.GatewayRouteHostnameMatch;
 import dev.meshplane.api.model.GatewayRouteHostnameRewrite;

@@ -1,5 +1,6 @@
 package dev.meshplane.snapshot;
 
+import dev.meshplane.api.security.MtlsMode;
 import com.google.protobuf.Any;
 import dev.meshplane.api.model.Backend;
 import dev.meshplane.api.model.PortProtocol;

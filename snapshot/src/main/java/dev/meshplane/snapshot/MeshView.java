@@ -1,5 +1,6 @@
 package dev.meshplane.snapshot;
 
+import dev.meshplane.api.security.MtlsMode;
 import dev.meshplane.api.model.GatewayRouteSpec;
 import dev.meshplane.api.model.MeshSpec;
 import dev.meshplane.api.model.RouteSpec;

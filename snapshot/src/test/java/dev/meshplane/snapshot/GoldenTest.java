@@ -1,5 +1,6 @@
 package dev.meshplane.snapshot;
 
+import dev.meshplane.api.security.MtlsMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;

@@ -82,9 +82,9 @@ public class Authenticator {
         return store.byHash(sha256(token)).filter(c -> c.kind().equals("PROXY_TOKEN") && c.usable(Instant.now()));
     }
 
-    /** A proxy token by id, as stored now (to notice revocation). */
-    public Optional<Credential> proxyTokenById(String id) {
-        return store.byId(id).filter(c -> c.kind().equals("PROXY_TOKEN"));
+    /** Of these credential ids (tokens or access keys), those revoked or expired since, in one query. */
+    public Set<String> unusable(java.util.Collection<String> ids) {
+        return store.unusable(ids, Instant.now());
     }
 
     /** An access key that may sign requests, with its secret. */

@@ -178,15 +178,8 @@ public class CertificateAuthority {
             GeneralName[] names = hostNames.stream().distinct()
                     .map(h -> new GeneralName(h.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, h))
                     .toArray(GeneralName[]::new);
-            org.bouncycastle.cert.X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(),
-                    new BigInteger(127, random), Date.from(now.minusSeconds(60)), Date.from(notAfter),
-                    new X500Name("O=Meshplane,CN=" + hostNames.get(0)), keys.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
-            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder(signatureAlgorithm(ca.certificate().getPublicKey())).build(ca.key())));
+            X509Certificate certificate = sign(ca, keys, now.minusSeconds(60), notAfter,
+                    new X500Name("O=Meshplane,CN=" + hostNames.get(0)), new GeneralNames(names), KeyPurposeId.id_kp_serverAuth);
             Identity issued = new Identity(certificate, keys.getPrivate(), ca.id(), now, now.plus(lifetime.dividedBy(2)));
             identities.put("server:" + SYSTEM, issued);
             return issued;
@@ -210,28 +203,32 @@ public class CertificateAuthority {
             notAfter = ca.certificate().getNotAfter().toInstant();
         }
         try {
-            String spiffe = BuiltInSecrets.spiffeId(proxy);
-            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            org.bouncycastle.cert.X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(),
-                    new BigInteger(127, random), Date.from(notBefore), Date.from(notAfter),
-                    new X500Name("O=Meshplane,OU=" + proxy.mesh() + ",CN=" + proxy.name()), keys.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-                    .addExtension(Extension.subjectAlternativeName, true,
-                            new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, spiffe)))
-                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
-                            extensions.createAuthorityKeyIdentifier(ca.certificate()));
-            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder(signatureAlgorithm(ca.certificate().getPublicKey())).build(ca.key())));
+            X509Certificate certificate = sign(ca, keys, notBefore, notAfter,
+                    new X500Name("O=Meshplane,OU=" + proxy.mesh() + ",CN=" + proxy.name()),
+                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, BuiltInSecrets.spiffeId(proxy))),
+                    KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
             // at half the lifetime (counted from issue, not from the minute it is backdated for clock skew)
             Instant renewAt = now.plus(Duration.between(now, notAfter).dividedBy(2));
             return new Identity(certificate, keys.getPrivate(), ca.id(), now, renewAt);
         } catch (Exception e) {
             throw new IllegalStateException("cannot issue a certificate for " + proxy.groupKey() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** An end-entity certificate signed by the CA: the given names (SANs, critical when the subject says little) and usages. */
+    private X509Certificate sign(Signer ca, KeyPair keys, Instant notBefore, Instant notAfter, X500Name subject,
+            GeneralNames sans, KeyPurposeId... usages) throws Exception {
+        JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+        org.bouncycastle.cert.X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(),
+                new BigInteger(127, random), Date.from(notBefore), Date.from(notAfter), subject, keys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usages))
+                .addExtension(Extension.subjectAlternativeName, true, sans)
+                .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()))
+                .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca.certificate()));
+        return new JcaX509CertificateConverter().getCertificate(
+                builder.build(new JcaContentSignerBuilder(signatureAlgorithm(ca.certificate().getPublicKey())).build(ca.key())));
     }
 
     private Signer signer(CaRow row) {

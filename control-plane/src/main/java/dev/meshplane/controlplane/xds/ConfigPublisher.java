@@ -4,6 +4,7 @@ import dev.meshplane.controlplane.cluster.LeaderElection;
 import dev.meshplane.controlplane.registry.RegistryProperties;
 import dev.meshplane.controlplane.security.CertificateAuthority;
 import dev.meshplane.persistence.RegistryStore;
+import dev.meshplane.snapshot.BuiltInSecrets;
 import dev.meshplane.snapshot.Dependencies;
 import dev.meshplane.snapshot.EnvoyValidator;
 import dev.meshplane.snapshot.MeshTranslator;
@@ -92,6 +93,8 @@ public class ConfigPublisher {
     };
     /** Per group of proxies, what its last configuration was made of. */
     private final Map<String, Set<String>> dependencies = new ConcurrentHashMap<>();
+    /** Per proxy group: does its configuration name the built-in secrets (so it is issued a certificate)? */
+    private final Map<String, Boolean> needsSecrets = new ConcurrentHashMap<>();
     /** The earliest commit time of the changes waiting, by mesh (and by registry service before that). */
     private final Map<String, Long> changeTimes = new ConcurrentHashMap<>();
     private volatile boolean primed;
@@ -229,6 +232,8 @@ public class ConfigPublisher {
         List<ProxyId> groups = cache.groups().stream().filter(id -> id.mesh().equals(mesh)).toList();
         dependencies.keySet().removeIf(key -> key.contains(":mesh/" + mesh + "/")
                 && groups.stream().noneMatch(g -> g.groupKey().equals(key)));
+        needsSecrets.keySet().removeIf(key -> key.contains(":mesh/" + mesh + "/")
+                && groups.stream().noneMatch(g -> g.groupKey().equals(key)));
         if (groups.isEmpty()) {
             servicesByMesh.remove(mesh);
             views.remove(mesh);
@@ -264,11 +269,19 @@ public class ConfigPublisher {
         long validating = 0;
         long hashing = 0;
         long setting = 0;
+        MeshView viewNow = view.orElse(null);
         for (ProxyId id : groups) {
             Set<String> inputs = dependencies.get(id.groupKey());
-            List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets = secrets(id, view.orElse(null));
             Optional<ProxySnapshot> current = cache.snapshot(id.groupKey());
-            if (inputs != null && inputs.stream().noneMatch(changed::contains) && current.isPresent()) {
+            boolean untouched = inputs != null && inputs.stream().noneMatch(changed::contains) && current.isPresent();
+            // whether the group's configuration names the built-in secrets changes only with its inputs
+            Boolean needed = untouched ? needsSecrets.get(id.groupKey()) : null;
+            if (needed == null) {
+                needed = BuiltInSecrets.neededBy(viewNow, id);
+                needsSecrets.put(id.groupKey(), needed);
+            }
+            List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets = secrets(id, needed);
+            if (untouched) {
                 // nothing this group's configuration is made of has changed; its certificate may have
                 ProxySnapshot renewed = current.get().withSecrets(secrets);
                 if (!renewed.sameAs(current.get()) && cache.setSnapshot(id, renewed)) {
@@ -331,8 +344,8 @@ public class ConfigPublisher {
      * the built-in secrets (gRPC clients take theirs from files, through gRPC's certificate providers). If they cannot be issued, the group keeps
      * what it has and the error shows in {@code /v1/proxies}.
      */
-    private List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets(ProxyId id, MeshView view) {
-        if (id.kind() == ProxyId.Kind.GRPC_CLIENT || !dev.meshplane.snapshot.BuiltInSecrets.neededBy(view, id)) {
+    private List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret> secrets(ProxyId id, boolean needed) {
+        if (id.kind() == ProxyId.Kind.GRPC_CLIENT || !needed) {
             return List.of();
         }
         try {

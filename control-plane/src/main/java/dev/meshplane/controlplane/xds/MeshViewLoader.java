@@ -118,8 +118,8 @@ public class MeshViewLoader {
                 }
             }
         }
-        dev.meshplane.snapshot.MtlsMode mtls = security.mtls(mesh).map(dev.meshplane.snapshot.MtlsMode::valueOf)
-                .orElse(dev.meshplane.snapshot.MtlsMode.DISABLED);
+        dev.meshplane.api.security.MtlsMode mtls = security.mtls(mesh).map(dev.meshplane.api.security.MtlsMode::valueOf)
+                .orElse(dev.meshplane.api.security.MtlsMode.DISABLED);
         Map<String, dev.meshplane.api.security.AuthorizationPolicySpec> authorization = new HashMap<>();
         List<dev.meshplane.persistence.PolicyStore.PolicyRow> policyRows = policies.list(mesh);
         for (var policy : policyRows) {

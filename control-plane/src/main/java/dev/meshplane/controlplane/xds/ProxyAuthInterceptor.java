@@ -130,15 +130,18 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
                         key.credential().expiresAt(), key.credential().revokedAt()));
     }
 
-    /** Closes the streams whose token is no longer valid (revoked or expired); returns how many. */
+    /**
+     * Closes the streams whose token or key is no longer valid (revoked or expired); returns how
+     * many. One query for all open streams' credentials, however many streams there are.
+     */
     public int recheck() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        open.forEach(stream -> ids.add(stream.token.id()));
+        java.util.Set<String> unusable = authenticator.unusable(ids);
         int closed = 0;
         for (Checked<?, ?> stream : open) {
-            AuthStore.Credential current = stream.token.kind().equals("ACCESS_KEY")
-                    ? authenticator.accessKey(stream.token.id()).map(Authenticator.AccessKey::credential).orElse(null)
-                    : authenticator.proxyTokenById(stream.token.id()).orElse(null);
-            if (current == null || !current.usable(Instant.now())) {
-                stream.refuse(Status.UNAUTHENTICATED.withDescription("the proxy token was revoked or has expired"));
+            if (unusable.contains(stream.token.id())) {
+                stream.refuse(Status.UNAUTHENTICATED.withDescription("the proxy token or access key was revoked or has expired"));
                 open.remove(stream);
                 closed++;
             }

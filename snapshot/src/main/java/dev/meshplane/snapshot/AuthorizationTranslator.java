@@ -44,7 +44,7 @@ import java.util.TreeSet;
  * <li>the DENY policies that target the node;</li>
  * <li>the ALLOW policies that target it, if there are any: a request must match one;</li>
  * <li>dry-run policies as shadow rules: evaluated, counted, and logged to stdout when they would
- * deny, never enforced.</li>
+ * deny, never enforced (for gRPC servers, which have no shadow rules, see {@link #grpcHttpFilters}).</li>
  * </ol>
  * A policy rule is one Envoy policy: any of its sources and its operation. On TCP listeners only
  * sources can be checked: a DENY rule that names an operation applies to the whole connection, an
@@ -58,6 +58,10 @@ final class AuthorizationTranslator {
     static final String DRY_RUN_DENY_PREFIX = "dry_run_deny_";
     static final String DRY_RUN_ALLOW_PREFIX = "dry_run_allow_";
     static final String DRY_RUN_ALLOW_FILTER = "meshplane.rbac.dry_run_allow";
+    static final String GRPC_DRY_RUN_DENY_FILTER = "meshplane.rbac.dry_run_deny";
+    /** Policy names in gRPC's dry-run filters, which grpc-java logs with each decision. */
+    static final String GRPC_WOULD_DENY = "dry-run would deny: ";
+    static final String GRPC_DRY_RUN_ALLOWS = "dry-run allows: ";
 
     private AuthorizationTranslator() {
     }
@@ -133,6 +137,44 @@ final class AuthorizationTranslator {
             filters.add(HttpFilter.newBuilder().setName(layer.name()).setTypedConfig(Any.pack(config.build())).build());
         }
         return filters;
+    }
+
+    /**
+     * The same plan for an xDS-enabled gRPC server. gRPC's RBAC filter has no shadow rules (A41), so
+     * each dry-run layer becomes a filter that allows every call and whose policy names say what
+     * the layer would have done: one policy per rule, named {@value #GRPC_WOULD_DENY}{@code
+     * <policy>/<rule>} (or {@value #GRPC_DRY_RUN_ALLOWS}... for ALLOW policies), then a catch-all
+     * whose name starts with {@code ~}. grpc-java takes policies in name order, first match wins,
+     * so the catch-all matches only calls no rule matched; it logs each call's decision and
+     * matching policy at FINE under {@code io.grpc.xds.RbacFilter}.
+     */
+    static List<HttpFilter> grpcHttpFilters(Plan plan) {
+        List<HttpFilter> filters = new ArrayList<>();
+        for (Layer layer : plan.layers()) {
+            String name = layer.name();
+            RBAC rules = layer.rules();
+            if (rules == null) {
+                boolean deny = layer.shadow().getAction() == RBAC.Action.DENY;
+                name = deny ? GRPC_DRY_RUN_DENY_FILTER : DRY_RUN_ALLOW_FILTER;
+                rules = dryRunForGrpc(layer.shadow(), deny);
+            }
+            filters.add(HttpFilter.newBuilder().setName(name).setTypedConfig(Any.pack(
+                    io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.newBuilder().setRules(rules).build())).build());
+        }
+        return filters;
+    }
+
+    private static RBAC dryRunForGrpc(RBAC shadow, boolean deny) {
+        RBAC.Builder rbac = RBAC.newBuilder().setAction(RBAC.Action.ALLOW);
+        Set<String> policies = new TreeSet<>();
+        new java.util.TreeMap<>(shadow.getPoliciesMap()).forEach((rule, policy) -> {
+            rbac.putPolicies((deny ? GRPC_WOULD_DENY : GRPC_DRY_RUN_ALLOWS) + rule, policy);
+            policies.add(rule.substring(0, rule.lastIndexOf('/')));
+        });
+        String rest = deny ? "~dry-run: no rule would deny" : "~" + GRPC_WOULD_DENY + "no rule of " + String.join(", ", policies) + " allows";
+        rbac.putPolicies(rest, Policy.newBuilder().addPermissions(Permission.newBuilder().setAny(true))
+                .addPrincipals(Principal.newBuilder().setAny(true)).build());
+        return rbac.build();
     }
 
     static List<Filter> networkFilters(Plan plan) {

@@ -80,7 +80,8 @@ final class GrpcClientTranslator {
     /**
      * For an xDS-enabled gRPC server of this node (grpc-java's XdsServerBuilder, A36): a listener per
      * port of the node, with mTLS from the certificate provider when the mesh switch is STRICT, and
-     * the node's authorization as RBAC (enforced rules only: gRPC has no shadow mode).
+     * the node's authorization as RBAC (dry-run policies as filters that allow every call and name the
+     * rule that would have denied it: gRPC has no shadow rules).
      */
     private static void servers(TranslationMemo memo, String nodeName, VirtualNodeSpec node, ResourceCollector out) {
         if (node.listeners() == null) {
@@ -95,8 +96,6 @@ final class GrpcClientTranslator {
             int port = l.portMapping().port();
             boolean strict = view.mtls() == MtlsMode.STRICT && l.tls() == null;
             AuthorizationTranslator.Plan plan = AuthorizationTranslator.plan(memo, nodeName, false, strict);
-            AuthorizationTranslator.Plan enforced = new AuthorizationTranslator.Plan(plan.layers().stream()
-                    .filter(layer -> layer.rules() != null).toList(), false);
             var manager = io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
                     .newBuilder().setStatPrefix("grpc_server_" + port)
                     .setRouteConfig(RouteConfiguration.newBuilder().setName("inbound_" + port)
@@ -104,7 +103,7 @@ final class GrpcClientTranslator {
                                     .addDomains("*").addRoutes(io.envoyproxy.envoy.config.route.v3.Route.newBuilder()
                                             .setMatch(io.envoyproxy.envoy.config.route.v3.RouteMatch.newBuilder().setPrefix("/"))
                                             .setNonForwardingAction(io.envoyproxy.envoy.config.route.v3.NonForwardingAction.getDefaultInstance()))))
-                    .addAllHttpFilters(AuthorizationTranslator.httpFilters(enforced))
+                    .addAllHttpFilters(AuthorizationTranslator.grpcHttpFilters(plan))
                     .addHttpFilters(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter.newBuilder()
                             .setName(HttpFilters.ROUTER).setTypedConfig(Any.pack(
                                     io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDefaultInstance())));

@@ -11,7 +11,8 @@ import java.util.List;
  * Meshplane's authorization policy: which requests the target virtual nodes accept. DENY policies
  * win over ALLOW ones; once any ALLOW policy targets a node, a request must match one of them.
  */
-@Schema(description = "Which requests the target virtual nodes accept, enforced by their Envoy (RBAC) on the caller's"
+@Schema(description = "Which requests the target virtual nodes accept, enforced by their Envoy (RBAC), or by their"
+        + " xDS-enabled gRPC servers (gRPC RBAC), on the caller's"
         + " SPIFFE identity from mTLS, the request's path, method and headers, and the source address."
         + " A request matches the policy when it matches any rule. DENY policies win; once an ALLOW policy targets a"
         + " node, requests matching no ALLOW policy are refused with 403. dryRun: evaluated and logged, never enforced.")
@@ -20,7 +21,9 @@ public record AuthorizationPolicySpec(
         @Schema(description = "ALLOW or DENY") @NotNull Action action,
         @Schema(description = "The requests the policy matches: any of these rules") @NotNull @Size(min = 1, max = 50)
         List<@NotNull @Valid Rule> rules,
-        @Schema(description = "Evaluate and log what would be denied (Envoy's shadow rules), but enforce nothing")
+        @Schema(description = "Evaluate and log what would be denied, but enforce nothing: Envoy's shadow rules and a"
+                + " stdout line per request they would deny; on gRPC servers an allow-all RBAC filter whose matching"
+                + " policy, logged by grpc-java at FINE under io.grpc.xds.RbacFilter, names the rule that would deny")
         Boolean dryRun) {
 
     public enum Action {

@@ -7,6 +7,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.meshplane.api.error.ApiException;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.resource.ResourceKind;
+import dev.meshplane.controlplane.auth.Authenticator;
 import dev.meshplane.controlplane.xds.XdsProperties;
 import dev.meshplane.controlplane.xds.XdsServer;
 import dev.meshplane.persistence.ResourceStore;
@@ -65,11 +66,13 @@ class BootstrapController {
     private final ResourceStore store;
     private final XdsServer xds;
     private final XdsProperties properties;
+    private final Authenticator authenticator;
 
-    BootstrapController(ResourceStore store, XdsServer xds, XdsProperties properties) {
+    BootstrapController(ResourceStore store, XdsServer xds, XdsProperties properties, Authenticator authenticator) {
         this.store = store;
         this.xds = xds;
         this.properties = properties;
+        this.authenticator = authenticator;
     }
 
     @GetMapping(value = "/virtualNodes/{name}/bootstrap", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -92,10 +95,14 @@ class BootstrapController {
             @Parameter(description = "format=grpc: the directory where the application keeps its certificate files"
                     + " (cert.pem, key.pem, ca.pem), for gRPC's file_watcher certificate provider; /var/run/meshplane/certs"
                     + " by default") @RequestParam(required = false) String certDir,
+            @Parameter(description = "format=grpc: where the application keeps its proxy token, for the 'meshplane'"
+                    + " xDS channel credentials (the meshplane-grpc-credentials jar); named in the bootstrap when"
+                    + " authentication is on or when given; " + TOKEN_FILE + " by default")
+            @RequestParam(required = false) String tokenFile,
             HttpServletRequest request) throws InvalidProtocolBufferException {
         ResourceId id = ResourceId.of(ResourceKind.VIRTUAL_NODE, meshName, name);
         if (directEgress == null || directEgress.isEmpty()) {
-            return bootstrap(id, format, request, certDir);
+            return bootstrap(id, format, request, certDir, tokenFile);
         }
         if (!format.equals("envoy")) {
             throw ApiException.badRequest("directEgress: applies to Envoy bootstraps (format=envoy) only");
@@ -164,11 +171,11 @@ class BootstrapController {
     ResponseEntity<String> virtualGateway(@PathVariable String meshName, @PathVariable String name,
             @Parameter(description = "envoy or grpc") @RequestParam(defaultValue = "envoy") String format,
             HttpServletRequest request) throws InvalidProtocolBufferException {
-        return bootstrap(ResourceId.of(ResourceKind.VIRTUAL_GATEWAY, meshName, name), format, request, null);
+        return bootstrap(ResourceId.of(ResourceKind.VIRTUAL_GATEWAY, meshName, name), format, request, null, null);
     }
 
-    private ResponseEntity<String> bootstrap(ResourceId id, String format, HttpServletRequest request, String certDir)
-            throws InvalidProtocolBufferException {
+    private ResponseEntity<String> bootstrap(ResourceId id, String format, HttpServletRequest request, String certDir,
+            String tokenFile) throws InvalidProtocolBufferException {
         store.describe(id);
         String nodeId = nodeId(id);
         String host = host(request);
@@ -176,7 +183,8 @@ class BootstrapController {
             case "envoy" -> ResponseEntity.ok(PRINTER.print(withProxyToken(withXdsTls(envoy(id, nodeId, host, xds.port())),
                     request.getParameter("proxyToken"))));
             case "grpc" -> ResponseEntity.ok(grpc(nodeId, host, xds.port(), properties.tls().enabled()
-                    ? properties.tls().proxyCaFile() : null, certDir == null ? CERT_DIR : certDir));
+                    ? properties.tls().proxyCaFile() : null, certDir == null ? CERT_DIR : certDir,
+                    tokenFile != null ? path("tokenFile", tokenFile) : authenticator.enabled() ? TOKEN_FILE : null));
             default -> throw ApiException.badRequest("format: must be envoy or grpc, got '" + format + "'");
         };
     }
@@ -264,18 +272,39 @@ class BootstrapController {
         return builder.build();
     }
 
-    static String grpc(String nodeId, String host, int port) {
-        return grpc(nodeId, host, port, null);
-    }
-
     /** Where proxyless applications keep the files of their certificate (written from the certificate API). */
     static final String CERT_DIR = "/var/run/meshplane/certs";
+    /** Where proxyless applications keep their proxy token. */
+    static final String TOKEN_FILE = "/var/run/meshplane/proxy-token";
 
-    static String grpc(String nodeId, String host, int port, String caFile) {
-        return grpc(nodeId, host, port, caFile, CERT_DIR);
+    private static String path(String parameter, String value) {
+        if (value.isBlank() || value.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest(parameter + ": must be a file path");
+        }
+        return value;
     }
 
-    static String grpc(String nodeId, String host, int port, String caFile, String certDir) {
+    /**
+     * The gRPC xDS bootstrap. Channel credentials come in order of preference; gRPC takes the first
+     * type it knows. First {@code meshplane} (the meshplane-grpc-credentials jar) when the stream
+     * needs a proxy token or TLS: grpc-java sends no call credentials from its bootstrap, and its
+     * {@code tls} type ignores the CA file. Then {@code tls} with the CA file, which grpc-go and
+     * grpc-node honour, or {@code insecure}.
+     */
+    static String grpc(String nodeId, String host, int port, String caFile, String certDir, String tokenFile) {
+        List<Map<String, Object>> credentials = new java.util.ArrayList<>();
+        if (tokenFile != null || caFile != null) {
+            Map<String, Object> config = new java.util.LinkedHashMap<>();
+            if (tokenFile != null) {
+                config.put("token_file", tokenFile);
+            }
+            if (caFile != null) {
+                config.put("ca_certificate_file", caFile);
+            }
+            credentials.add(Map.of("type", "meshplane", "config", config));
+        }
+        credentials.add(caFile == null ? Map.of("type", "insecure")
+                : Map.of("type", "tls", "config", Map.of("ca_certificate_file", caFile)));
         Map<String, Object> bootstrap = Map.of(
                 // xDS-enabled gRPC servers (A36) ask for their listener by this name
                 "server_listener_resource_name_template", "grpc/server?xds.resource.listening_address=%s",
@@ -287,8 +316,7 @@ class BootstrapController {
                         "refresh_interval", "1s"))),
                 "xds_servers", List.of(Map.of(
                         "server_uri", host + ":" + port,
-                        "channel_creds", List.of(caFile == null ? Map.of("type", "insecure")
-                                : Map.of("type", "tls", "config", Map.of("ca_certificate_file", caFile))),
+                        "channel_creds", credentials,
                         "server_features", List.of("xds_v3"))),
                 "node", Map.of("id", nodeId, "locality", Map.of()));
         return JsonMapper.builder().build().writeValueAsString(bootstrap);

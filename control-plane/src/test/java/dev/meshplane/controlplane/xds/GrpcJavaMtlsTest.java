@@ -31,12 +31,19 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.text.MessageFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManagerFactory;
@@ -56,13 +63,15 @@ import tools.jackson.databind.json.JsonMapper;
  * certificate provider. The server sees the client's SPIFFE id; the client checks the server's;
  * certificates are renewed under load without a failed call; a node that does not list the service
  * as a backend is refused by the server; a DENY policy on one method is enforced while the other
- * method passes.
+ * method passes; a dry-run DENY is logged by grpc-java's RBAC filter and the call passes.
  */
 @TestPropertySource(properties = {"meshplane.security.certificate-lifetime=6s", "meshplane.xds.resync-interval=500ms"})
 class GrpcJavaMtlsTest extends ServerTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String SERVICE = "users.mtls.local";
+    /** grpc-java's RBAC filter logs each decision and its matching policy here, at FINE. */
+    private static final Logger RBAC_LOG = Logger.getLogger("io.grpc.xds.RbacFilter");
 
     @TempDir
     Path work;
@@ -137,7 +146,7 @@ class GrpcJavaMtlsTest extends ServerTest {
     }
 
     @Test
-    void mutualTlsRenewalBackendsOnlyAndAMethodDenied() throws Exception {
+    void mutualTlsRenewalBackendsOnlyAMethodDeniedAndADryRunLogged() throws Exception {
         mesh = uniqueName("mtls");
         int port = ReplicaProcess.freePort();
         appMesh.createMesh(r -> r.meshName(mesh));
@@ -238,6 +247,45 @@ class GrpcJavaMtlsTest extends ServerTest {
                 }
             })).as("the denied method; the server's xDS status: " + send("GET", "/v1/proxies", null).body()).isTrue();
             assertThat(XdsClients.call(client)).as("the other method still passes").isEqualTo("unary");
+
+            // a dry-run DENY on the other method: grpc-java's RBAC filter logs the rule that would deny, the call passes
+            assertThat(send("PUT", "/v1/meshes/" + mesh + "/authorizationPolicies/trial-no-unary", "{\"targets\":{\"virtualNodes\":"
+                    + "[\"users\"]},\"action\":\"DENY\",\"dryRun\":true,\"rules\":[{\"to\":{\"paths\":"
+                    + "[\"/grpc.testing.SimpleService/UnaryRpc\"]}}]}").statusCode()).isEqualTo(200);
+            List<String> decisions = new CopyOnWriteArrayList<>();
+            Handler recorder = new Handler() {
+                @Override
+                public void publish(LogRecord record) {
+                    decisions.add(MessageFormat.format(record.getMessage(), record.getParameters()));
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            recorder.setLevel(Level.FINE);
+            Level before = RBAC_LOG.getLevel();
+            RBAC_LOG.setLevel(Level.FINE);
+            RBAC_LOG.addHandler(recorder);
+            try {
+                AtomicInteger dryRunFailures = new AtomicInteger();
+                assertThat(XdsClients.await(Duration.ofSeconds(15), () -> {
+                    if (!"unary".equals(XdsClients.tryCall(client))) {
+                        dryRunFailures.incrementAndGet();
+                    }
+                    return decisions.stream().anyMatch(d -> d.contains("ALLOW") && d.contains("dry-run would deny: trial-no-unary/0"));
+                })).as(() -> "grpc-java logged the dry-run rule; the last decisions: "
+                        + decisions.subList(Math.max(0, decisions.size() - 6), decisions.size())).isTrue();
+                assertThat(dryRunFailures.get()).as("calls a dry-run rule matched still pass").isZero();
+                assertThat(XdsClients.call(client)).isEqualTo("unary");
+            } finally {
+                RBAC_LOG.removeHandler(recorder);
+                RBAC_LOG.setLevel(before);
+            }
         } finally {
             refresher.interrupt();
             client.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -22,8 +22,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Issues and checks Meshplane's credentials: bearer tokens for API callers, proxy tokens for xDS
- * streams (scoped to one node or gateway), and access keys for SigV4-signing AWS clients. Tokens
- * are random 32 bytes, shown once, stored as SHA-256 hashes.
+ * streams (scoped to one node or gateway: signed JWTs, see {@link ProxyTokens}), and access keys for
+ * SigV4-signing AWS clients. API tokens are random 32 bytes. Tokens are shown once and stored as
+ * SHA-256 hashes.
  */
 @Component
 public class Authenticator {
@@ -36,10 +37,14 @@ public class Authenticator {
     private final boolean enabled;
     private final byte[] bootstrapHash;
     private final SecureRandom random = new SecureRandom();
+    private final ProxyTokens proxyTokens;
+    /** How long a proxy token lives when its issuer does not say. */
+    static final java.time.Duration PROXY_TOKEN_LIFETIME = java.time.Duration.ofDays(90);
 
     public Authenticator(AuthStore store, KeyEncryption encryption, AuthProperties properties, Environment environment) {
         this.store = store;
         this.encryption = encryption;
+        this.proxyTokens = new ProxyTokens(encryption);
         boolean externalDatabase = environment.getProperty("spring.datasource.url") != null;
         String mode = properties.authentication();
         if (mode == null || mode.isBlank()) {
@@ -79,7 +84,16 @@ public class Authenticator {
 
     /** The node or gateway a proxy token admits ({@code mesh/<mesh>/virtualNode/<name>}), if the token is valid. */
     public Optional<Credential> proxyToken(String token) {
-        return store.byHash(sha256(token)).filter(c -> c.kind().equals("PROXY_TOKEN") && c.usable(Instant.now()));
+        Instant now = Instant.now();
+        if (!ProxyTokens.isJwt(token)) { // issued before proxy tokens were signed
+            return store.byHash(sha256(token)).filter(c -> c.kind().equals("PROXY_TOKEN") && c.usable(now));
+        }
+        Optional<ProxyTokens.Claims> claims = proxyTokens.verify(token, now);
+        if (claims.isEmpty()) {
+            return Optional.empty(); // forged, altered or expired: the database is not asked
+        }
+        return store.byHash(sha256(token)).filter(c -> c.kind().equals("PROXY_TOKEN") && c.usable(now)
+                && c.id().equals(claims.get().id()) && claims.get().node().equals(c.proxyNode()));
     }
 
     /** Of these credential ids (tokens or access keys), those revoked or expired since, in one query. */
@@ -121,10 +135,14 @@ public class Authenticator {
         return new Issued(credential, token);
     }
 
+    /** A proxy token for one node or gateway; it expires after {@link #PROXY_TOKEN_LIFETIME} unless told otherwise. */
     public Issued issueProxyToken(String name, String proxyNode, String mesh, Instant expiresAt, String by) {
-        String token = "mpp_" + randomText(32);
-        Credential credential = new Credential("ptk-" + randomHex(8), "PROXY_TOKEN", name, sha256(token), null, null,
-                mesh, proxyNode, by, Instant.now(), expiresAt, null);
+        Instant now = Instant.now();
+        Instant expires = expiresAt != null ? expiresAt : now.plus(PROXY_TOKEN_LIFETIME);
+        String id = "ptk-" + randomHex(8);
+        String token = proxyTokens.sign(id, proxyNode, now, expires);
+        Credential credential = new Credential(id, "PROXY_TOKEN", name, sha256(token), null, null,
+                mesh, proxyNode, by, now, expires, null);
         store.insert(credential);
         return new Issued(credential, token);
     }

@@ -240,7 +240,7 @@ class BootstrapController {
         if (token == null || token.isBlank()) {
             return bootstrap;
         }
-        if (!token.matches("[A-Za-z0-9_\\-.]{1,200}")) {
+        if (!token.matches("[A-Za-z0-9_\\-.]{1,4096}")) {
             throw ApiException.badRequest("proxyToken: is not a Meshplane proxy token");
         }
         Bootstrap.Builder builder = bootstrap.toBuilder();

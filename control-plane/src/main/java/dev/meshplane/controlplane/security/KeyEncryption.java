@@ -63,6 +63,20 @@ public class KeyEncryption {
         }
     }
 
+    /**
+     * A key of its own for another purpose (HMAC-SHA256 of the purpose under this key), so that one
+     * configured secret serves every replica without the encryption key itself being used twice.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key().getEncoded(), "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot derive a key", e);
+        }
+    }
+
     private SecretKey key() {
         if (key == null) {
             synchronized (this) {

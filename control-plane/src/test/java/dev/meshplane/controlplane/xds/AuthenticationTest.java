@@ -174,6 +174,46 @@ class AuthenticationTest extends ServerTest {
         assertThat(audit("mesh=" + mesh + "&action=UpdateMeshMtls").toString()).contains("STRICT");
     }
 
+    @Test
+    void proxyTokensAreSignedAndAnAlteredOrForeignOneOpensNothing() throws Exception {
+        String mesh = meshWithNodes();
+        String node = "mesh/" + mesh + "/virtualNode/api";
+        JsonNode issued = ok(call("POST", "/v1/meshes/" + mesh + "/proxyTokens", "{\"virtualNode\":\"api\"}", ADMIN));
+        String token = issued.get("token").asString();
+        com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(token);
+        assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("HS256");
+        assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo(node);
+        assertThat(jwt.getJWTClaimsSet().getJWTID()).isEqualTo(issued.get("id").asString());
+        assertThat(jwt.getJWTClaimsSet().getExpirationTime().toInstant())
+                .as("90 days unless the issuer says otherwise").isBetween(java.time.Instant.now().plus(java.time.Duration.ofDays(89)),
+                        java.time.Instant.now().plus(java.time.Duration.ofDays(91)));
+        assertThat(issued.get("expiresAt").asLong()).isEqualTo(jwt.getJWTClaimsSet().getExpirationTime().toInstant().getEpochSecond());
+
+        // the same token with its subject changed to another node: the signature no longer holds
+        String[] parts = token.split("\\.");
+        String otherPayload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new String(
+                java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("virtualNode/api", "virtualNode/other").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String altered = parts[0] + "." + otherPayload + "." + parts[2];
+        // the same claims signed with a key that is not Meshplane's
+        com.nimbusds.jwt.SignedJWT foreign = new com.nimbusds.jwt.SignedJWT(jwt.getHeader(), jwt.getJWTClaimsSet());
+        byte[] strangerKey = new byte[32];
+        new java.security.SecureRandom().nextBytes(strangerKey);
+        foreign.sign(new com.nimbusds.jose.crypto.MACSigner(strangerKey));
+        DiscoveryRequest secrets = DiscoveryRequest.newBuilder().setTypeUrl(AdsStream.SDS).addResourceNames("meshplane:identity").build();
+        for (String[] attempt : new String[][] {{altered, "mesh/" + mesh + "/virtualNode/other"}, {foreign.serialize(), node}}) {
+            try (AdsStream stream = new AdsStream(xds.port(), attempt[0])) {
+                stream.send(secrets.toBuilder().setNode(AdsStream.node(attempt[1])).build());
+                assertThat(stream.next(1500)).as("nothing for an altered or foreign token").isNull();
+                assertThat(stream.ended.getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
+            }
+        }
+        try (AdsStream genuine = new AdsStream(xds.port(), token)) {
+            genuine.send(secrets.toBuilder().setNode(AdsStream.node(node)).build());
+            assertThat(genuine.next(5000)).as("the genuine token is served").isNotNull();
+        }
+    }
+
     /** A channel whose streams carry SigV4 headers made by the AWS SDK's own signer, as Envoy's AWS IAM credentials do. */
     private io.grpc.ManagedChannel signedChannel(String accessKeyId, String secret) {
         String authority = "localhost:" + xds.port();

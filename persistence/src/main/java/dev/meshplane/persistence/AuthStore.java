@@ -96,13 +96,19 @@ public class AuthStore {
                 .params(Timestamp.from(at), id).update() == 1;
     }
 
-    /** Records an audit entry, in the transaction of the write it describes when there is one. */
+    /** Records an audit entry, in the transaction of the write it describes. */
     @Transactional(propagation = Propagation.MANDATORY)
     public void audit(String actor, String action, String mesh, String target, Long versionBefore, Long versionAfter,
             String detail) {
         jdbc.sql("insert into audit_log (actor, action, mesh_name, target, version_before, version_after, detail)"
                         + " values (?, ?, ?, ?, ?, ?, ?)")
                 .params(actor, action, mesh, target, versionBefore, versionAfter, detail).update();
+    }
+
+    /** Records an audit entry about something refused: nothing changed, so it stands alone. */
+    @Transactional
+    public void auditRefusal(String actor, String action, String mesh, String target, String detail) {
+        audit(actor, action, mesh, target, null, null, detail);
     }
 
     /** Audit entries, newest first, filtered by whichever of the criteria are given. */

@@ -10,7 +10,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Writes the audit log: who (the request's principal), when, what, and the version before and
  * after, in the same transaction as the change, so there is no change without its entry and no
- * entry for a change that was refused.
+ * entry for a change that was rolled back. (Callers refused at the door are recorded by
+ * {@link SecurityEvents}.)
  */
 @Component
 public class Auditor {

@@ -27,8 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Authenticates every API call (a bearer token, or an AWS SigV4 signature made with a
  * Meshplane-issued access key) and checks the caller's role on the mesh the call is about: 401
- * without valid credentials, 403 without the role, both in App Mesh's error shape. Health probes,
- * metrics and the API description are open. In development mode every call is let through as admin.
+ * without valid credentials, 403 without the role, both in App Mesh's error shape, and each refusal
+ * in the audit log. Health probes, metrics and the API description are open. In development mode
+ * every call is let through as admin.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -38,9 +39,11 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     private static final Pattern ARN_MESH = Pattern.compile("arn:[^:]+:appmesh:[^:]*:[^:]*:mesh/([^/]+)");
 
     private final Authenticator authenticator;
+    private final SecurityEvents events;
 
-    public AuthenticationFilter(Authenticator authenticator) {
+    public AuthenticationFilter(Authenticator authenticator, SecurityEvents events) {
         this.authenticator = authenticator;
+        this.events = events;
     }
 
     @Override
@@ -58,6 +61,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         String authorization = request.getHeader("Authorization");
         Optional<Principal> principal = Optional.empty();
         HttpServletRequest forward = request;
+        String claimed = authorization == null ? "anonymous" : "bearer token";
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String token = authorization.substring(7).strip();
             principal = authenticator.bearer(token);
@@ -74,6 +78,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         } else if (authorization != null && authorization.startsWith(SigV4.ALGORITHM)) {
             SigV4.Parsed parsed = SigV4.parse(authorization);
             if (parsed != null) {
+                claimed = "access key " + parsed.accessKeyId();
                 BufferedRequest buffered = new BufferedRequest(request);
                 forward = buffered;
                 principal = authenticator.accessKey(parsed.accessKeyId())
@@ -82,18 +87,25 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                         .map(Authenticator.AccessKey::principal);
             }
         }
+        Requirement needed = requirement(request.getMethod(), path, request.getQueryString());
+        String target = request.getMethod() + " " + path;
+        String mesh = needed.mesh() == null || needed.mesh().equals("*") ? null : needed.mesh();
         if (principal.isEmpty()) {
+            events.refused(claimed, SecurityEvents.AUTHENTICATION_FAILED, mesh, target, (authorization == null
+                    ? "no credentials" : claimed.startsWith("access key") ? "the signature does not match, or the key is unknown,"
+                    + " expired or revoked" : "unknown, expired or revoked token") + " from " + request.getRemoteAddr());
             write(response, 401, "UnauthorizedException", authorization == null
                     ? "authentication required: send Authorization: Bearer <token>, or sign with a Meshplane access key (SigV4)"
                     : "the credentials are not valid (unknown, expired or revoked, or the signature does not match)");
             return;
         }
-        Requirement needed = requirement(request.getMethod(), path, request.getQueryString());
         if (!principal.get().may(needed.role(), needed.mesh())) {
-            write(response, 403, ErrorCode.FORBIDDEN.type(), principal.get().name() + " (" + principal.get().role().name()
+            String message = principal.get().name() + " (" + principal.get().role().name()
                     .toLowerCase() + " on " + String.join(",", principal.get().meshes()) + ") may not " + request.getMethod()
                     + " " + path + ": it needs " + needed.role().name().toLowerCase()
-                    + (needed.mesh() == null ? "" : " on mesh '" + needed.mesh() + "'"));
+                    + (needed.mesh() == null ? "" : " on mesh '" + needed.mesh() + "'");
+            events.refused(principal.get().actor(), SecurityEvents.ACCESS_DENIED, mesh, target, message);
+            write(response, 403, ErrorCode.FORBIDDEN.type(), message);
             return;
         }
         serveAs(principal.get(), forward, response, chain);

@@ -217,8 +217,11 @@ class CredentialController {
     }
 
     @GetMapping("/v1/audit")
-    @Operation(operationId = "ListAuditEntries", summary = "Who changed what, newest first",
-            description = "Filters: actor, mesh, action (e.g. UpdateRoute, IssueApiToken), since and until (epoch seconds), limit (1-1000, 100)")
+    @Operation(operationId = "ListAuditEntries", summary = "Who changed what, and who was refused, newest first",
+            description = "Every write and every credential issued or revoked (with the version before and after), and every"
+                    + " refusal: AuthenticationFailed (401), AccessDenied (403), XdsStreamRefused, XdsStreamCutOff."
+                    + " Filters: actor, mesh, action (e.g. UpdateRoute, IssueApiToken, AccessDenied), since and until (epoch"
+                    + " seconds), limit (1-1000, 100)")
     Map<String, Object> audit(@RequestParam(required = false) String actor, @RequestParam(required = false) String mesh,
             @RequestParam(required = false) String action, @RequestParam(required = false) Long since,
             @RequestParam(required = false) Long until, @RequestParam(defaultValue = "100") int limit) {

@@ -1,6 +1,7 @@
 package dev.meshplane.controlplane.xds;
 
 import dev.meshplane.controlplane.auth.Authenticator;
+import dev.meshplane.controlplane.auth.SecurityEvents;
 import dev.meshplane.persistence.AuthStore;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
@@ -15,26 +16,33 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * With authentication on, an xDS stream must carry a proxy token ({@code authorization: Bearer
  * <token>} in its gRPC metadata) and every node id it sends must be the one the token was issued
  * for (by name or as the node's App Mesh ARN). Otherwise the stream is closed before any request
  * reaches the cache: it receives no resource and no secret. Streams are checked again when tokens
- * are revoked, and cut off.
+ * are revoked, and cut off. Each refusal and cut-off is written to the audit log.
  */
 public final class ProxyAuthInterceptor implements ServerInterceptor {
 
-    private static final Logger log = LoggerFactory.getLogger(ProxyAuthInterceptor.class);
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final Authenticator authenticator;
+    private final SecurityEvents events;
     private final Set<Checked<?, ?>> open = ConcurrentHashMap.newKeySet();
 
-    public ProxyAuthInterceptor(Authenticator authenticator) {
+    public ProxyAuthInterceptor(Authenticator authenticator, SecurityEvents events) {
         this.authenticator = authenticator;
+        this.events = events;
+    }
+
+    private static String peer(ServerCall<?, ?> call) {
+        return "from " + call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    }
+
+    private static String actor(AuthStore.Credential token) {
+        return token.name() + " (" + token.id() + ")";
     }
 
     @Override
@@ -49,7 +57,12 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
             token = signed(call, headers, value);
         }
         if (token.isEmpty()) {
-            log.warn("Refused an xDS stream: {}", value == null ? "no proxy token" : "invalid, expired or revoked proxy token");
+            dev.meshplane.controlplane.auth.SigV4.Parsed parsed = value != null && value.startsWith("AWS4-HMAC-SHA256")
+                    ? dev.meshplane.controlplane.auth.SigV4.parse(value) : null;
+            events.refused(value == null ? "anonymous" : parsed != null ? "access key " + parsed.accessKeyId() : "bearer token",
+                    SecurityEvents.XDS_STREAM_REFUSED, null, "xDS stream", (value == null ? "no proxy token"
+                            : parsed != null ? "the signature does not match, or the key is unknown, expired or revoked"
+                            : "invalid, altered, expired or revoked proxy token") + " " + peer(call));
             call.close(Status.UNAUTHENTICATED.withDescription("an xDS stream needs a valid Meshplane proxy token:"
                     + " gRPC metadata 'authorization: Bearer <token>'"), new Metadata());
             return new ServerCall.Listener<>() { };
@@ -63,15 +76,21 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
                 Node node = message instanceof DiscoveryRequest request && request.hasNode() ? request.getNode()
                         : message instanceof DeltaDiscoveryRequest request && request.hasNode() ? request.getNode() : null;
                 if (node == null && !checked.nodeSeen) {
+                    events.refused(actor(checked.token), SecurityEvents.XDS_STREAM_REFUSED, null, "xDS stream",
+                            "the first request carries no node " + peer(call));
                     checked.refuse(Status.PERMISSION_DENIED.withDescription("the first request must carry the node"));
                     return;
                 }
                 if (node != null && !Proxies.identify(node).map(id -> sameNode(id, checked.token.proxyNode())).orElse(false)) {
-                    log.warn("Refused an xDS stream: node id '{}' does not match its token, issued for '{}'", node.getId(),
-                            checked.token.proxyNode());
+                    events.refused(actor(checked.token), SecurityEvents.XDS_STREAM_REFUSED,
+                            Proxies.identify(node).map(dev.meshplane.snapshot.ProxyId::mesh).orElse(null), node.getId(),
+                            "not the node its token was issued for (" + checked.token.proxyNode() + ") " + peer(call));
                     checked.refuse(Status.PERMISSION_DENIED.withDescription("node id '" + node.getId()
                             + "' is not the node this token was issued for"));
                     return;
+                }
+                if (node != null) {
+                    checked.node = node.getId();
                 }
                 checked.nodeSeen = true;
                 if (!checked.closed) {
@@ -141,6 +160,11 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
         int closed = 0;
         for (Checked<?, ?> stream : open) {
             if (unusable.contains(stream.token.id())) {
+                String node = stream.node;
+                events.refused(actor(stream.token), SecurityEvents.XDS_STREAM_CUT_OFF, node == null ? null
+                        : Proxies.identify(io.envoyproxy.envoy.config.core.v3.Node.newBuilder().setId(node).build())
+                                .map(dev.meshplane.snapshot.ProxyId::mesh).orElse(null),
+                        node == null ? "xDS stream" : node, "its credential was revoked or has expired");
                 stream.refuse(Status.UNAUTHENTICATED.withDescription("the proxy token or access key was revoked or has expired"));
                 open.remove(stream);
                 closed++;
@@ -154,6 +178,7 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
         final AuthStore.Credential token;
         final ServerCall<Q, R> call;
         volatile boolean nodeSeen;
+        volatile String node;
         volatile boolean closed;
 
         Checked(ServerCall<Q, R> call, AuthStore.Credential token) {

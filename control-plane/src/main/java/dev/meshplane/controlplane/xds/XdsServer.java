@@ -53,12 +53,12 @@ public class XdsServer implements SmartLifecycle {
     private final ReloadingKeyManager keyManager = new ReloadingKeyManager();
 
     public XdsServer(XdsProperties properties, ProxyCache cache, ProxyStatusTracker tracker, ApplicationEventPublisher events,
-            dev.meshplane.controlplane.auth.Authenticator authenticator,
+            dev.meshplane.controlplane.auth.Authenticator authenticator, dev.meshplane.controlplane.auth.SecurityEvents securityEvents,
             dev.meshplane.controlplane.security.CertificateAuthority authority) {
         this.authority = authority;
         this.properties = properties;
         this.events = events;
-        this.proxyAuth = new ProxyAuthInterceptor(authenticator);
+        this.proxyAuth = new ProxyAuthInterceptor(authenticator, securityEvents);
         this.discovery = new V3DiscoveryServer(List.of(tracker), cache, () -> sender,
                 new CachedProtoResourcesSerializer());
     }

@@ -65,15 +65,32 @@ class AuthenticationTest extends ServerTest {
         return ok(call("GET", "/v1/audit?" + query, null, ADMIN)).get("entries");
     }
 
+    /** Refusals are written by a background writer: the entries of the query once they contain all of these. */
+    private String awaitAudit(String query, String... contains) throws Exception {
+        long deadline = System.currentTimeMillis() + 5000;
+        String entries = audit(query).toString();
+        while (!java.util.Arrays.stream(contains).allMatch(entries::contains) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            entries = audit(query).toString();
+        }
+        assertThat(entries).as("audit entries for " + query).contains(contains);
+        return entries;
+    }
+
     @Test
     void callsWithoutValidCredentialsGet401AndProbesStayOpen() throws Exception {
         HttpResponse<String> none = call("GET", "/v20190125/meshes", null, null);
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(none.headers().firstValue("x-amzn-ErrorType")).hasValue("UnauthorizedException");
         assertThat(JSON.readTree(none.body()).get("message").asString()).contains("authentication required");
-        assertThat(call("GET", "/v20190125/meshes", null, "not-a-token").statusCode()).isEqualTo(401);
+        String mesh = uniqueName("refused");
+        assertThat(call("GET", "/v20190125/meshes/" + mesh, null, "not-a-token").statusCode()).isEqualTo(401);
         assertThat(call("GET", "/actuator/health/readiness", null, null).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/v3/api-docs", null, null).statusCode()).isEqualTo(200);
+        String entries = awaitAudit("mesh=" + mesh + "&action=AuthenticationFailed", "bearer token",
+                "GET /v20190125/meshes/" + mesh, "unknown, expired or revoked token");
+        assertThat(entries).as("the token itself is never written").doesNotContain("not-a-token");
+        awaitAudit("actor=anonymous&action=AuthenticationFailed", "GET /v20190125/meshes\"", "no credentials");
     }
 
     @Test
@@ -87,6 +104,8 @@ class AuthenticationTest extends ServerTest {
         assertThat(write.statusCode()).isEqualTo(403);
         assertThat(write.headers().firstValue("x-amzn-ErrorType")).hasValue("ForbiddenException");
         assertThat(write.body()).contains("dashboards", "needs editor");
+        awaitAudit("mesh=" + mesh + "&action=AccessDenied", "dashboards (" + issued.get("id").asString() + ")",
+                "DELETE /v20190125/meshes/" + mesh + "/virtualNodes/other", "needs editor");
         assertThat(call("GET", "/v20190125/meshes/someone-elses-mesh", null, viewer).statusCode()).isEqualTo(403);
         String other = meshWithNodes();
         JsonNode listed = ok(call("GET", "/v20190125/meshes?limit=100", null, viewer)).get("meshes");
@@ -119,6 +138,7 @@ class AuthenticationTest extends ServerTest {
             signed.tagResource(r -> r.resourceArn(arn).tags(t -> t.key("team").value("platform")));
             assertThatThrownBy(() -> wrong.listVirtualNodes(r -> r.meshName(mesh)))
                     .isInstanceOfSatisfying(AppMeshException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+            awaitAudit("mesh=" + mesh + "&action=AuthenticationFailed", "access key " + id, "signature does not match");
             assertThatThrownBy(() -> signed.createMesh(r -> r.meshName(uniqueName("not-allowed"))))
                     .isInstanceOf(ForbiddenException.class);
         }
@@ -169,6 +189,12 @@ class AuthenticationTest extends ServerTest {
             again.send(secrets);
             assertThat(again.next(1500)).as("a revoked token opens nothing").isNull();
         }
+        awaitAudit("actor=anonymous&action=XdsStreamRefused", "no proxy token");
+        awaitAudit("mesh=" + mesh + "&action=XdsStreamRefused", "other (" + forOther.get("id").asString() + ")", node,
+                "not the node its token was issued for");
+        awaitAudit("mesh=" + mesh + "&action=XdsStreamCutOff", node + " (" + issued.get("id").asString() + ")",
+                "revoked or has expired");
+        awaitAudit("actor=bearer%20token&action=XdsStreamRefused", "invalid, altered, expired or revoked proxy token");
         assertThat(audit("mesh=" + mesh + "&action=IssueProxyToken").toString()).contains(issued.get("id").asString(), node);
         assertThat(audit("action=RevokeProxyToken").toString()).contains(issued.get("id").asString());
         assertThat(audit("mesh=" + mesh + "&action=UpdateMeshMtls").toString()).contains("STRICT");

@@ -1,6 +1,14 @@
 package dev.meshplane.snapshot;
 
+import dev.meshplane.api.model.ListenerTlsSdsCertificate;
+import dev.meshplane.api.model.TlsValidationContextSdsTrust;
+import dev.meshplane.api.model.VirtualGatewayListenerTlsSdsCertificate;
+import dev.meshplane.api.model.VirtualGatewayTlsValidationContextSdsTrust;
 import dev.meshplane.api.security.MtlsMode;
+import java.lang.reflect.RecordComponent;
+import java.util.Collection;
+import java.util.Map;
+
 /**
  * The SDS secret names Meshplane serves itself, on each proxy's ADS stream. Name them in an App
  * Mesh spec ({@code tls.certificate.sds.secretName}, {@code validation.trust.sds.secretName}) or
@@ -31,8 +39,49 @@ public final class BuiltInSecrets {
         }
         Object spec = id.kind() == ProxyId.Kind.GATEWAY ? view.virtualGateways().get(id.name())
                 : view.virtualNodes().get(id.name());
-        // the records' text includes every nested member, secret names among them
-        return spec != null && spec.toString().contains("=meshplane:");
+        return namesBuiltInSecret(spec);
+    }
+
+    /**
+     * Whether a spec names a built-in secret in one of its SDS members, wherever they are nested
+     * (listener TLS, backend defaults, each backend's client policy, gateway listeners): a walk of
+     * its records, lists and maps.
+     */
+    static boolean namesBuiltInSecret(Object value) {
+        if (value instanceof ListenerTlsSdsCertificate sds) {
+            return builtIn(sds.secretName());
+        }
+        if (value instanceof TlsValidationContextSdsTrust sds) {
+            return builtIn(sds.secretName());
+        }
+        if (value instanceof VirtualGatewayListenerTlsSdsCertificate sds) {
+            return builtIn(sds.secretName());
+        }
+        if (value instanceof VirtualGatewayTlsValidationContextSdsTrust sds) {
+            return builtIn(sds.secretName());
+        }
+        if (value instanceof Collection<?> items) {
+            return items.stream().anyMatch(BuiltInSecrets::namesBuiltInSecret);
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map.values().stream().anyMatch(BuiltInSecrets::namesBuiltInSecret);
+        }
+        if (value instanceof Record record) {
+            for (RecordComponent component : record.getClass().getRecordComponents()) {
+                try {
+                    if (namesBuiltInSecret(component.getAccessor().invoke(record))) {
+                        return true;
+                    }
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot read " + component, e);
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean builtIn(String secretName) {
+        return IDENTITY.equals(secretName) || TRUST.equals(secretName);
     }
 
     /** The SPIFFE id of a virtual node or gateway: {@code spiffe://<mesh>/virtualNode/<name>}. */

@@ -86,7 +86,7 @@ final class AuthorizationTranslator {
         if (meshStrict) {
             Principal.Builder callers = Principal.newBuilder();
             Principal.Set.Builder ids = Principal.Set.newBuilder();
-            for (String caller : callers(view, memo, node)) {
+            for (String caller : memo.callers().getOrDefault(node, Set.of())) {
                 ids.addIds(authenticated(StringMatcher.newBuilder().setExact(caller)));
             }
             RBAC.Builder backends = RBAC.newBuilder().setAction(RBAC.Action.ALLOW);
@@ -220,30 +220,52 @@ final class AuthorizationTranslator {
         return nodes.contains("*") || nodes.contains(node);
     }
 
-    /** The SPIFFE ids of the nodes and gateways that call this node: they list (or route to) a service it provides. */
-    static Set<String> callers(MeshView view, TranslationMemo memo, String node) {
-        Set<String> callers = new TreeSet<>();
+    /**
+     * For every node, the SPIFFE ids of the nodes and gateways that may call it under the STRICT
+     * backends gate: nodes that list a service it provides as a backend, gateways that route to one.
+     * One pass over the mesh (see {@link TranslationMemo#callers()}).
+     */
+    static Map<String, Set<String>> callersByNode(TranslationMemo memo) {
+        MeshView view = memo.view();
+        Map<String, Set<String>> callers = new java.util.HashMap<>();
         view.virtualNodes().forEach((name, spec) -> {
             if (spec.backends() == null) {
                 return;
             }
+            String caller = BuiltInSecrets.spiffeId(view.mesh(), "virtualNode", name);
             for (var backend : spec.backends()) {
-                if (backend.virtualService() != null && provides(memo, backend.virtualService().virtualServiceName(), node)) {
-                    callers.add(BuiltInSecrets.spiffeId(view.mesh(), "virtualNode", name));
-                    return;
+                if (backend.virtualService() != null) {
+                    for (String node : providers(memo, backend.virtualService().virtualServiceName())) {
+                        callers.computeIfAbsent(node, k -> new TreeSet<>()).add(caller);
+                    }
                 }
             }
         });
         view.gatewayRoutes().forEach((gateway, routes) -> {
+            String caller = BuiltInSecrets.spiffeId(view.mesh(), "virtualGateway", gateway);
             for (GatewayRouteSpec route : routes.values()) {
                 String service = targetService(route);
-                if (service != null && provides(memo, service, node)) {
-                    callers.add(BuiltInSecrets.spiffeId(view.mesh(), "virtualGateway", gateway));
-                    return;
+                if (service != null) {
+                    for (String node : providers(memo, service)) {
+                        callers.computeIfAbsent(node, k -> new TreeSet<>()).add(caller);
+                    }
                 }
             }
         });
         return callers;
+    }
+
+    /** The nodes a service's routes lead to. */
+    private static Set<String> providers(TranslationMemo memo, String service) {
+        Set<String> nodes = new java.util.HashSet<>();
+        for (ServiceRouting.ServicePort port : memo.service(service)) {
+            for (ServiceRouting.RouteRule rule : port.routes()) {
+                for (ServiceRouting.Target target : rule.targets()) {
+                    nodes.add(target.node());
+                }
+            }
+        }
+        return nodes;
     }
 
     private static String targetService(GatewayRouteSpec route) {
@@ -251,19 +273,6 @@ final class AuthorizationTranslator {
                 : route.http2Route() != null ? route.http2Route().action().target()
                 : route.grpcRoute() != null ? route.grpcRoute().action().target() : null;
         return target == null || target.virtualService() == null ? null : target.virtualService().virtualServiceName();
-    }
-
-    private static boolean provides(TranslationMemo memo, String service, String node) {
-        for (ServiceRouting.ServicePort port : memo.service(service)) {
-            for (ServiceRouting.RouteRule rule : port.routes()) {
-                for (ServiceRouting.Target target : rule.targets()) {
-                    if (target.node().equals(node)) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
     }
 
     private static RBAC rbac(String mesh, RBAC.Action action, Map<String, AuthorizationPolicySpec> policies, boolean tcp) {

@@ -16,11 +16,15 @@ import java.util.Set;
 /**
  * What a proxy's configuration is made of: the resources and registry services translation reads
  * for it, as keys such as {@code node:web} or {@code registry:ns/svc}. When a mesh changes, only the
- * proxies whose inputs include a changed key need translating again.
+ * proxies whose inputs include a changed key need translating again. A virtual node's inbound
+ * authorization adds {@code authz:<node>} (and {@code authz:*}) for the policies that target it and,
+ * with mTLS STRICT, {@code callers:<node>} for the nodes and gateways that may call it.
  */
 public final class Dependencies {
 
     public static final String MESH = "mesh";
+    static final String AUTHZ = "authz:";
+    static final String CALLERS = "callers:";
 
     private Dependencies() {
     }
@@ -47,6 +51,11 @@ public final class Dependencies {
             return keys;
         }
         keys.add("node:" + proxy.name());
+        keys.add(AUTHZ + proxy.name());
+        keys.add(AUTHZ + "*");
+        if (view.mtls() == dev.meshplane.api.security.MtlsMode.STRICT) {
+            keys.add(CALLERS + proxy.name());
+        }
         VirtualNodeSpec node = view.virtualNodes().get(proxy.name());
         if (node != null && node.backends() != null) {
             for (Backend backend : node.backends()) {
@@ -83,13 +92,35 @@ public final class Dependencies {
 
     /** The keys whose content differs between two views of a mesh (everything, when there is no previous view). */
     public static Set<String> changed(MeshView before, MeshView after) {
+        return changed(before, after, after == null ? null : new TranslationMemo(after));
+    }
+
+    /** The same, with the new view's memo (shared with translation, which needs the same callers). */
+    public static Set<String> changed(MeshView before, MeshView after, TranslationMemo afterMemo) {
         Set<String> changed = new HashSet<>();
-        if (before == null || after == null || !Objects.equals(before.spec(), after.spec()) || before.mtls() != after.mtls()
-                || !Objects.equals(before.authorizationPolicies(), after.authorizationPolicies())) {
+        if (before == null || after == null || !Objects.equals(before.spec(), after.spec()) || before.mtls() != after.mtls()) {
             changed.add(MESH);
         }
         if (before == null || after == null) {
             return changed;
+        }
+        Set<String> policies = new HashSet<>(before.authorizationPolicies().keySet());
+        policies.addAll(after.authorizationPolicies().keySet());
+        for (String policy : policies) {
+            var was = before.authorizationPolicies().get(policy);
+            var is = after.authorizationPolicies().get(policy);
+            if (!Objects.equals(was, is)) {
+                for (var spec : new dev.meshplane.api.security.AuthorizationPolicySpec[] {was, is}) {
+                    if (spec != null) {
+                        spec.targets().virtualNodes().forEach(node -> changed.add(AUTHZ + node));
+                    }
+                }
+            }
+        }
+        if (after.mtls() == dev.meshplane.api.security.MtlsMode.STRICT && before.mtls() == after.mtls()) {
+            Map<String, Set<String>> was = new TranslationMemo(before).callers();
+            Map<String, Set<String>> is = afterMemo.callers();
+            diff(CALLERS, was, is, changed);
         }
         diff("node:", before.virtualNodes(), after.virtualNodes(), changed);
         diff("service:", before.virtualServices(), after.virtualServices(), changed);

@@ -41,12 +41,24 @@ public final class TranslationMemo {
     private final Map<HostKey, VirtualHost> hosts = new ConcurrentHashMap<>();
     private final Map<ManagerKey, Filter> managers = new ConcurrentHashMap<>();
 
+    private volatile Map<String, java.util.Set<String>> callers;
+
     public TranslationMemo(MeshView view) {
         this.view = view;
     }
 
     MeshView view() {
         return view;
+    }
+
+    /** Under the STRICT backends gate, who may call each node (SPIFFE ids), worked out once per view. */
+    Map<String, java.util.Set<String>> callers() {
+        Map<String, java.util.Set<String>> computed = callers;
+        if (computed == null) {
+            computed = AuthorizationTranslator.callersByNode(this);
+            callers = computed;
+        }
+        return computed;
     }
 
     List<ServicePort> service(String name) {

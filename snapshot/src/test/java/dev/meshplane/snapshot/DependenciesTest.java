@@ -58,4 +58,57 @@ class DependenciesTest {
                 before.virtualRouters(), before.routes(), before.virtualGateways(), before.gatewayRoutes(), instances);
         assertThat(Dependencies.changed(before, moreInstances)).containsExactly("registry:mylearning.local/analytics-service");
     }
+
+    private static MeshView strict() throws Exception {
+        return GoldenTest.view(JsonMapper.builder().build().readTree(
+                GoldenTest.IN.resolve("rbac-strict-backends-and-policies.json").toFile()));
+    }
+
+    private static boolean rebuilds(MeshView before, MeshView after, String node) {
+        Set<String> changed = Dependencies.changed(before, after);
+        return Dependencies.of(before, new ProxyId(before.mesh(), ProxyId.Kind.SIDECAR, node)).stream().anyMatch(changed::contains);
+    }
+
+    @Test
+    void withMtlsStrictANewCallerRebuildsTheNodesItMayNowCall() throws Exception {
+        MeshView before = strict();
+        Map<String, dev.meshplane.api.model.VirtualNodeSpec> nodes = new HashMap<>(before.virtualNodes());
+        nodes.put("reporting", AppMeshJson.mapper().readValue("{\"backends\":[{\"virtualService\":{\"virtualServiceName\":"
+                + "\"course-service.mylearning.local\"}},{\"virtualService\":{\"virtualServiceName\":"
+                + "\"user-service.mylearning.local\"}}]}", dev.meshplane.api.model.VirtualNodeSpec.class));
+        MeshView after = new MeshView(before.mesh(), before.revision() + 1, before.spec(), before.virtualServices(), nodes,
+                before.virtualRouters(), before.routes(), before.virtualGateways(), before.gatewayRoutes(), before.instances(),
+                before.mtls(), before.authorizationPolicies());
+        assertThat(rebuilds(before, after, "user-service-v1")).as("reporting may now call user-service-v1").isTrue();
+        assertThat(rebuilds(before, after, "user-service-v2")).isTrue();
+        assertThat(rebuilds(before, after, "course-service")).as("its callers did not change").isFalse();
+    }
+
+    private static MeshView withPolicies(MeshView view, Map<String, dev.meshplane.api.security.AuthorizationPolicySpec> policies) {
+        return new MeshView(view.mesh(), view.revision() + 1, view.spec(), view.virtualServices(), view.virtualNodes(),
+                view.virtualRouters(), view.routes(), view.virtualGateways(), view.gatewayRoutes(), view.instances(), view.mtls(),
+                policies);
+    }
+
+    @Test
+    void aPolicyChangeRebuildsTheNodesItTargets() throws Exception {
+        MeshView before = strict();
+        Map<String, dev.meshplane.api.security.AuthorizationPolicySpec> policies = new HashMap<>(before.authorizationPolicies());
+        policies.put("no-admin", AppMeshJson.mapper().readValue("{\"targets\":{\"virtualNodes\":[\"user-service-v1\"]},"
+                + "\"action\":\"DENY\",\"rules\":[{\"to\":{\"prefixes\":[\"/admin\",\"/internal\"]}}]}",
+                dev.meshplane.api.security.AuthorizationPolicySpec.class));
+        MeshView after = withPolicies(before, policies);
+        assertThat(Dependencies.changed(before, after)).doesNotContain(Dependencies.MESH);
+        assertThat(rebuilds(before, after, "user-service-v1")).isTrue();
+        assertThat(rebuilds(before, after, "user-service-v2")).as("no longer a target").isTrue();
+        assertThat(rebuilds(before, after, "course-service")).as("never a target").isFalse();
+        assertThat(Dependencies.of(before, new ProxyId(before.mesh(), ProxyId.Kind.GATEWAY, "mylearning-ingress")).stream()
+                .anyMatch(Dependencies.changed(before, after)::contains)).as("gateways have no policies").isFalse();
+
+        policies.put("reads-only-from-gateway", AppMeshJson.mapper().readValue("{\"targets\":{\"virtualNodes\":[\"*\"]},"
+                + "\"action\":\"ALLOW\",\"rules\":[{\"from\":{\"anyMeshIdentity\":true}}]}",
+                dev.meshplane.api.security.AuthorizationPolicySpec.class));
+        MeshView everyNode = withPolicies(before, policies);
+        assertThat(rebuilds(before, everyNode, "course-service")).as("a policy for every node").isTrue();
+    }
 }

@@ -260,8 +260,8 @@ public class ConfigPublisher {
         long loaded = System.nanoTime();
         view.ifPresentOrElse(v -> servicesByMesh.put(mesh, MeshViewLoader.registryServices(v.virtualNodes())),
                 () -> servicesByMesh.remove(mesh));
-        Set<String> changed = Dependencies.changed(views.get(mesh), view.orElse(null));
         Optional<TranslationMemo> memo = view.map(TranslationMemo::new);
+        Set<String> changed = Dependencies.changed(views.get(mesh), view.orElse(null), memo.orElse(null));
         view.ifPresentOrElse(v -> views.put(mesh, v), () -> views.remove(mesh));
         int translated = 0;
         int pushed = 0;

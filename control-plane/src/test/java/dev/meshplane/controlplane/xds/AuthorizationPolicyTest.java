@@ -96,7 +96,7 @@ class AuthorizationPolicyTest extends ServerTest {
     }
 
     @Test
-    void theProxyAdmitsOnlyItsCallersAndAppliesPoliciesUntilTheyAreDeleted() throws Exception {
+    void theProxyAdmitsOnlyItsCallersAsTheyChangeAndAppliesPoliciesUntilTheyAreDeleted() throws Exception {
         meshWithCallers();
         json(send("PUT", "/v1/meshes/" + mesh + "/mtls", "{\"mode\":\"STRICT\"}"), 200);
         json(send("PUT", "/v1/meshes/" + mesh + "/authorizationPolicies/no-admin", DENY_ADMIN), 200);
@@ -119,6 +119,15 @@ class AuthorizationPolicyTest extends ServerTest {
             DiscoveryResponse second = ads.next(5000);
             assertThat(second).isNotNull();
             assertThat(ingressRbac(second)).as("only the backends gate is left").hasSize(1);
+            ads.send(AdsStream.ack(second));
+
+            // another node starts calling api: api's gate lets it in, without waiting for a resync
+            appMesh.updateVirtualNode(r -> r.meshName(mesh).virtualNodeName("stranger").spec(VirtualNodeSpec.builder()
+                    .backends(Backend.builder().virtualService(v -> v.virtualServiceName("api.local")).build()).build()));
+            DiscoveryResponse third = ads.next(5000);
+            assertThat(third).as("api's listeners after a new caller appeared").isNotNull();
+            assertThat(ingressRbac(third).get(0).getPoliciesMap().get("meshplane-backends").toString())
+                    .contains("spiffe://" + mesh + "/virtualNode/caller", "spiffe://" + mesh + "/virtualNode/stranger");
         }
     }
 

@@ -18,10 +18,15 @@ final class Fleet implements AutoCloseable {
     private int port;
 
     Fleet(String host, int port, List<String> nodeIds, int size) {
+        this(host, port, nodeIds, size, false);
+    }
+
+    /** With {@code secrets}, each proxy also asks for its certificate and the trust bundle (mTLS on). */
+    Fleet(String host, int port, List<String> nodeIds, int size, boolean secrets) {
         this.host = host;
         this.port = port;
         for (int i = 0; i < size; i++) {
-            proxies.add(new SimulatedProxy(nodeIds.get(i % nodeIds.size()), i / nodeIds.size()));
+            proxies.add(new SimulatedProxy(nodeIds.get(i % nodeIds.size()), i / nodeIds.size(), secrets));
         }
     }
 

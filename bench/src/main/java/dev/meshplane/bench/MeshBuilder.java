@@ -145,6 +145,14 @@ final class MeshBuilder implements AutoCloseable {
         }
     }
 
+    void mtls(String mode) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/meshes/" + MESH + "/mtls"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"mode\":\"" + mode + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("mtls: " + response.body());
+        }
+    }
+
     @Override
     public void close() {
         appMesh.close();

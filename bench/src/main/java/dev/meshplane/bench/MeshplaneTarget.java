@@ -67,6 +67,11 @@ final class MeshplaneTarget implements Target {
     }
 
     @Override
+    public void mtls(String mode) throws Exception {
+        mesh.mtls(mode);
+    }
+
+    @Override
     public void close() throws Exception {
         try {
             server.close();

@@ -73,19 +73,29 @@ public final class ScenarioRunner {
         } else {
             result.put("server", "meshplane");
         }
+        String mtls = args.get("mtls");
+        if (mtls != null) {
+            if (baseline != null) {
+                throw new IllegalArgumentException("--mtls: the baseline has no mTLS switch");
+            }
+            result.put("mtls", mtls);
+        }
         try (Target server = baseline != null
                 ? new BaselineProcess(dataDir.resolveSibling(dataDir.getFileName() + "-baseline.log"), heap, baseline)
                 : new MeshplaneTarget(jar, dataDir, heap, jvmOptions)) {
             server.start();
             long t = System.nanoTime();
             server.build(services, clients, backends, new Progress("building the mesh", services, progress));
+            if (mtls != null) {
+                server.mtls(mtls);
+            }
             result.put("meshBuildSeconds", seconds(System.nanoTime() - t));
             List<String> nodeIds = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 nodeIds.add("mesh/" + MeshBuilder.MESH + "/virtualNode/" + MeshBuilder.client(c));
             }
             Duration cpuBefore = server.cpu();
-            try (Fleet fleet = new Fleet("localhost", server.xdsPort(), nodeIds, proxies)) {
+            try (Fleet fleet = new Fleet("localhost", server.xdsPort(), nodeIds, proxies, mtls != null)) {
                 long start = System.nanoTime();
                 fleet.connect(new Progress("connecting", proxies, progress));
                 complete &= fleet.await(SimulatedProxy::configured, 120_000, new Progress("cold start", proxies, progress));
@@ -203,9 +213,14 @@ public final class ScenarioRunner {
         result.put("reconnectMillis", millis(System.nanoTime() - reconnect));
         Thread.sleep(3000);
         long responses = fleet.proxies.stream().mapToLong(p -> p.responses.get()).sum() - responsesBefore;
-        long changedVersions = fleet.proxies.stream().filter(p -> !p.versions.equals(before.get(p))).count();
+        // configuration only: certificates live in the server's memory, so a restarted server issues new ones
+        long changedVersions = fleet.proxies.stream().filter(p -> SimulatedProxy.TYPES.stream()
+                .anyMatch(type -> !java.util.Objects.equals(p.versions.get(type), before.get(p).get(type)))).count();
+        long newSecrets = fleet.proxies.stream().filter(p -> p.versions.containsKey(SimulatedProxy.SDS)
+                && !p.versions.get(SimulatedProxy.SDS).equals(before.get(p).get(SimulatedProxy.SDS))).count();
         result.put("restartResponses", responses);
         result.put("restartProxiesWithNewVersions", changedVersions);
+        result.put("restartProxiesWithNewCertificates", newSecrets);
         result.put("restartCpuSeconds", seconds(server.cpu().minus(cpuBefore).toNanos()));
         result.put("restartHeapAfterGcBytes", server.heapAfterGc());
         return changedVersions == 0;
@@ -229,8 +244,9 @@ public final class ScenarioRunner {
 
     private void report() throws Exception {
         StringBuilder table = new StringBuilder();
-        table.append(String.format("%n%s: %d proxies over %d client nodes, %d services, %d backends each, %d cores%n",
-                result.get("server"), proxies, clients, services, backends, Runtime.getRuntime().availableProcessors()));
+        table.append(String.format("%n%s%s: %d proxies over %d client nodes, %d services, %d backends each, %d cores%n",
+                result.get("server"), result.containsKey("mtls") ? ", mTLS " + result.get("mtls") : "", proxies, clients, services,
+                backends, Runtime.getRuntime().availableProcessors()));
         table.append(String.format("mesh written in %s s; cold start of all proxies %s ms (%s CPU s); heap after GC %d MB%n",
                 result.get("meshBuildSeconds"), result.get("coldStartMillis"), result.get("coldStartCpuSeconds"),
                 ((Number) result.get("heapAfterGcBytes")).longValue() / 1_000_000));
@@ -243,12 +259,14 @@ public final class ScenarioRunner {
         }
         if (result.containsKey("restartResponses")) {
             table.append(String.format("restart: server ready in %s ms, fleet reconnected in %s ms, %s responses, %s proxies"
-                            + " got a new version%n", result.get("restartServerReadyMillis"), result.get("reconnectMillis"),
-                    result.get("restartResponses"), result.get("restartProxiesWithNewVersions")));
+                            + " got a new version%s%n", result.get("restartServerReadyMillis"), result.get("reconnectMillis"),
+                    result.get("restartResponses"), result.get("restartProxiesWithNewVersions"), result.containsKey("mtls")
+                            ? ", " + result.get("restartProxiesWithNewCertificates") + " a new certificate" : ""));
         }
         System.out.print(table);
         Path output = Path.of(args.getOrDefault("output", "bench/target/"
-                + (args.containsKey("baseline") ? "baseline-" : "scale-") + proxies + ".json"));
+                + (args.containsKey("baseline") ? "baseline-" : "scale-") + proxies
+                + (args.containsKey("mtls") ? "-mtls-" + args.get("mtls").toLowerCase(java.util.Locale.ROOT) : "") + ".json"));
         Files.createDirectories(output.toAbsolutePath().getParent());
         Files.writeString(output, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(result));
         System.out.println("results: " + output);

@@ -31,6 +31,9 @@ final class SimulatedProxy {
     static final String EDS = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
     static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
     static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+    static final String SDS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
+    /** With mTLS on, every proxy's listeners and clusters name these (Meshplane's built-in secrets). */
+    static final Set<String> SECRETS = Set.of("meshplane:identity", "meshplane:trust");
     static final List<String> TYPES = List.of(CDS, EDS, LDS, RDS);
 
     /** One response as it arrived. */
@@ -48,13 +51,21 @@ final class SimulatedProxy {
     private volatile Set<String> rdsNames = Set.of();
     private volatile boolean edsAnswered;
     private volatile boolean rdsAnswered;
+    private final Set<String> sdsNames;
+    private volatile boolean sdsAnswered;
     private volatile String nackNext;
     private StreamObserver<DiscoveryRequest> requests;
     private volatile boolean closed;
 
     SimulatedProxy(String nodeId, int replica) {
+        this(nodeId, replica, false);
+    }
+
+    /** With {@code secrets}, it also asks for the built-in certificate and trust bundle over SDS, as Envoy does under mTLS. */
+    SimulatedProxy(String nodeId, int replica, boolean secrets) {
         this.nodeId = nodeId;
         this.replica = replica;
+        this.sdsNames = secrets ? SECRETS : Set.of();
     }
 
     /** Opens the stream; on a reconnect it asks with the versions it already has, as Envoy does. */
@@ -88,6 +99,9 @@ final class SimulatedProxy {
         if (!rdsNames.isEmpty()) {
             send(request(RDS, versions.getOrDefault(RDS, ""), "", rdsNames));
         }
+        if (!sdsNames.isEmpty()) {
+            send(request(SDS, versions.getOrDefault(SDS, ""), "", sdsNames));
+        }
     }
 
     boolean isClosed() {
@@ -98,10 +112,11 @@ final class SimulatedProxy {
         nackNext = typeUrl;
     }
 
-    /** Has it a complete configuration: clusters, listeners, and the endpoints and routes they name? */
+    /** Has it a complete configuration: clusters, listeners, the endpoints and routes they name, and its secrets? */
     boolean configured() {
         return versions.containsKey(CDS) && versions.containsKey(LDS)
-                && (edsNames.isEmpty() || edsAnswered) && (rdsNames.isEmpty() || rdsAnswered);
+                && (edsNames.isEmpty() || edsAnswered) && (rdsNames.isEmpty() || rdsAnswered)
+                && (sdsNames.isEmpty() || sdsAnswered);
     }
 
     private synchronized void send(DiscoveryRequest request) {
@@ -169,6 +184,10 @@ final class SimulatedProxy {
             case EDS -> {
                 edsAnswered = true;
                 send(request(EDS, response.getVersionInfo(), response.getNonce(), edsNames));
+            }
+            case SDS -> {
+                sdsAnswered = response.getResourcesCount() == sdsNames.size();
+                send(request(SDS, response.getVersionInfo(), response.getNonce(), sdsNames));
             }
             default -> {
                 rdsAnswered = true;

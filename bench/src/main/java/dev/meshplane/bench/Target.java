@@ -32,6 +32,11 @@ interface Target extends AutoCloseable {
     /** Adds a new service and gives it to one client node as a backend, besides the ones it has. */
     void addService(int service, int client, List<Integer> backends) throws Exception;
 
+    /** Turns the mesh-wide mTLS switch to this mode (STRICT or PERMISSIVE). */
+    default void mtls(String mode) throws Exception {
+        throw new UnsupportedOperationException("this server has no mTLS switch");
+    }
+
     @Override
     default void close() throws Exception {
         stop();

@@ -34,6 +34,16 @@ class ScaleScenarioIT {
 
         assertThat(result.get("complete")).isEqualTo(true);
         assertThat(Files.readString(output)).contains("\"coldStartMillis\"", "\"changes\"");
+        List<Map<String, Object>> changes = eachReachedOnlyItsProxies(result);
+        assertThat(changes.get(0).get("affected")).isEqualTo(24);
+        assertThat((Integer) changes.get(2).get("affected")).isLessThan(24);
+        assertThat(result.get("restartProxiesWithNewVersions")).isEqualTo(0L);
+        assertThat(result.get("restartResponses")).isEqualTo(0L);
+    }
+
+    /** Every change reached every proxy it affects, and was pushed to none other; the changes, in order. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> eachReachedOnlyItsProxies(Map<String, Object> result) {
         List<Map<String, Object>> changes = (List<Map<String, Object>>) result.get("changes");
         assertThat(changes).hasSize(4);
         for (Map<String, Object> change : changes) {
@@ -41,10 +51,29 @@ class ScaleScenarioIT {
             assertThat(change.get("proxiesPushedOutsideAffected")).as(change.get("change") + ": pushes to unaffected proxies")
                     .isEqualTo(0L);
         }
-        assertThat(changes.get(0).get("affected")).isEqualTo(24);
-        assertThat((Integer) changes.get(2).get("affected")).isLessThan(24);
+        return changes;
+    }
+
+    /**
+     * With the mesh-wide mTLS switch on STRICT: every proxy also gets its certificate and the trust
+     * bundle over SDS before it counts as configured, changes still reach only the proxies they
+     * affect, and a restart changes no configuration (certificates are issued anew: reported).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theScenarioRunsWithMtlsStrict() throws Exception {
+        Path jar = Path.of(System.getProperty("meshplane.server.jar", ServerProcess.defaultJar().toString()));
+        Map<String, Object> result = new ScenarioRunner(Map.of(
+                "proxies", "24", "services", "12", "clients", "4", "backends", "3", "mtls", "STRICT",
+                "progress", "false", "heap", "512m",
+                "server-jar", jar.toString(),
+                "data-dir", work.resolve("data-mtls").toString(),
+                "output", work.resolve("scale-mtls.json").toString())).run();
+
+        assertThat(result.get("complete")).isEqualTo(true);
+        assertThat(result.get("mtls")).isEqualTo("STRICT");
+        List<Map<String, Object>> changes = eachReachedOnlyItsProxies(result);
         assertThat(result.get("restartProxiesWithNewVersions")).isEqualTo(0L);
-        assertThat(result.get("restartResponses")).isEqualTo(0L);
     }
 
     /**

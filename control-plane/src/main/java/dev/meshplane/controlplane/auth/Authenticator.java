@@ -38,13 +38,13 @@ public class Authenticator {
     private final byte[] bootstrapHash;
     private final SecureRandom random = new SecureRandom();
     private final ProxyTokens proxyTokens;
-    /** How long a proxy token lives when its issuer does not say. */
-    static final java.time.Duration PROXY_TOKEN_LIFETIME = java.time.Duration.ofDays(90);
+    private final java.time.Duration proxyTokenLifetime;
 
     public Authenticator(AuthStore store, KeyEncryption encryption, AuthProperties properties, Environment environment) {
         this.store = store;
         this.encryption = encryption;
         this.proxyTokens = new ProxyTokens(encryption);
+        this.proxyTokenLifetime = properties.proxyTokenLifetime();
         boolean externalDatabase = environment.getProperty("spring.datasource.url") != null;
         String mode = properties.authentication();
         if (mode == null || mode.isBlank()) {
@@ -135,10 +135,10 @@ public class Authenticator {
         return new Issued(credential, token);
     }
 
-    /** A proxy token for one node or gateway; it expires after {@link #PROXY_TOKEN_LIFETIME} unless told otherwise. */
+    /** A proxy token for one node or gateway; it expires after {@code meshplane.security.proxy-token-lifetime} unless told otherwise. */
     public Issued issueProxyToken(String name, String proxyNode, String mesh, Instant expiresAt, String by) {
         Instant now = Instant.now();
-        Instant expires = expiresAt != null ? expiresAt : now.plus(PROXY_TOKEN_LIFETIME);
+        Instant expires = expiresAt != null ? expiresAt : now.plus(proxyTokenLifetime);
         String id = "ptk-" + randomHex(8);
         String token = proxyTokens.sign(id, proxyNode, now, expires);
         Credential credential = new Credential(id, "PROXY_TOKEN", name, sha256(token), null, null,

@@ -158,9 +158,9 @@ class CredentialController {
 
     @PostMapping("/v1/meshes/{meshName}/proxyTokens")
     @Operation(operationId = "IssueProxyToken", summary = "Issues a token for the proxies of one virtual node or gateway",
-            description = "Body: {\"virtualNode\": name} or {\"virtualGateway\": name}, and \"expiresInSeconds\" (90 days when"
-                    + " omitted). The token is a JWT signed by Meshplane (HS256; sub: the node id, jti: the token's id, exp)."
-                    + " Proxies send it on their xDS stream as gRPC metadata \"authorization: Bearer <token>\"; their node id must"
+            description = "Body: {\"virtualNode\": name} or {\"virtualGateway\": name}, and \"expiresInSeconds\""
+                    + " (meshplane.security.proxy-token-lifetime, 365 days by default, when omitted). The token is a JWT signed"
+                    + " by Meshplane (HS256; sub: the node id, jti: the token's id, exp). Proxies send it on their xDS stream as gRPC metadata \"authorization: Bearer <token>\"; their node id must"
                     + " be that node's.")
     Map<String, Object> issueProxyToken(@PathVariable String meshName, @RequestBody(required = false) byte[] bytes) {
         JsonNode body = body(bytes);

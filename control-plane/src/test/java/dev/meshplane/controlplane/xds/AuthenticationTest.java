@@ -211,8 +211,8 @@ class AuthenticationTest extends ServerTest {
         assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo(node);
         assertThat(jwt.getJWTClaimsSet().getJWTID()).isEqualTo(issued.get("id").asString());
         assertThat(jwt.getJWTClaimsSet().getExpirationTime().toInstant())
-                .as("90 days unless the issuer says otherwise").isBetween(java.time.Instant.now().plus(java.time.Duration.ofDays(89)),
-                        java.time.Instant.now().plus(java.time.Duration.ofDays(91)));
+                .as("a year unless the issuer says otherwise").isBetween(java.time.Instant.now().plus(java.time.Duration.ofDays(364)),
+                        java.time.Instant.now().plus(java.time.Duration.ofDays(366)));
         assertThat(issued.get("expiresAt").asLong()).isEqualTo(jwt.getJWTClaimsSet().getExpirationTime().toInstant().getEpochSecond());
 
         // the same token with its subject changed to another node: the signature no longer holds

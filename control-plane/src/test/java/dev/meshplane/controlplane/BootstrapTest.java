@@ -96,5 +96,19 @@ class BootstrapTest extends ServerTest {
         HttpResponse<String> grpc = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?format=grpc&directEgress=8080", null);
         assertThat(grpc.statusCode()).isEqualTo(400);
         assertThat(grpc.body()).contains("directEgress: applies to Envoy bootstraps");
+
+        // development mode, plaintext xDS: gRPC needs no token and no CA, so only 'insecure'
+        JsonNode plain = JsonMapper.builder().build().readTree(send("GET", "/v1/meshes/" + mesh
+                + "/virtualNodes/web/bootstrap?format=grpc", null).body());
+        assertThat(plain.at("/xds_servers/0/channel_creds").toString()).isEqualTo("[{\"type\":\"insecure\"}]");
+        JsonNode named = JsonMapper.builder().build().readTree(send("GET", "/v1/meshes/" + mesh
+                + "/virtualNodes/web/bootstrap?format=grpc&tokenFile=/run/secrets/token", null).body());
+        assertThat(named.at("/xds_servers/0/channel_creds/0/config/token_file").asString()).isEqualTo("/run/secrets/token");
+        for (String parameter : new String[] {"tokenFile", "certDir"}) {
+            HttpResponse<String> refused = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?format=grpc&"
+                    + parameter + "=%20", null);
+            assertThat(refused.statusCode()).as(parameter).isEqualTo(400);
+            assertThat(refused.body()).contains(parameter + ": must be a file path");
+        }
     }
 }

@@ -10,12 +10,12 @@ import software.amazon.awssdk.services.appmesh.model.VirtualRouterSpec;
 import software.amazon.awssdk.services.appmesh.model.VirtualServiceSpec;
 
 /** Small valid specs, built with the AWS SDK's own model classes. */
-final class Fixtures {
+public final class Fixtures {
 
     private Fixtures() {
     }
 
-    static VirtualNodeSpec node(String hostname, String... backends) {
+    public static VirtualNodeSpec node(String hostname, String... backends) {
         return VirtualNodeSpec.builder()
                 .listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))
                 .serviceDiscovery(d -> d.dns(dns -> dns.hostname(hostname)))

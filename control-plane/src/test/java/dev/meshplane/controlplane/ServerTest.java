@@ -65,6 +65,12 @@ public abstract class ServerTest {
         return URI.create("http://localhost:" + port + path);
     }
 
+    /** The response's JSON body, once its status is the one expected (the body says why when it is not). */
+    protected static tools.jackson.databind.JsonNode json(HttpResponse<String> response, int status) {
+        org.assertj.core.api.Assertions.assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return tools.jackson.databind.json.JsonMapper.builder().build().readTree(response.body());
+    }
+
     protected HttpResponse<String> send(String method, String path, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

@@ -40,7 +40,7 @@ public final class Dependencies {
         Set<String> keys = new HashSet<>();
         keys.add(MESH);
         if (proxy.kind() == ProxyId.Kind.GATEWAY) {
-            keys.add("gateway:" + proxy.name());
+            keys.add(ownKey(proxy));
             for (Map.Entry<String, GatewayRouteSpec> route : view.gatewayRoutes().getOrDefault(proxy.name(), Map.of()).entrySet()) {
                 keys.add("gatewayRoute:" + proxy.name() + "/" + route.getKey());
                 GatewayRouteSpec spec = route.getValue();
@@ -50,7 +50,7 @@ public final class Dependencies {
             }
             return keys;
         }
-        keys.add("node:" + proxy.name());
+        keys.add(ownKey(proxy));
         keys.add(AUTHZ + proxy.name());
         keys.add(AUTHZ + "*");
         if (view.mtls() == dev.meshplane.api.security.MtlsMode.STRICT) {
@@ -65,6 +65,11 @@ public final class Dependencies {
             }
         }
         return keys;
+    }
+
+    /** The key of the proxy's own virtual node or gateway ({@code node:<name>} or {@code gateway:<name>}). */
+    public static String ownKey(ProxyId proxy) {
+        return (proxy.kind() == ProxyId.Kind.GATEWAY ? "gateway:" : "node:") + proxy.name();
     }
 
     private static void service(TranslationMemo memo, String name, Set<String> keys) {
@@ -92,11 +97,15 @@ public final class Dependencies {
 
     /** The keys whose content differs between two views of a mesh (everything, when there is no previous view). */
     public static Set<String> changed(MeshView before, MeshView after) {
-        return changed(before, after, after == null ? null : new TranslationMemo(after));
+        return changed(before, after, null, after == null ? null : new TranslationMemo(after));
     }
 
-    /** The same, with the new view's memo (shared with translation, which needs the same callers). */
-    public static Set<String> changed(MeshView before, MeshView after, TranslationMemo afterMemo) {
+    /**
+     * The same, with the callers of each node in the previous view when they are known (null: worked
+     * out here) and the new view's memo, shared with translation, which needs the same callers.
+     */
+    public static Set<String> changed(MeshView before, MeshView after, Map<String, Set<String>> beforeCallers,
+            TranslationMemo afterMemo) {
         Set<String> changed = new HashSet<>();
         if (before == null || after == null || !Objects.equals(before.spec(), after.spec()) || before.mtls() != after.mtls()) {
             changed.add(MESH);
@@ -118,7 +127,7 @@ public final class Dependencies {
             }
         }
         if (after.mtls() == dev.meshplane.api.security.MtlsMode.STRICT && before.mtls() == after.mtls()) {
-            Map<String, Set<String>> was = new TranslationMemo(before).callers();
+            Map<String, Set<String>> was = beforeCallers != null ? beforeCallers : new TranslationMemo(before).callers();
             Map<String, Set<String>> is = afterMemo.callers();
             diff(CALLERS, was, is, changed);
         }

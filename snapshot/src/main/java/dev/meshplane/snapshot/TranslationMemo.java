@@ -47,12 +47,12 @@ public final class TranslationMemo {
         this.view = view;
     }
 
-    MeshView view() {
+    public MeshView view() {
         return view;
     }
 
     /** Under the STRICT backends gate, who may call each node (SPIFFE ids), worked out once per view. */
-    Map<String, java.util.Set<String>> callers() {
+    public Map<String, java.util.Set<String>> callers() {
         Map<String, java.util.Set<String>> computed = callers;
         if (computed == null) {
             computed = AuthorizationTranslator.callersByNode(this);

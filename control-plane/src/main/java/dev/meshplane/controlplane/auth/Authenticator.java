@@ -78,6 +78,9 @@ public class Authenticator {
         if (bootstrapHash != null && MessageDigest.isEqual(hash, bootstrapHash)) {
             return Optional.of(new Principal("bootstrap-admin", "bootstrap admin token", Principal.Role.ADMIN, Set.of("*")));
         }
+        if (ProxyTokens.isJwt(token)) {
+            return Optional.empty(); // a proxy token (API tokens have no dots): no query
+        }
         return store.byHash(hash).filter(c -> c.kind().equals("API_TOKEN") && c.usable(Instant.now()))
                 .map(Authenticator::principal);
     }

@@ -183,7 +183,7 @@ class BootstrapController {
             case "envoy" -> ResponseEntity.ok(PRINTER.print(withProxyToken(withXdsTls(envoy(id, nodeId, host, xds.port())),
                     request.getParameter("proxyToken"))));
             case "grpc" -> ResponseEntity.ok(grpc(nodeId, host, xds.port(), properties.tls().enabled()
-                    ? properties.tls().proxyCaFile() : null, certDir == null ? CERT_DIR : certDir,
+                    ? properties.tls().proxyCaFile() : null, certDir == null ? CERT_DIR : path("certDir", certDir),
                     tokenFile != null ? path("tokenFile", tokenFile) : authenticator.enabled() ? TOKEN_FILE : null));
             default -> throw ApiException.badRequest("format: must be envoy or grpc, got '" + format + "'");
         };

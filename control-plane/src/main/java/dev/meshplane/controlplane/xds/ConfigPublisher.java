@@ -73,6 +73,8 @@ public class ConfigPublisher {
     private final Map<String, String> translationErrors = new ConcurrentHashMap<>();
     /** The last view of each mesh with connected proxies, to tell which resources a change touched. */
     private final Map<String, MeshView> views = new ConcurrentHashMap<>();
+    /** For meshes with mTLS STRICT, who may call each node in the view above (so a change compares without recomputing it). */
+    private final Map<String, Map<String, Set<String>>> callersByMesh = new ConcurrentHashMap<>();
     /** Content hashes of resources already found valid. */
     private final com.google.common.cache.Cache<String, Boolean> validContent =
             com.google.common.cache.CacheBuilder.newBuilder().maximumSize(500_000).build();
@@ -237,6 +239,7 @@ public class ConfigPublisher {
         if (groups.isEmpty()) {
             servicesByMesh.remove(mesh);
             views.remove(mesh);
+            callersByMesh.remove(mesh);
             return;
         }
         long started = System.nanoTime();
@@ -261,8 +264,14 @@ public class ConfigPublisher {
         view.ifPresentOrElse(v -> servicesByMesh.put(mesh, MeshViewLoader.registryServices(v.virtualNodes())),
                 () -> servicesByMesh.remove(mesh));
         Optional<TranslationMemo> memo = view.map(TranslationMemo::new);
-        Set<String> changed = Dependencies.changed(views.get(mesh), view.orElse(null), memo.orElse(null));
+        Set<String> changed = Dependencies.changed(views.get(mesh), view.orElse(null), callersByMesh.get(mesh),
+                memo.orElse(null));
         view.ifPresentOrElse(v -> views.put(mesh, v), () -> views.remove(mesh));
+        if (memo.isPresent() && memo.get().view().mtls() == dev.meshplane.api.security.MtlsMode.STRICT) {
+            callersByMesh.put(mesh, memo.get().callers());
+        } else {
+            callersByMesh.remove(mesh);
+        }
         int translated = 0;
         int pushed = 0;
         long translating = 0;
@@ -274,8 +283,9 @@ public class ConfigPublisher {
             Set<String> inputs = dependencies.get(id.groupKey());
             Optional<ProxySnapshot> current = cache.snapshot(id.groupKey());
             boolean untouched = inputs != null && inputs.stream().noneMatch(changed::contains) && current.isPresent();
-            // whether the group's configuration names the built-in secrets changes only with its inputs
-            Boolean needed = untouched ? needsSecrets.get(id.groupKey()) : null;
+            // whether the group needs the built-in secrets follows from the mesh switch and its own spec alone
+            Boolean needed = changed.contains(Dependencies.MESH) || changed.contains(Dependencies.ownKey(id)) ? null
+                    : needsSecrets.get(id.groupKey());
             if (needed == null) {
                 needed = BuiltInSecrets.neededBy(viewNow, id);
                 needsSecrets.put(id.groupKey(), needed);

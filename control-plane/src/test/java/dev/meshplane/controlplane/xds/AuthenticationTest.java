@@ -46,8 +46,7 @@ class AuthenticationTest extends ServerTest {
     }
 
     private JsonNode ok(HttpResponse<String> response) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
+        return json(response, 200);
     }
 
     private String meshWithNodes() throws Exception {

@@ -16,10 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import software.amazon.awssdk.services.appmesh.model.Backend;
-import software.amazon.awssdk.services.appmesh.model.PortProtocol;
 import software.amazon.awssdk.services.appmesh.model.VirtualNodeSpec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Authorization policies through the API (create, replace, read, list, delete; bad input refused
@@ -28,7 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class AuthorizationPolicyTest extends ServerTest {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String DENY_ADMIN = "{\"targets\":{\"virtualNodes\":[\"api\"]},\"action\":\"DENY\","
             + "\"rules\":[{\"to\":{\"prefixes\":[\"/admin\"]}}]}";
 
@@ -40,19 +37,12 @@ class AuthorizationPolicyTest extends ServerTest {
     private void meshWithCallers() {
         mesh = uniqueName("authz");
         appMesh.createMesh(r -> r.meshName(mesh));
-        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("api").spec(VirtualNodeSpec.builder()
-                .listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))
-                .serviceDiscovery(d -> d.dns(n -> n.hostname("api.local"))).build()));
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("api").spec(dev.meshplane.controlplane.Fixtures.node("api.local")));
         appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName("api.local")
                 .spec(s -> s.provider(p -> p.virtualNode(n -> n.virtualNodeName("api")))));
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("caller").spec(VirtualNodeSpec.builder()
                 .backends(Backend.builder().virtualService(v -> v.virtualServiceName("api.local")).build()).build()));
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("stranger").spec(VirtualNodeSpec.builder().build()));
-    }
-
-    private JsonNode json(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        return JSON.readTree(response.body());
     }
 
     @Test

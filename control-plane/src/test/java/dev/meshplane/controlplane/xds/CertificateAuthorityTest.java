@@ -63,15 +63,8 @@ class CertificateAuthorityTest extends ServerTest {
     private String meshWithNode() {
         mesh = uniqueName("ca");
         appMesh.createMesh(r -> r.meshName(mesh));
-        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("api").spec(VirtualNodeSpec.builder()
-                .listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))
-                .serviceDiscovery(d -> d.dns(n -> n.hostname("api.local"))).build()));
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("api").spec(dev.meshplane.controlplane.Fixtures.node("api.local")));
         return "mesh/" + mesh + "/virtualNode/api";
-    }
-
-    private JsonNode json(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        return JSON.readTree(response.body());
     }
 
     @Test

@@ -65,9 +65,7 @@ class ProxylessAuthenticationTest extends ServerTest {
     }
 
     private JsonNode ok(String method, String path, String body) throws Exception {
-        HttpResponse<String> response = call(method, path, body);
-        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
+        return json(call(method, path, body), 200);
     }
 
     private static Server backend(int port, String name) throws IOException {

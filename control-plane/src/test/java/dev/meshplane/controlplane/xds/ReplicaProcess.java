@@ -96,8 +96,8 @@ final class ReplicaProcess implements AutoCloseable {
         process.destroy();
     }
 
-    /** Waits for the server process to end (after SIGTERM); not a test switch: nothing is skipped. */
-    boolean awaitExit(long seconds) throws InterruptedException {
+    /** Waits for the server process to end (after SIGTERM), returning whether it did. */
+    boolean awaitExit(long seconds) throws InterruptedException { // a wait whose result callers assert: nothing is skipped
         return process.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS);
     }
 

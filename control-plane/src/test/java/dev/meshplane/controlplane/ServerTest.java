@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.appmesh.AppMeshClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "meshplane.database.embedded.data-dir=target/test-postgres/${random.uuid}",
     "meshplane.xds.port=0",
+    // a test server stops at once, without holding a drain window for streams left open (ReplicasIT tests draining)
+    "meshplane.xds.drain-window=0s",
     "meshplane.limits.meshes=10000",
     "meshplane.limits.routes-per-virtual-router=5",
     "meshplane.limits.virtual-gateways-per-mesh=3",

@@ -35,6 +35,15 @@ public class ChangeListener implements SmartLifecycle {
         this.publisher = publisher;
     }
 
+    /**
+     * Starts before the xDS server and stops after it: proxies still connected to a replica that is
+     * draining keep receiving changes until their stream is closed.
+     */
+    @Override
+    public int getPhase() {
+        return XdsServer.PHASE - 1;
+    }
+
     @Override
     public void start() {
         running = true;

@@ -47,26 +47,36 @@ public final class StreamDrainer implements ServerInterceptor {
         return calls.size();
     }
 
-    /** Closes every open stream, evenly spread over the window; returns how many it closed. */
+    /**
+     * Closes every open stream, evenly spread over the window, and returns only when the window is
+     * over; returns how many it closed. The first stream closes at once and the i-th of n at i/n of
+     * the window; the rest of the window keeps the replica up with readiness false, so load balancers
+     * see it leave before its ports close. With no stream open it returns at once.
+     */
     public int drain(Duration window) throws InterruptedException {
         List<DrainableCall<?, ?>> open = new ArrayList<>(calls);
         if (open.isEmpty()) {
             return 0;
         }
-        // the i-th of n streams closes at i/n of the window: the first at once, none after the window
-        long pauseNanos = window.toNanos() / open.size();
+        long start = System.nanoTime();
         int closed = 0;
         for (int i = 0; i < open.size(); i++) {
-            if (i > 0 && pauseNanos > 0) {
-                Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
-            }
+            sleepUntil(start + window.toNanos() / open.size() * i);
             DrainableCall<?, ?> call = open.get(i);
             if (call.closeForDrain()) {
                 closed++;
             }
             calls.remove(call);
         }
+        sleepUntil(start + window.toNanos());
         return closed;
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left = nanoTime - System.nanoTime();
+        if (left > 0) {
+            Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+        }
     }
 
     /** A call whose sends and close are serialised, so that draining cannot race the response writer. */

@@ -25,6 +25,9 @@ public class XdsServer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
 
+    /** The lifecycle phase: the last to start and the first to stop (the web server stops later still). */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE;
+
     /**
      * One writer for every stream: each stream's responses stay in order, and the publisher goes on
      * translating instead of encoding and writing every response itself (java-control-plane's
@@ -112,8 +115,14 @@ public class XdsServer implements SmartLifecycle {
     /**
      * Stops gracefully: readiness goes false (so load balancers stop sending new proxies here), the
      * server stops listening and sends GOAWAY, and the open streams are closed one by one over the
-     * drain window so their proxies reconnect to other replicas gradually.
+     * drain window so their proxies reconnect to other replicas gradually. With streams open, stopping
+     * takes the whole window; with none, it is immediate.
      */
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
     @Override
     public void stop() {
         if (server != null) {

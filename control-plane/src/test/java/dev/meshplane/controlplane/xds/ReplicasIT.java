@@ -153,15 +153,22 @@ class ReplicasIT {
                 String node = "mesh/" + MESH + "/virtualNode/reporting";
                 assertThat(a.get("/v1/proxies").body()).as("connected to A through the front").contains(node);
 
+                long terminated = System.currentTimeMillis();
                 a.terminate();
-                // while it drains (2 s here), it tells load balancers it takes no more traffic
-                assertThat(XdsClients.await(Duration.ofSeconds(2), () -> {
+                // for its whole drain window (2 s here) it tells load balancers it takes no more traffic
+                List<String> seen = new java.util.ArrayList<>();
+                boolean refusing = XdsClients.await(Duration.ofSeconds(10), () -> {
                     try {
-                        return a.get("/actuator/health/readiness").statusCode() == 503;
+                        int status = a.get("/actuator/health/readiness").statusCode();
+                        seen.add((System.currentTimeMillis() - terminated) + "ms:" + status);
+                        return status == 503;
                     } catch (Exception stoppedAlready) {
+                        seen.add((System.currentTimeMillis() - terminated) + "ms:" + stoppedAlready.getClass().getSimpleName());
                         return false;
                     }
-                })).as("readiness went false on SIGTERM").isTrue();
+                });
+                assertThat(refusing).as("readiness went false on SIGTERM; seen %s; SIGTERM at %s; log:%n%s",
+                        seen, java.time.Instant.ofEpochMilli(terminated), a.logText()).isTrue();
                 assertThat(a.awaitExit(30)).isTrue(); // the drained replica must end after its drain window: asserted
                 assertThat(a.logText()).contains("Draining 1 xDS streams");
                 assertThat(XdsClients.await(Duration.ofSeconds(20), () -> {

@@ -170,7 +170,7 @@ final class GatewayTranslator {
                 if (tls == null && memo.view().mtls() != MtlsMode.DISABLED) {
                     tls = TlsTranslator.meshUpstream(memo.view().mesh(), t.node(), service);
                 }
-                out.cluster(tls == null ? cluster : cluster.toBuilder().setTransportSocket(tls).build(), memo.endpoints(t));
+                out.cluster(tls == null ? cluster : memo.withTls(cluster, tls), memo.endpoints(t));
             }
             Route route = memo.route(rule, false);
             Route composed = spec.grpcRoute() != null ? grpc(applicable.name(), spec.grpcRoute(), rule, route)

@@ -51,7 +51,7 @@ final class GrpcClientTranslator {
                     for (Target target : rule.targets()) {
                         io.envoyproxy.envoy.config.cluster.v3.Cluster cluster = memo.cluster(target, true);
                         if (mtls) {
-                            cluster = cluster.toBuilder().setTransportSocket(upstreamTls(view.mesh(), target.node())).build();
+                            cluster = memo.withTls(cluster, upstreamTls(view.mesh(), target.node()));
                         }
                         out.cluster(cluster, memo.endpoints(target));
                     }

@@ -182,7 +182,7 @@ final class SidecarTranslator {
                                 tls = TlsTranslator.meshUpstream(view.mesh(), target.node(), service);
                             }
                             if (tls != null) {
-                                cluster = cluster.toBuilder().setTransportSocket(tls).build();
+                                cluster = memo.withTls(cluster, tls);
                             }
                             out.cluster(cluster, memo.endpoints(target));
                         }

@@ -73,8 +73,12 @@ public class ConfigPublisher {
     private final Map<String, String> translationErrors = new ConcurrentHashMap<>();
     /** The last view of each mesh with connected proxies, to tell which resources a change touched. */
     private final Map<String, MeshView> views = new ConcurrentHashMap<>();
-    /** For meshes with mTLS STRICT, who may call each node in the view above (so a change compares without recomputing it). */
-    private final Map<String, Map<String, Set<String>>> callersByMesh = new ConcurrentHashMap<>();
+    /**
+     * The translation memo of each mesh's last build: the next build of the same view uses it as it
+     * is, and the next view's memo finds in its carry every part a change did not touch. For meshes with mTLS
+     * STRICT it also knows who may call each node, so a change compares without working that out again.
+     */
+    private final Map<String, TranslationMemo> memos = new ConcurrentHashMap<>();
     /** Content hashes of resources already found valid. */
     private final com.google.common.cache.Cache<String, Boolean> validContent =
             com.google.common.cache.CacheBuilder.newBuilder().maximumSize(500_000).build();
@@ -239,7 +243,7 @@ public class ConfigPublisher {
         if (groups.isEmpty()) {
             servicesByMesh.remove(mesh);
             views.remove(mesh);
-            callersByMesh.remove(mesh);
+            memos.remove(mesh);
             return;
         }
         long started = System.nanoTime();
@@ -263,15 +267,14 @@ public class ConfigPublisher {
         long loaded = System.nanoTime();
         view.ifPresentOrElse(v -> servicesByMesh.put(mesh, MeshViewLoader.registryServices(v.virtualNodes())),
                 () -> servicesByMesh.remove(mesh));
-        Optional<TranslationMemo> memo = view.map(TranslationMemo::new);
-        Set<String> changed = Dependencies.changed(views.get(mesh), view.orElse(null), callersByMesh.get(mesh),
-                memo.orElse(null));
+        MeshView before = views.get(mesh);
+        TranslationMemo earlier = memos.get(mesh);
+        Optional<TranslationMemo> memo = view.map(v -> earlier == null ? new TranslationMemo(v) : earlier.next(v));
+        Map<String, Set<String>> beforeCallers = earlier != null && before != null && earlier.view() == before
+                && before.mtls() == dev.meshplane.api.security.MtlsMode.STRICT ? earlier.callers() : null;
+        Set<String> changed = Dependencies.changed(before, view.orElse(null), beforeCallers, memo.orElse(null));
         view.ifPresentOrElse(v -> views.put(mesh, v), () -> views.remove(mesh));
-        if (memo.isPresent() && memo.get().view().mtls() == dev.meshplane.api.security.MtlsMode.STRICT) {
-            callersByMesh.put(mesh, memo.get().callers());
-        } else {
-            callersByMesh.remove(mesh);
-        }
+        memo.ifPresentOrElse(m -> memos.put(mesh, m), () -> memos.remove(mesh));
         int translated = 0;
         int pushed = 0;
         long translating = 0;

@@ -131,7 +131,8 @@ public class XdsServer implements SmartLifecycle {
             try {
                 int open = drainer.open();
                 if (open > 0) {
-                    log.info("Draining {} xDS streams over {}", open, properties.drainWindow());
+                    log.info("Draining {} xDS streams over {} (meshplane.xds.drain-window); readiness stays false until then", open,
+                            properties.drainWindow());
                     drainer.drain(properties.drainWindow());
                 }
                 server.awaitTermination(5, TimeUnit.SECONDS);

@@ -1,10 +1,10 @@
 package dev.meshplane.snapshot;
 
-import dev.meshplane.api.security.MtlsMode;
 import com.google.protobuf.Any;
 import dev.meshplane.api.model.Backend;
 import dev.meshplane.api.model.PortProtocol;
 import dev.meshplane.api.model.VirtualNodeSpec;
+import dev.meshplane.api.security.MtlsMode;
 import dev.meshplane.snapshot.ServiceRouting.RouteRule;
 import dev.meshplane.snapshot.ServiceRouting.ServicePort;
 import dev.meshplane.snapshot.ServiceRouting.Target;

@@ -27,7 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SigV4 {
 
-    static final String ALGORITHM = "AWS4-HMAC-SHA256";
+    public static final String ALGORITHM = "AWS4-HMAC-SHA256";
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "AWS4-HMAC-SHA256\\s+Credential=([^/\\s,]+)/(\\d{8})/([^/\\s,]+)/([^/\\s,]+)/aws4_request\\s*,\\s*"
                     + "SignedHeaders=([^\\s,]+)\\s*,\\s*Signature=([0-9a-f]{64})\\s*");

@@ -7,9 +7,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -87,13 +85,8 @@ public class BuiltInRestTls implements SslBundleRegistrar, ApplicationListener<A
 
     void renew() {
         try {
-            List<String> names = new ArrayList<>();
-            String host = environment.getProperty("meshplane.xds.advertised-host");
-            if (host != null) {
-                names.add(host);
-            }
-            names.add("localhost");
-            CertificateAuthority.Identity identity = authority.getObject().serverIdentity(names);
+            CertificateAuthority.Identity identity = authority.getObject()
+                    .serverIdentity(environment.getProperty("meshplane.xds.advertised-host"));
             if (identity.certificate() != serving) {
                 registry.getObject().updateBundle(BUNDLE, bundle(identity.certificate(), identity.key()));
                 serving = identity.certificate();

@@ -159,10 +159,13 @@ public class CertificateAuthority {
     public static final String SYSTEM = "_meshplane";
 
     /**
-     * A server certificate for Meshplane's own port, from the system CA, for the given host names;
-     * the same one until half its lifetime (the longer of the configured lifetime and a day) has passed.
+     * A server certificate for Meshplane's own ports, from the system CA, for the advertised host
+     * (when set) and localhost; the same one until half its lifetime (the longer of the configured
+     * lifetime and a day) has passed.
      */
-    public synchronized Identity serverIdentity(java.util.List<String> hostNames) {
+    public synchronized Identity serverIdentity(String advertisedHost) {
+        java.util.List<String> hostNames = advertisedHost == null || advertisedHost.isBlank()
+                ? java.util.List.of("localhost") : java.util.List.of(advertisedHost, "localhost");
         CaRow active = trustedCas(SYSTEM).get(0);
         Identity current = identities.get("server:" + SYSTEM);
         Instant now = clock.instant();

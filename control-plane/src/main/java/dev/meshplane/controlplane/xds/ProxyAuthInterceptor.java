@@ -2,7 +2,9 @@ package dev.meshplane.controlplane.xds;
 
 import dev.meshplane.controlplane.auth.Authenticator;
 import dev.meshplane.controlplane.auth.SecurityEvents;
+import dev.meshplane.controlplane.auth.SigV4;
 import dev.meshplane.persistence.AuthStore;
+import dev.meshplane.snapshot.ProxyId;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -51,14 +53,11 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
             return next.startCall(call, headers);
         }
         String value = headers.get(AUTHORIZATION);
-        Optional<AuthStore.Credential> token = value != null && value.regionMatches(true, 0, "Bearer ", 0, 7)
+        SigV4.Parsed parsed = value != null && value.startsWith(SigV4.ALGORITHM) ? SigV4.parse(value) : null;
+        Optional<AuthStore.Credential> token = parsed != null ? signed(call, headers, parsed)
+                : value != null && value.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authenticator.proxyToken(value.substring(7).strip()) : Optional.empty();
-        if (token.isEmpty() && value != null && value.startsWith("AWS4-HMAC-SHA256")) {
-            token = signed(call, headers, value);
-        }
         if (token.isEmpty()) {
-            dev.meshplane.controlplane.auth.SigV4.Parsed parsed = value != null && value.startsWith("AWS4-HMAC-SHA256")
-                    ? dev.meshplane.controlplane.auth.SigV4.parse(value) : null;
             events.refused(value == null ? "anonymous" : parsed != null ? "access key " + parsed.accessKeyId() : "bearer token",
                     SecurityEvents.XDS_STREAM_REFUSED, null, "xDS stream", (value == null ? "no proxy token"
                             : parsed != null ? "the signature does not match, or the key is unknown, expired or revoked"
@@ -81,9 +80,10 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
                     checked.refuse(Status.PERMISSION_DENIED.withDescription("the first request must carry the node"));
                     return;
                 }
-                if (node != null && !Proxies.identify(node).map(id -> sameNode(id, checked.token.proxyNode())).orElse(false)) {
-                    events.refused(actor(checked.token), SecurityEvents.XDS_STREAM_REFUSED,
-                            Proxies.identify(node).map(dev.meshplane.snapshot.ProxyId::mesh).orElse(null), node.getId(),
+                Optional<ProxyId> id = node == null ? Optional.empty() : Proxies.identify(node);
+                if (node != null && !id.map(proxy -> sameNode(proxy, checked.token.proxyNode())).orElse(false)) {
+                    events.refused(actor(checked.token), SecurityEvents.XDS_STREAM_REFUSED, id.map(ProxyId::mesh).orElse(null),
+                            node.getId(),
                             "not the node its token was issued for (" + checked.token.proxyNode() + ") " + peer(call));
                     checked.refuse(Status.PERMISSION_DENIED.withDescription("node id '" + node.getId()
                             + "' is not the node this token was issued for"));
@@ -91,6 +91,7 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
                 }
                 if (node != null) {
                     checked.node = node.getId();
+                    checked.mesh = id.get().mesh();
                 }
                 checked.nodeSeen = true;
                 if (!checked.closed) {
@@ -112,8 +113,8 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
         };
     }
 
-    private static boolean sameNode(dev.meshplane.snapshot.ProxyId id, String tokenNode) {
-        String resource = id.kind() == dev.meshplane.snapshot.ProxyId.Kind.GATEWAY ? "virtualGateway" : "virtualNode";
+    private static boolean sameNode(ProxyId id, String tokenNode) {
+        String resource = id.kind() == ProxyId.Kind.GATEWAY ? "virtualGateway" : "virtualNode";
         if (tokenNode.startsWith("mesh-scope:")) {
             // a SigV4-signed stream: any node of the meshes its access key may act on
             java.util.List<String> meshes = java.util.List.of(tokenNode.substring("mesh-scope:".length()).split(","));
@@ -129,14 +130,10 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
      * sent one. The access key must be one Meshplane issued; the stream may then serve any node of
      * the meshes the key may act on.
      */
-    private Optional<AuthStore.Credential> signed(ServerCall<?, ?> call, Metadata headers, String authorization) {
-        dev.meshplane.controlplane.auth.SigV4.Parsed parsed = dev.meshplane.controlplane.auth.SigV4.parse(authorization);
-        if (parsed == null) {
-            return Optional.empty();
-        }
+    private Optional<AuthStore.Credential> signed(ServerCall<?, ?> call, Metadata headers, SigV4.Parsed parsed) {
         String path = "/" + call.getMethodDescriptor().getFullMethodName();
         return authenticator.accessKey(parsed.accessKeyId())
-                .filter(key -> dev.meshplane.controlplane.auth.SigV4.verify(parsed, key.secret(), "POST", path, null, name -> {
+                .filter(key -> SigV4.verify(parsed, key.secret(), "POST", path, null, name -> {
                     if (name.equals("host")) {
                         return call.getAuthority();
                     }
@@ -160,11 +157,8 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
         int closed = 0;
         for (Checked<?, ?> stream : open) {
             if (unusable.contains(stream.token.id())) {
-                String node = stream.node;
-                events.refused(actor(stream.token), SecurityEvents.XDS_STREAM_CUT_OFF, node == null ? null
-                        : Proxies.identify(io.envoyproxy.envoy.config.core.v3.Node.newBuilder().setId(node).build())
-                                .map(dev.meshplane.snapshot.ProxyId::mesh).orElse(null),
-                        node == null ? "xDS stream" : node, "its credential was revoked or has expired");
+                events.refused(actor(stream.token), SecurityEvents.XDS_STREAM_CUT_OFF, stream.mesh,
+                        stream.node == null ? "xDS stream" : stream.node, "its credential was revoked or has expired");
                 stream.refuse(Status.UNAUTHENTICATED.withDescription("the proxy token or access key was revoked or has expired"));
                 open.remove(stream);
                 closed++;
@@ -178,7 +172,9 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
         final AuthStore.Credential token;
         final ServerCall<Q, R> call;
         volatile boolean nodeSeen;
+        /** The node id the stream was admitted for, and its mesh, once its first request came. */
         volatile String node;
+        volatile String mesh;
         volatile boolean closed;
 
         Checked(ServerCall<Q, R> call, AuthStore.Credential token) {

@@ -53,7 +53,8 @@ public class XdsServer implements SmartLifecycle {
     private java.util.concurrent.ScheduledExecutorService rechecks;
 
     private final dev.meshplane.controlplane.security.CertificateAuthority authority;
-    private final ReloadingKeyManager keyManager = new ReloadingKeyManager();
+    /** With the built-in CA, the xDS port's certificate; replaced while the server runs (new handshakes take the new one). */
+    private final io.grpc.util.AdvancedTlsX509KeyManager keyManager = new io.grpc.util.AdvancedTlsX509KeyManager();
 
     public XdsServer(XdsProperties properties, ProxyCache cache, ProxyStatusTracker tracker, ApplicationEventPublisher events,
             dev.meshplane.controlplane.auth.Authenticator authenticator, dev.meshplane.controlplane.auth.SecurityEvents securityEvents,
@@ -112,17 +113,17 @@ public class XdsServer implements SmartLifecycle {
         }
     }
 
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
     /**
      * Stops gracefully: readiness goes false (so load balancers stop sending new proxies here), the
      * server stops listening and sends GOAWAY, and the open streams are closed one by one over the
      * drain window so their proxies reconnect to other replicas gradually. With streams open, stopping
      * takes the whole window; with none, it is immediate.
      */
-    @Override
-    public int getPhase() {
-        return PHASE;
-    }
-
     @Override
     public void stop() {
         if (server != null) {
@@ -150,13 +151,8 @@ public class XdsServer implements SmartLifecycle {
     /** With the built-in CA: takes a new server certificate when the current one is at half its life. */
     private void refreshServerCertificate() {
         try {
-            List<String> names = new java.util.ArrayList<>();
-            if (properties.advertisedHost() != null) {
-                names.add(properties.advertisedHost());
-            }
-            names.add("localhost");
-            var identity = authority.serverIdentity(names);
-            keyManager.use(identity.certificate(), identity.key());
+            var identity = authority.serverIdentity(properties.advertisedHost());
+            keyManager.updateIdentityCredentials(new java.security.cert.X509Certificate[] {identity.certificate()}, identity.key());
         } catch (RuntimeException e) {
             log.error("Cannot renew the xDS port's certificate: {}", e.toString());
         }

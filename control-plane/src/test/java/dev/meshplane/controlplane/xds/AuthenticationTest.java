@@ -119,13 +119,19 @@ class AuthenticationTest extends ServerTest {
         assertThat(audit("action=RevokeApiToken").toString()).contains(issued.get("id").asString());
     }
 
+    /** An access key issued by the admin for one mesh: its id and its secret. */
+    private String[] accessKey(String name, String role, String mesh) throws Exception {
+        JsonNode key = ok(call("POST", "/v1/accessKeys", "{\"name\":\"" + name + "\",\"role\":\"" + role
+                + "\",\"meshes\":[\"" + mesh + "\"]}", ADMIN));
+        return new String[] {key.get("accessKeyId").asString(), key.get("secretAccessKey").asString()};
+    }
+
     @Test
     void awsSdkClientsSignWithIssuedAccessKeysAndAWrongSecretIsRefused() throws Exception {
         String mesh = meshWithNodes();
-        JsonNode key = ok(call("POST", "/v1/accessKeys", "{\"name\":\"terraform\",\"role\":\"editor\",\"meshes\":[\"" + mesh + "\"]}",
-                ADMIN));
-        String id = key.get("accessKeyId").asString();
-        String secret = key.get("secretAccessKey").asString();
+        String[] key = accessKey("terraform", "editor", mesh);
+        String id = key[0];
+        String secret = key[1];
         try (AppMeshClient signed = appMeshClient(port, id, secret);
                 AppMeshClient wrong = appMeshClient(port, id, secret + "x")) {
             signed.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("by-terraform").spec(VirtualNodeSpec.builder()
@@ -265,10 +271,9 @@ class AuthenticationTest extends ServerTest {
     @Test
     void xdsStreamsSignedWithAnIssuedAccessKeyAreServedForItsMeshesOnly() throws Exception {
         String mesh = meshWithNodes();
-        JsonNode key = ok(call("POST", "/v1/accessKeys", "{\"name\":\"envoy-fleet\",\"role\":\"viewer\",\"meshes\":[\"" + mesh + "\"]}",
-                ADMIN));
-        String id = key.get("accessKeyId").asString();
-        String secret = key.get("secretAccessKey").asString();
+        String[] key = accessKey("envoy-fleet", "viewer", mesh);
+        String id = key[0];
+        String secret = key[1];
         DiscoveryRequest cds = DiscoveryRequest.newBuilder().setNode(AdsStream.node("mesh/" + mesh + "/virtualNode/api"))
                 .setTypeUrl(AdsStream.CDS).build();
         try (AdsStream signed = new AdsStream(signedChannel(id, secret))) {

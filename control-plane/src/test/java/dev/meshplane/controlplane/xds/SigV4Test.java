@@ -173,7 +173,7 @@ class SigV4Test extends AuthenticatedServerTest {
             try (AdsStream stream = new AdsStream(SignedRequests.channel(xds.port(), headers))) {
                 stream.send(cds);
                 assertThat(stream.next(1500)).as("refused: " + headers).isNull();
-                assertThat(stream.ended).isNotNull();
+                assertThat(stream.awaitEnd(5000)).as("closed").isNotNull();
                 assertThat(stream.ended.getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
             }
         }
@@ -213,6 +213,10 @@ class SigV4Test extends AuthenticatedServerTest {
         String listed = run(env, "aws", "--endpoint-url", endpoint, "--region", "us-east-1", "appmesh", "list-virtual-nodes",
                 "--mesh-name", mesh, "--output", "json");
         assertThat(listed).as("the CLI, signing for this server's region").startsWith("0\n").contains("\"virtualNodeName\": \"api\"");
+        String arn = ok(call("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/api", null, ADMIN)).at("/metadata/arn").asString();
+        assertThat(run(env, "aws", "--endpoint-url", endpoint, "--region", "us-east-1", "appmesh", "tag-resource",
+                "--resource-arn", arn, "--tags", "key=team,value=platform")).as("an ARN in the signed query string")
+                .startsWith("0\n");
 
         // a PUT signed by botocore exactly as the CLI signs it, captured, then replayed with another body
         String path = "/v20190125/meshes/" + mesh + "/virtualNodes";

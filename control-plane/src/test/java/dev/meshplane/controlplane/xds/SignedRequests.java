@@ -33,6 +33,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 final class SignedRequests {
 
     static final String ADS_METHOD = "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources";
+    static final String DELTA_ADS_METHOD = "/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources";
 
     private SignedRequests() {
     }
@@ -88,7 +89,13 @@ final class SignedRequests {
 
     /** The SigV4 headers of an ADS stream to {@code localhost:port}, as Envoy's AWS IAM gRPC credentials make them. */
     static Map<String, String> signStream(int port, String accessKeyId, String secret, String region, String service, Instant at) {
-        return sign("POST", URI.create("http://localhost:" + port + ADS_METHOD), null, accessKeyId, secret, region, service, at);
+        return signStream(port, ADS_METHOD, accessKeyId, secret, region, service, at);
+    }
+
+    /** The same for a stream of this gRPC method ({@code /<service>/<method>}): each call is signed for its own path. */
+    static Map<String, String> signStream(int port, String method, String accessKeyId, String secret, String region,
+            String service, Instant at) {
+        return sign("POST", URI.create("http://localhost:" + port + method), null, accessKeyId, secret, region, service, at);
     }
 
     /** A channel whose streams carry these headers as metadata ({@code host} goes as the stream's authority instead). */

@@ -34,7 +34,7 @@ class XdsRolesTest extends AuthenticatedServerTest {
     private static void refused(AdsStream stream, DiscoveryRequest request, Status.Code code) throws Exception {
         stream.send(request);
         assertThat(stream.next(1500)).as("nothing for a refused stream").isNull();
-        assertThat(stream.ended).isNotNull();
+        assertThat(stream.awaitEnd(5000)).as("closed").isNotNull();
         assertThat(stream.ended.getCode()).isEqualTo(code);
     }
 
@@ -68,6 +68,17 @@ class XdsRolesTest extends AuthenticatedServerTest {
                 assertThat(admin.next(5000)).as("an admin of the mesh: its configuration").isNotNull();
                 refused(admin, identity, Status.Code.PERMISSION_DENIED);
             }
+        }
+
+        String[] adminDeltaKey = accessKey("admin-delta", "admin", mesh);
+        try (AdsStream adminDelta = new AdsStream(SignedRequests.channel(xds.port(), SignedRequests.signStream(xds.port(),
+                SignedRequests.DELTA_ADS_METHOD, adminDeltaKey[0], adminDeltaKey[1], "us-east-1", "appmesh", Instant.now())))) {
+            adminDelta.sendDelta(io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest.newBuilder()
+                    .setNode(AdsStream.node("mesh/" + mesh + "/virtualNode/api")).setTypeUrl(AdsStream.SDS)
+                    .addResourceNamesSubscribe("meshplane:identity").build());
+            assertThat(adminDelta.nextDelta(1500)).as("delta SDS: the same rule").isNull();
+            assertThat(adminDelta.awaitEnd(5000)).as("closed").isNotNull();
+            assertThat(adminDelta.ended.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         }
 
         String[] proxyKey = proxyAccessKey(mesh, "api");
@@ -121,11 +132,7 @@ class XdsRolesTest extends AuthenticatedServerTest {
             proxy.send(request(mesh, "api", AdsStream.CDS));
             assertThat(proxy.next(5000)).isNotNull();
             ok(call("DELETE", "/v1/meshes/" + mesh + "/proxyAccessKeys/" + proxyKey[0], null, ADMIN));
-            long deadline = System.currentTimeMillis() + 5000;
-            while (proxy.ended == null && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(proxy.ended).as("cut off at revocation").isNotNull();
+            assertThat(proxy.awaitEnd(5000)).as("cut off at revocation").isNotNull();
             assertThat(proxy.ended.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         }
         awaitAudit("mesh=" + mesh + "&action=IssueProxyAccessKey", proxyKey[0], "mesh/" + mesh + "/virtualNode/api");

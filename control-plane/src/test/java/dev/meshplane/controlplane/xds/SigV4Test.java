@@ -159,9 +159,16 @@ class SigV4Test extends AuthenticatedServerTest {
                 .setTypeUrl(AdsStream.CDS).build();
         Instant now = Instant.now();
         Map<String, String> good = SignedRequests.signStream(xds.port(), key[0], key[1], "us-east-1", "appmesh", now);
-        try (AdsStream stream = new AdsStream(SignedRequests.channel(xds.port(), good))) {
-            stream.send(cds);
-            assertThat(stream.next(5000)).as("signed right: served").isNotNull();
+        // Envoy's aws_iam plugin also signs x-amz-content-sha256, the hash of an empty payload
+        Map<String, String> asEnvoy = SignedRequests.sign("POST", URI.create("http://localhost:" + xds.port()
+                + SignedRequests.ADS_METHOD), Map.of("x-amz-content-sha256", sha256("")), null, key[0], key[1], "us-east-1",
+                "appmesh", now);
+        assertThat(asEnvoy.get("authorization")).contains("x-amz-content-sha256");
+        for (Map<String, String> headers : List.of(good, asEnvoy)) {
+            try (AdsStream stream = new AdsStream(SignedRequests.channel(xds.port(), headers))) {
+                stream.send(cds);
+                assertThat(stream.next(5000)).as("signed right: served").isNotNull();
+            }
         }
         List<Map<String, String>> refused = List.of(
                 SignedRequests.signStream(xds.port(), key[0], key[1], "eu-west-1", "appmesh", now),

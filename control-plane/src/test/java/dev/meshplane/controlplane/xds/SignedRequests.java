@@ -41,7 +41,15 @@ final class SignedRequests {
     /** The headers the SDK's signer adds to a request (lower-case names), signed at {@code at} for this region and service. */
     static Map<String, String> sign(String method, URI uri, String body, String accessKeyId, String secret, String region,
             String service, Instant at) {
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri).build();
+        return sign(method, uri, Map.of(), body, accessKeyId, secret, region, service, at);
+    }
+
+    /** The same, with these headers on the request before it is signed (so that they are signed too). */
+    static Map<String, String> sign(String method, URI uri, Map<String, String> extra, String body, String accessKeyId,
+            String secret, String region, String service, Instant at) {
+        SdkHttpRequest.Builder builder = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
+        extra.forEach(builder::putHeader);
+        SdkHttpRequest request = builder.build();
         var signed = AwsV4HttpSigner.create().sign(r -> {
             r.identity(AwsCredentialsIdentity.create(accessKeyId, secret)).request(request)
                     .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)

@@ -64,13 +64,13 @@ public final class SigV4 {
     public record Request(String method, String rawPath, String rawQuery, Function<String, String> header, byte[] body) {
     }
 
-    /** How a refused signature is answered: what AWS answers for the same fault. */
+    /** How a refused signature is answered on REST: AWS's answer for the first two, Meshplane's 401 for the last. */
     public enum Failure {
         /** The header or the date cannot be read: 400 {@code IncompleteSignatureException}. */
         MALFORMED,
         /** Well formed, but scoped to another region, service or day, or signed too long ago: 403 {@code InvalidSignatureException}. */
         INVALID,
-        /** The key is unknown or the signature or payload hash does not match: 401 {@code UnauthorizedException}. */
+        /** The key is unknown or the signature or payload hash does not match: 401 {@code UnauthorizedException}, as for any credential not verified. */
         MISMATCH
     }
 

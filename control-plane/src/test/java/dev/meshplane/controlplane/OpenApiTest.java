@@ -34,7 +34,7 @@ class OpenApiTest extends ServerTest {
                 "ImportMeshCertificateAuthority", "RotateMeshCertificateAuthority", "EndMeshCertificateAuthorityOverlap",
                 "PutAuthorizationPolicy", "DescribeAuthorizationPolicy", "ListAuthorizationPolicies", "DeleteAuthorizationPolicy",
                 "IssueApiToken", "IssueAccessKey", "IssueProxyToken", "ListCredentials", "RevokeCredential",
-                "RevokeProxyToken", "ListAuditEntries");
+                "RevokeProxyToken", "IssueProxyAccessKey", "RevokeProxyAccessKey", "ListAuditEntries");
 
         JsonNode schemas = doc.get("components").get("schemas");
         assertThat(schemas.has("VirtualNodeSpec")).isTrue();

@@ -13,7 +13,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -76,15 +75,27 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                 }
             }
         } else if (authorization != null && authorization.startsWith(SigV4.ALGORITHM)) {
-            SigV4.Parsed parsed = SigV4.parse(authorization);
-            if (parsed != null) {
-                claimed = "access key " + parsed.accessKeyId();
-                BufferedRequest buffered = new BufferedRequest(request);
-                forward = buffered;
-                principal = authenticator.accessKey(parsed.accessKeyId())
-                        .filter(key -> SigV4.verify(parsed, key.secret(), request.getMethod(), request.getRequestURI(),
-                                request.getQueryString(), name -> header(request, name), buffered.body, Instant.now()))
-                        .map(Authenticator.AccessKey::principal);
+            BufferedRequest buffered = new BufferedRequest(request);
+            forward = buffered;
+            try {
+                Authenticator.AccessKey key = authenticator.signed(authorization, signedRequest(buffered));
+                claimed = "access key " + key.credential().id();
+                principal = Optional.of(key.principal());
+                if (principal.get().role() == Principal.Role.PROXY && request.getMethod().equals("GET")
+                        && principal.get().nodes().stream().anyMatch(node -> path.equals(certificatePath(node)))) {
+                    serveAs(principal.get(), buffered, response, chain); // a proxy key reads its node's certificate, nothing else
+                    return;
+                }
+            } catch (SigV4.Rejected rejected) {
+                claimed = rejected.accessKeyId() == null ? "anonymous" : "access key " + rejected.accessKeyId();
+                if (rejected.failure() != SigV4.Failure.MISMATCH) {
+                    events.refused(claimed, SecurityEvents.AUTHENTICATION_FAILED, null, request.getMethod() + " " + path,
+                            rejected.getMessage() + " from " + request.getRemoteAddr());
+                    boolean malformed = rejected.failure() == SigV4.Failure.MALFORMED;
+                    write(response, malformed ? 400 : 403, malformed ? "IncompleteSignatureException"
+                            : "InvalidSignatureException", rejected.getMessage());
+                    return;
+                }
             }
         }
         Requirement needed = requirement(request.getMethod(), path, request.getQueryString());
@@ -119,6 +130,17 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         } finally {
             CurrentPrincipal.clear();
         }
+    }
+
+    /** The request as SigV4 signs it; its host as signers sign it (without a default port). */
+    private static SigV4.Request signedRequest(BufferedRequest request) {
+        return new SigV4.Request(request.getMethod(), request.getRequestURI(), request.getQueryString(),
+                name -> name.equals("host") ? SigV4.host(request.getHeader("host")) : header(request, name), request.body);
+    }
+
+    /** The REST path of a proxy node's certificate, from its node id. */
+    private static String certificatePath(String nodeId) {
+        return "/v1/meshes/" + nodeId.replaceFirst("^mesh/", "").replace("/virtualNode/", "/virtualNodes/") + "/certificate";
     }
 
     private static String header(HttpServletRequest request, String name) {

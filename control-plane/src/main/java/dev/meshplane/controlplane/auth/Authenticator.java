@@ -1,5 +1,6 @@
 package dev.meshplane.controlplane.auth;
 
+import dev.meshplane.controlplane.appmesh.AppMeshProperties;
 import dev.meshplane.controlplane.security.KeyEncryption;
 import dev.meshplane.persistence.AuthStore;
 import dev.meshplane.persistence.AuthStore.Credential;
@@ -23,7 +24,7 @@ import org.springframework.stereotype.Component;
 /**
  * Issues and checks Meshplane's credentials: bearer tokens for API callers, proxy tokens for xDS
  * streams (scoped to one node or gateway: signed JWTs, see {@link ProxyTokens}), and access keys for
- * SigV4-signing AWS clients. API tokens are random 32 bytes. Tokens are shown once and stored as
+ * SigV4-signing AWS clients (of a role for meshes, or of the proxy role for one node). API tokens are random 32 bytes. Tokens are shown once and stored as
  * SHA-256 hashes.
  */
 @Component
@@ -31,6 +32,8 @@ public class Authenticator {
 
     private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
     static final String ENCRYPTION_CONTEXT = "access-keys";
+    /** The principal id of the bootstrap admin token, which is a setting, not a stored credential. */
+    public static final String BOOTSTRAP_ID = "bootstrap-admin";
 
     private final AuthStore store;
     private final KeyEncryption encryption;
@@ -39,9 +42,12 @@ public class Authenticator {
     private final SecureRandom random = new SecureRandom();
     private final ProxyTokens proxyTokens;
     private final java.time.Duration proxyTokenLifetime;
+    private final String region;
 
-    public Authenticator(AuthStore store, KeyEncryption encryption, AuthProperties properties, Environment environment) {
+    public Authenticator(AuthStore store, KeyEncryption encryption, AuthProperties properties, AppMeshProperties appMesh,
+            Environment environment) {
         this.store = store;
+        this.region = appMesh.region();
         this.encryption = encryption;
         this.proxyTokens = new ProxyTokens(encryption);
         this.proxyTokenLifetime = properties.proxyTokenLifetime();
@@ -76,7 +82,7 @@ public class Authenticator {
     public Optional<Principal> bearer(String token) {
         byte[] hash = sha256(token);
         if (bootstrapHash != null && MessageDigest.isEqual(hash, bootstrapHash)) {
-            return Optional.of(new Principal("bootstrap-admin", "bootstrap admin token", Principal.Role.ADMIN, Set.of("*")));
+            return Optional.of(new Principal(BOOTSTRAP_ID, "bootstrap admin token", Principal.Role.ADMIN, Set.of("*")));
         }
         if (ProxyTokens.isJwt(token)) {
             return Optional.empty(); // a proxy token (API tokens have no dots): no query
@@ -111,6 +117,22 @@ public class Authenticator {
                         StandardCharsets.UTF_8)));
     }
 
+    /**
+     * The access key that signed a request (AWS SigV4, see {@link SigV4}), on REST and on xDS alike:
+     * the header is read and the scope checked (this server's {@code meshplane.appmesh.region}, service
+     * {@value SigV4#SERVICE}, 15 minutes) before the key is looked up, then the payload and signature.
+     *
+     * @throws SigV4.Rejected saying why, with the kind of answer AWS gives for it
+     */
+    public AccessKey signed(String authorization, SigV4.Request request) throws SigV4.Rejected {
+        SigV4.Parsed parsed = SigV4.parse(authorization);
+        SigV4.checkScope(parsed, request, region, Instant.now());
+        AccessKey key = accessKey(parsed.accessKeyId()).orElseThrow(() -> new SigV4.Rejected(SigV4.Failure.MISMATCH,
+                SigV4.printable(parsed.accessKeyId()), "the access key is unknown, expired or revoked"));
+        SigV4.checkSignature(parsed, key.secret(), request);
+        return key;
+    }
+
     /** An access key and its secret. */
     public record AccessKey(Credential credential, String secret) {
         public Principal principal() {
@@ -118,7 +140,15 @@ public class Authenticator {
         }
     }
 
-    static Principal principal(Credential c) {
+    /**
+     * The principal a stored credential carries. A credential bound to a node (a proxy token, or an
+     * access key issued for a node, both stored with no role and their node in {@code proxy_node}) is
+     * {@link Principal.Role#PROXY} for that node; the others carry their stored role.
+     */
+    public static Principal principal(Credential c) {
+        if (c.proxyNode() != null) {
+            return new Principal(c.id(), c.name(), Principal.Role.PROXY, meshes(c.meshes()), Set.of(c.proxyNode()));
+        }
         return new Principal(c.id(), c.name(), Principal.Role.parse(c.role()), meshes(c.meshes()));
     }
 
@@ -150,12 +180,29 @@ public class Authenticator {
         return new Issued(credential, token);
     }
 
+    /** An access key of a role on the ladder (viewer, editor, admin) for these meshes. */
     public Issued issueAccessKey(String name, Principal.Role role, List<String> meshes, Instant expiresAt, String by) {
-        String id = "AKMP" + randomHex(8).toUpperCase();
+        if (role == Principal.Role.PROXY) {
+            throw new IllegalArgumentException("a proxy access key is bound to a node: issueProxyAccessKey");
+        }
+        return accessKey(name, role.name().toLowerCase(java.util.Locale.ROOT), String.join(",", meshes), null, expiresAt, by);
+    }
+
+    /**
+     * An access key for the proxies of one node or gateway ({@link Principal.Role#PROXY}): it signs
+     * their xDS streams (as Envoy's AWS IAM gRPC credentials do) and reads that node's certificate,
+     * nothing else. Stored like a proxy token: no role, the node in {@code proxy_node}.
+     */
+    public Issued issueProxyAccessKey(String name, String proxyNode, String mesh, Instant expiresAt, String by) {
+        return accessKey(name, null, mesh, proxyNode, expiresAt, by);
+    }
+
+    private Issued accessKey(String name, String role, String meshes, String proxyNode, Instant expiresAt, String by) {
+        String id = "AKMP" + randomHex(8).toUpperCase(java.util.Locale.ROOT);
         String secret = randomText(30);
         Credential credential = new Credential(id, "ACCESS_KEY", name, null,
                 encryption.encrypt(secret.getBytes(StandardCharsets.UTF_8), ENCRYPTION_CONTEXT),
-                role.name().toLowerCase(), String.join(",", meshes), null, by, Instant.now(), expiresAt, null);
+                role, meshes, proxyNode, by, Instant.now(), expiresAt, null);
         store.insert(credential);
         return new Issued(credential, secret);
     }

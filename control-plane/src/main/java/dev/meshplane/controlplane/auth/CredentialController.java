@@ -22,8 +22,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Credentials and the audit log: API tokens and access keys (admin on every mesh), proxy tokens
- * (admin on the mesh), each shown once when issued; revocation; and who changed what.
+ * Credentials and the audit log: API tokens and access keys (admin on every mesh), proxy tokens and
+ * proxy access keys (admin on the mesh; role proxy, bound to one node), each shown once when issued;
+ * revocation; and who changed what.
  */
 @RestController
 @Tag(name = "Credentials and audit", description = "Tokens for API callers and proxies, access keys for AWS clients, and the audit log")
@@ -58,11 +59,17 @@ class CredentialController {
 
     private static Principal.Role role(JsonNode body) {
         String text = body.path("role").asString(null);
+        Principal.Role role;
         try {
-            return Principal.Role.parse(text);
+            role = Principal.Role.parse(text);
         } catch (RuntimeException e) {
             throw ApiException.badRequest("role: must be admin, editor or viewer");
         }
+        if (role == Principal.Role.PROXY) {
+            throw ApiException.badRequest("role: proxy credentials are bound to a node: POST /v1/meshes/{mesh}/proxyTokens"
+                    + " or /v1/meshes/{mesh}/proxyAccessKeys with {\"virtualNode\": name}");
+        }
+        return role;
     }
 
     private static String name(JsonNode body) {
@@ -103,9 +110,7 @@ class CredentialController {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", c.id());
         view.put("name", c.name());
-        if (c.role() != null) {
-            view.put("role", c.role());
-        }
+        view.put("role", Authenticator.principal(c).role().name().toLowerCase(java.util.Locale.ROOT));
         view.put("meshes", List.of(c.meshes().split(",")));
         if (c.proxyNode() != null) {
             view.put("nodeId", c.proxyNode());
@@ -164,6 +169,38 @@ class CredentialController {
                     + " be that node's.")
     Map<String, Object> issueProxyToken(@PathVariable String meshName, @RequestBody(required = false) byte[] bytes) {
         JsonNode body = body(bytes);
+        String nodeId = proxyNode(meshName, body);
+        Instant expires = expiry(body);
+        Authenticator.Issued issued = auditor.write(() -> authenticator.issueProxyToken(nodeId, nodeId, meshName, expires,
+                CurrentPrincipal.get().actor()), i -> new Auditor.Entry("IssueProxyToken", meshName, i.credential().id(), null,
+                null, "for " + nodeId));
+        Map<String, Object> view = view(issued.credential());
+        view.put("token", issued.secret());
+        return view;
+    }
+
+    @PostMapping("/v1/meshes/{meshName}/proxyAccessKeys")
+    @Operation(operationId = "IssueProxyAccessKey", summary = "Issues an access key for the proxies of one virtual node or gateway;"
+            + " the secret is shown only here",
+            description = "Body: {\"virtualNode\": name} or {\"virtualGateway\": name}, and \"expiresInSeconds\" (no expiry when"
+                    + " omitted). Role proxy: it signs that node's xDS streams with SigV4 (Envoy's AWS IAM gRPC credentials,"
+                    + " service appmesh), which then receive its configuration and secrets, and it reads that node's"
+                    + " certificate; nothing else.")
+    Map<String, Object> issueProxyAccessKey(@PathVariable String meshName, @RequestBody(required = false) byte[] bytes) {
+        JsonNode body = body(bytes);
+        String nodeId = proxyNode(meshName, body);
+        Instant expires = expiry(body);
+        Authenticator.Issued issued = auditor.write(() -> authenticator.issueProxyAccessKey(nodeId, nodeId, meshName, expires,
+                CurrentPrincipal.get().actor()), i -> new Auditor.Entry("IssueProxyAccessKey", meshName, i.credential().id(),
+                null, null, "for " + nodeId));
+        Map<String, Object> view = view(issued.credential());
+        view.put("accessKeyId", issued.credential().id());
+        view.put("secretAccessKey", issued.secret());
+        return view;
+    }
+
+    /** The node id a proxy credential is issued for, from {"virtualNode"} or {"virtualGateway"}; 404 when it does not exist. */
+    private String proxyNode(String meshName, JsonNode body) {
         String node = body.path("virtualNode").asString(null);
         String gateway = body.path("virtualGateway").asString(null);
         if ((node == null) == (gateway == null)) {
@@ -172,14 +209,7 @@ class CredentialController {
         ResourceId id = ResourceId.of(node != null ? ResourceKind.VIRTUAL_NODE : ResourceKind.VIRTUAL_GATEWAY, meshName,
                 node != null ? node : gateway);
         resources.describe(id);
-        String nodeId = "mesh/" + meshName + "/" + id.kind().arnSegment() + "/" + id.name();
-        Instant expires = expiry(body);
-        Authenticator.Issued issued = auditor.write(() -> authenticator.issueProxyToken(nodeId, nodeId, meshName, expires,
-                CurrentPrincipal.get().actor()), i -> new Auditor.Entry("IssueProxyToken", meshName, i.credential().id(), null,
-                null, "for " + nodeId));
-        Map<String, Object> view = view(issued.credential());
-        view.put("token", issued.secret());
-        return view;
+        return "mesh/" + meshName + "/" + id.kind().arnSegment() + "/" + id.name();
     }
 
     @GetMapping("/v1/tokens")
@@ -200,11 +230,9 @@ class CredentialController {
         auditor.write(() -> store.revoke(id, Instant.now()), new Auditor.Entry("Revoke" + switch (credential.kind()) {
             case "API_TOKEN" -> "ApiToken";
             case "PROXY_TOKEN" -> "ProxyToken";
-            default -> "AccessKey";
+            default -> credential.proxyNode() == null ? "AccessKey" : "ProxyAccessKey";
         }, credential.proxyNode() == null ? null : credential.meshes(), id, null, null, credential.name()));
-        if (credential.kind().equals("PROXY_TOKEN")) {
-            xds.recheckProxyTokens(); // its streams on this replica are cut off now
-        }
+        xds.recheckProxyTokens(); // streams on this replica using it (a proxy token or any access key) are cut off now
         return view(store.byId(id).orElseThrow());
     }
 
@@ -213,6 +241,14 @@ class CredentialController {
     Map<String, Object> revokeProxyToken(@PathVariable String meshName, @PathVariable String id) {
         store.byId(id).filter(c -> c.kind().equals("PROXY_TOKEN") && c.meshes().equals(meshName))
                 .orElseThrow(() -> ApiException.notFound("proxy token '" + id + "' does not exist in mesh '" + meshName + "'"));
+        return revoke(id);
+    }
+
+    @DeleteMapping("/v1/meshes/{meshName}/proxyAccessKeys/{id}")
+    @Operation(operationId = "RevokeProxyAccessKey", summary = "Revokes a proxy access key; its streams are closed")
+    Map<String, Object> revokeProxyAccessKey(@PathVariable String meshName, @PathVariable String id) {
+        store.byId(id).filter(c -> c.kind().equals("ACCESS_KEY") && c.proxyNode() != null && c.meshes().equals(meshName))
+                .orElseThrow(() -> ApiException.notFound("proxy access key '" + id + "' does not exist in mesh '" + meshName + "'"));
         return revoke(id);
     }
 

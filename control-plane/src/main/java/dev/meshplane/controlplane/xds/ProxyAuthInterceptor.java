@@ -1,34 +1,44 @@
 package dev.meshplane.controlplane.xds;
 
 import dev.meshplane.controlplane.auth.Authenticator;
+import dev.meshplane.controlplane.auth.Principal;
 import dev.meshplane.controlplane.auth.SecurityEvents;
 import dev.meshplane.controlplane.auth.SigV4;
-import dev.meshplane.persistence.AuthStore;
 import dev.meshplane.snapshot.ProxyId;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * With authentication on, an xDS stream must carry a proxy token ({@code authorization: Bearer
- * <token>} in its gRPC metadata) and every node id it sends must be the one the token was issued
- * for (by name or as the node's App Mesh ARN). Otherwise the stream is closed before any request
- * reaches the cache: it receives no resource and no secret. Streams are checked again when tokens
- * are revoked, and cut off. Each refusal and cut-off is written to the audit log.
+ * With authentication on, an xDS stream must carry a credential in its gRPC metadata: a proxy token
+ * or an API token ({@code authorization: Bearer <token>}), or an AWS SigV4 signature by a Meshplane
+ * access key, made as Envoy's AWS IAM gRPC credentials make it. The credential's principal then
+ * decides, through {@link Principal#xds}, what the stream may receive as the node each request
+ * names: a proxy credential its own node's configuration and secrets, an admin of the node's mesh
+ * the configuration only, anyone else nothing. A stream refused is closed before any request
+ * reaches the cache: it receives no resource and no secret; a request for secrets by a principal
+ * without them closes the stream too, and no secret is ever sent on such a stream. Streams are
+ * checked again when credentials are revoked, and cut off. Each refusal and cut-off is written to
+ * the audit log.
  */
 public final class ProxyAuthInterceptor implements ServerInterceptor {
 
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    /** Envoy's AWS IAM gRPC credentials sign every call as a POST of an empty body to the method's path. */
+    private static final byte[] NO_BODY = new byte[0];
 
     private final Authenticator authenticator;
     private final SecurityEvents events;
@@ -43,30 +53,23 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
         return "from " + call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     }
 
-    private static String actor(AuthStore.Credential token) {
-        return token.name() + " (" + token.id() + ")";
-    }
-
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         if (!authenticator.enabled()) {
             return next.startCall(call, headers);
         }
-        String value = headers.get(AUTHORIZATION);
-        SigV4.Parsed parsed = value != null && value.startsWith(SigV4.ALGORITHM) ? SigV4.parse(value) : null;
-        Optional<AuthStore.Credential> token = parsed != null ? signed(call, headers, parsed)
-                : value != null && value.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authenticator.proxyToken(value.substring(7).strip()) : Optional.empty();
-        if (token.isEmpty()) {
-            events.refused(value == null ? "anonymous" : parsed != null ? "access key " + parsed.accessKeyId() : "bearer token",
-                    SecurityEvents.XDS_STREAM_REFUSED, null, "xDS stream", (value == null ? "no proxy token"
-                            : parsed != null ? "the signature does not match, or the key is unknown, expired or revoked"
-                            : "invalid, altered, expired or revoked proxy token") + " " + peer(call));
-            call.close(Status.UNAUTHENTICATED.withDescription("an xDS stream needs a valid Meshplane proxy token:"
-                    + " gRPC metadata 'authorization: Bearer <token>'"), new Metadata());
+        Principal principal;
+        try {
+            principal = authenticate(call, headers);
+        } catch (RefusedException refused) {
+            events.refused(refused.actor, SecurityEvents.XDS_STREAM_REFUSED, null, "xDS stream",
+                    refused.getMessage() + " " + peer(call));
+            call.close(Status.UNAUTHENTICATED.withDescription("an xDS stream needs a valid Meshplane credential: gRPC"
+                    + " metadata 'authorization: Bearer <proxy token>', or a SigV4 signature by a Meshplane access key: "
+                    + refused.getMessage()), new Metadata());
             return new ServerCall.Listener<>() { };
         }
-        Checked<Q, R> checked = new Checked<>(call, token.get());
+        Checked<Q, R> checked = new Checked<>(call, principal);
         open.add(checked);
         ServerCall.Listener<Q> delegate = next.startCall(checked.call, headers);
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
@@ -75,25 +78,39 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
                 Node node = message instanceof DiscoveryRequest request && request.hasNode() ? request.getNode()
                         : message instanceof DeltaDiscoveryRequest request && request.hasNode() ? request.getNode() : null;
                 if (node == null && !checked.nodeSeen) {
-                    events.refused(actor(checked.token), SecurityEvents.XDS_STREAM_REFUSED, null, "xDS stream",
+                    events.refused(principal.actor(), SecurityEvents.XDS_STREAM_REFUSED, null, "xDS stream",
                             "the first request carries no node " + peer(call));
                     checked.refuse(Status.PERMISSION_DENIED.withDescription("the first request must carry the node"));
                     return;
                 }
-                Optional<ProxyId> id = node == null ? Optional.empty() : Proxies.identify(node);
-                if (node != null && !id.map(proxy -> sameNode(proxy, checked.token.proxyNode())).orElse(false)) {
-                    events.refused(actor(checked.token), SecurityEvents.XDS_STREAM_REFUSED, id.map(ProxyId::mesh).orElse(null),
-                            node.getId(),
-                            "not the node its token was issued for (" + checked.token.proxyNode() + ") " + peer(call));
-                    checked.refuse(Status.PERMISSION_DENIED.withDescription("node id '" + node.getId()
-                            + "' is not the node this token was issued for"));
-                    return;
-                }
                 if (node != null) {
+                    Optional<ProxyId> id = Proxies.identify(node);
+                    Principal.XdsGrant grant = id.map(principal::xds).orElse(Principal.XdsGrant.NONE);
+                    if (grant == Principal.XdsGrant.NONE) {
+                        String why = principal.role() == Principal.Role.PROXY
+                                ? "it is not the node this credential was issued for (" + String.join(",", principal.nodes()) + ")"
+                                : "a " + principal.role().name().toLowerCase(Locale.ROOT) + " credential on "
+                                        + String.join(",", principal.meshes()) + " may not stream as a proxy: it needs a proxy"
+                                        + " token or proxy access key for the node (or admin on its mesh, for configuration only)";
+                        events.refused(principal.actor(), SecurityEvents.XDS_STREAM_REFUSED, id.map(ProxyId::mesh).orElse(null),
+                                SigV4.printable(node.getId()), why + " " + peer(call));
+                        checked.refuse(Status.PERMISSION_DENIED.withDescription("node id '" + SigV4.printable(node.getId())
+                                + "' is refused: " + why));
+                        return;
+                    }
                     checked.node = node.getId();
                     checked.mesh = id.get().mesh();
+                    checked.grant = grant;
                 }
                 checked.nodeSeen = true;
+                if (asksForSecrets(message) && checked.grant != Principal.XdsGrant.CONFIGURATION_AND_SECRETS) {
+                    String why = "a " + principal.role().name().toLowerCase(Locale.ROOT) + " credential may not receive a"
+                            + " proxy's secrets: only a proxy token or proxy access key for the node may";
+                    events.refused(principal.actor(), SecurityEvents.XDS_STREAM_REFUSED, checked.mesh, SigV4.printable(checked.node),
+                            why + " " + peer(call));
+                    checked.refuse(Status.PERMISSION_DENIED.withDescription(why));
+                    return;
+                }
                 if (!checked.closed) {
                     super.onMessage(message);
                 }
@@ -113,37 +130,67 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
         };
     }
 
-    private static boolean sameNode(ProxyId id, String tokenNode) {
-        String resource = id.kind() == ProxyId.Kind.GATEWAY ? "virtualGateway" : "virtualNode";
-        if (tokenNode.startsWith("mesh-scope:")) {
-            // a SigV4-signed stream: any node of the meshes its access key may act on
-            java.util.List<String> meshes = java.util.List.of(tokenNode.substring("mesh-scope:".length()).split(","));
-            return meshes.contains("*") || meshes.contains(id.mesh());
+    private static boolean asksForSecrets(Object message) {
+        String type = message instanceof DiscoveryRequest request ? request.getTypeUrl()
+                : message instanceof DeltaDiscoveryRequest request ? request.getTypeUrl() : "";
+        return type.equals(Resources.V3.SECRET_TYPE_URL);
+    }
+
+    private static boolean carriesSecrets(Object message) {
+        String type = message instanceof DiscoveryResponse response ? response.getTypeUrl()
+                : message instanceof DeltaDiscoveryResponse response ? response.getTypeUrl() : "";
+        return type.equals(Resources.V3.SECRET_TYPE_URL);
+    }
+
+    /** The principal of the stream's credential. */
+    private Principal authenticate(ServerCall<?, ?> call, Metadata headers) throws RefusedException {
+        String value = headers.get(AUTHORIZATION);
+        if (value == null) {
+            throw new RefusedException("anonymous", "no credentials");
         }
-        return ("mesh/" + id.mesh() + "/" + resource + "/" + id.name()).equals(tokenNode);
+        if (value.startsWith(SigV4.ALGORITHM)) {
+            try {
+                return authenticator.signed(value, signedRequest(call, headers)).principal();
+            } catch (SigV4.Rejected rejected) {
+                throw new RefusedException(rejected.accessKeyId() == null ? "anonymous" : "access key " + rejected.accessKeyId(),
+                        rejected.getMessage());
+            }
+        }
+        if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = value.substring(7).strip();
+            return authenticator.proxyToken(token).map(Authenticator::principal).or(() -> authenticator.bearer(token))
+                    .orElseThrow(() -> new RefusedException("bearer token", "invalid, altered, expired or revoked proxy token"));
+        }
+        throw new RefusedException("anonymous", "an authorization of an unknown scheme");
     }
 
     /**
-     * A stream signed with AWS SigV4, as Envoy's AWS IAM gRPC credentials sign it (what App Mesh's
-     * Envoy image sends): the request line is POST to the gRPC method's path on the stream's
-     * authority, over the signed metadata, with the hash of an empty payload unless the signer
-     * sent one. The access key must be one Meshplane issued; the stream may then serve any node of
-     * the meshes the key may act on.
+     * The stream as Envoy's AWS IAM gRPC credentials sign it (source/extensions/grpc_credentials/aws_iam):
+     * POST to {@code /<service>/<method>} on the stream's authority (without a default port), the signed
+     * metadata as headers, and the hash of an empty payload (which is also what it sends as
+     * {@code x-amz-content-sha256}).
      */
-    private Optional<AuthStore.Credential> signed(ServerCall<?, ?> call, Metadata headers, SigV4.Parsed parsed) {
-        String path = "/" + call.getMethodDescriptor().getFullMethodName();
-        return authenticator.accessKey(parsed.accessKeyId())
-                .filter(key -> SigV4.verify(parsed, key.secret(), "POST", path, null, name -> {
-                    if (name.equals("host")) {
-                        return call.getAuthority();
-                    }
-                    Iterable<String> values = headers.getAll(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER));
-                    return values == null ? null : String.join(",", values);
-                }, new byte[0], Instant.now()))
-                .map(key -> new AuthStore.Credential(key.credential().id(), key.credential().kind(), key.credential().name(),
-                        null, null, key.credential().role(), key.credential().meshes(),
-                        "mesh-scope:" + key.credential().meshes(), key.credential().createdBy(), key.credential().createdAt(),
-                        key.credential().expiresAt(), key.credential().revokedAt()));
+    private static SigV4.Request signedRequest(ServerCall<?, ?> call, Metadata headers) {
+        return new SigV4.Request("POST", "/" + call.getMethodDescriptor().getFullMethodName(), null, name -> {
+            if (name.equals("host")) {
+                return SigV4.host(call.getAuthority());
+            }
+            if (name.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+                return null; // binary metadata is never signed by a SigV4 signer
+            }
+            Iterable<String> values = headers.getAll(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER));
+            return values == null ? null : String.join(",", values);
+        }, NO_BODY);
+    }
+
+    /** A stream refused before it starts: who it claimed to be, and why (the message). */
+    private static final class RefusedException extends Exception {
+        final String actor;
+
+        RefusedException(String actor, String detail) {
+            super(detail, null, false, false);
+            this.actor = actor;
+        }
     }
 
     /**
@@ -152,12 +199,13 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
      */
     public int recheck() {
         java.util.Set<String> ids = new java.util.HashSet<>();
-        open.forEach(stream -> ids.add(stream.token.id()));
+        open.forEach(stream -> ids.add(stream.principal.id()));
+        ids.remove(Authenticator.BOOTSTRAP_ID); // a setting, not a stored credential
         java.util.Set<String> unusable = authenticator.unusable(ids);
         int closed = 0;
         for (Checked<?, ?> stream : open) {
-            if (unusable.contains(stream.token.id())) {
-                events.refused(actor(stream.token), SecurityEvents.XDS_STREAM_CUT_OFF, stream.mesh,
+            if (unusable.contains(stream.principal.id())) {
+                events.refused(stream.principal.actor(), SecurityEvents.XDS_STREAM_CUT_OFF, stream.mesh,
                         stream.node == null ? "xDS stream" : stream.node, "its credential was revoked or has expired");
                 stream.refuse(Status.UNAUTHENTICATED.withDescription("the proxy token or access key was revoked or has expired"));
                 open.remove(stream);
@@ -167,24 +215,29 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
         return closed;
     }
 
-    /** A stream with its token; sends and closes are serialised so that a refusal cannot race a response. */
+    /**
+     * A stream with its principal; sends and closes are serialised so that a refusal cannot race a
+     * response, and a response carrying secrets is never sent to a stream not granted them.
+     */
     private static final class Checked<Q, R> {
-        final AuthStore.Credential token;
+        final Principal principal;
         final ServerCall<Q, R> call;
         volatile boolean nodeSeen;
-        /** The node id the stream was admitted for, and its mesh, once its first request came. */
+        /** The node id the stream was admitted for, its mesh and what it may receive, once its first request came. */
         volatile String node;
         volatile String mesh;
+        volatile Principal.XdsGrant grant = Principal.XdsGrant.NONE;
         volatile boolean closed;
 
-        Checked(ServerCall<Q, R> call, AuthStore.Credential token) {
-            this.token = token;
+        Checked(ServerCall<Q, R> call, Principal principal) {
+            this.principal = principal;
             Checked<Q, R> self = this;
             this.call = new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(call) {
                 @Override
                 public void sendMessage(R message) {
                     synchronized (self) {
-                        if (!self.closed) {
+                        if (!self.closed && (self.grant == Principal.XdsGrant.CONFIGURATION_AND_SECRETS
+                                || !carriesSecrets(message))) {
                             super.sendMessage(message);
                         }
                     }

@@ -72,6 +72,15 @@ final class AdsStream implements AutoCloseable {
         deltaRequests.onNext(request);
     }
 
+    /** How the stream ended, waiting up to {@code millis} for it to end; null if it is still open. */
+    io.grpc.Status awaitEnd(long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (ended == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        return ended;
+    }
+
     /** The next response, or null if none arrives in time. */
     DiscoveryResponse next(long millis) throws InterruptedException {
         return responses.poll(millis, TimeUnit.MILLISECONDS);

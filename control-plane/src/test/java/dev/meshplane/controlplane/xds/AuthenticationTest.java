@@ -194,9 +194,9 @@ class AuthenticationTest extends ServerTest {
             again.send(secrets);
             assertThat(again.next(1500)).as("a revoked token opens nothing").isNull();
         }
-        awaitAudit("actor=anonymous&action=XdsStreamRefused", "no proxy token");
+        awaitAudit("actor=anonymous&action=XdsStreamRefused", "no credentials");
         awaitAudit("mesh=" + mesh + "&action=XdsStreamRefused", "other (" + forOther.get("id").asString() + ")", node,
-                "not the node its token was issued for");
+                "is not the node this credential was issued for");
         awaitAudit("mesh=" + mesh + "&action=XdsStreamCutOff", node + " (" + issued.get("id").asString() + ")",
                 "revoked or has expired");
         awaitAudit("actor=bearer%20token&action=XdsStreamRefused", "invalid, altered, expired or revoked proxy token");
@@ -271,7 +271,7 @@ class AuthenticationTest extends ServerTest {
     @Test
     void xdsStreamsSignedWithAnIssuedAccessKeyAreServedForItsMeshesOnly() throws Exception {
         String mesh = meshWithNodes();
-        String[] key = accessKey("envoy-fleet", "viewer", mesh);
+        String[] key = accessKey("envoy-fleet", "admin", mesh);
         String id = key[0];
         String secret = key[1];
         DiscoveryRequest cds = DiscoveryRequest.newBuilder().setNode(AdsStream.node("mesh/" + mesh + "/virtualNode/api"))

@@ -132,7 +132,7 @@ class ProxylessAuthenticationTest extends ServerTest {
                 refused.set(e.getStatus().toString());
             }
             assertThat(refused.get()).as("a token for another node: no configuration").isNotNull()
-                    .contains("is not the node this token was issued for");
+                    .contains("is not the node this credential was issued for");
 
             // a new token in the file, the old one revoked: the stream is cut, the next one carries the new token
             String renewed = ok("POST", "/v1/meshes/" + mesh + "/proxyTokens", "{\"virtualNode\":\"frontend\"}").get("token").asString();

@@ -22,7 +22,7 @@ class ScaleScenarioIT {
     @Test
     @SuppressWarnings("unchecked")
     void theScenarioRunsEndToEnd() throws Exception {
-        Path jar = Path.of(System.getProperty("meshplane.server.jar", ServerProcess.defaultJar().toString()));
+        Path jar = Path.of(System.getProperty("test.meshplane.server.jar", ServerProcess.defaultJar().toString()));
         assertThat(jar).as("the server jar, built by the package phase").exists();
         Path output = work.resolve("scale.json");
         Map<String, Object> result = new ScenarioRunner(Map.of(
@@ -62,7 +62,7 @@ class ScaleScenarioIT {
     @Test
     @SuppressWarnings("unchecked")
     void theScenarioRunsWithMtlsStrict() throws Exception {
-        Path jar = Path.of(System.getProperty("meshplane.server.jar", ServerProcess.defaultJar().toString()));
+        Path jar = Path.of(System.getProperty("test.meshplane.server.jar", ServerProcess.defaultJar().toString()));
         Map<String, Object> result = new ScenarioRunner(Map.of(
                 "proxies", "24", "services", "12", "clients", "4", "backends", "3", "mtls", "STRICT",
                 "progress", "false", "heap", "512m",

@@ -77,7 +77,7 @@ class EnvoyCanaryIT {
         int xdsPort = freePort();
         HttpServer v1 = backend("user-service v1");
         HttpServer v2 = backend("user-service v2");
-        Path jar = Path.of(System.getProperty("meshplane.server.jar", "../control-plane/target/meshplane.jar"));
+        Path jar = Path.of(System.getProperty("test.meshplane.server.jar", "../control-plane/target/meshplane.jar"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "--server.port=" + httpPort, "--meshplane.xds.port=" + xdsPort,
                 "--meshplane.xds.advertised-host=" + HOST_FROM_CONTAINERS,

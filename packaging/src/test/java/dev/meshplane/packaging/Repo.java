@@ -9,7 +9,7 @@ final class Repo {
     }
 
     static Path root() {
-        return Path.of(System.getProperty("meshplane.repo", "..")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("test.meshplane.repo", "..")).toAbsolutePath().normalize();
     }
 
     static Path file(String relative) {

@@ -102,7 +102,6 @@ public class EmbeddedDatabaseConfiguration {
         dataSource.setUsername("postgres");
         dataSource.setPassword(password.value());
         dataSource.setPoolName("meshplane-embedded");
-        dataSource.setMaximumPoolSize(16);
         return dataSource;
     }
 

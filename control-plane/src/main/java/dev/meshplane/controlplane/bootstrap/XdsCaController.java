@@ -1,6 +1,7 @@
 package dev.meshplane.controlplane.bootstrap;
 
 import dev.meshplane.api.error.ApiException;
+import dev.meshplane.controlplane.security.RestTlsProperties;
 import dev.meshplane.controlplane.xds.XdsProperties;
 import dev.meshplane.controlplane.xds.XdsServer;
 import io.swagger.v3.oas.annotations.Operation;
@@ -18,10 +19,10 @@ class XdsCaController {
     private final XdsServer xds;
     private final boolean restBuiltIn;
 
-    XdsCaController(XdsProperties properties, XdsServer xds, org.springframework.core.env.Environment environment) {
+    XdsCaController(XdsProperties properties, XdsServer xds, RestTlsProperties restTls) {
         this.properties = properties;
         this.xds = xds;
-        this.restBuiltIn = environment.getProperty("meshplane.rest.tls.built-in", Boolean.class, false);
+        this.restBuiltIn = restTls.builtIn();
     }
 
     @GetMapping(value = "/v1/xds/ca", produces = "application/x-pem-file")

@@ -49,7 +49,7 @@ class ReplicasIT {
     void start() throws Exception {
         database = EmbeddedPostgres.builder().setDataDirectory(work.resolve("postgres")).start();
         String jdbcUrl = database.getJdbcUrl("postgres", "postgres");
-        Path jar = Path.of(System.getProperty("meshplane.server.jar", "target/meshplane.jar"));
+        Path jar = Path.of(System.getProperty("test.meshplane.server.jar", "target/meshplane.jar"));
         assertThat(jar).as("the packaged server").exists();
         a = new ReplicaProcess("replica-a", jar, jdbcUrl, work).start();
         b = new ReplicaProcess("replica-b", jar, jdbcUrl, work).start();

@@ -26,9 +26,17 @@ final class ServerProcess implements AutoCloseable {
     private Process process;
 
     private final List<String> jvmOptions;
+    private final List<String> serverArguments;
 
     ServerProcess(Path jar, Path dataDir, String heap, List<String> jvmOptions) throws IOException {
+        this(jar, dataDir, heap, jvmOptions, List.of());
+    }
+
+    /** With {@code serverArguments} added to its command line (e.g. an external database for the drills). */
+    ServerProcess(Path jar, Path dataDir, String heap, List<String> jvmOptions, List<String> serverArguments)
+            throws IOException {
         this.jvmOptions = jvmOptions;
+        this.serverArguments = serverArguments;
         this.jar = jar;
         this.dataDir = dataDir;
         this.heap = heap;
@@ -63,6 +71,7 @@ final class ServerProcess implements AutoCloseable {
                 "virtual-routers-per-mesh", "routes-per-virtual-router", "virtual-gateways-per-mesh")) {
             command.add("--meshplane.limits." + limit + "=100000");
         }
+        command.addAll(serverArguments);
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.currentTimeMillis() + 120_000;
@@ -89,6 +98,19 @@ final class ServerProcess implements AutoCloseable {
             process.destroy();
             process.waitFor();
         }
+    }
+
+    /** SIGKILL: the process dies at once, as in a crash or an OOM kill. */
+    void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    /** The server's log, as written so far. */
+    String log() throws IOException {
+        return java.nio.file.Files.readString(log);
     }
 
     /** CPU time the server process has used so far. */

@@ -141,6 +141,29 @@ public class ResourceStore {
         return page(rows, limit, StoredResource::of, r -> r.resourceId().name());
     }
 
+    /**
+     * Meshes in name order, one page at a time, only those named in {@code readable} (null: all):
+     * filtered before paging, so a page and its {@code nextToken} name only meshes the reader may see.
+     */
+    @Transactional(readOnly = true)
+    public Page<StoredResource> listMeshes(Collection<String> readable, int limit, String nextToken) {
+        String after = PageToken.decode(nextToken);
+        List<ResourceEntity> rows = readable == null
+                ? resources.findByKindAndNameGreaterThanOrderByNameAsc(ResourceKind.MESH, after, Limit.of(limit + 1))
+                : readable.isEmpty() ? List.of() : resources.findByKindAndNameInAndNameGreaterThanOrderByNameAsc(
+                        ResourceKind.MESH, readable, after, Limit.of(limit + 1));
+        return page(rows, limit, StoredResource::of, r -> r.resourceId().name());
+    }
+
+    /**
+     * The meshes whose virtual nodes select a registry service (awsCloudMap {@code namespaceName}
+     * and {@code serviceName}): the meshes that own it, whose proxies are sent its instances.
+     */
+    @Transactional(readOnly = true)
+    public List<String> meshesSelecting(String namespace, String service) {
+        return resources.findMeshesSelecting(namespace, service);
+    }
+
     /** The tags of a resource, in key order, one page at a time. */
     @Transactional(readOnly = true)
     public Page<Map.Entry<String, String>> listTags(ResourceId id, int limit, String nextToken) {

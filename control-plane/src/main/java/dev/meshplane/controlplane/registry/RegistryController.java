@@ -14,6 +14,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -35,6 +36,7 @@ class RegistryController {
     }
 
     @PutMapping("/{instanceId}")
+    @PreAuthorize("hasPermission({#namespaceName, #serviceName}, 'registryService', 'editor')")
     @Operation(operationId = "RegisterInstance", summary = "Registers an instance, or replaces and renews it",
             description = "Every PUT restarts the TTL. Proxies of nodes that select this service get the change.")
     InstanceData register(@PathVariable String namespaceName, @PathVariable String serviceName,
@@ -51,6 +53,7 @@ class RegistryController {
     }
 
     @GetMapping("/{instanceId}")
+    @PreAuthorize("hasPermission({#namespaceName, #serviceName}, 'registryService', 'viewer')")
     @Operation(operationId = "DescribeInstance", summary = "Describes an instance")
     InstanceData describe(@PathVariable String namespaceName, @PathVariable String serviceName,
             @PathVariable String instanceId) {
@@ -60,6 +63,7 @@ class RegistryController {
     }
 
     @DeleteMapping("/{instanceId}")
+    @PreAuthorize("hasPermission({#namespaceName, #serviceName}, 'registryService', 'editor')")
     @Operation(operationId = "DeregisterInstance", summary = "Deregisters an instance; traffic to it stops")
     InstanceData deregister(@PathVariable String namespaceName, @PathVariable String serviceName,
             @PathVariable String instanceId) {
@@ -69,6 +73,7 @@ class RegistryController {
     }
 
     @GetMapping
+    @PreAuthorize("hasPermission({#namespaceName, #serviceName}, 'registryService', 'viewer')")
     @Operation(operationId = "ListInstances", summary = "Lists the instances of a service")
     ListInstancesResponse list(@PathVariable String namespaceName, @PathVariable String serviceName) {
         InstanceRules.checkPath(namespaceName, serviceName, null);

@@ -124,20 +124,16 @@ public class ResourceStore {
         return StoredResource.of(find(id));
     }
 
+    /** A mesh's resources of one kind (of one parent, for routes), in name order; meshes are listed by {@link #listMeshes}. */
     @Transactional(readOnly = true)
     public Page<StoredResource> list(ResourceKind kind, String mesh, String parent, int limit, String nextToken) {
         String after = PageToken.decode(nextToken);
-        List<ResourceEntity> rows;
-        if (kind == ResourceKind.MESH) {
-            rows = resources.findByKindAndNameGreaterThanOrderByNameAsc(kind, after, Limit.of(limit + 1));
-        } else {
-            find(ResourceId.mesh(mesh));
-            if (kind.parent() != null) {
-                find(new ResourceId(kind.parent(), mesh, "", parent));
-            }
-            rows = resources.findByKindAndMeshNameAndParentNameAndNameGreaterThanOrderByNameAsc(
-                    kind, mesh, parent == null ? "" : parent, after, Limit.of(limit + 1));
+        find(ResourceId.mesh(mesh));
+        if (kind.parent() != null) {
+            find(new ResourceId(kind.parent(), mesh, "", parent));
         }
+        List<ResourceEntity> rows = resources.findByKindAndMeshNameAndParentNameAndNameGreaterThanOrderByNameAsc(
+                kind, mesh, parent == null ? "" : parent, after, Limit.of(limit + 1));
         return page(rows, limit, StoredResource::of, r -> r.resourceId().name());
     }
 

@@ -1,6 +1,7 @@
 package dev.meshplane.controlplane.authorization;
 
 import dev.meshplane.api.error.ErrorCode;
+import dev.meshplane.api.registry.InstanceRules;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.controlplane.appmesh.ResourceService;
 import dev.meshplane.controlplane.auth.CallerAuthentication;
@@ -101,6 +102,8 @@ public class MeshPermissionEvaluator implements PermissionEvaluator {
             }
             case "registryService" -> {
                 List<?> names = (List<?>) target;
+                // the handler's own check, first: names it would refuse are a 400, and never reach the query
+                InstanceRules.checkPath((String) names.get(0), (String) names.get(1), null);
                 List<String> owners = store.meshesSelecting((String) names.get(0), (String) names.get(1));
                 boolean may = owners.isEmpty() ? caller.principal().may(role, "*")
                         : owners.stream().allMatch(mesh -> caller.principal().may(role, mesh));

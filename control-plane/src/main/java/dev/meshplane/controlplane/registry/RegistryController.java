@@ -7,6 +7,7 @@ import dev.meshplane.api.registry.InstanceRules;
 import dev.meshplane.api.registry.ListInstancesResponse;
 import dev.meshplane.api.registry.RegisterInstanceRequest;
 import dev.meshplane.api.validation.RequestDecoder;
+import dev.meshplane.controlplane.auth.Auditor;
 import dev.meshplane.persistence.RegisteredInstance;
 import dev.meshplane.persistence.RegistryStore;
 import io.swagger.v3.oas.annotations.Operation;
@@ -30,9 +31,11 @@ import org.springframework.web.bind.annotation.RestController;
 class RegistryController {
 
     private final RegistryStore registry;
+    private final Auditor auditor;
 
-    RegistryController(RegistryStore registry) {
+    RegistryController(RegistryStore registry, Auditor auditor) {
         this.registry = registry;
+        this.auditor = auditor;
     }
 
     @PutMapping("/{instanceId}")
@@ -48,8 +51,9 @@ class RegistryController {
         RegisterInstanceRequest request = RequestDecoder.decode(body, RegisterInstanceRequest.class);
         InstanceRules.checkAttributes(request.attributes());
         HealthStatus health = request.healthStatus() == null ? HealthStatus.HEALTHY : request.healthStatus();
-        return view(registry.register(namespaceName, serviceName, instanceId, request.attributes(), health.name(),
-                request.ttlSeconds()));
+        return view(auditor.write(() -> registry.register(namespaceName, serviceName, instanceId, request.attributes(),
+                health.name(), request.ttlSeconds()), i -> new Auditor.Entry("RegisterInstance", null,
+                        target(namespaceName, serviceName, instanceId), null, null, "attributes=" + i.attributes())));
     }
 
     @GetMapping("/{instanceId}")
@@ -68,8 +72,9 @@ class RegistryController {
     InstanceData deregister(@PathVariable String namespaceName, @PathVariable String serviceName,
             @PathVariable String instanceId) {
         InstanceRules.checkPath(namespaceName, serviceName, instanceId);
-        return registry.deregister(namespaceName, serviceName, instanceId).map(RegistryController::view)
-                .orElseThrow(() -> notFound(namespaceName, serviceName, instanceId));
+        return view(auditor.write(() -> registry.deregister(namespaceName, serviceName, instanceId)
+                .orElseThrow(() -> notFound(namespaceName, serviceName, instanceId)), i -> new Auditor.Entry(
+                        "DeregisterInstance", null, target(namespaceName, serviceName, instanceId), null, null, null)));
     }
 
     @GetMapping
@@ -79,6 +84,10 @@ class RegistryController {
         InstanceRules.checkPath(namespaceName, serviceName, null);
         return new ListInstancesResponse(registry.list(namespaceName, serviceName).stream()
                 .map(RegistryController::view).toList());
+    }
+
+    private static String target(String namespace, String service, String instanceId) {
+        return namespace + "/" + service + "/" + instanceId;
     }
 
     private static ApiException notFound(String namespace, String service, String instanceId) {

@@ -142,6 +142,14 @@ class AuthorizationTest extends ServerTest {
         assertThat(call("PUT", unselected, attacker, editorA).statusCode()).as("a service no mesh selects").isEqualTo(403);
         ok(call("PUT", unselected, attacker, ADMIN));
         ok(call("PUT", "/v1/registry/" + meshA + "-ns/svc/instances/i-1", attacker, editorA));
+        ok(call("DELETE", "/v1/registry/" + meshA + "-ns/svc/instances/i-1", null, editorA));
+
+        String writes = ok(call("GET", "/v1/audit?limit=1000", null, ADMIN)).toString();
+        assertThat(writes).as("registry writes are audited, naming who").contains("RegisterInstance",
+                "editor-of-" + meshB, meshB + "-ns/svc/i-1", "DeregisterInstance", "editor-of-" + meshA);
+        HttpResponse<String> badName = call("GET", "/v1/registry/bad%20name/svc/instances", null, viewerA);
+        assertThat(badName.statusCode()).as("the handler's name check, before the rule's query").isEqualTo(400);
+        assertThat(badName.body()).contains("namespaceName");
     }
 
     @Test

@@ -33,12 +33,17 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * nodes select that service, or on {@code *} when none does.</li>
  * <li>{@code virtualNodeCertificate}: {@code [mesh, node]}; admin on the mesh, or the node's own proxy token.</li>
  * </ul>
- * A caller without valid credentials gets {@link Refusal} 401, one without the role 403; a proxy
- * token passes no rule but its own node's certificate. The 403's message names only what the
- * caller itself asked for, never a mesh it may not read.
+ * A caller without valid credentials gets {@link Refusal} 401, one without the role 403. Only
+ * viewer, editor and admin act on the API: a proxy token passes no rule but its own node's
+ * certificate, and a credential with a role meant for proxies passes none. The 403's message names
+ * only what the caller itself asked for, never a mesh it may not read.
  */
 @Component
 public class MeshPermissionEvaluator implements PermissionEvaluator {
+
+    /** The roles that act on the API; any other (one meant for proxies) acts on none of it. */
+    private static final Set<Principal.Role> API_ROLES = java.util.EnumSet.of(Principal.Role.VIEWER,
+            Principal.Role.EDITOR, Principal.Role.ADMIN);
 
     private final ResourceService resources;
     private final ResourceStore store;
@@ -83,6 +88,11 @@ public class MeshPermissionEvaluator implements PermissionEvaluator {
         if (!(authentication instanceof CallerAuthentication caller) || caller.principal() == null) {
             throw unauthenticated(authentication, kind.equals("mesh") ? (String) target : null);
         }
+        if (!API_ROLES.contains(caller.principal().role())) {
+            // a credential whose role is meant for proxies acts on no API operation (a proxy token: only its certificate)
+            return kind.equals("virtualNodeCertificate") && ownCertificate(caller, (List<?>) target)
+                    || allow(caller, false, null, "a role of " + API_ROLES);
+        }
         String wanted = role.name().toLowerCase(Locale.ROOT);
         switch (kind) {
             case "mesh" -> {
@@ -112,19 +122,23 @@ public class MeshPermissionEvaluator implements PermissionEvaluator {
                         + names.get(0) + "/" + names.get(1) + "' (on every mesh, *, when none does)");
             }
             case "virtualNodeCertificate" -> {
-                List<?> names = (List<?>) target;
-                String mesh = (String) names.get(0);
-                boolean own = ("mesh/" + mesh + "/virtualNode/" + names.get(1)).equals(caller.proxyNode());
-                return own || allow(caller, caller.principal().may(Principal.Role.ADMIN, mesh), mesh,
+                String mesh = (String) ((List<?>) target).get(0);
+                return ownCertificate(caller, (List<?>) target) || allow(caller,
+                        caller.principal().may(Principal.Role.ADMIN, mesh), mesh,
                         "admin on mesh '" + mesh + "', or that node's own proxy token");
             }
             default -> throw new IllegalArgumentException("unknown kind of target: " + kind);
         }
     }
 
+    private static boolean ownCertificate(CallerAuthentication caller, List<?> meshAndNode) {
+        return ("mesh/" + meshAndNode.get(0) + "/virtualNode/" + meshAndNode.get(1)).equals(caller.proxyNode());
+    }
+
+    /** The caller's principal when it holds an API role; null for proxies and callers without credentials. */
     private static Principal principal(Authentication authentication) {
         return authentication instanceof CallerAuthentication caller && caller.proxyNode() == null
-                ? caller.principal() : null;
+                && caller.principal() != null && API_ROLES.contains(caller.principal().role()) ? caller.principal() : null;
     }
 
     private static boolean allow(CallerAuthentication caller, boolean may, String mesh, String needed) {

@@ -143,7 +143,10 @@ class PermissionMatrixTest extends ServerTest {
         EXPECTED.put("SDS meshplane:trust", Rule.OWN_PROXY);
     }
 
-    /** A kind of credential. Access keys with a proxy role belong to the SigV4 work; add them here as a Kind. */
+    /**
+     * A kind of credential. Access keys with a proxy role belong to the SigV4 work: add their column in
+     * {@link #callers()} (role "proxy", Kind.ACCESS_KEY) and their streams in {@link #xdsColumns}.
+     */
     enum Kind {
         NONE, BEARER, ACCESS_KEY, PROXY_TOKEN
     }
@@ -269,8 +272,10 @@ class PermissionMatrixTest extends ServerTest {
         if (caller.kind() == Kind.NONE) {
             return Outcome.UNAUTHENTICATED;
         }
-        if (caller.kind() == Kind.PROXY_TOKEN) {
-            return (rule == Rule.CERTIFICATE || rule == Rule.OWN_PROXY) && ownMesh ? Outcome.ALLOWED : Outcome.FORBIDDEN;
+        if (caller.role().equals("proxy")) {
+            // a proxy's credential serves its stream; a proxy token also reads its node's certificate
+            boolean proxyRule = rule == Rule.OWN_PROXY || rule == Rule.CERTIFICATE && caller.kind() == Kind.PROXY_TOKEN;
+            return proxyRule && ownMesh ? Outcome.ALLOWED : Outcome.FORBIDDEN;
         }
         int role = ROLES.indexOf(caller.role());
         boolean onTarget = caller.allMeshes() || ownMesh;
@@ -385,7 +390,10 @@ class PermissionMatrixTest extends ServerTest {
         return "arn:aws:appmesh:" + appMeshProperties.region() + ":" + appMeshProperties.accountId() + ":mesh/" + mesh;
     }
 
-    /** Sends a call as a caller: a bearer header, or a SigV4 signature by the AWS SDK's signer over the exact bytes sent. */
+    /**
+     * Sends a call as a caller: a bearer header, or a SigV4 signature by the AWS SDK's signer over the
+     * exact bytes sent. Answers the status, negated for a 401 or 403 without App Mesh's error type.
+     */
     private int send(Call call, Caller caller) throws Exception {
         URI uri = URI.create("http://localhost:" + port + call.path());
         byte[] body = call.body() == null ? new byte[0] : call.body().getBytes(StandardCharsets.UTF_8);
@@ -409,7 +417,13 @@ class PermissionMatrixTest extends ServerTest {
                 }
             });
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+        int status = response.statusCode();
+        String type = response.headers().firstValue("x-amzn-ErrorType").orElse("none");
+        if ((status == 401 && !type.equals("UnauthorizedException")) || (status == 403 && !type.equals("ForbiddenException"))) {
+            return -status; // a refusal not in App Mesh's shape fails its cell
+        }
+        return status;
     }
 
     /** A mesh with what the rows touch: node "web" (selecting registry service {@code <mesh>-ns/svc}), an instance, a tag. */
@@ -434,7 +448,7 @@ class PermissionMatrixTest extends ServerTest {
     /** The columns: no credentials; bearer tokens and access keys of each role on mesh A; admin on every mesh; a proxy of A. */
     private List<Caller> callers() throws Exception {
         List<Caller> callers = new ArrayList<>();
-        callers.add(new Caller("no credentials", Kind.NONE, null, false, null, null, null));
+        callers.add(new Caller("no credentials", Kind.NONE, "none", false, null, null, null));
         for (String role : ROLES) {
             JsonNode token = admin("POST", "/v1/tokens", "{\"name\":\"matrix-" + role + "\",\"role\":\"" + role
                     + "\",\"meshes\":[\"" + meshA + "\"]}");

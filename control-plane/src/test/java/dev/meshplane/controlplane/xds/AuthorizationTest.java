@@ -186,6 +186,21 @@ class AuthorizationTest extends ServerTest {
     }
 
     @Test
+    void pathsTheFirewallRefusesAre400sInAppMeshShapeSayingWhy() throws Exception {
+        // what Tomcat itself refuses first (%2F, %5C, %00) is its own plain 400; these reach Spring Security's firewall
+        for (String path : new String[] {"/v20190125/meshes/%2E%2E/" + meshB, "/v1/meshes/" + meshA
+                + "/virtualNodes/web//certificate", "/v20190125/meshes/" + meshA + "%25"}) {
+            for (String token : new String[] {null, viewerA}) {
+                HttpResponse<String> response = call("GET", path, null, token);
+                assertThat(response.statusCode()).as(path).isEqualTo(400);
+                assertThat(response.headers().firstValue("x-amzn-ErrorType")).as(path).hasValue("BadRequestException");
+                assertThat(response.body()).as(path + " says what is wrong").startsWith("{\"message\"")
+                        .contains("the request path is refused", "rejected").doesNotContain("PRIVATE KEY");
+            }
+        }
+    }
+
+    @Test
     void aProxyTokenReadsItsOwnNodesCertificateAndNothingElse() throws Exception {
         String token = ok(call("POST", "/v1/meshes/" + meshA + "/proxyTokens", "{\"virtualNode\":\"web\"}", ADMIN))
                 .get("token").asString();

@@ -113,6 +113,8 @@ class HelmChartTest {
                 "database.existingSecret", "",
                 "database.password", "s3cret",
                 "serviceMonitor.enabled", "true",
+                "serviceMonitor.tokenSecret.name", "meshplane-scrape",
+                "serviceMonitor.tokenSecret.key", "token",
                 "antiAffinity.type", "hard",
                 "logging.structuredFormat", "ecs",
                 "replicaCount", "3"));
@@ -127,6 +129,8 @@ class HelmChartTest {
                 "requiredDuringSchedulingIgnoredDuringExecution")).isNotNull();
         Map<String, Object> monitor = only(manifests, "ServiceMonitor");
         assertThat((String) at(monitor, "spec", "endpoints", "0", "path")).isEqualTo("/actuator/prometheus");
+        assertThat((String) at(monitor, "spec", "endpoints", "0", "authorization", "credentials", "name"))
+                .as("scrapes carry a token: the metrics name every mesh").isEqualTo("meshplane-scrape");
     }
 
     @Test

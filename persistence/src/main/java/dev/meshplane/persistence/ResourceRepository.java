@@ -17,7 +17,16 @@ interface ResourceRepository extends JpaRepository<ResourceEntity, Long> {
 
     List<ResourceEntity> findByKindAndNameGreaterThanOrderByNameAsc(ResourceKind kind, String after, Limit limit);
 
+    List<ResourceEntity> findByKindAndNameInAndNameGreaterThanOrderByNameAsc(ResourceKind kind,
+            java.util.Collection<String> names, String after, Limit limit);
+
     long countByKind(ResourceKind kind);
+
+    /** The meshes with a virtual node whose awsCloudMap service discovery names this namespace and service. */
+    @Query(value = "select distinct mesh_name from resource where kind = 'VIRTUAL_NODE'"
+            + " and spec -> 'serviceDiscovery' -> 'awsCloudMap' ->> 'namespaceName' = :namespace"
+            + " and spec -> 'serviceDiscovery' -> 'awsCloudMap' ->> 'serviceName' = :service", nativeQuery = true)
+    List<String> findMeshesSelecting(String namespace, String service);
 
     @Query("select r.name from ResourceEntity r where r.kind = dev.meshplane.api.resource.ResourceKind.MESH")
     List<String> findMeshNames();

@@ -124,21 +124,40 @@ public class ResourceStore {
         return StoredResource.of(find(id));
     }
 
+    /** A mesh's resources of one kind (of one parent, for routes), in name order; meshes are listed by {@link #listMeshes}. */
     @Transactional(readOnly = true)
     public Page<StoredResource> list(ResourceKind kind, String mesh, String parent, int limit, String nextToken) {
         String after = PageToken.decode(nextToken);
-        List<ResourceEntity> rows;
-        if (kind == ResourceKind.MESH) {
-            rows = resources.findByKindAndNameGreaterThanOrderByNameAsc(kind, after, Limit.of(limit + 1));
-        } else {
-            find(ResourceId.mesh(mesh));
-            if (kind.parent() != null) {
-                find(new ResourceId(kind.parent(), mesh, "", parent));
-            }
-            rows = resources.findByKindAndMeshNameAndParentNameAndNameGreaterThanOrderByNameAsc(
-                    kind, mesh, parent == null ? "" : parent, after, Limit.of(limit + 1));
+        find(ResourceId.mesh(mesh));
+        if (kind.parent() != null) {
+            find(new ResourceId(kind.parent(), mesh, "", parent));
         }
+        List<ResourceEntity> rows = resources.findByKindAndMeshNameAndParentNameAndNameGreaterThanOrderByNameAsc(
+                kind, mesh, parent == null ? "" : parent, after, Limit.of(limit + 1));
         return page(rows, limit, StoredResource::of, r -> r.resourceId().name());
+    }
+
+    /**
+     * Meshes in name order, one page at a time, only those named in {@code readable} (null: all):
+     * filtered before paging, so a page and its {@code nextToken} name only meshes the reader may see.
+     */
+    @Transactional(readOnly = true)
+    public Page<StoredResource> listMeshes(Collection<String> readable, int limit, String nextToken) {
+        String after = PageToken.decode(nextToken);
+        List<ResourceEntity> rows = readable == null
+                ? resources.findByKindAndNameGreaterThanOrderByNameAsc(ResourceKind.MESH, after, Limit.of(limit + 1))
+                : readable.isEmpty() ? List.of() : resources.findByKindAndNameInAndNameGreaterThanOrderByNameAsc(
+                        ResourceKind.MESH, readable, after, Limit.of(limit + 1));
+        return page(rows, limit, StoredResource::of, r -> r.resourceId().name());
+    }
+
+    /**
+     * The meshes whose virtual nodes select a registry service (awsCloudMap {@code namespaceName}
+     * and {@code serviceName}): the meshes that own it, whose proxies are sent its instances.
+     */
+    @Transactional(readOnly = true)
+    public List<String> meshesSelecting(String namespace, String service) {
+        return resources.findMeshesSelecting(namespace, service);
     }
 
     /** The tags of a resource, in key order, one page at a time. */

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -39,6 +40,7 @@ class GatewayRouteController {
     }
 
     @PutMapping
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "CreateGatewayRoute", summary = "Creates a gateway route",
             description = "Repeating a request with the same clientToken returns the resource it created.")
     ResponseEntity<GatewayRouteData> create(@PathVariable("meshName") String meshName,
@@ -55,6 +57,7 @@ class GatewayRouteController {
     }
 
     @GetMapping
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "ListGatewayRoutes", summary = "Lists gateway routes, a page at a time")
     ListGatewayRoutesResponse list(@PathVariable("meshName") String meshName,
             @PathVariable("virtualGatewayName") String virtualGatewayName,
@@ -67,6 +70,7 @@ class GatewayRouteController {
     }
 
     @GetMapping("/{gatewayRouteName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "DescribeGatewayRoute", summary = "Describes a gateway route")
     ResponseEntity<GatewayRouteData> describe(@PathVariable("meshName") String meshName,
             @PathVariable("virtualGatewayName") String virtualGatewayName,
@@ -78,6 +82,7 @@ class GatewayRouteController {
     }
 
     @PutMapping("/{gatewayRouteName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateGatewayRoute", summary = "Replaces the spec of a gateway route",
             description = "The version increments by one. An If-Match header with an older version gets 412.")
     ResponseEntity<GatewayRouteData> update(@PathVariable("meshName") String meshName,
@@ -96,6 +101,7 @@ class GatewayRouteController {
     }
 
     @DeleteMapping("/{gatewayRouteName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "DeleteGatewayRoute", summary = "Deletes a gateway route",
             description = "Answers ResourceInUseException while other resources depend on it.")
     ResponseEntity<GatewayRouteData> delete(@PathVariable("meshName") String meshName,

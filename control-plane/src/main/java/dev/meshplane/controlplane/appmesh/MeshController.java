@@ -8,8 +8,8 @@ import dev.meshplane.api.model.MeshData;
 import dev.meshplane.api.model.MeshSpec;
 import dev.meshplane.api.model.UpdateMeshRequest;
 import dev.meshplane.api.resource.ResourceId;
-import dev.meshplane.api.resource.ResourceKind;
 import dev.meshplane.api.validation.RequestDecoder;
+import dev.meshplane.controlplane.authorization.MeshPermissionEvaluator;
 import dev.meshplane.persistence.Page;
 import dev.meshplane.persistence.StoredResource;
 import io.swagger.v3.oas.annotations.Operation;
@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -35,13 +36,16 @@ class MeshController {
 
     private final ResourceService service;
     private final ResourceViews views;
+    private final MeshPermissionEvaluator permissions;
 
-    MeshController(ResourceService service, ResourceViews views) {
+    MeshController(ResourceService service, ResourceViews views, MeshPermissionEvaluator permissions) {
         this.service = service;
         this.views = views;
+        this.permissions = permissions;
     }
 
     @PutMapping
+    @PreAuthorize("hasPermission(null, 'allMeshes', 'admin')")
     @Operation(operationId = "CreateMesh", summary = "Creates a service mesh",
             description = "Without an egress filter the mesh gets DROP_ALL, as in App Mesh."
                     + " Repeating a request with the same clientToken returns the mesh it created.")
@@ -56,20 +60,18 @@ class MeshController {
     }
 
     @GetMapping
+    @PreAuthorize("hasPermission(null, 'anyMesh', 'viewer')")
     @Operation(operationId = "ListMeshes", summary = "Lists service meshes, a page at a time",
-            description = "With authentication on, only the meshes the caller may read are listed; a page may then"
-                    + " hold fewer meshes than the limit while nextToken goes on.")
+            description = "With authentication on, only the meshes the caller may read are listed, and nextToken"
+                    + " pages through those alone.")
     ListMeshesResponse list(@RequestParam(value = "limit", required = false) Integer limit,
             @RequestParam(value = "nextToken", required = false) String nextToken) {
-        Page<StoredResource> page = service.list(ResourceKind.MESH, null, null, limit, nextToken);
-        // callers see the meshes they may read (a page may then hold fewer than the limit; nextToken still pages on)
-        var caller = dev.meshplane.controlplane.auth.CurrentPrincipal.get();
-        return new ListMeshesResponse(page.items().stream()
-                .filter(mesh -> caller.may(dev.meshplane.controlplane.auth.Principal.Role.VIEWER, mesh.id().mesh()))
-                .map(views::meshRef).toList(), page.nextToken());
+        Page<StoredResource> page = service.listMeshes(permissions.readableMeshes(), limit, nextToken);
+        return new ListMeshesResponse(page.items().stream().map(views::meshRef).toList(), page.nextToken());
     }
 
     @GetMapping("/{meshName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "DescribeMesh", summary = "Describes a service mesh")
     ResponseEntity<MeshData> describe(@PathVariable("meshName") String meshName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner) {
@@ -79,6 +81,7 @@ class MeshController {
     }
 
     @PutMapping("/{meshName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'admin')")
     @Operation(operationId = "UpdateMesh", summary = "Replaces the spec of a service mesh",
             description = "The version increments by one. An If-Match header with an older version gets 412.")
     ResponseEntity<MeshData> update(@PathVariable("meshName") String meshName,
@@ -93,6 +96,7 @@ class MeshController {
     }
 
     @DeleteMapping("/{meshName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'admin')")
     @Operation(operationId = "DeleteMesh", summary = "Deletes a service mesh",
             description = "Answers ResourceInUseException while the mesh holds any resource.")
     ResponseEntity<MeshData> delete(@PathVariable("meshName") String meshName,

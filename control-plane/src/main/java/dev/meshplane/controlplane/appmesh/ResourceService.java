@@ -108,6 +108,14 @@ public class ResourceService {
         return store.list(kind, mesh, parent, limit(limit, 100), nextToken);
     }
 
+    /**
+     * ListMeshes for a reader: the meshes named in {@code readable} (null: every mesh), filtered before
+     * paging, so {@code nextToken} never names a mesh the reader may not see.
+     */
+    public Page<StoredResource> listMeshes(java.util.Set<String> readable, Integer limit, String nextToken) {
+        return store.listMeshes(readable, limit(limit, 100), nextToken);
+    }
+
     public Page<Map.Entry<String, String>> listTags(String arn, Integer limit, String nextToken) {
         return store.listTags(parseArn(arn), limit(limit, 50), nextToken);
     }
@@ -142,7 +150,11 @@ public class ResourceService {
         }
     }
 
-    private ResourceId parseArn(String arn) {
+    /**
+     * The resource a {@code resourceArn} names: the one parse both the tagging operations and their
+     * authorization rule use. 400 when it is missing or not an ARN of this server's App Mesh.
+     */
+    public ResourceId parseArn(String arn) {
         if (arn == null || arn.isEmpty()) {
             throw ApiException.badRequest("resourceArn: is required");
         }

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -39,6 +40,7 @@ class RouteController {
     }
 
     @PutMapping
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "CreateRoute", summary = "Creates a route",
             description = "Repeating a request with the same clientToken returns the resource it created.")
     ResponseEntity<RouteData> create(@PathVariable("meshName") String meshName,
@@ -55,6 +57,7 @@ class RouteController {
     }
 
     @GetMapping
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "ListRoutes", summary = "Lists routes, a page at a time")
     ListRoutesResponse list(@PathVariable("meshName") String meshName,
             @PathVariable("virtualRouterName") String virtualRouterName,
@@ -67,6 +70,7 @@ class RouteController {
     }
 
     @GetMapping("/{routeName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "DescribeRoute", summary = "Describes a route")
     ResponseEntity<RouteData> describe(@PathVariable("meshName") String meshName,
             @PathVariable("virtualRouterName") String virtualRouterName,
@@ -78,6 +82,7 @@ class RouteController {
     }
 
     @PutMapping("/{routeName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateRoute", summary = "Replaces the spec of a route",
             description = "The version increments by one. An If-Match header with an older version gets 412.")
     ResponseEntity<RouteData> update(@PathVariable("meshName") String meshName,
@@ -96,6 +101,7 @@ class RouteController {
     }
 
     @DeleteMapping("/{routeName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "DeleteRoute", summary = "Deletes a route",
             description = "Answers ResourceInUseException while other resources depend on it.")
     ResponseEntity<RouteData> delete(@PathVariable("meshName") String meshName,

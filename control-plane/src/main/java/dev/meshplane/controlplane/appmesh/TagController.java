@@ -11,6 +11,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Map;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -31,6 +32,7 @@ class TagController {
     }
 
     @GetMapping("/tags")
+    @PreAuthorize("hasPermission(#resourceArn, 'resourceArn', 'viewer')")
     @Operation(operationId = "ListTagsForResource", summary = "Lists the tags of a resource, in key order")
     ListTagsForResourceResponse list(@RequestParam(value = "resourceArn", required = false) String resourceArn,
             @RequestParam(value = "limit", required = false) Integer limit,
@@ -41,6 +43,7 @@ class TagController {
     }
 
     @PutMapping("/tag")
+    @PreAuthorize("hasPermission(#resourceArn, 'resourceArn', 'editor')")
     @Operation(operationId = "TagResource", summary = "Adds or replaces tags of a resource",
             description = "More than 50 tags on one resource answers TooManyTagsException.")
     Map<String, Object> tag(@RequestParam(value = "resourceArn", required = false) String resourceArn,
@@ -53,6 +56,7 @@ class TagController {
     }
 
     @PutMapping("/untag")
+    @PreAuthorize("hasPermission(#resourceArn, 'resourceArn', 'editor')")
     @Operation(operationId = "UntagResource", summary = "Removes tags from a resource by key")
     Map<String, Object> untag(@RequestParam(value = "resourceArn", required = false) String resourceArn,
             @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -39,6 +40,7 @@ class VirtualGatewayController {
     }
 
     @PutMapping
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "CreateVirtualGateway", summary = "Creates a virtual gateway",
             description = "Repeating a request with the same clientToken returns the resource it created.")
     ResponseEntity<VirtualGatewayData> create(@PathVariable("meshName") String meshName,
@@ -54,6 +56,7 @@ class VirtualGatewayController {
     }
 
     @GetMapping
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "ListVirtualGateways", summary = "Lists virtual gateways, a page at a time")
     ListVirtualGatewaysResponse list(@PathVariable("meshName") String meshName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,
@@ -65,6 +68,7 @@ class VirtualGatewayController {
     }
 
     @GetMapping("/{virtualGatewayName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "DescribeVirtualGateway", summary = "Describes a virtual gateway")
     ResponseEntity<VirtualGatewayData> describe(@PathVariable("meshName") String meshName,
             @PathVariable("virtualGatewayName") String virtualGatewayName,
@@ -75,6 +79,7 @@ class VirtualGatewayController {
     }
 
     @PutMapping("/{virtualGatewayName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateVirtualGateway", summary = "Replaces the spec of a virtual gateway",
             description = "The version increments by one. An If-Match header with an older version gets 412.")
     ResponseEntity<VirtualGatewayData> update(@PathVariable("meshName") String meshName,
@@ -92,6 +97,7 @@ class VirtualGatewayController {
     }
 
     @DeleteMapping("/{virtualGatewayName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "DeleteVirtualGateway", summary = "Deletes a virtual gateway",
             description = "Answers ResourceInUseException while other resources depend on it.")
     ResponseEntity<VirtualGatewayData> delete(@PathVariable("meshName") String meshName,

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -39,6 +40,7 @@ class VirtualNodeController {
     }
 
     @PutMapping
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "CreateVirtualNode", summary = "Creates a virtual node",
             description = "Repeating a request with the same clientToken returns the resource it created.")
     ResponseEntity<VirtualNodeData> create(@PathVariable("meshName") String meshName,
@@ -54,6 +56,7 @@ class VirtualNodeController {
     }
 
     @GetMapping
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "ListVirtualNodes", summary = "Lists virtual nodes, a page at a time")
     ListVirtualNodesResponse list(@PathVariable("meshName") String meshName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,
@@ -65,6 +68,7 @@ class VirtualNodeController {
     }
 
     @GetMapping("/{virtualNodeName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "DescribeVirtualNode", summary = "Describes a virtual node")
     ResponseEntity<VirtualNodeData> describe(@PathVariable("meshName") String meshName,
             @PathVariable("virtualNodeName") String virtualNodeName,
@@ -75,6 +79,7 @@ class VirtualNodeController {
     }
 
     @PutMapping("/{virtualNodeName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateVirtualNode", summary = "Replaces the spec of a virtual node",
             description = "The version increments by one. An If-Match header with an older version gets 412.")
     ResponseEntity<VirtualNodeData> update(@PathVariable("meshName") String meshName,
@@ -92,6 +97,7 @@ class VirtualNodeController {
     }
 
     @DeleteMapping("/{virtualNodeName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "DeleteVirtualNode", summary = "Deletes a virtual node",
             description = "Answers ResourceInUseException while other resources depend on it.")
     ResponseEntity<VirtualNodeData> delete(@PathVariable("meshName") String meshName,

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -39,6 +40,7 @@ class VirtualRouterController {
     }
 
     @PutMapping
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "CreateVirtualRouter", summary = "Creates a virtual router",
             description = "Repeating a request with the same clientToken returns the resource it created.")
     ResponseEntity<VirtualRouterData> create(@PathVariable("meshName") String meshName,
@@ -54,6 +56,7 @@ class VirtualRouterController {
     }
 
     @GetMapping
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "ListVirtualRouters", summary = "Lists virtual routers, a page at a time")
     ListVirtualRoutersResponse list(@PathVariable("meshName") String meshName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,
@@ -65,6 +68,7 @@ class VirtualRouterController {
     }
 
     @GetMapping("/{virtualRouterName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "DescribeVirtualRouter", summary = "Describes a virtual router")
     ResponseEntity<VirtualRouterData> describe(@PathVariable("meshName") String meshName,
             @PathVariable("virtualRouterName") String virtualRouterName,
@@ -75,6 +79,7 @@ class VirtualRouterController {
     }
 
     @PutMapping("/{virtualRouterName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateVirtualRouter", summary = "Replaces the spec of a virtual router",
             description = "The version increments by one. An If-Match header with an older version gets 412.")
     ResponseEntity<VirtualRouterData> update(@PathVariable("meshName") String meshName,
@@ -92,6 +97,7 @@ class VirtualRouterController {
     }
 
     @DeleteMapping("/{virtualRouterName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "DeleteVirtualRouter", summary = "Deletes a virtual router",
             description = "Answers ResourceInUseException while other resources depend on it.")
     ResponseEntity<VirtualRouterData> delete(@PathVariable("meshName") String meshName,

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -39,6 +40,7 @@ class VirtualServiceController {
     }
 
     @PutMapping
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "CreateVirtualService", summary = "Creates a virtual service",
             description = "Repeating a request with the same clientToken returns the resource it created.")
     ResponseEntity<VirtualServiceData> create(@PathVariable("meshName") String meshName,
@@ -54,6 +56,7 @@ class VirtualServiceController {
     }
 
     @GetMapping
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "ListVirtualServices", summary = "Lists virtual services, a page at a time")
     ListVirtualServicesResponse list(@PathVariable("meshName") String meshName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,
@@ -65,6 +68,7 @@ class VirtualServiceController {
     }
 
     @GetMapping("/{virtualServiceName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "DescribeVirtualService", summary = "Describes a virtual service")
     ResponseEntity<VirtualServiceData> describe(@PathVariable("meshName") String meshName,
             @PathVariable("virtualServiceName") String virtualServiceName,
@@ -75,6 +79,7 @@ class VirtualServiceController {
     }
 
     @PutMapping("/{virtualServiceName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateVirtualService", summary = "Replaces the spec of a virtual service",
             description = "The version increments by one. An If-Match header with an older version gets 412.")
     ResponseEntity<VirtualServiceData> update(@PathVariable("meshName") String meshName,
@@ -92,6 +97,7 @@ class VirtualServiceController {
     }
 
     @DeleteMapping("/{virtualServiceName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "DeleteVirtualService", summary = "Deletes a virtual service",
             description = "Answers ResourceInUseException while other resources depend on it.")
     ResponseEntity<VirtualServiceData> delete(@PathVariable("meshName") String meshName,

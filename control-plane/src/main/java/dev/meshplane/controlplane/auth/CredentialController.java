@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -123,6 +124,7 @@ class CredentialController {
     }
 
     @PostMapping("/v1/tokens")
+    @PreAuthorize("hasPermission(null, 'allMeshes', 'admin')")
     @Operation(operationId = "IssueApiToken", summary = "Issues a bearer token for API callers; the token is shown only in this answer",
             description = "Body: {\"name\", \"role\": admin|editor|viewer, \"meshes\": [names] or [\"*\"], \"expiresInSeconds\"}")
     Map<String, Object> issueToken(@RequestBody(required = false) byte[] bytes) {
@@ -132,6 +134,7 @@ class CredentialController {
     }
 
     @PostMapping("/v1/accessKeys")
+    @PreAuthorize("hasPermission(null, 'allMeshes', 'admin')")
     @Operation(operationId = "IssueAccessKey", summary = "Issues an access key for the AWS CLI and SDKs (SigV4); the secret is shown only here",
             description = "Body: {\"name\", \"role\", \"meshes\", \"expiresInSeconds\"}. Use them as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
     Map<String, Object> issueAccessKey(@RequestBody(required = false) byte[] bytes) {
@@ -162,6 +165,7 @@ class CredentialController {
     }
 
     @PostMapping("/v1/meshes/{meshName}/proxyTokens")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'admin')")
     @Operation(operationId = "IssueProxyToken", summary = "Issues a token for the proxies of one virtual node or gateway",
             description = "Body: {\"virtualNode\": name} or {\"virtualGateway\": name}, and \"expiresInSeconds\""
                     + " (meshplane.security.proxy-token-lifetime, 365 days by default, when omitted). The token is a JWT signed"
@@ -213,6 +217,7 @@ class CredentialController {
     }
 
     @GetMapping("/v1/tokens")
+    @PreAuthorize("hasPermission(null, 'allMeshes', 'admin')")
     @Operation(operationId = "ListCredentials", summary = "Every credential (never a secret): API tokens, proxy tokens, access keys")
     Map<String, Object> list() {
         Map<String, Object> all = new LinkedHashMap<>();
@@ -223,6 +228,7 @@ class CredentialController {
     }
 
     @DeleteMapping({"/v1/tokens/{id}", "/v1/accessKeys/{id}"})
+    @PreAuthorize("hasPermission(null, 'allMeshes', 'admin')")
     @Operation(operationId = "RevokeCredential", summary = "Revokes a token or access key at once; proxies using it are cut off")
     Map<String, Object> revoke(@PathVariable String id) {
         AuthStore.Credential credential = store.byId(id).filter(c -> c.revokedAt() == null)
@@ -237,6 +243,7 @@ class CredentialController {
     }
 
     @DeleteMapping("/v1/meshes/{meshName}/proxyTokens/{id}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'admin')")
     @Operation(operationId = "RevokeProxyToken", summary = "Revokes a proxy token; its streams are closed")
     Map<String, Object> revokeProxyToken(@PathVariable String meshName, @PathVariable String id) {
         store.byId(id).filter(c -> c.kind().equals("PROXY_TOKEN") && c.meshes().equals(meshName))
@@ -253,6 +260,7 @@ class CredentialController {
     }
 
     @GetMapping("/v1/audit")
+    @PreAuthorize("hasPermission(null, 'allMeshes', 'admin')")
     @Operation(operationId = "ListAuditEntries", summary = "Who changed what, and who was refused, newest first",
             description = "Every write and every credential issued or revoked (with the version before and after), and every"
                     + " refusal: AuthenticationFailed (401), AccessDenied (403), XdsStreamRefused, XdsStreamCutOff."

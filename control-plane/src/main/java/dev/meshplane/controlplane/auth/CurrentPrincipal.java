@@ -1,24 +1,27 @@
 package dev.meshplane.controlplane.auth;
 
-/** The principal of the request being served on this thread (set by {@link AuthenticationFilter}). */
+import java.util.Set;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+/** The principal of the request being served on this thread, as {@link AuthenticationFilter} put it in Spring Security's context. */
 public final class CurrentPrincipal {
 
-    private static final ThreadLocal<Principal> CURRENT = new ThreadLocal<>();
+    /** A caller without valid credentials: it may act on no mesh. */
+    static final Principal NOBODY = new Principal("anonymous", "anonymous", Principal.Role.VIEWER, Set.of());
 
     private CurrentPrincipal() {
     }
 
-    static void set(Principal principal) {
-        CURRENT.set(principal);
-    }
-
-    static void clear() {
-        CURRENT.remove();
-    }
-
-    /** The caller, or the development principal outside a request (start-up jobs, tests calling beans). */
+    /**
+     * The caller; {@link #NOBODY} for a request without valid credentials; the development
+     * principal outside a request (start-up jobs, tests calling beans).
+     */
     public static Principal get() {
-        Principal principal = CURRENT.get();
-        return principal == null ? Principal.DEVELOPMENT : principal;
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication instanceof CallerAuthentication caller) {
+            return caller.principal() == null || caller.principal().role() == Principal.Role.PROXY ? NOBODY : caller.principal();
+        }
+        return Principal.DEVELOPMENT;
     }
 }

@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -76,6 +77,7 @@ class BootstrapController {
     }
 
     @GetMapping(value = "/virtualNodes/{name}/bootstrap", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "GetVirtualNodeBootstrap", summary = "Bootstrap for a virtual node's sidecar or gRPC app",
             description = "format=envoy (default): an Envoy bootstrap (JSON, which Envoy also reads as YAML) with the"
                     + " admin interface on 9901 and ADS to this server. format=grpc: the gRPC xDS bootstrap"
@@ -167,6 +169,7 @@ class BootstrapController {
     }
 
     @GetMapping(value = "/virtualGateways/{name}/bootstrap", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "GetVirtualGatewayBootstrap", summary = "Bootstrap for a virtual gateway's Envoy")
     ResponseEntity<String> virtualGateway(@PathVariable String meshName, @PathVariable String name,
             @Parameter(description = "envoy or grpc") @RequestParam(defaultValue = "envoy") String format,

@@ -7,6 +7,7 @@ import dev.meshplane.controlplane.xds.XdsServer;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -26,6 +27,7 @@ class XdsCaController {
     }
 
     @GetMapping(value = "/v1/xds/ca", produces = "application/x-pem-file")
+    @PreAuthorize("permitAll()")
     @Operation(operationId = "GetXdsCertificateAuthority", summary = "The CA of Meshplane's own certificates (built-in TLS on the xDS or REST port), PEM",
             description = "With meshplane.xds.tls.built-in or meshplane.rest.tls.built-in: trust it to reach Meshplane; gRPC"
                     + " bootstraps expect it at meshplane.xds.tls.proxy-ca-file, Envoy bootstraps carry it inline. 404 otherwise.")

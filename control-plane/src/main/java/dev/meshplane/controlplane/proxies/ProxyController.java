@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.meshplane.api.error.ApiException;
+import dev.meshplane.controlplane.authorization.MeshPermissionEvaluator;
 import dev.meshplane.controlplane.xds.ConfigPublisher;
 import dev.meshplane.controlplane.xds.ProxyCache;
 import dev.meshplane.controlplane.xds.ProxySnapshot;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -35,11 +37,14 @@ class ProxyController {
     private final ProxyStatusTracker tracker;
     private final ProxyCache cache;
     private final ConfigPublisher publisher;
+    private final MeshPermissionEvaluator permissions;
 
-    ProxyController(ProxyStatusTracker tracker, ProxyCache cache, ConfigPublisher publisher) {
+    ProxyController(ProxyStatusTracker tracker, ProxyCache cache, ConfigPublisher publisher,
+            MeshPermissionEvaluator permissions) {
         this.tracker = tracker;
         this.cache = cache;
         this.publisher = publisher;
+        this.permissions = permissions;
     }
 
     /** One connected proxy, as the status API shows it. */
@@ -53,13 +58,18 @@ class ProxyController {
     }
 
     @GetMapping("/v1/proxies")
+    @PreAuthorize("hasPermission(null, 'anyMesh', 'viewer')")
     @Operation(operationId = "ListProxies", summary = "Lists connected proxies with their xDS status",
             description = "One entry per xDS stream: node id, mesh, kind (sidecar, gateway, grpc_client) and name,"
                     + " connected since, per resource type the version last sent and last ACKed, the last NACK"
-                    + " with the proxy's own error message, and any translation error.")
+                    + " with the proxy's own error message, and any translation error. Only proxies of meshes the caller"
+                    + " may read are listed.")
     Map<String, List<ProxyView>> list() {
         List<ProxyView> views = new ArrayList<>();
         for (ProxyStatus status : tracker.proxies()) {
+            if (!permissions.mayRead(status.proxy().mesh())) {
+                continue;
+            }
             Map<String, TypeStatus> types = new LinkedHashMap<>();
             status.sent().forEach((type, version) -> types.put(shortType(type),
                     new TypeStatus(version, status.acked().get(type))));
@@ -73,9 +83,11 @@ class ProxyController {
 
     /** {@code /v1/proxies/<node id>/config}; node ids contain slashes, so the path is taken apart here. */
     @GetMapping(value = "/v1/proxies/**", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize("hasPermission(null, 'anyMesh', 'viewer')")
     @Operation(operationId = "DescribeProxyConfig", summary = "The resources a connected proxy is being sent",
             description = "GET /v1/proxies/{nodeId}/config, for example /v1/proxies/mesh/prod/virtualNode/web-v1/config:"
-                    + " clusters, endpoints, listeners and routes as JSON, with the version of each type.")
+                    + " clusters, endpoints, listeners and routes as JSON, with the version of each type. A proxy of a"
+                    + " mesh the caller may not read gets the same 404 as one that is not connected.")
     ResponseEntity<String> config(HttpServletRequest request) throws InvalidProtocolBufferException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         String rest = java.net.URLDecoder.decode(path.substring("/v1/proxies/".length()), java.nio.charset.StandardCharsets.UTF_8);
@@ -83,7 +95,8 @@ class ProxyController {
             throw ApiException.notFound("no operation at GET " + path + "; use /v1/proxies/{nodeId}/config");
         }
         String nodeId = rest.substring(0, rest.length() - CONFIG_SUFFIX.length());
-        ProxyStatus status = tracker.byNodeId(nodeId).orElseThrow(() ->
+        // another mesh's proxy answers as one that is not connected: the 404 tells nothing about it
+        ProxyStatus status = tracker.byNodeId(nodeId).filter(s -> permissions.mayRead(s.proxy().mesh())).orElseThrow(() ->
                 ApiException.notFound("no proxy with node id '" + nodeId + "' is connected"));
         ProxySnapshot snapshot = cache.snapshot(status.proxy().groupKey()).orElseThrow(() ->
                 ApiException.notFound("proxy '" + nodeId + "' has no configuration yet"));

@@ -7,6 +7,7 @@ import dev.meshplane.api.registry.InstanceRules;
 import dev.meshplane.api.registry.ListInstancesResponse;
 import dev.meshplane.api.registry.RegisterInstanceRequest;
 import dev.meshplane.api.validation.RequestDecoder;
+import dev.meshplane.controlplane.auth.Auditor;
 import dev.meshplane.persistence.RegisteredInstance;
 import dev.meshplane.persistence.RegistryStore;
 import io.swagger.v3.oas.annotations.Operation;
@@ -14,6 +15,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,12 +31,15 @@ import org.springframework.web.bind.annotation.RestController;
 class RegistryController {
 
     private final RegistryStore registry;
+    private final Auditor auditor;
 
-    RegistryController(RegistryStore registry) {
+    RegistryController(RegistryStore registry, Auditor auditor) {
         this.registry = registry;
+        this.auditor = auditor;
     }
 
     @PutMapping("/{instanceId}")
+    @PreAuthorize("hasPermission({#namespaceName, #serviceName}, 'registryService', 'editor')")
     @Operation(operationId = "RegisterInstance", summary = "Registers an instance, or replaces and renews it",
             description = "Every PUT restarts the TTL. Proxies of nodes that select this service get the change.")
     InstanceData register(@PathVariable String namespaceName, @PathVariable String serviceName,
@@ -46,11 +51,13 @@ class RegistryController {
         RegisterInstanceRequest request = RequestDecoder.decode(body, RegisterInstanceRequest.class);
         InstanceRules.checkAttributes(request.attributes());
         HealthStatus health = request.healthStatus() == null ? HealthStatus.HEALTHY : request.healthStatus();
-        return view(registry.register(namespaceName, serviceName, instanceId, request.attributes(), health.name(),
-                request.ttlSeconds()));
+        return view(auditor.write(() -> registry.register(namespaceName, serviceName, instanceId, request.attributes(),
+                health.name(), request.ttlSeconds()), i -> new Auditor.Entry("RegisterInstance", null,
+                        target(namespaceName, serviceName, instanceId), null, null, "attributes=" + i.attributes())));
     }
 
     @GetMapping("/{instanceId}")
+    @PreAuthorize("hasPermission({#namespaceName, #serviceName}, 'registryService', 'viewer')")
     @Operation(operationId = "DescribeInstance", summary = "Describes an instance")
     InstanceData describe(@PathVariable String namespaceName, @PathVariable String serviceName,
             @PathVariable String instanceId) {
@@ -60,20 +67,27 @@ class RegistryController {
     }
 
     @DeleteMapping("/{instanceId}")
+    @PreAuthorize("hasPermission({#namespaceName, #serviceName}, 'registryService', 'editor')")
     @Operation(operationId = "DeregisterInstance", summary = "Deregisters an instance; traffic to it stops")
     InstanceData deregister(@PathVariable String namespaceName, @PathVariable String serviceName,
             @PathVariable String instanceId) {
         InstanceRules.checkPath(namespaceName, serviceName, instanceId);
-        return registry.deregister(namespaceName, serviceName, instanceId).map(RegistryController::view)
-                .orElseThrow(() -> notFound(namespaceName, serviceName, instanceId));
+        return view(auditor.write(() -> registry.deregister(namespaceName, serviceName, instanceId)
+                .orElseThrow(() -> notFound(namespaceName, serviceName, instanceId)), i -> new Auditor.Entry(
+                        "DeregisterInstance", null, target(namespaceName, serviceName, instanceId), null, null, null)));
     }
 
     @GetMapping
+    @PreAuthorize("hasPermission({#namespaceName, #serviceName}, 'registryService', 'viewer')")
     @Operation(operationId = "ListInstances", summary = "Lists the instances of a service")
     ListInstancesResponse list(@PathVariable String namespaceName, @PathVariable String serviceName) {
         InstanceRules.checkPath(namespaceName, serviceName, null);
         return new ListInstancesResponse(registry.list(namespaceName, serviceName).stream()
                 .map(RegistryController::view).toList());
+    }
+
+    private static String target(String namespace, String service, String instanceId) {
+        return namespace + "/" + service + "/" + instanceId;
     }
 
     private static ApiException notFound(String namespace, String service, String instanceId) {

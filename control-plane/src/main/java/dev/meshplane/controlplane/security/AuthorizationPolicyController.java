@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -43,6 +44,7 @@ class AuthorizationPolicyController {
     }
 
     @GetMapping
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "ListAuthorizationPolicies", summary = "The mesh's authorization policies, by name")
     Map<String, List<AuthorizationPolicyData>> list(@PathVariable String meshName) {
         resources.describe(ResourceId.mesh(meshName));
@@ -50,6 +52,7 @@ class AuthorizationPolicyController {
     }
 
     @GetMapping("/{policyName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "DescribeAuthorizationPolicy", summary = "One authorization policy")
     AuthorizationPolicyData describe(@PathVariable String meshName, @PathVariable String policyName) {
         resources.describe(ResourceId.mesh(meshName));
@@ -58,6 +61,7 @@ class AuthorizationPolicyController {
     }
 
     @PutMapping("/{policyName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'admin')")
     @Operation(operationId = "PutAuthorizationPolicy", summary = "Creates an authorization policy or replaces its spec",
             description = "The target nodes' proxies are rebuilt at once. DENY wins over ALLOW; once an ALLOW policy"
                     + " targets a node, requests matching no ALLOW policy get 403; dryRun policies are only logged.")
@@ -82,6 +86,7 @@ class AuthorizationPolicyController {
     }
 
     @DeleteMapping("/{policyName}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'admin')")
     @Operation(operationId = "DeleteAuthorizationPolicy", summary = "Deletes an authorization policy")
     AuthorizationPolicyData delete(@PathVariable String meshName, @PathVariable String policyName) {
         resources.describe(ResourceId.mesh(meshName));

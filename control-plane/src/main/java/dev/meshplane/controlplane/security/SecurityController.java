@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.cert.X509Certificate;
 import java.util.Comparator;
 import java.util.Map;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -54,6 +55,7 @@ class SecurityController {
     }
 
     @GetMapping("/mtls")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "DescribeMeshMtls", summary = "The mesh-wide mTLS switch (DISABLED unless set)")
     MtlsSettings mtls(@PathVariable String meshName) {
         meshExists(meshName);
@@ -61,6 +63,7 @@ class SecurityController {
     }
 
     @PutMapping("/mtls")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'admin')")
     @Operation(operationId = "UpdateMeshMtls", summary = "Turns mTLS on (STRICT or PERMISSIVE) or off for every node of a mesh",
             description = "Every proxy of the mesh is rebuilt; listeners and client policies with TLS of their own keep it.")
     MtlsSettings setMtls(@PathVariable String meshName,
@@ -78,6 +81,7 @@ class SecurityController {
     }
 
     @GetMapping("/virtualNodes/{nodeName}/certificate")
+    @PreAuthorize("hasPermission({#meshName, #nodeName}, 'virtualNodeCertificate', 'admin')")
     @Operation(operationId = "GetVirtualNodeCertificate",
             summary = "The node's current certificate, private key and trust bundle, for proxyless gRPC applications",
             description = "gRPC applications take certificates from files (the file_watcher certificate provider their"
@@ -98,6 +102,7 @@ class SecurityController {
     }
 
     @GetMapping("/ca")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
     @Operation(operationId = "DescribeMeshCertificateAuthority",
             summary = "The mesh's CAs and trust bundle; the first CA is generated if the mesh has none")
     CertificateAuthorityData describe(@PathVariable String meshName) {
@@ -107,6 +112,7 @@ class SecurityController {
     }
 
     @PutMapping("/ca")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'admin')")
     @Operation(operationId = "ImportMeshCertificateAuthority",
             summary = "Makes a CA of your own the mesh's active CA (the replaced one stays trusted until the overlap ends)")
     CertificateAuthorityData importCa(@PathVariable String meshName,
@@ -122,6 +128,7 @@ class SecurityController {
     }
 
     @PostMapping("/ca/rotate")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'admin')")
     @Operation(operationId = "RotateMeshCertificateAuthority",
             summary = "Generates a new active CA; proxies get certificates from it at once, and both CAs are trusted"
                     + " until the overlap is ended with DELETE /ca/previous")
@@ -133,6 +140,7 @@ class SecurityController {
     }
 
     @DeleteMapping("/ca/previous")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'admin')")
     @Operation(operationId = "EndMeshCertificateAuthorityOverlap",
             summary = "Stops trusting the previous CA; do it once every proxy has a certificate from the active one")
     Map<String, Integer> endOverlap(@PathVariable String meshName) {

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -16,8 +17,13 @@ import org.springframework.web.bind.annotation.RestController;
 class AppMeshErrorController implements ErrorController {
 
     @RequestMapping("/error")
+    @PreAuthorize("permitAll()")
     ResponseEntity<Map<String, String>> error(HttpServletRequest request) {
         Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        if (status == null) {
+            // called directly, not forwarded by the container: there is no error to report
+            return AppMeshErrorHandler.error(ErrorCode.NOT_FOUND, "no operation at " + request.getMethod() + " /error");
+        }
         int code = status instanceof Integer i ? i : 500;
         if (code >= 500) {
             return AppMeshErrorHandler.error(ErrorCode.INTERNAL_SERVER_ERROR, "internal error");

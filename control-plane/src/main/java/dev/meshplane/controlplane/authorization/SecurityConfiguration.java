@@ -1,0 +1,99 @@
+package dev.meshplane.controlplane.authorization;
+
+import dev.meshplane.api.error.ErrorCode;
+import dev.meshplane.controlplane.auth.AuthenticationFilter;
+import dev.meshplane.controlplane.auth.Authenticator;
+import dev.meshplane.controlplane.auth.SecurityEvents;
+import dev.meshplane.controlplane.web.AppMeshErrorHandler;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.security.access.PermissionEvaluator;
+import org.springframework.security.access.expression.method.DefaultMethodSecurityExpressionHandler;
+import org.springframework.security.access.expression.method.MethodSecurityExpressionHandler;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Spring Security as Meshplane uses it: stateless, no login page, no session cookie, no CSRF (the
+ * API takes no cookies), {@link AuthenticationFilter} to authenticate, and authorization decided by
+ * {@code @PreAuthorize} on every handler through {@link MeshPermissionEvaluator}. The only rule in
+ * the filter chain is the actuator's: Prometheus metrics name every mesh, so scraping them needs
+ * viewer on every mesh ({@code *}); health and info stay open; any other endpoint (the links page,
+ * or one exposed later) needs admin on every mesh.
+ */
+@Configuration
+@EnableMethodSecurity
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, Authenticator authenticator, SecurityEvents events,
+            MeshPermissionEvaluator evaluator, RefusalHandler refusals) throws Exception {
+        AuthorizationManager<RequestAuthorizationContext> metrics = (authentication, context) ->
+                new AuthorizationDecision(evaluator.hasPermission(authentication.get(), null, "allMeshes", "viewer"));
+        AuthorizationManager<RequestAuthorizationContext> otherEndpoints = (authentication, context) ->
+                new AuthorizationDecision(evaluator.hasPermission(authentication.get(), null, "allMeshes", "admin"));
+        return http
+                .csrf(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .anonymous(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .headers(AbstractHttpConfigurer::disable)
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(new AuthenticationFilter(authenticator, events), AuthorizationFilter.class)
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(EndpointRequest.to("prometheus")).access(metrics)
+                        .requestMatchers(EndpointRequest.to("health", "info")).permitAll()
+                        .requestMatchers(EndpointRequest.toAnyEndpoint()).access(otherEndpoints)
+                        // every handler carries its own rule (@PreAuthorize); PermissionMatrixTest fails one without
+                        .anyRequest().permitAll())
+                .exceptionHandling(errors -> errors.accessDeniedHandler(refusals))
+                .build();
+    }
+
+    /** Method security decides with the one evaluator; lazy, so the stores behind it are built as usual. */
+    @Bean
+    static MethodSecurityExpressionHandler methodSecurityExpressionHandler(@Lazy PermissionEvaluator evaluator) {
+        DefaultMethodSecurityExpressionHandler handler = new DefaultMethodSecurityExpressionHandler();
+        handler.setPermissionEvaluator(evaluator);
+        return handler;
+    }
+
+    /**
+     * Path parameters ({@code ;x}) are let through: Spring MVC drops them before it routes, and the
+     * rules read the resolved path variables, so they change nothing. The firewall's other refusals stay.
+     */
+    @Bean
+    HttpFirewall httpFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowSemicolon(true);
+        return firewall;
+    }
+
+    /** A request the firewall refuses (an encoded slash, {@code ..}, a control character) gets a 400 in App Mesh's shape. */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler() {
+        JsonMapper json = JsonMapper.builder().build();
+        return (request, response, rejected) -> {
+            response.setStatus(400);
+            response.setHeader(AppMeshErrorHandler.ERROR_TYPE_HEADER, ErrorCode.BAD_REQUEST.type());
+            response.setContentType("application/json");
+            response.getOutputStream().write(json.writeValueAsBytes(java.util.Map.of("message",
+                    "the request path is refused: " + rejected.getMessage())));
+        };
+    }
+}

@@ -184,6 +184,7 @@ class CredentialController {
     }
 
     @PostMapping("/v1/meshes/{meshName}/proxyAccessKeys")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'admin')")
     @Operation(operationId = "IssueProxyAccessKey", summary = "Issues an access key for the proxies of one virtual node or gateway;"
             + " the secret is shown only here",
             description = "Body: {\"virtualNode\": name} or {\"virtualGateway\": name}, and \"expiresInSeconds\" (no expiry when"
@@ -252,6 +253,7 @@ class CredentialController {
     }
 
     @DeleteMapping("/v1/meshes/{meshName}/proxyAccessKeys/{id}")
+    @PreAuthorize("hasPermission(#meshName, 'mesh', 'admin')")
     @Operation(operationId = "RevokeProxyAccessKey", summary = "Revokes a proxy access key; its streams are closed")
     Map<String, Object> revokeProxyAccessKey(@PathVariable String meshName, @PathVariable String id) {
         store.byId(id).filter(c -> c.kind().equals("ACCESS_KEY") && c.proxyNode() != null && c.meshes().equals(meshName))

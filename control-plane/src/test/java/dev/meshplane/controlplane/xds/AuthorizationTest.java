@@ -81,13 +81,18 @@ class AuthorizationTest extends ServerTest {
     @Test
     void aPathParameterOrAnEncodedLetterDoesNotOpenANodesPrivateKey() throws Exception {
         String plain = "/v1/meshes/" + meshA + "/virtualNodes/web/certificate";
+        String proxyOfWeb = ok(call("POST", "/v1/meshes/" + meshA + "/proxyTokens", "{\"virtualNode\":\"web\"}", ADMIN))
+                .get("token").asString();
         for (String spelled : new String[] {plain, plain + ";x", "/v1/meshes/" + meshA + ";x/virtualNodes/web/certificate",
                 "/v1/meshes/" + meshA + "/virtualNodes/web/certificat%65", plain + ";x=1;y"}) {
             HttpResponse<String> response = call("GET", spelled, null, viewerA);
             assertThat(response.statusCode()).as(spelled + ": " + response.body()).isEqualTo(403);
             assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("ForbiddenException");
             assertThat(response.body()).doesNotContain("PRIVATE KEY");
-            assertThat(ok(call("GET", spelled, null, adminA)).toString()).as("the mesh's admin").contains("PRIVATE KEY");
+            HttpResponse<String> admin = call("GET", spelled, null, adminA);
+            assertThat(admin.statusCode()).as("the mesh's admin: no API role receives a private key").isEqualTo(403);
+            assertThat(admin.body()).doesNotContain("PRIVATE KEY");
+            assertThat(ok(call("GET", spelled, null, proxyOfWeb)).toString()).as("the node's own proxy").contains("PRIVATE KEY");
         }
     }
 

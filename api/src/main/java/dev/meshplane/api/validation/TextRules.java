@@ -36,6 +36,34 @@ public final class TextRules {
         return null;
     }
 
+    /**
+     * The text with every control character written as an escape (a line feed as backslash-n, U+0000 as backslash-u0000):
+     * what log lines and audit rows quote of what a client sent (a node id, a user agent, a name),
+     * so that no client can start a forged line or store a NUL. Null stays null.
+     */
+    public static String printable(String text) {
+        if (text == null || text.chars().noneMatch(Character::isISOControl)) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        sb.append("\\u%04x".formatted((int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+
     /** True for a mesh name only Meshplane may use. */
     public static boolean reserved(String meshName) {
         return meshName != null && meshName.startsWith(RESERVED_PREFIX);

@@ -29,9 +29,11 @@ import org.springframework.web.bind.annotation.RestController;
 class RegistryController {
 
     private final RegistryStore registry;
+    private final RegistryWrites writes;
 
-    RegistryController(RegistryStore registry) {
+    RegistryController(RegistryStore registry, RegistryWrites writes) {
         this.registry = registry;
+        this.writes = writes;
     }
 
     @PutMapping("/{instanceId}")
@@ -46,7 +48,7 @@ class RegistryController {
         RegisterInstanceRequest request = RequestDecoder.decode(body, RegisterInstanceRequest.class);
         InstanceRules.checkAttributes(request.attributes());
         HealthStatus health = request.healthStatus() == null ? HealthStatus.HEALTHY : request.healthStatus();
-        return view(registry.register(namespaceName, serviceName, instanceId, request.attributes(), health.name(),
+        return view(writes.register(namespaceName, serviceName, instanceId, request.attributes(), health.name(),
                 request.ttlSeconds()));
     }
 
@@ -64,8 +66,7 @@ class RegistryController {
     InstanceData deregister(@PathVariable String namespaceName, @PathVariable String serviceName,
             @PathVariable String instanceId) {
         InstanceRules.checkPath(namespaceName, serviceName, instanceId);
-        return registry.deregister(namespaceName, serviceName, instanceId).map(RegistryController::view)
-                .orElseThrow(() -> notFound(namespaceName, serviceName, instanceId));
+        return view(writes.deregister(namespaceName, serviceName, instanceId));
     }
 
     @GetMapping

@@ -89,7 +89,7 @@ public class XdsServer implements SmartLifecycle {
             }
             server = builder
                     .addService(ServerInterceptors.intercept(discovery.getAggregatedDiscoveryServiceImpl(),
-                            new NodeRememberingInterceptor(), drainer, proxyAuth))
+                            new ServerClosedStreams(), new NodeRememberingInterceptor(), drainer, proxyAuth))
                     .keepAliveTime(30, TimeUnit.SECONDS)
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)

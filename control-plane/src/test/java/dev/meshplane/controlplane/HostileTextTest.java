@@ -83,6 +83,21 @@ class HostileTextTest extends ServerTest {
     }
 
     @Test
+    void aFormTypedJsonBodyIsStillReadAsJson() throws Exception {
+        // curl -d sends a form content type: checking the query must not read the body as form parameters
+        HttpResponse<String> issued = http.send(java.net.http.HttpRequest.newBuilder(uri("/v1/tokens?note=ci"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"form\",\"role\":\"viewer\",\"meshes\":[\"*\"]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        HttpResponse<String> refused = http.send(java.net.http.HttpRequest.newBuilder(uri("/v1/tokens?note=c%0Ai"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"form\",\"role\":\"viewer\",\"meshes\":[\"*\"]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertBadRequest(refused, "note: must not contain control characters (U+000A at index 1)");
+    }
+
+    @Test
     void controlCharactersInTheRegistryAre400sNamingTheMember() throws Exception {
         String base = "/v1/registry/" + uniqueName("ns") + "/svc/instances/";
         assertBadRequest(send("PUT", base + "i-1", "{\"attributes\":{\"AWS_INSTANCE_IPV4\":\"10.0.0.5\",\"version\":\"v\\u0000\"}}"),

@@ -3,12 +3,15 @@ package dev.meshplane.controlplane.web;
 import dev.meshplane.api.validation.TextRules;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 /**
  * {@link TextRules} for what a URL carries: every resolved path variable (the decoded value the
@@ -29,12 +32,16 @@ class UrlTextRules implements WebMvcConfigurer, HandlerInterceptor {
         if (request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE) instanceof Map<?, ?> variables) {
             variables.forEach((name, value) -> TextRules.checkParameter(String.valueOf(name), String.valueOf(value)));
         }
-        request.getParameterMap().forEach((name, values) -> {
-            TextRules.checkParameter("query parameter name", name);
-            for (String value : values) {
-                TextRules.checkParameter(name, value);
-            }
-        });
+        // the query string only: getParameterMap() would read a form-typed body, which is JSON here (curl -d)
+        String query = request.getQueryString();
+        if (query != null) {
+            UriComponentsBuilder.newInstance().query(query).build().getQueryParams().forEach((name, values) -> {
+                TextRules.checkParameter("query parameter name", UriUtils.decode(name, StandardCharsets.UTF_8));
+                for (String value : values) {
+                    TextRules.checkParameter(name, value == null ? null : UriUtils.decode(value, StandardCharsets.UTF_8));
+                }
+            });
+        }
         return true;
     }
 }

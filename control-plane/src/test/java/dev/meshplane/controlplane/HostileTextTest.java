@@ -76,10 +76,8 @@ class HostileTextTest extends ServerTest {
                 "resourceArn: must not contain control characters (U+0001 at index 3)");
         assertBadRequest(send("GET", "/v1/audit?actor=a%00b", null),
                 "actor: must not contain control characters (U+0000 at index 1)");
-        // Tomcat refuses an encoded NUL in a path itself, before any servlet runs (its URI normalisation)
-        HttpResponse<String> nul = send("GET", "/v20190125/meshes/a%00b", null);
-        assertThat(nul.statusCode()).as(nul.body()).isEqualTo(400);
-        assertThat(nul.body()).doesNotContain("Exception", "\tat ");
+        // Tomcat refuses an encoded NUL in a path itself, before any servlet runs: still in App Mesh's shape
+        assertBadRequest(send("GET", "/v20190125/meshes/a%00b", null), "encoded NUL");
     }
 
     @Test

@@ -163,7 +163,7 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
                 log.warn("Refusing xDS stream {}: node id '{}' names no virtual node or gateway", streamId,
                         node == null ? null : TextRules.printable(node.getId()));
                 throw new RequestException(Status.INVALID_ARGUMENT.withDescription("node.id '"
-                        + (node == null ? "" : node.getId()) + "' must be mesh/<mesh>/virtualNode/<name>,"
+                        + (node == null ? "" : TextRules.printable(node.getId())) + "' must be mesh/<mesh>/virtualNode/<name>,"
                         + " mesh/<mesh>/virtualGateway/<name> or the App Mesh ARN of either"));
             }
             state.node = node;

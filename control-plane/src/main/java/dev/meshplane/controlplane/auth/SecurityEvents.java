@@ -49,9 +49,12 @@ public class SecurityEvents implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityEvents.class);
 
-    /** Refusals of one kind left out of the current window: how many, their mesh if they share one, and the last one. */
-    private record Left(int count, String mesh, String target, String detail) {
+    /** Refusals of one kind (on one mesh) left out of the current window: how many, and the last one. */
+    private record Left(String action, int count, String mesh, String target, String detail) {
     }
+
+    /** Summary rows per window at most, beyond one per kind. */
+    static final int SUMMARIES = 100;
 
     private final AuthStore store;
     private final AuditProperties limits;
@@ -86,7 +89,8 @@ public class SecurityEvents implements DisposableBean {
     }
 
     /** Records a refusal: who (as far as known), the action, the mesh (or null), what was asked, and why. */
-    public void refused(String actor, String action, String mesh, String target, String detail) {
+    public void refused(String actor, String action, String meshName, String target, String detail) {
+        String mesh = TextRules.printable(meshName);
         String who = TextRules.printable(actor);
         String what = TextRules.printable(target);
         String why = TextRules.printable(detail);
@@ -95,9 +99,13 @@ public class SecurityEvents implements DisposableBean {
             boolean write = writtenInWindow < limits.refusalsPerWindow()
                     && writtenPerCaller.merge(action + '\n' + who + '\n' + mesh, 1, Integer::sum) <= limits.refusalsPerCaller();
             if (!write) {
-                left.merge(action, new Left(1, mesh, what, why),
-                        (old, last) -> new Left(old.count() + 1, java.util.Objects.equals(old.mesh(), last.mesh())
-                                ? last.mesh() : null, last.target(), last.detail()));
+                // one summary per kind and mesh; past SUMMARIES of them, per kind only, so memory stays bounded
+                String key = mesh == null ? action : action + '\n' + mesh;
+                if (left.size() >= SUMMARIES && !left.containsKey(key)) {
+                    key = action;
+                }
+                left.merge(key, new Left(action, 1, key.equals(action) ? null : mesh, what, why),
+                        (old, last) -> new Left(action, old.count() + 1, old.mesh(), last.target(), last.detail()));
                 throttled.increment();
                 return;
             }
@@ -130,7 +138,7 @@ public class SecurityEvents implements DisposableBean {
             writtenInWindow = 0;
             windowStart = end;
         }
-        ended.forEach((action, l) -> write(THROTTLED, action, l.mesh(), l.target(), l.count() + " more " + action
+        ended.values().forEach(l -> write(THROTTLED, l.action(), l.mesh(), l.target(), l.count() + " more " + l.action()
                 + " refusals from " + start + " to " + end + " were counted, not written one by one (meshplane.audit.refusals-per-caller: "
                 + limits.refusalsPerCaller() + ", refusals-per-window: " + limits.refusalsPerWindow() + "); the last: " + l.detail()));
     }

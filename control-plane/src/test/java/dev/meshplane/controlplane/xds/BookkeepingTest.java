@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
  */
 @TestPropertySource(properties = {"meshplane.security.authentication=enabled",
         "meshplane.security.bootstrap-admin-token=bootstrap-secret-for-tests",
-        "meshplane.audit.refusal-window=5s", "meshplane.audit.refusals-per-caller=5"})
+        "meshplane.audit.refusal-window=5s", "meshplane.audit.refusals-per-caller=5",
+        "meshplane.audit.refusals-per-window=50"})
 @ExtendWith(OutputCaptureExtension.class)
 class BookkeepingTest extends ServerTest {
 
@@ -196,5 +197,38 @@ class BookkeepingTest extends ServerTest {
         assertThat(single).as("rows of their own: 5 per window, and 100 requests span at most a few windows").isLessThanOrEqualTo(15);
         assertThat(entries.size()).isLessThanOrEqualTo(18);
         assertThat(entries.toString()).contains("more AuthenticationFailed refusals").doesNotContain("wrong-");
+    }
+
+    @Test
+    void callersThatNameADifferentMeshEachTimeShareOneBudget() throws Exception {
+        String prefix = uniqueName("spread") + "-";
+        // 120 refusals over 60 meshes: never 5 for one caller and mesh, but past the window's 50
+        for (int i = 0; i < 120; i++) {
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                    + "/v20190125/meshes/" + prefix + (i % 60))).header("Authorization", "Bearer wrong").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(401);
+        }
+        long deadline = System.currentTimeMillis() + 15_000;
+        long single;
+        long counted;
+        do {
+            Thread.sleep(200);
+            single = 0;
+            counted = 0;
+            for (JsonNode row : call("GET", "/v1/audit?action=AuthenticationFailed&limit=1000", null).get("entries")) {
+                if (row.get("meshName").isNull() || !row.get("meshName").asString().startsWith(prefix)) {
+                    continue;
+                }
+                if (row.get("actor").asString().equals("(throttled)")) {
+                    counted += Long.parseLong(row.get("detail").asString().split(" ")[0]);
+                } else {
+                    single++;
+                }
+            }
+        } while (single + counted < 120 && System.currentTimeMillis() < deadline);
+        assertThat(single + counted).isEqualTo(120);
+        assertThat(single).as("rows of their own: at most 50 per window, and 120 requests span a window or two")
+                .isLessThanOrEqualTo(100);
     }
 }

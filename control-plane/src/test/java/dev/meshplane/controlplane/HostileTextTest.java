@@ -135,6 +135,8 @@ class HostileTextTest extends ServerTest {
 
     @Test
     void credentialRequestsRefuseUnknownMembersAndWrongTypes() throws Exception {
+        assertBadRequest(send("POST", "/v1/tokens", "{\"name\":\"  \",\"role\":\"viewer\",\"meshes\":[\"*\"]}"),
+                "name: must not be blank");
         assertBadRequest(send("POST", "/v1/tokens", "{\"name\":\"x\",\"role\":\"viewer\",\"meshes\":[\"*\"],\"admin\":true}"),
                 "admin: unknown member");
         assertBadRequest(send("POST", "/v1/tokens", "{\"name\":\"x\",\"role\":[\"admin\"],\"meshes\":[\"*\"]}"),

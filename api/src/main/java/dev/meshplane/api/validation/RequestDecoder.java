@@ -117,6 +117,7 @@ public final class RequestDecoder {
         String annotation = violation.getConstraintDescriptor().getAnnotation().annotationType().getSimpleName();
         return switch (annotation) {
             case "NotNull" -> "is required";
+            case "NotBlank" -> violation.getInvalidValue() == null ? "is required" : "must not be blank";
             case "Size" -> {
                 var attributes = violation.getConstraintDescriptor().getAttributes();
                 int min = (Integer) attributes.get("min");

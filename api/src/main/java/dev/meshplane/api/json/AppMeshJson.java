@@ -50,17 +50,21 @@ public final class AppMeshJson {
                         .maxStringLength(MAX_STRING_LENGTH)
                         .maxNumberLength(64)
                         .build())
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
     }
 
-    /** Applies Meshplane's settings to a mapper builder (also used for Spring MVC's own mapper). */
+    /**
+     * Applies Meshplane's settings to a mapper builder (also used for Spring MVC's own mapper, so every
+     * JSON body the server reads gets the same rules). A member given twice in one object is refused
+     * rather than the last one winning: {@code "role":"viewer","role":"admin"} must not read as admin.
+     */
     public static JsonMapper.Builder configure(JsonMapper.Builder builder) {
         SimpleModule timestamps = new SimpleModule("epoch-seconds");
         timestamps.addSerializer(Instant.class, new EpochSecondsSerializer());
         timestamps.addDeserializer(Instant.class, new EpochSecondsDeserializer());
         return builder
                 .addModule(timestamps)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .changeDefaultPropertyInclusion(incl -> incl
                         .withValueInclusion(JsonInclude.Include.NON_NULL)
                         .withContentInclusion(JsonInclude.Include.NON_NULL))

@@ -1,6 +1,7 @@
 package dev.meshplane.api.model;
 
 import dev.meshplane.api.validation.ExactlyOneMember;
+import dev.meshplane.api.validation.MultiLineText;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -11,5 +12,5 @@ import java.util.List;
 @ExactlyOneMember
 public record LoggingFormat(
         List<@NotNull @Valid JsonFormatRef> json,
-        @Size(min = 1, max = 1000) String text) {
+        @MultiLineText @Size(min = 1, max = 1000) String text) {
 }

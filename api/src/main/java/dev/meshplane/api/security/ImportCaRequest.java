@@ -1,5 +1,6 @@
 package dev.meshplane.api.security;
 
+import dev.meshplane.api.validation.MultiLineText;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -9,7 +10,7 @@ import jakarta.validation.constraints.Size;
         + " It becomes the mesh's active CA; the one it replaces stays trusted until the overlap is ended."
         + " The key is stored encrypted and never returned.")
 public record ImportCaRequest(
-        @Schema(description = "The CA certificate, PEM") @NotNull @Size(min = 1, max = 65_536) String certificatePem,
-        @Schema(description = "Its private key, PEM (PKCS#8 or traditional)") @NotNull @Size(min = 1, max = 65_536)
+        @Schema(description = "The CA certificate, PEM") @MultiLineText @NotNull @Size(min = 1, max = 65_536) String certificatePem,
+        @Schema(description = "Its private key, PEM (PKCS#8 or traditional)") @MultiLineText @NotNull @Size(min = 1, max = 65_536)
         String privateKeyPem) {
 }

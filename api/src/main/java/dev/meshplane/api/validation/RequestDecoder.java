@@ -36,6 +36,10 @@ public final class RequestDecoder {
             .buildValidatorFactory();
     private static final Validator VALIDATOR = FACTORY.getValidator();
 
+    /** Jackson's wording when STRICT_DUPLICATE_DETECTION meets a member a second time. */
+    private static final java.util.regex.Pattern DUPLICATE_MEMBER =
+            java.util.regex.Pattern.compile("Duplicate Object property \"(.*)\"");
+
     private RequestDecoder() {
     }
 
@@ -56,6 +60,7 @@ public final class RequestDecoder {
         if (value == null) {
             throw ApiException.badRequest("the request body is null; expected a JSON object");
         }
+        TextRules.checkBody(value);
         validate(value, "");
         SpecRules.check(value);
         return value;
@@ -112,6 +117,7 @@ public final class RequestDecoder {
         String annotation = violation.getConstraintDescriptor().getAnnotation().annotationType().getSimpleName();
         return switch (annotation) {
             case "NotNull" -> "is required";
+            case "NotBlank" -> violation.getInvalidValue() == null ? "is required" : "must not be blank";
             case "Size" -> {
                 var attributes = violation.getConstraintDescriptor().getAttributes();
                 int min = (Integer) attributes.get("min");
@@ -168,6 +174,11 @@ public final class RequestDecoder {
         if (e instanceof StreamReadException) {
             var location = e.getLocation();
             String at = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+            var duplicate = DUPLICATE_MEMBER.matcher(String.valueOf(e.getOriginalMessage()));
+            if (duplicate.find()) {
+                return "the request body gives member '" + duplicate.group(1) + "' twice in one object" + at
+                        + "; each member may appear once";
+            }
             return "the request body is not valid JSON" + at + ": " + firstLine(e.getOriginalMessage());
         }
         return where + ": " + firstLine(e.getOriginalMessage());

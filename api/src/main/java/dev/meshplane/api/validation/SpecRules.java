@@ -113,6 +113,11 @@ public final class SpecRules {
             f.sameProtocol("connectionPool", protocol, l.connectionPool() == null ? null
                     : setMember(l.connectionPool()));
         });
+        rule(dev.meshplane.api.model.CreateMeshRequest.class, (r, f) -> {
+            if (TextRules.reserved(r.meshName())) {
+                f.add("meshName", "names beginning with '" + TextRules.RESERVED_PREFIX + "' are reserved for Meshplane's own state");
+            }
+        });
         rule(ListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(VirtualGatewayListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(TlsValidationContextTrust.class, (t, f) -> f.noAcm(t.acm()));

@@ -52,7 +52,7 @@ class RequestDecoderTest {
         "{'meshName':'m','tags':[null]} | tags[0]: is required",
         "{'meshName':'m' | it ends early",
         "{'meshName':'m'} trailing | not valid JSON",
-        "{'meshName':'m','meshName':'n'} | not valid JSON",
+        "{'meshName':'m','meshName':'n'} | the request body gives member 'meshName' twice in one object at line 1, column 27",
         "[1,2] | body: expected an object, got an array",
     })
     void refusesBadMeshInput(String body, String expected) {

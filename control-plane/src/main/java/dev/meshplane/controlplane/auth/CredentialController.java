@@ -3,6 +3,9 @@ package dev.meshplane.controlplane.auth;
 import dev.meshplane.api.error.ApiException;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.resource.ResourceKind;
+import dev.meshplane.api.security.IssueCredentialRequest;
+import dev.meshplane.api.security.IssueProxyTokenRequest;
+import dev.meshplane.api.validation.RequestDecoder;
 import dev.meshplane.persistence.AuthStore;
 import dev.meshplane.persistence.ResourceStore;
 import io.swagger.v3.oas.annotations.Operation;
@@ -19,8 +22,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Credentials and the audit log: API tokens and access keys (admin on every mesh), proxy tokens and
@@ -46,23 +47,10 @@ class CredentialController {
         this.xds = xds;
     }
 
-    private static JsonNode body(byte[] bytes) {
-        try {
-            JsonNode node = bytes == null || bytes.length == 0 ? null : JsonMapper.builder().build().readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw ApiException.badRequest("the body must be a JSON object");
-            }
-            return node;
-        } catch (tools.jackson.core.JacksonException e) {
-            throw ApiException.badRequest("the body is not valid JSON");
-        }
-    }
-
-    private static Principal.Role role(JsonNode body) {
-        String text = body.path("role").asString(null);
+    private static Principal.Role role(IssueCredentialRequest body) {
         Principal.Role role;
         try {
-            role = Principal.Role.parse(text);
+            role = Principal.Role.parse(body.role());
         } catch (RuntimeException e) {
             throw ApiException.badRequest("role: must be admin, editor or viewer");
         }
@@ -73,38 +61,24 @@ class CredentialController {
         return role;
     }
 
-    private static String name(JsonNode body) {
-        String name = body.path("name").asString(null);
-        if (name == null || name.isBlank() || name.length() > 255) {
-            throw ApiException.badRequest("name: is required, 1 to 255 characters");
-        }
-        return name;
-    }
-
-    private static List<String> meshes(JsonNode body) {
-        JsonNode meshes = body.get("meshes");
-        if (meshes == null || !meshes.isArray() || meshes.isEmpty()) {
-            throw ApiException.badRequest("meshes: a list of mesh names, or [\"*\"] for every mesh, is required");
-        }
-        List<String> names = new java.util.ArrayList<>();
-        meshes.forEach(m -> {
-            if (!m.isString() || m.asString().isBlank() || m.asString().contains(",")) {
+    private static List<String> meshes(IssueCredentialRequest body) {
+        for (String mesh : body.meshes()) {
+            // the store keeps a credential's meshes comma-separated
+            if (mesh.isBlank() || mesh.contains(",")) {
                 throw ApiException.badRequest("meshes: each entry must be a mesh name or \"*\"");
             }
-            names.add(m.asString());
-        });
-        return names;
+        }
+        return body.meshes();
     }
 
-    private static Instant expiry(JsonNode body) {
-        JsonNode seconds = body.get("expiresInSeconds");
-        if (seconds == null || seconds.isNull()) {
+    private static Instant expiry(Long seconds) {
+        if (seconds == null) {
             return null;
         }
-        if (!seconds.canConvertToLong() || seconds.asLong() < 60 || seconds.asLong() > 366L * 86_400) {
+        if (seconds < 60 || seconds > 366L * 86_400) {
             throw ApiException.badRequest("expiresInSeconds: must be between 60 and 31622400");
         }
-        return Instant.now().plusSeconds(seconds.asLong());
+        return Instant.now().plusSeconds(seconds);
     }
 
     private static Map<String, Object> view(AuthStore.Credential c) {
@@ -151,11 +125,11 @@ class CredentialController {
 
     /** Reads name, role, meshes and expiry, issues the credential with its audit entry, and shows it with its secret. */
     private Map<String, Object> issue(byte[] bytes, String action, Issuer issuer) {
-        JsonNode body = body(bytes);
-        String name = name(body);
+        IssueCredentialRequest body = RequestDecoder.decode(bytes, IssueCredentialRequest.class);
+        String name = body.name();
         Principal.Role role = role(body);
         List<String> meshes = meshes(body);
-        Instant expires = expiry(body);
+        Instant expires = expiry(body.expiresInSeconds());
         Authenticator.Issued issued = auditor.write(() -> issuer.issue(name, role, meshes, expires, CurrentPrincipal.get().actor()),
                 i -> new Auditor.Entry(action, null, i.credential().id(), null, null,
                         "name=" + name + " role=" + role.name().toLowerCase() + " meshes=" + meshes));
@@ -172,9 +146,9 @@ class CredentialController {
                     + " by Meshplane (HS256; sub: the node id, jti: the token's id, exp). Proxies send it on their xDS stream as gRPC metadata \"authorization: Bearer <token>\"; their node id must"
                     + " be that node's.")
     Map<String, Object> issueProxyToken(@PathVariable String meshName, @RequestBody(required = false) byte[] bytes) {
-        JsonNode body = body(bytes);
+        IssueProxyTokenRequest body = RequestDecoder.decode(bytes, IssueProxyTokenRequest.class);
         String nodeId = proxyNode(meshName, body);
-        Instant expires = expiry(body);
+        Instant expires = expiry(body.expiresInSeconds());
         Authenticator.Issued issued = auditor.write(() -> authenticator.issueProxyToken(nodeId, nodeId, meshName, expires,
                 CurrentPrincipal.get().actor()), i -> new Auditor.Entry("IssueProxyToken", meshName, i.credential().id(), null,
                 null, "for " + nodeId));
@@ -192,9 +166,9 @@ class CredentialController {
                     + " service appmesh), which then receive its configuration and secrets, and it reads that node's"
                     + " certificate; nothing else.")
     Map<String, Object> issueProxyAccessKey(@PathVariable String meshName, @RequestBody(required = false) byte[] bytes) {
-        JsonNode body = body(bytes);
+        IssueProxyTokenRequest body = RequestDecoder.decode(bytes, IssueProxyTokenRequest.class);
         String nodeId = proxyNode(meshName, body);
-        Instant expires = expiry(body);
+        Instant expires = expiry(body.expiresInSeconds());
         Authenticator.Issued issued = auditor.write(() -> authenticator.issueProxyAccessKey(nodeId, nodeId, meshName, expires,
                 CurrentPrincipal.get().actor()), i -> new Auditor.Entry("IssueProxyAccessKey", meshName, i.credential().id(),
                 null, null, "for " + nodeId));
@@ -205,9 +179,9 @@ class CredentialController {
     }
 
     /** The node id a proxy credential is issued for, from {"virtualNode"} or {"virtualGateway"}; 404 when it does not exist. */
-    private String proxyNode(String meshName, JsonNode body) {
-        String node = body.path("virtualNode").asString(null);
-        String gateway = body.path("virtualGateway").asString(null);
+    private String proxyNode(String meshName, IssueProxyTokenRequest body) {
+        String node = body.virtualNode();
+        String gateway = body.virtualGateway();
         if ((node == null) == (gateway == null)) {
             throw ApiException.badRequest("exactly one of [virtualNode, virtualGateway] must be set");
         }

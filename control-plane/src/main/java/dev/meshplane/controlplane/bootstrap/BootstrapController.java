@@ -111,7 +111,7 @@ class BootstrapController {
         }
         List<DirectEgress> listeners = directEgress.stream().map(DirectEgress::parse).toList();
         store.describe(id);
-        Bootstrap.Builder bootstrap = withProxyToken(withXdsTls(envoy(id, nodeId(id), host(request), xds.port())),
+        Bootstrap.Builder bootstrap = withProxyToken(withXdsTls(envoy(id, nodeId(id), host(request), xds.port()), host(request)),
                 request.getParameter("proxyToken")).toBuilder();
         listeners.forEach(listener -> bootstrap.getStaticResourcesBuilder().addListeners(listener.toListener()));
         return ResponseEntity.ok(PRINTER.print(bootstrap.build()));
@@ -183,7 +183,7 @@ class BootstrapController {
         String nodeId = nodeId(id);
         String host = host(request);
         return switch (format) {
-            case "envoy" -> ResponseEntity.ok(PRINTER.print(withProxyToken(withXdsTls(envoy(id, nodeId, host, xds.port())),
+            case "envoy" -> ResponseEntity.ok(PRINTER.print(withProxyToken(withXdsTls(envoy(id, nodeId, host, xds.port()), host),
                     request.getParameter("proxyToken"))));
             case "grpc" -> ResponseEntity.ok(grpc(nodeId, host, xds.port(), properties.tls().enabled()
                     ? properties.tls().proxyCaFile() : null, certDir == null ? CERT_DIR : path("certDir", certDir),
@@ -253,26 +253,44 @@ class BootstrapController {
         return builder.build();
     }
 
-    /** With TLS on the xDS port, Envoy's cluster to it originates TLS and trusts the configured CA file. */
-    private Bootstrap withXdsTls(Bootstrap bootstrap) {
+    /**
+     * With TLS on the xDS port, Envoy's cluster to it originates TLS, trusts the configured CA (the
+     * built-in one inline) and accepts only a certificate naming the host it dials: a SAN of type DNS
+     * (or IP address) equal to it, what {@code CertificateAuthority.serverIdentity} puts in the
+     * server's certificate. Trust alone would accept any certificate the CA ever signed. The host is
+     * sent as SNI too, unless it is an IP address (RFC 6066 forbids those).
+     */
+    private Bootstrap withXdsTls(Bootstrap bootstrap, String host) {
         if (!properties.tls().enabled()) {
             return bootstrap;
         }
+        boolean ip = isIpAddress(host);
+        var validation = io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext.newBuilder()
+                .setTrustedCa(properties.tls().builtIn()
+                        // the built-in CA travels inline: nothing to install on the proxy
+                        ? io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder().setInlineBytes(
+                                com.google.protobuf.ByteString.copyFromUtf8(xds.builtInCaPem()))
+                        : io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder().setFilename(properties.tls().proxyCaFile()))
+                .addMatchTypedSubjectAltNames(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher.newBuilder()
+                        .setSanType(ip ? io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher.SanType.IP_ADDRESS
+                                : io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher.SanType.DNS)
+                        .setMatcher(io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder().setExact(host)));
+        var tls = io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.newBuilder()
+                .setCommonTlsContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext.newBuilder()
+                        .setValidationContext(validation));
+        if (!ip) {
+            tls.setSni(host);
+        }
         Bootstrap.Builder builder = bootstrap.toBuilder();
-        Cluster.Builder cluster = builder.getStaticResourcesBuilder().getClustersBuilder(0);
-        cluster.setTransportSocket(io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder()
-                .setName("envoy.transport_sockets.tls")
-                .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.newBuilder()
-                        .setCommonTlsContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext.newBuilder()
-                                .setValidationContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext
-                                        .newBuilder().setTrustedCa(properties.tls().builtIn()
-                                                // the built-in CA travels inline: nothing to install on the proxy
-                                                ? io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder().setInlineBytes(
-                                                        com.google.protobuf.ByteString.copyFromUtf8(xds.builtInCaPem()))
-                                                : io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder()
-                                                        .setFilename(properties.tls().proxyCaFile()))))
-                        .build())));
+        builder.getStaticResourcesBuilder().getClustersBuilder(0).setTransportSocket(
+                io.envoyproxy.envoy.config.core.v3.TransportSocket.newBuilder()
+                        .setName("envoy.transport_sockets.tls")
+                        .setTypedConfig(Any.pack(tls.build())));
         return builder.build();
+    }
+
+    private static boolean isIpAddress(String host) {
+        return host.matches("[0-9.]+") || host.contains(":");
     }
 
     /** Where proxyless applications keep the files of their certificate (written from the certificate API). */

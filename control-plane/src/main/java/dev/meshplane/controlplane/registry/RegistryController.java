@@ -7,7 +7,6 @@ import dev.meshplane.api.registry.InstanceRules;
 import dev.meshplane.api.registry.ListInstancesResponse;
 import dev.meshplane.api.registry.RegisterInstanceRequest;
 import dev.meshplane.api.validation.RequestDecoder;
-import dev.meshplane.controlplane.auth.Auditor;
 import dev.meshplane.persistence.RegisteredInstance;
 import dev.meshplane.persistence.RegistryStore;
 import io.swagger.v3.oas.annotations.Operation;
@@ -31,11 +30,11 @@ import org.springframework.web.bind.annotation.RestController;
 class RegistryController {
 
     private final RegistryStore registry;
-    private final Auditor auditor;
+    private final RegistryWrites writes;
 
-    RegistryController(RegistryStore registry, Auditor auditor) {
+    RegistryController(RegistryStore registry, RegistryWrites writes) {
         this.registry = registry;
-        this.auditor = auditor;
+        this.writes = writes;
     }
 
     @PutMapping("/{instanceId}")
@@ -51,9 +50,8 @@ class RegistryController {
         RegisterInstanceRequest request = RequestDecoder.decode(body, RegisterInstanceRequest.class);
         InstanceRules.checkAttributes(request.attributes());
         HealthStatus health = request.healthStatus() == null ? HealthStatus.HEALTHY : request.healthStatus();
-        return view(auditor.write(() -> registry.register(namespaceName, serviceName, instanceId, request.attributes(),
-                health.name(), request.ttlSeconds()), i -> new Auditor.Entry("RegisterInstance", null,
-                        target(namespaceName, serviceName, instanceId), null, null, "attributes=" + i.attributes())));
+        return view(writes.register(namespaceName, serviceName, instanceId, request.attributes(), health.name(),
+                request.ttlSeconds()));
     }
 
     @GetMapping("/{instanceId}")
@@ -72,9 +70,7 @@ class RegistryController {
     InstanceData deregister(@PathVariable String namespaceName, @PathVariable String serviceName,
             @PathVariable String instanceId) {
         InstanceRules.checkPath(namespaceName, serviceName, instanceId);
-        return view(auditor.write(() -> registry.deregister(namespaceName, serviceName, instanceId)
-                .orElseThrow(() -> notFound(namespaceName, serviceName, instanceId)), i -> new Auditor.Entry(
-                        "DeregisterInstance", null, target(namespaceName, serviceName, instanceId), null, null, null)));
+        return view(writes.deregister(namespaceName, serviceName, instanceId));
     }
 
     @GetMapping
@@ -86,9 +82,6 @@ class RegistryController {
                 .map(RegistryController::view).toList());
     }
 
-    private static String target(String namespace, String service, String instanceId) {
-        return namespace + "/" + service + "/" + instanceId;
-    }
 
     private static ApiException notFound(String namespace, String service, String instanceId) {
         return ApiException.notFound("instance '" + instanceId + "' of service '" + service + "' in namespace '"

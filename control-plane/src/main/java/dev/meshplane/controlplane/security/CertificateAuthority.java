@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.meshplane.api.error.ApiException;
 import dev.meshplane.persistence.SecurityStore;
 import dev.meshplane.persistence.SecurityStore.CaRow;
+import dev.meshplane.persistence.SecurityStore.CaScope;
 import dev.meshplane.snapshot.BuiltInSecrets;
 import dev.meshplane.snapshot.ProxyId;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
@@ -70,7 +71,13 @@ public class CertificateAuthority {
     private final SecurityProperties properties;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, List<CaRow>> trusted = new ConcurrentHashMap<>();
+    /** Whose CA: a mesh's, or the server's own (under {@link #SERVER_CA}). */
+    private record Owner(CaScope scope, String name) {
+    }
+
+    private static final Owner SERVER = new Owner(CaScope.SERVER, CertificateAuthority.SERVER_CA);
+
+    private final Map<Owner, List<CaRow>> trusted = new ConcurrentHashMap<>();
     private final Map<Long, Signer> signers = new ConcurrentHashMap<>();
     private final Map<String, Identity> identities = new ConcurrentHashMap<>();
 
@@ -83,16 +90,20 @@ public class CertificateAuthority {
 
     /** A mesh's CAs changed (or may have): read them again at next use. */
     public void forget(String mesh) {
-        trusted.remove(mesh);
+        trusted.remove(new Owner(CaScope.MESH, mesh));
     }
 
     /** The CAs proxies of this mesh trust, active first; creates the mesh's first CA if it has none. */
     public List<CaRow> trustedCas(String mesh) {
-        return trusted.computeIfAbsent(mesh, m -> {
-            List<CaRow> rows = store.trusted(m);
+        return trustedCas(new Owner(CaScope.MESH, mesh));
+    }
+
+    private List<CaRow> trustedCas(Owner owner) {
+        return trusted.computeIfAbsent(owner, o -> {
+            List<CaRow> rows = store.trusted(o.scope(), o.name());
             if (rows.stream().noneMatch(r -> r.state().equals("ACTIVE"))) {
-                generateFirst(m);
-                rows = store.trusted(m);
+                generateFirst(o);
+                rows = store.trusted(o.scope(), o.name());
             }
             return rows;
         });
@@ -100,8 +111,17 @@ public class CertificateAuthority {
 
     /** The trust bundle in PEM: every trusted CA certificate. */
     public String trustBundlePem(String mesh) {
+        return pem(trustedCas(mesh));
+    }
+
+    /** The CA that certifies Meshplane's own ports, in PEM: what proxies trust on the xDS connection. */
+    public String serverTrustBundlePem() {
+        return pem(trustedCas(SERVER));
+    }
+
+    private static String pem(List<CaRow> cas) {
         StringBuilder pem = new StringBuilder();
-        trustedCas(mesh).forEach(row -> pem.append(row.certificatePem()));
+        cas.forEach(row -> pem.append(row.certificatePem()));
         return pem.toString();
     }
 
@@ -155,8 +175,11 @@ public class CertificateAuthority {
         return issued;
     }
 
-    /** The CA that signs Meshplane's own server certificates (its name cannot be a mesh's: App Mesh names have no '_' first). */
-    public static final String SYSTEM = "_meshplane";
+    /**
+     * The key of the CA that signs Meshplane's own server certificates, stored apart from the meshes'
+     * CAs (scope SERVER) and bound into its encrypted key; mesh names starting so are refused anyway.
+     */
+    static final String SERVER_CA = "_meshplane";
 
     /**
      * A server certificate for Meshplane's own ports, from the system CA, for the advertised host
@@ -166,8 +189,9 @@ public class CertificateAuthority {
     public synchronized Identity serverIdentity(String advertisedHost) {
         java.util.List<String> hostNames = advertisedHost == null || advertisedHost.isBlank()
                 ? java.util.List.of("localhost") : java.util.List.of(advertisedHost, "localhost");
-        CaRow active = trustedCas(SYSTEM).get(0);
-        Identity current = identities.get("server:" + SYSTEM);
+        CaRow active = trustedCas(SERVER).get(0);
+        // no proxy group key starts with "server:": this one is the server's alone
+        Identity current = identities.get("server:" + SERVER_CA);
         Instant now = clock.instant();
         if (current != null && current.caId() == active.id() && now.isBefore(current.renewAt())) {
             return current;
@@ -184,7 +208,7 @@ public class CertificateAuthority {
             X509Certificate certificate = sign(ca, keys, now.minusSeconds(60), notAfter,
                     new X500Name("O=Meshplane,CN=" + hostNames.get(0)), new GeneralNames(names), KeyPurposeId.id_kp_serverAuth);
             Identity issued = new Identity(certificate, keys.getPrivate(), ca.id(), now, now.plus(lifetime.dividedBy(2)));
-            identities.put("server:" + SYSTEM, issued);
+            identities.put("server:" + SERVER_CA, issued);
             return issued;
         } catch (Exception e) {
             throw new IllegalStateException("cannot issue Meshplane's server certificate: " + e.getMessage(), e);
@@ -239,12 +263,14 @@ public class CertificateAuthority {
                 Pem.privateKey(new String(encryption.decrypt(row.privateKeyEncrypted(), row.mesh()), StandardCharsets.US_ASCII))));
     }
 
-    private void generateFirst(String mesh) {
+    private void generateFirst(Owner owner) {
         KeyPair keys = ecKeys();
-        X509Certificate certificate = selfSigned(mesh, keys);
-        store.createIfAbsent(mesh, Pem.write(certificate), encryption.encrypt(
-                Pem.write(keys.getPrivate()).getBytes(StandardCharsets.US_ASCII), mesh), certificate.getNotAfter().toInstant());
-        log.info("Created the certificate authority of mesh '{}'", mesh);
+        X509Certificate certificate = selfSigned(owner.name(), keys);
+        store.createIfAbsent(owner.scope(), owner.name(), Pem.write(certificate), encryption.encrypt(
+                Pem.write(keys.getPrivate()).getBytes(StandardCharsets.US_ASCII), owner.name()),
+                certificate.getNotAfter().toInstant());
+        log.info(owner.scope() == CaScope.SERVER ? "Created Meshplane's own certificate authority"
+                : "Created the certificate authority of mesh '{}'", owner.name());
     }
 
     /** Replaces the active CA by a new generated one; the old one stays trusted until {@link #endOverlap}. */

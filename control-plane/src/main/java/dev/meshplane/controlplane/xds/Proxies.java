@@ -1,5 +1,6 @@
 package dev.meshplane.controlplane.xds;
 
+import dev.meshplane.api.validation.TextRules;
 import dev.meshplane.snapshot.ProxyId;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import java.util.Locale;
@@ -14,8 +15,12 @@ public final class Proxies {
     private Proxies() {
     }
 
+    /**
+     * The proxy a node id names (see {@link ProxyId#parse}), or empty when it names none; an id with a
+     * control character names none (a line feed in it would forge log lines).
+     */
     public static Optional<ProxyId> identify(Node node) {
-        if (node == null) {
+        if (node == null || TextRules.problem(node.getId(), false) != null) {
             return Optional.empty();
         }
         boolean proxyless = node.getUserAgentName().toLowerCase(Locale.ROOT).contains("grpc")

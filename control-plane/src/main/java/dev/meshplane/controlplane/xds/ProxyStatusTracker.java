@@ -1,5 +1,6 @@
 package dev.meshplane.controlplane.xds;
 
+import dev.meshplane.api.validation.TextRules;
 import dev.meshplane.snapshot.ProxyId;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.exception.RequestException;
@@ -157,10 +158,12 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
         if (state.proxy == null) {
             Optional<ProxyId> proxy = Proxies.identify(node);
             if (proxy.isEmpty()) {
+                // java-control-plane closes the stream without a close callback: nothing of it may stay here
+                streams.remove(streamId);
                 log.warn("Refusing xDS stream {}: node id '{}' names no virtual node or gateway", streamId,
-                        node == null ? null : node.getId());
+                        node == null ? null : TextRules.printable(node.getId()));
                 throw new RequestException(Status.INVALID_ARGUMENT.withDescription("node.id '"
-                        + (node == null ? "" : node.getId()) + "' must be mesh/<mesh>/virtualNode/<name>,"
+                        + (node == null ? "" : TextRules.printable(node.getId())) + "' must be mesh/<mesh>/virtualNode/<name>,"
                         + " mesh/<mesh>/virtualGateway/<name> or the App Mesh ARN of either"));
             }
             state.node = node;
@@ -178,6 +181,8 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
         Nack nack = new Nack(typeUrl, state.sent.get(typeUrl), message, Instant.now());
         state.lastNack = nack;
         metrics.nack(typeUrl);
-        log.warn("Proxy {} rejected {} version {}: {}", state.node.getId(), typeUrl, nack.rejectedVersion(), message);
+        // the node id is known to be printable (Proxies.identify); the rest is the client's text
+        log.warn("Proxy {} rejected {} version {}: {}", state.node.getId(), TextRules.printable(typeUrl),
+                TextRules.printable(nack.rejectedVersion()), TextRules.printable(message));
     }
 }

@@ -89,7 +89,7 @@ public class XdsServer implements SmartLifecycle {
             }
             server = builder
                     .addService(ServerInterceptors.intercept(discovery.getAggregatedDiscoveryServiceImpl(),
-                            new NodeRememberingInterceptor(), drainer, proxyAuth))
+                            new ServerClosedStreams(), new NodeRememberingInterceptor(), drainer, proxyAuth))
                     .keepAliveTime(30, TimeUnit.SECONDS)
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
@@ -160,7 +160,7 @@ public class XdsServer implements SmartLifecycle {
 
     /** The trust bundle of the built-in CA that signs the xDS port's certificate, in PEM. */
     public String builtInCaPem() {
-        return authority.trustBundlePem(dev.meshplane.controlplane.security.CertificateAuthority.SYSTEM);
+        return authority.serverTrustBundlePem();
     }
 
     /** Closes the streams whose proxy token was revoked or expired; returns how many. */

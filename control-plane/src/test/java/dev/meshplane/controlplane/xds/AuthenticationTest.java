@@ -297,7 +297,7 @@ class AuthenticationTest extends ServerTest {
     void badCredentialRequestsAre400sNamingTheMember() throws Exception {
         String mesh = meshWithNodes();
         String[][] cases = {
-            {"POST", "/v1/tokens", "[]", "JSON object"},
+            {"POST", "/v1/tokens", "[]", "expected an object"},
             {"POST", "/v1/tokens", "{not json", "not valid JSON"},
             {"POST", "/v1/tokens", "{\"name\":\"x\",\"role\":\"root\",\"meshes\":[\"*\"]}", "role: must be admin, editor or viewer"},
             {"POST", "/v1/tokens", "{\"name\":\"x\",\"role\":\"viewer\"}", "meshes:"},

@@ -87,6 +87,11 @@ public record Principal(String id, String name, Role role, Set<String> meshes, S
                 + proxy.name();
     }
 
+    /** Whether this is development mode's principal (authentication off: it acts as admin on everything, private keys included). */
+    public boolean development() {
+        return this == DEVELOPMENT;
+    }
+
     /** The actor written into the audit log. */
     public String actor() {
         return name + " (" + id + ")";

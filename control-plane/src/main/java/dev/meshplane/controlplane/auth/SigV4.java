@@ -307,10 +307,12 @@ public final class SigV4 {
         return out.toString();
     }
 
-    /** Caller-sent text fit for a message and a log line: printable ASCII, at most 64 characters. */
+    /**
+     * A SigV4 header's field fit for a message and a log line: at most 64 characters, control
+     * characters escaped as everywhere else ({@link dev.meshplane.api.validation.TextRules#printable}).
+     */
     public static String printable(String text) {
-        String cut = text.length() > 64 ? text.substring(0, 64) + "..." : text;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+        return dev.meshplane.api.validation.TextRules.printable(text.length() > 64 ? text.substring(0, 64) + "..." : text);
     }
 
     private static Rejected malformed(String key, String message) {

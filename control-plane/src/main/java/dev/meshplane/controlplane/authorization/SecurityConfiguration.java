@@ -75,12 +75,16 @@ class SecurityConfiguration {
 
     /**
      * Path parameters ({@code ;x}) are let through: Spring MVC drops them before it routes, and the
-     * rules read the resolved path variables, so they change nothing. The firewall's other refusals stay.
+     * rules read the resolved path variables, so they change nothing. Encoded line feeds and carriage
+     * returns are let through to the check every path variable gets ({@code UrlTextRules}), which
+     * refuses every control character with a 400 naming the variable. The firewall's other refusals stay.
      */
     @Bean
     HttpFirewall httpFirewall() {
         StrictHttpFirewall firewall = new StrictHttpFirewall();
         firewall.setAllowSemicolon(true);
+        firewall.setAllowUrlEncodedLineFeed(true);
+        firewall.setAllowUrlEncodedCarriageReturn(true);
         return firewall;
     }
 

@@ -93,8 +93,8 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
                                         + String.join(",", principal.meshes()) + " may not stream as a proxy: it needs a proxy"
                                         + " token or proxy access key for the node (or admin on its mesh, for configuration only)";
                         events.refused(principal.actor(), SecurityEvents.XDS_STREAM_REFUSED, id.map(ProxyId::mesh).orElse(null),
-                                SigV4.printable(node.getId()), why + " " + peer(call));
-                        checked.refuse(Status.PERMISSION_DENIED.withDescription("node id '" + SigV4.printable(node.getId())
+                                dev.meshplane.api.validation.TextRules.printable(node.getId()), why + " " + peer(call));
+                        checked.refuse(Status.PERMISSION_DENIED.withDescription("node id '" + dev.meshplane.api.validation.TextRules.printable(node.getId())
                                 + "' is refused: " + why));
                         return;
                     }

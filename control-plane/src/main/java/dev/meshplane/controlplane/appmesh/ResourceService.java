@@ -15,6 +15,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.meshplane.controlplane.web.DatabaseAvailability;
+import dev.meshplane.controlplane.web.DatabaseUnavailable;
+import dev.meshplane.controlplane.web.StaleAnswer;
 import org.springframework.stereotype.Service;
 
 /**
@@ -33,12 +36,53 @@ public class ResourceService {
 
     private final dev.meshplane.controlplane.auth.Auditor auditor;
 
+    private final RememberedReads remembered;
+    private final DatabaseAvailability availability;
+    private final DatabaseUnavailable unavailable;
+
     public ResourceService(ResourceStore store, AppMeshProperties properties, io.micrometer.core.instrument.MeterRegistry meters,
-            dev.meshplane.controlplane.auth.Auditor auditor) {
+            dev.meshplane.controlplane.auth.Auditor auditor, RememberedReads remembered, DatabaseAvailability availability,
+            DatabaseUnavailable unavailable) {
         this.store = store;
         this.properties = properties;
         this.meters = meters;
         this.auditor = auditor;
+        this.remembered = remembered;
+        this.availability = availability;
+        this.unavailable = unavailable;
+    }
+
+    /**
+     * A read from the database, kept in {@link RememberedReads}; while the database is away, the kept
+     * answer (marked {@link StaleAnswer}), or at once the failure that answers 503 when none is kept.
+     */
+    private <T> T read(RememberedReads.Key key, java.util.function.Supplier<T> read) {
+        if (!availability.isAvailable()) {
+            return recall(key, null);
+        }
+        RememberedReads.Stamp stamp = remembered.stamp(key);
+        T answer;
+        try {
+            answer = read.get();
+        } catch (RuntimeException e) {
+            if (e instanceof ApiException || !unavailable.explains(e)) {
+                throw e;
+            }
+            availability.lost(e);
+            return recall(key, e);
+        }
+        remembered.remember(key, stamp, answer);
+        return answer;
+    }
+
+    private <T> T recall(RememberedReads.Key key, RuntimeException failure) {
+        java.util.Optional<T> kept = remembered.recall(key);
+        if (kept.isEmpty()) {
+            throw failure != null ? failure : new org.springframework.dao.DataAccessResourceFailureException(
+                    "the database is unavailable and this replica holds no answer to " + key.operation());
+        }
+        StaleAnswer.mark(availability.awayFor().orElse(java.time.Duration.ZERO));
+        return kept.get();
     }
 
     private static String operation(String verb, ResourceKind kind) {
@@ -93,11 +137,24 @@ public class ResourceService {
         return timed("delete", id.kind(), () -> audited("Delete", id, () -> store.delete(id, expectedVersion)));
     }
 
+    /**
+     * One resource; while the database is away, as this replica last answered it (see {@link RememberedReads}).
+     *
+     * @throws ApiException NotFoundException when it does not exist, BadRequestException for a bad name
+     * @throws org.springframework.dao.DataAccessException when the database is away and no answer is kept (503)
+     */
     public StoredResource describe(ResourceId id) {
         checkNames(id);
-        return store.describe(id);
+        return read(new RememberedReads.Key("describe", id.mesh(), List.of(id)), () -> store.describe(id));
     }
 
+    /**
+     * One page of a kind of resource; while the database is away, as this replica last answered it.
+     *
+     * @throws ApiException NotFoundException when the mesh or parent does not exist, BadRequestException for
+     *     a bad name, limit or nextToken
+     * @throws org.springframework.dao.DataAccessException when the database is away and no answer is kept (503)
+     */
     public Page<StoredResource> list(ResourceKind kind, String mesh, String parent, Integer limit, String nextToken) {
         if (mesh != null) {
             checkName("meshName", mesh);
@@ -105,11 +162,23 @@ public class ResourceService {
         if (parent != null) {
             checkName(kind.parent().arnSegment() + "Name", parent);
         }
-        return store.list(kind, mesh, parent, limit(limit, 100), nextToken);
+        int pageSize = limit(limit, 100);
+        RememberedReads.Key key = new RememberedReads.Key("list", mesh == null ? RememberedReads.ALL_MESHES : mesh,
+                java.util.Arrays.asList(kind, parent, pageSize, nextToken));
+        return read(key, () -> store.list(kind, mesh, parent, pageSize, nextToken));
     }
 
+    /**
+     * One page of a resource's tags; while the database is away, as this replica last answered it.
+     *
+     * @throws ApiException BadRequestException for a bad ARN or limit, NotFoundException when the resource does not exist
+     * @throws org.springframework.dao.DataAccessException when the database is away and no answer is kept (503)
+     */
     public Page<Map.Entry<String, String>> listTags(String arn, Integer limit, String nextToken) {
-        return store.listTags(parseArn(arn), limit(limit, 50), nextToken);
+        ResourceId id = parseArn(arn);
+        int pageSize = limit(limit, 50);
+        return read(new RememberedReads.Key("listTags", id.mesh(), java.util.Arrays.asList(id, pageSize, nextToken)),
+                () -> store.listTags(id, pageSize, nextToken));
     }
 
     public void tag(String arn, List<TagRef> tags) {

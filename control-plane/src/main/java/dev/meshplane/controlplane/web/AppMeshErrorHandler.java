@@ -34,9 +34,11 @@ public class AppMeshErrorHandler {
     private static final Logger log = LoggerFactory.getLogger(AppMeshErrorHandler.class);
 
     private final DatabaseUnavailable database;
+    private final DatabaseAvailability availability;
 
-    public AppMeshErrorHandler(DatabaseUnavailable database) {
+    public AppMeshErrorHandler(DatabaseUnavailable database, DatabaseAvailability availability) {
         this.database = database;
+        this.availability = availability;
     }
 
     public static ResponseEntity<Map<String, String>> error(ErrorCode code, String message) {
@@ -103,7 +105,10 @@ public class AppMeshErrorHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<Map<String, String>> unexpected(Exception e) {
         if (database.explains(e)) {
-            log.warn("Database unavailable: {}", e.toString());
+            // the first to see the outage marks it, so the requests after it are refused at once
+            if (!availability.lost(e)) {
+                log.debug("Database unavailable: {}", e.toString());
+            }
             ResponseEntity<Map<String, String>> response = error(ErrorCode.SERVICE_UNAVAILABLE,
                     "the database is unavailable; nothing was changed. Retry after " + RETRY_AFTER_SECONDS + " seconds");
             return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())

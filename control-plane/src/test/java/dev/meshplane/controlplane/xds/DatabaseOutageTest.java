@@ -8,6 +8,9 @@ import io.grpc.ManagedChannel;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,6 +92,70 @@ class DatabaseOutageTest {
             });
         } finally {
             db[0].close();
+        }
+    }
+
+    /**
+     * With authentication on (the external database's default), a caller the replica can check without
+     * the database (the bootstrap admin token) still reads from memory; one whose credential is in the
+     * database gets the same fast 503 as a write, not a 500 from the authentication filter.
+     */
+    @Test
+    void authenticatedCallsDuringAnOutage() throws Exception {
+        Path dataDir = work.resolve("postgres");
+        int dbPort = ReplicaProcess.freePort();
+        EmbeddedPostgres db = database(dataDir, dbPort);
+        String admin = "outage-admin-token";
+        try (ConfigurableApplicationContext server = new SpringApplicationBuilder(MeshplaneApplication.class).run(
+                "--server.port=0", "--meshplane.xds.port=0",
+                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres",
+                "--spring.datasource.username=postgres",
+                "--meshplane.security.bootstrap-admin-token=" + admin,
+                "--meshplane.security.key-file=" + work.resolve("kek"),
+                "--meshplane.database.embedded.data-dir=" + work.resolve("unused"))) {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://localhost:" + port(server) + "/v20190125/meshes";
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer " + admin)
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"meshName\": \"guarded\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            HttpRequest describe = HttpRequest.newBuilder(URI.create(base + "/guarded"))
+                    .header("Authorization", "Bearer " + admin).build();
+            HttpRequest unknownToken = HttpRequest.newBuilder(URI.create(base + "/guarded"))
+                    .header("Authorization", "Bearer mpt_not-a-token").build();
+            assertThat(XdsClients.await(Duration.ofSeconds(10), () -> send(http, describe).statusCode() == 200))
+                    .as("read (and kept) once its mesh's change notification has come").isTrue();
+            assertThat(send(http, unknownToken).statusCode()).isEqualTo(401);
+
+            db.close();
+
+            long started = System.nanoTime();
+            HttpResponse<String> refused = send(http, unknownToken);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("x-amzn-ErrorType")).hasValue("ServiceUnavailableException");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(FIRST_ANSWER);
+            HttpResponse<String> remembered = send(http, describe);
+            assertThat(remembered.statusCode()).as(remembered.body()).isEqualTo(200);
+            assertThat(remembered.headers().firstValue("x-meshplane-stale")).isPresent();
+            assertThat(remembered.body()).contains("\"meshName\":\"guarded\"");
+
+            db = database(dataDir, dbPort);
+
+            assertThat(XdsClients.await(Duration.ofSeconds(30), () -> send(http, unknownToken).statusCode() == 401))
+                    .as("credentials are checked again once the database returns").isTrue();
+        } finally {
+            db.close();
+        }
+    }
+
+    private static HttpResponse<String> send(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

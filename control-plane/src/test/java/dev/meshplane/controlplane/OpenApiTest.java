@@ -57,6 +57,8 @@ class OpenApiTest extends ServerTest {
                 .as("a read may come from memory while the database is away").isTrue();
         assertThat(describe.get("responses").get("503").get("description").asString()).contains("holds no answer");
         assertThat(create.get("responses").get("200").has("headers")).as("writes never come from memory").isFalse();
+        assertThat(doc.at("/paths/~1v1~1meshes~1{meshName}~1virtualNodes~1{name}~1bootstrap/get/responses/200/headers")
+                .has("x-meshplane-stale")).isTrue();
         assertThat(doc.at("/components/securitySchemes/bearer/scheme").asString()).as("Swagger UI takes a token").isEqualTo("bearer");
         assertThat(doc.at("/security/0").has("bearer")).isTrue();
         assertThat(schemas.get("AppMeshError").get("properties").has("message")).isTrue();

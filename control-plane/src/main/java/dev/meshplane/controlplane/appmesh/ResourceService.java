@@ -15,9 +15,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.meshplane.controlplane.web.DatabaseAvailability;
-import dev.meshplane.controlplane.web.DatabaseUnavailable;
-import dev.meshplane.controlplane.web.StaleAnswer;
+import dev.meshplane.controlplane.web.ReadsWhileAway;
 import org.springframework.stereotype.Service;
 
 /**
@@ -37,52 +35,26 @@ public class ResourceService {
     private final dev.meshplane.controlplane.auth.Auditor auditor;
 
     private final RememberedReads remembered;
-    private final DatabaseAvailability availability;
-    private final DatabaseUnavailable unavailable;
+    private final ReadsWhileAway whileAway;
 
     public ResourceService(ResourceStore store, AppMeshProperties properties, io.micrometer.core.instrument.MeterRegistry meters,
-            dev.meshplane.controlplane.auth.Auditor auditor, RememberedReads remembered, DatabaseAvailability availability,
-            DatabaseUnavailable unavailable) {
+            dev.meshplane.controlplane.auth.Auditor auditor, RememberedReads remembered, ReadsWhileAway whileAway) {
         this.store = store;
         this.properties = properties;
         this.meters = meters;
         this.auditor = auditor;
         this.remembered = remembered;
-        this.availability = availability;
-        this.unavailable = unavailable;
+        this.whileAway = whileAway;
     }
 
-    /**
-     * A read from the database, kept in {@link RememberedReads}; while the database is away, the kept
-     * answer (marked {@link StaleAnswer}), or at once the failure that answers 503 when none is kept.
-     */
+    /** A read from the database, kept in {@link RememberedReads} for when the database is away. */
     private <T> T read(RememberedReads.Key key, java.util.function.Supplier<T> read) {
-        if (!availability.isAvailable()) {
-            return recall(key, null);
-        }
-        RememberedReads.Stamp stamp = remembered.stamp(key);
-        T answer;
-        try {
-            answer = read.get();
-        } catch (RuntimeException e) {
-            if (e instanceof ApiException || !unavailable.explains(e)) {
-                throw e;
-            }
-            availability.lost(e);
-            return recall(key, e);
-        }
-        remembered.remember(key, stamp, answer);
-        return answer;
-    }
-
-    private <T> T recall(RememberedReads.Key key, RuntimeException failure) {
-        java.util.Optional<T> kept = remembered.recall(key);
-        if (kept.isEmpty()) {
-            throw failure != null ? failure : new org.springframework.dao.DataAccessResourceFailureException(
-                    "the database is unavailable and this replica holds no answer to " + key.operation());
-        }
-        StaleAnswer.mark(availability.awayFor().orElse(java.time.Duration.ZERO));
-        return kept.get();
+        return whileAway.read(() -> {
+            RememberedReads.Stamp stamp = remembered.stamp(key);
+            T answer = read.get();
+            remembered.remember(key, stamp, answer);
+            return answer;
+        }, () -> remembered.recall(key), key.operation());
     }
 
     private static String operation(String verb, ResourceKind kind) {

@@ -35,12 +35,12 @@ import software.amazon.awssdk.services.appmesh.model.ServiceUnavailableException
 /**
  * The database goes away under a connected grpc-java xDS client, with the server on its own defaults
  * (no timeout set here: the point is that the shipped settings answer fast). The client keeps
- * routing; a proxy connecting meanwhile is configured from memory; the first write answers 503
- * ServiceUnavailableException with Retry-After within the documented connection-timeout (5 s, plus a
- * margin), the next ones at once, and nothing is stored; reads this replica answered before are
- * answered from memory with {@code x-meshplane-stale}, others 503 at once. When the database returns
- * the server recovers by itself: a write succeeds, reaches the client, and no acknowledged write was lost.
- * Once with an external PostgreSQL that is stopped, once with the embedded one, frozen (SIGSTOP).
+ * routing; a proxy starting meanwhile gets its bootstrap and its configuration from memory; the first
+ * write answers 503 ServiceUnavailableException with Retry-After within the documented time, the next
+ * ones at once, and nothing is stored; reads this replica answered before are answered from memory
+ * with {@code x-meshplane-stale}, others 503 at once. When the database returns the server recovers by
+ * itself: a write succeeds, reaches the client, and no acknowledged write was lost. Once with an
+ * external PostgreSQL that is stopped, once with the embedded one, frozen (SIGSTOP).
  */
 class DatabaseOutageTest {
 
@@ -210,7 +210,6 @@ class DatabaseOutageTest {
                         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                         .build()) {
             scenario.client("reporting");
-            String reportingBootstrap = scenario.grpcBootstrap("reporting");
             ManagedChannel frontend = XdsClients.xdsChannel(scenario.grpcBootstrap("frontend"), UserServiceMesh.SERVICE);
             ManagedChannel reporting = null;
             try {
@@ -246,7 +245,12 @@ class DatabaseOutageTest {
                         .as("a read this replica never answered").isInstanceOf(ServiceUnavailableException.class);
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).as("and it answers at once").isLessThan(LATER_ANSWER);
 
-                reporting = XdsClients.xdsChannel(reportingBootstrap, UserServiceMesh.SERVICE + ":50051");
+                // a proxy starting now fetches its bootstrap: the node is in its mesh as this replica last read it
+                HttpResponse<String> bootstrap = send(HttpClient.newHttpClient(), HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + port + "/v1/meshes/outage/virtualNodes/reporting/bootstrap?format=grpc")).build());
+                assertThat(bootstrap.statusCode()).as(bootstrap.body()).isEqualTo(200);
+                assertThat(bootstrap.headers().firstValue("x-meshplane-stale")).isPresent();
+                reporting = XdsClients.xdsChannel(bootstrap.body(), UserServiceMesh.SERVICE + ":50051");
                 ManagedChannel late = reporting;
                 assertThat(XdsClients.await(Duration.ofSeconds(10), () -> "v1".equals(XdsClients.tryCall(late))))
                         .as("a proxy connecting during the outage is configured from memory").isTrue();

@@ -5,6 +5,7 @@ import dev.meshplane.api.json.AppMeshJson;
 import dev.meshplane.api.model.TagRef;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.resource.ResourceKind;
+import dev.meshplane.controlplane.web.ReadsWhileAway;
 import dev.meshplane.persistence.Page;
 import dev.meshplane.persistence.ResourceStore;
 import dev.meshplane.persistence.StoredResource;
@@ -15,7 +16,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.meshplane.controlplane.web.ReadsWhileAway;
 import org.springframework.stereotype.Service;
 
 /**

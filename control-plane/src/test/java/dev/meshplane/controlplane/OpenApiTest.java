@@ -52,6 +52,13 @@ class OpenApiTest extends ServerTest {
         assertThat(create.get("responses").get("400").get("headers").has("x-amzn-ErrorType")).isTrue();
         assertThat(create.get("responses").get("503").get("description").asString()).startsWith("ServiceUnavailableException");
         assertThat(create.get("responses").get("503").get("headers").has("Retry-After")).isTrue();
+        JsonNode describe = doc.get("paths").get("/v20190125/meshes/{meshName}/virtualNodes/{virtualNodeName}").get("get");
+        assertThat(describe.get("responses").get("200").get("headers").has("x-meshplane-stale"))
+                .as("a read may come from memory while the database is away").isTrue();
+        assertThat(describe.get("responses").get("503").get("description").asString()).contains("holds no answer");
+        assertThat(create.get("responses").get("200").has("headers")).as("writes never come from memory").isFalse();
+        assertThat(doc.at("/paths/~1v1~1meshes~1{meshName}~1virtualNodes~1{name}~1bootstrap/get/responses/200/headers")
+                .has("x-meshplane-stale")).isTrue();
         assertThat(doc.at("/components/securitySchemes/bearer/scheme").asString()).as("Swagger UI takes a token").isEqualTo("bearer");
         assertThat(doc.at("/security/0").has("bearer")).isTrue();
         assertThat(schemas.get("AppMeshError").get("properties").has("message")).isTrue();

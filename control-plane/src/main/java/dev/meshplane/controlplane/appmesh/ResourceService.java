@@ -5,6 +5,7 @@ import dev.meshplane.api.json.AppMeshJson;
 import dev.meshplane.api.model.TagRef;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.resource.ResourceKind;
+import dev.meshplane.controlplane.web.ReadsWhileAway;
 import dev.meshplane.persistence.Page;
 import dev.meshplane.persistence.ResourceStore;
 import dev.meshplane.persistence.StoredResource;
@@ -33,12 +34,27 @@ public class ResourceService {
 
     private final dev.meshplane.controlplane.auth.Auditor auditor;
 
+    private final RememberedReads remembered;
+    private final ReadsWhileAway whileAway;
+
     public ResourceService(ResourceStore store, AppMeshProperties properties, io.micrometer.core.instrument.MeterRegistry meters,
-            dev.meshplane.controlplane.auth.Auditor auditor) {
+            dev.meshplane.controlplane.auth.Auditor auditor, RememberedReads remembered, ReadsWhileAway whileAway) {
         this.store = store;
         this.properties = properties;
         this.meters = meters;
         this.auditor = auditor;
+        this.remembered = remembered;
+        this.whileAway = whileAway;
+    }
+
+    /** A read from the database, kept in {@link RememberedReads} for when the database is away. */
+    private <T> T read(RememberedReads.Key key, java.util.function.Supplier<T> read) {
+        return whileAway.read(() -> {
+            RememberedReads.Stamp stamp = remembered.stamp(key);
+            T answer = read.get();
+            remembered.remember(key, stamp, answer);
+            return answer;
+        }, () -> remembered.recall(key), key.operation());
     }
 
     private static String operation(String verb, ResourceKind kind) {
@@ -93,11 +109,24 @@ public class ResourceService {
         return timed("delete", id.kind(), () -> audited("Delete", id, () -> store.delete(id, expectedVersion)));
     }
 
+    /**
+     * One resource; while the database is away, as this replica last answered it (see {@link RememberedReads}).
+     *
+     * @throws ApiException NotFoundException when it does not exist, BadRequestException for a bad name
+     * @throws org.springframework.dao.DataAccessException when the database is away and no answer is kept (503)
+     */
     public StoredResource describe(ResourceId id) {
         checkNames(id);
-        return store.describe(id);
+        return read(new RememberedReads.Key("describe", id.mesh(), List.of(id)), () -> store.describe(id));
     }
 
+    /**
+     * One page of a kind of resource; while the database is away, as this replica last answered it.
+     *
+     * @throws ApiException NotFoundException when the mesh or parent does not exist, BadRequestException for
+     *     a bad name, limit or nextToken
+     * @throws org.springframework.dao.DataAccessException when the database is away and no answer is kept (503)
+     */
     public Page<StoredResource> list(ResourceKind kind, String mesh, String parent, Integer limit, String nextToken) {
         if (mesh != null) {
             checkName("meshName", mesh);
@@ -105,7 +134,10 @@ public class ResourceService {
         if (parent != null) {
             checkName(kind.parent().arnSegment() + "Name", parent);
         }
-        return store.list(kind, mesh, parent, limit(limit, 100), nextToken);
+        int pageSize = limit(limit, 100);
+        RememberedReads.Key key = new RememberedReads.Key("list", mesh == null ? RememberedReads.ALL_MESHES : mesh,
+                java.util.Arrays.asList(kind, parent, pageSize, nextToken));
+        return read(key, () -> store.list(kind, mesh, parent, pageSize, nextToken));
     }
 
     /**
@@ -113,11 +145,24 @@ public class ResourceService {
      * paging, so {@code nextToken} never names a mesh the reader may not see.
      */
     public Page<StoredResource> listMeshes(java.util.Set<String> readable, Integer limit, String nextToken) {
-        return store.listMeshes(readable, limit(limit, 100), nextToken);
+        int pageSize = limit(limit, 100);
+        // the reader's meshes are part of the key: a kept page is only ever shown to a reader who may see it all
+        RememberedReads.Key key = new RememberedReads.Key("listMeshes", RememberedReads.ALL_MESHES,
+                java.util.Arrays.asList(readable == null ? null : new java.util.TreeSet<>(readable), pageSize, nextToken));
+        return read(key, () -> store.listMeshes(readable, pageSize, nextToken));
     }
 
+    /**
+     * One page of a resource's tags; while the database is away, as this replica last answered it.
+     *
+     * @throws ApiException BadRequestException for a bad ARN or limit, NotFoundException when the resource does not exist
+     * @throws org.springframework.dao.DataAccessException when the database is away and no answer is kept (503)
+     */
     public Page<Map.Entry<String, String>> listTags(String arn, Integer limit, String nextToken) {
-        return store.listTags(parseArn(arn), limit(limit, 50), nextToken);
+        ResourceId id = parseArn(arn);
+        int pageSize = limit(limit, 50);
+        return read(new RememberedReads.Key("listTags", id.mesh(), java.util.Arrays.asList(id, pageSize, nextToken)),
+                () -> store.listTags(id, pageSize, nextToken));
     }
 
     public void tag(String arn, List<TagRef> tags) {

@@ -8,6 +8,8 @@ import dev.meshplane.api.error.ApiException;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.resource.ResourceKind;
 import dev.meshplane.controlplane.auth.Authenticator;
+import dev.meshplane.controlplane.web.ReadsWhileAway;
+import dev.meshplane.controlplane.xds.ConfigPublisher;
 import dev.meshplane.controlplane.xds.XdsProperties;
 import dev.meshplane.controlplane.xds.XdsServer;
 import dev.meshplane.persistence.ResourceStore;
@@ -68,12 +70,27 @@ class BootstrapController {
     private final XdsServer xds;
     private final XdsProperties properties;
     private final Authenticator authenticator;
+    private final ConfigPublisher publisher;
+    private final ReadsWhileAway whileAway;
 
-    BootstrapController(ResourceStore store, XdsServer xds, XdsProperties properties, Authenticator authenticator) {
+    BootstrapController(ResourceStore store, XdsServer xds, XdsProperties properties, Authenticator authenticator,
+            ConfigPublisher publisher, ReadsWhileAway whileAway) {
         this.store = store;
         this.xds = xds;
         this.properties = properties;
         this.authenticator = authenticator;
+        this.publisher = publisher;
+        this.whileAway = whileAway;
+    }
+
+    /**
+     * The node or gateway must exist (404 otherwise); while the database is away, in its mesh as this
+     * replica last read it, so a proxy starting during an outage gets its bootstrap (503 if not held).
+     */
+    private void mustExist(ResourceId id) {
+        whileAway.<Object>read(() -> store.describe(id), () -> publisher.lastRead(id.mesh())
+                .filter(view -> (id.kind() == ResourceKind.VIRTUAL_NODE ? view.virtualNodes() : view.virtualGateways())
+                        .containsKey(id.name())).map(Object.class::cast), "the bootstrap of " + id.describe());
     }
 
     @GetMapping(value = "/virtualNodes/{name}/bootstrap", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -110,7 +127,7 @@ class BootstrapController {
             throw ApiException.badRequest("directEgress: applies to Envoy bootstraps (format=envoy) only");
         }
         List<DirectEgress> listeners = directEgress.stream().map(DirectEgress::parse).toList();
-        store.describe(id);
+        mustExist(id);
         Bootstrap.Builder bootstrap = withProxyToken(withXdsTls(envoy(id, nodeId(id), host(request), xds.port()), host(request)),
                 request.getParameter("proxyToken")).toBuilder();
         listeners.forEach(listener -> bootstrap.getStaticResourcesBuilder().addListeners(listener.toListener()));
@@ -179,7 +196,7 @@ class BootstrapController {
 
     private ResponseEntity<String> bootstrap(ResourceId id, String format, HttpServletRequest request, String certDir,
             String tokenFile) throws InvalidProtocolBufferException {
-        store.describe(id);
+        mustExist(id);
         String nodeId = nodeId(id);
         String host = host(request);
         return switch (format) {

@@ -3,6 +3,7 @@ package dev.meshplane.controlplane.web;
 import dev.meshplane.api.error.ApiException;
 import dev.meshplane.api.error.ErrorCode;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +35,11 @@ public class AppMeshErrorHandler {
     private static final Logger log = LoggerFactory.getLogger(AppMeshErrorHandler.class);
 
     private final DatabaseUnavailable database;
+    private final DatabaseAvailability availability;
 
-    public AppMeshErrorHandler(DatabaseUnavailable database) {
+    public AppMeshErrorHandler(DatabaseUnavailable database, DatabaseAvailability availability) {
         this.database = database;
+        this.availability = availability;
     }
 
     public static ResponseEntity<Map<String, String>> error(ErrorCode code, String message) {
@@ -102,15 +105,28 @@ public class AppMeshErrorHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Map<String, String>> unexpected(Exception e) {
-        if (database.explains(e)) {
-            log.warn("Database unavailable: {}", e.toString());
-            ResponseEntity<Map<String, String>> response = error(ErrorCode.SERVICE_UNAVAILABLE,
-                    "the database is unavailable; nothing was changed. Retry after " + RETRY_AFTER_SECONDS + " seconds");
-            return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
-                    .header(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS)).body(response.getBody());
+        return databaseUnavailable(e).orElseGet(() -> {
+            String incident = UUID.randomUUID().toString();
+            log.error("Unexpected error, incident {}", incident, e);
+            return error(ErrorCode.INTERNAL_SERVER_ERROR, "internal error; the server log has incident " + incident);
+        });
+    }
+
+    /**
+     * The 503 ServiceUnavailableException with Retry-After when the database's absence explains
+     * {@code e} (and the database is then marked away), else empty.
+     */
+    Optional<ResponseEntity<Map<String, String>>> databaseUnavailable(Throwable e) {
+        if (!database.explains(e)) {
+            return Optional.empty();
         }
-        String incident = UUID.randomUUID().toString();
-        log.error("Unexpected error, incident {}", incident, e);
-        return error(ErrorCode.INTERNAL_SERVER_ERROR, "internal error; the server log has incident " + incident);
+        // the first to see the outage marks it, so the requests after it are refused at once
+        if (!availability.lost(e)) {
+            log.debug("Database unavailable: {}", e.toString());
+        }
+        ResponseEntity<Map<String, String>> response = error(ErrorCode.SERVICE_UNAVAILABLE,
+                "the database is unavailable; nothing was changed. Retry after " + RETRY_AFTER_SECONDS + " seconds");
+        return Optional.of(ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS)).body(response.getBody()));
     }
 }

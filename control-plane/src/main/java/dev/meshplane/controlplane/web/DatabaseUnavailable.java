@@ -40,8 +40,8 @@ public class DatabaseUnavailable {
         }
     }
 
-    /** Is the database's absence somewhere in this exception's causes? */
-    static boolean causes(Throwable error) {
+    /** Is the database's absence somewhere in this exception's causes (without asking the database)? */
+    public static boolean causes(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof CannotCreateTransactionException || t instanceof DataAccessResourceFailureException
                     || t instanceof SQLTransientConnectionException || t instanceof ConnectException) {

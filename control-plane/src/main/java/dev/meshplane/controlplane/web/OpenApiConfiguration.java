@@ -63,8 +63,21 @@ class OpenApiConfiguration {
         item.readOperationsMap().forEach((method, operation) -> {
             if (path.startsWith("/v20190125")) {
                 addErrors(method, operation);
+            } else if (path.endsWith("/bootstrap") && method == PathItem.HttpMethod.GET) {
+                addStaleHeader(operation);
             }
         });
+    }
+
+    /** A read answered from memory while the database is away says so, and how old it may be. */
+    private static void addStaleHeader(Operation operation) {
+        if (operation.getResponses().get("200") != null) {
+            operation.getResponses().get("200").addHeaderObject(StaleAnswer.HEADER, new Header()
+                    .description("Present only on an answer from this replica's memory while the database is"
+                            + " unreachable: the seconds since it became unreachable. The answer is what this replica"
+                            + " last read, current until then (docs/operations.md, \"When the database is away\").")
+                    .schema(new io.swagger.v3.oas.models.media.IntegerSchema()));
+        }
     }
 
     private static void addErrors(PathItem.HttpMethod method, Operation operation) {
@@ -81,8 +94,13 @@ class OpenApiConfiguration {
             errors.put("413", "BadRequestException: the request body is larger than the configured maximum");
         }
         errors.put("500", "InternalServerErrorException: a fault of the server, logged with an incident id");
-        errors.put("503", "ServiceUnavailableException: the database is unreachable; nothing was changed."
+        errors.put("503", (write ? "ServiceUnavailableException: the database is unreachable; nothing was changed."
+                : "ServiceUnavailableException: the database is unreachable and this replica holds no answer to this"
+                        + " read (see x-meshplane-stale on 200).")
                 + " Retry after the seconds in Retry-After (the AWS SDKs and CLI retry by themselves)");
+        if (method == PathItem.HttpMethod.GET) {
+            addStaleHeader(operation);
+        }
         errors.forEach((status, description) -> {
             if (operation.getResponses().get(status) == null) {
                 ApiResponse response = errorResponse(description);

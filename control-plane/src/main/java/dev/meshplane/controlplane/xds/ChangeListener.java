@@ -1,5 +1,8 @@
 package dev.meshplane.controlplane.xds;
 
+import dev.meshplane.controlplane.appmesh.RememberedReads;
+import dev.meshplane.controlplane.web.DatabaseAvailability;
+import dev.meshplane.controlplane.web.DatabaseUnavailable;
 import dev.meshplane.persistence.RegistryStore;
 import dev.meshplane.persistence.ResourceStore;
 import java.sql.Connection;
@@ -15,8 +18,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * LISTENs to the store's change notifications on a connection of its own and hands them to the
- * publisher. When the connection breaks it reconnects and asks for a full resync, since
- * notifications sent meanwhile are lost.
+ * publisher and to the App Mesh reads kept for outages ({@link RememberedReads}). When the connection
+ * breaks it reconnects and asks for a full resync (and drops the kept reads), since notifications sent
+ * meanwhile are lost; so it does when the database returns after {@link DatabaseAvailability} found it
+ * away, since a connection that survived a partition may have missed some too. Waiting for notifications
+ * never blocks longer than one poll, so a database that froze does not hang this thread.
  */
 @Component
 public class ChangeListener implements SmartLifecycle {
@@ -26,13 +32,22 @@ public class ChangeListener implements SmartLifecycle {
     private final DataSource dataSource;
     private final ConfigPublisher publisher;
     private final PublisherMetrics metrics;
+    private final RememberedReads remembered;
+    private final DatabaseAvailability availability;
     private volatile boolean running;
     private Thread thread;
 
-    public ChangeListener(DataSource dataSource, ConfigPublisher publisher, PublisherMetrics metrics) {
+    public ChangeListener(DataSource dataSource, ConfigPublisher publisher, PublisherMetrics metrics,
+            RememberedReads remembered, DatabaseAvailability availability) {
         this.metrics = metrics;
         this.dataSource = dataSource;
         this.publisher = publisher;
+        this.remembered = remembered;
+        this.availability = availability;
+        availability.onReturn(() -> {
+            remembered.forgetAll();
+            publisher.resyncAll();
+        });
     }
 
     /**
@@ -74,6 +89,7 @@ public class ChangeListener implements SmartLifecycle {
                     statement.execute("LISTEN " + RegistryStore.CHANNEL);
                 }
                 if (!first) {
+                    remembered.forgetAll();
                     publisher.resyncAll();
                 }
                 first = false;
@@ -93,6 +109,7 @@ public class ChangeListener implements SmartLifecycle {
                             metrics.notificationLag(notification.getName(), System.currentTimeMillis() - sentAt);
                         }
                         if (ResourceStore.CHANNEL.equals(notification.getName())) {
+                            remembered.meshChanged(subject);
                             publisher.meshChanged(subject, sentAt);
                         } else {
                             publisher.registryChanged(subject, sentAt);
@@ -100,6 +117,9 @@ public class ChangeListener implements SmartLifecycle {
                     }
                 }
             } catch (SQLException e) {
+                if (running && DatabaseUnavailable.causes(e)) {
+                    availability.lost(e);
+                }
                 if (running) {
                     log.warn("Change notifications interrupted ({}); reconnecting", e.getMessage());
                     pause();

@@ -176,6 +176,14 @@ public class ConfigPublisher {
         }
     }
 
+    /**
+     * The mesh as this replica last read it, if it holds it: meshes with proxies connected here, and
+     * every mesh until its first change after start-up. Read while the database is away.
+     */
+    public Optional<MeshView> lastRead(String mesh) {
+        return Optional.ofNullable(views.get(mesh));
+    }
+
     /** Has every mesh been read once since start-up? */
     public boolean primed() {
         return primed;

@@ -213,11 +213,25 @@ class SettingsTest {
         if (READ_FROM_ENVIRONMENT.contains(name)) {
             return Optional.of(Optional.ofNullable((Object) application.getEnvironment().getProperty(name)));
         }
+        String pool = "spring.datasource.hikari.";
+        if (name.startsWith(pool)) {
+            // the pool the server wraps (GatedDataSource), so Boot's list of bound beans no longer shows it
+            return navigate(hikari(), name.substring(pool.length()));
+        }
         return ConfigurationPropertiesBean.getAll(application).values().stream()
                 .filter(bean -> name.startsWith(bean.getAnnotation().prefix() + "."))
                 .sorted(Comparator.comparingInt((ConfigurationPropertiesBean b) -> -b.getAnnotation().prefix().length()))
                 .map(bean -> navigate(bean.getInstance(), name.substring(bean.getAnnotation().prefix().length() + 1)))
                 .flatMap(Optional::stream).findFirst();
+    }
+
+    /** The server's connection pool, behind its gate. */
+    private static com.zaxxer.hikari.HikariDataSource hikari() {
+        try {
+            return application.getBean(javax.sql.DataSource.class).unwrap(com.zaxxer.hikari.HikariDataSource.class);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -268,6 +282,9 @@ class SettingsTest {
                     }
                 }
                 return Optional.empty();
+            }
+            if (target instanceof Map<?, ?> map) { // e.g. data-source-properties: keys as written
+                return map.containsKey(property) ? Optional.of(Optional.ofNullable(map.get(property))) : Optional.empty();
             }
             BeanWrapperImpl bean = new BeanWrapperImpl(target);
             return bean.isReadableProperty(property) ? Optional.of(Optional.ofNullable(bean.getPropertyValue(property)))

@@ -45,7 +45,8 @@ final class ClusterTranslator {
         Cluster.Builder cluster = Cluster.newBuilder().setName(name).setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
         DnsServiceDiscovery dns = node == null || node.serviceDiscovery() == null ? null : node.serviceDiscovery().dns();
         if (dns != null) {
-            cluster.setType(dns.responseType() == DnsResponseType.ENDPOINTS
+            // gRPC clients refuse STRICT_DNS (grpc-java XdsClusterResource, C-core xds_cluster.cc): LOGICAL_DNS for them
+            cluster.setType(dns.responseType() == DnsResponseType.ENDPOINTS && !proxyless
                             ? Cluster.DiscoveryType.STRICT_DNS : Cluster.DiscoveryType.LOGICAL_DNS)
                     .setDnsLookupFamily(lookupFamily(dns.ipPreference() != null ? dns.ipPreference()
                             : meshIpPreference(view)))

@@ -94,7 +94,7 @@ final class GatewayTranslator {
             Listener.Builder envoyListener = Listener.newBuilder()
                     .setName(Names.gatewayListener(port))
                     .setAddress(EndpointTranslator.socket("0.0.0.0", port));
-            var tls = TlsTranslator.downstream(listener.tls());
+            var tls = TlsTranslator.downstream(listener.tls(), protocol);
             if (tls == null) {
                 envoyListener.addFilterChains(FilterChain.newBuilder().addFilters(filter));
             } else if (listener.tls().mode() == dev.meshplane.api.model.VirtualGatewayListenerTlsMode.PERMISSIVE) {
@@ -166,9 +166,9 @@ final class GatewayTranslator {
             for (Target t : rule.targets()) {
                 var cluster = memo.cluster(t, false);
                 var tls = TlsTranslator.upstream(gateway.backendDefaults() == null ? null
-                        : gateway.backendDefaults().clientPolicy(), t.port(), service);
+                        : gateway.backendDefaults().clientPolicy(), t.port(), service, t.protocol());
                 if (tls == null && memo.view().mtls() != MtlsMode.DISABLED) {
-                    tls = TlsTranslator.meshUpstream(memo.view().mesh(), t.node(), service);
+                    tls = TlsTranslator.meshUpstream(memo.view().mesh(), t.node(), service, t.protocol());
                 }
                 out.cluster(tls == null ? cluster : memo.withTls(cluster, tls), memo.endpoints(t));
             }

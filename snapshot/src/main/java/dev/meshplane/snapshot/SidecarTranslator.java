@@ -125,11 +125,11 @@ final class SidecarTranslator {
             TransportSocket tls;
             boolean acceptsPlaintext;
             if (l.tls() != null) {
-                tls = TlsTranslator.downstream(l.tls());
+                tls = TlsTranslator.downstream(l.tls(), protocol);
                 acceptsPlaintext = l.tls().mode() == ListenerTlsMode.PERMISSIVE;
             } else if (memo.view().mtls() != MtlsMode.DISABLED) {
                 // the mesh-wide switch, for listeners with no TLS of their own
-                tls = TlsTranslator.meshDownstream();
+                tls = TlsTranslator.meshDownstream(protocol);
                 acceptsPlaintext = memo.view().mtls() == MtlsMode.PERMISSIVE;
             } else {
                 tls = null;
@@ -177,9 +177,9 @@ final class SidecarTranslator {
                     for (RouteRule rule : port.routes()) {
                         for (Target target : rule.targets()) {
                             Cluster cluster = memo.cluster(target, false);
-                            TransportSocket tls = TlsTranslator.upstream(policy, target.port(), service);
+                            TransportSocket tls = TlsTranslator.upstream(policy, target.port(), service, target.protocol());
                             if (tls == null && memo.view().mtls() != MtlsMode.DISABLED) {
-                                tls = TlsTranslator.meshUpstream(view.mesh(), target.node(), service);
+                                tls = TlsTranslator.meshUpstream(view.mesh(), target.node(), service, target.protocol());
                             }
                             if (tls != null) {
                                 cluster = memo.withTls(cluster, tls);

@@ -169,7 +169,7 @@ final class GrpcClientTranslator {
     private static Listener apiListener(String name, String routeConfig) {
         return Listener.newBuilder().setName(name)
                 .setApiListener(ApiListener.newBuilder()
-                        .setApiListener(Any.pack(HttpFilters.manager(name, routeConfig, List.of()))))
+                        .setApiListener(Any.pack(HttpFilters.apiManager(name, routeConfig, List.of()))))
                 .build();
     }
 }

@@ -5,8 +5,15 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.HealthCheck;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Checks Envoy applies when it loads a resource, beyond its protos' PGV rules: each rule is read from
@@ -21,7 +28,46 @@ final class EnvoyLoadRules {
     static void check(Message resource, List<String> violations) {
         if (resource instanceof Cluster cluster) {
             cluster(cluster, violations);
+        } else if (resource instanceof Listener listener) {
+            listener(listener, violations);
         }
+    }
+
+    /**
+     * listener_manager/filter_chain_manager_impl.cc: "multiple filter chains with the same matching rules
+     * are defined" refuses the listener. Matches are compared with their lists as sets, as Envoy's tree does.
+     */
+    private static void listener(Listener listener, List<String> violations) {
+        Map<FilterChainMatch, Integer> seen = new HashMap<>();
+        for (int i = 0; i < listener.getFilterChainsCount(); i++) {
+            FilterChainMatch match = normalized(listener.getFilterChains(i).getFilterChainMatch());
+            Integer first = seen.putIfAbsent(match, i);
+            if (first != null) {
+                violations.add("Listener.filter_chains[" + i + "].filter_chain_match: the same as filter_chains[" + first
+                        + "]'s; Envoy refuses a listener whose filter chains match alike (" + describe(match) + ")");
+            }
+        }
+    }
+
+    private static FilterChainMatch normalized(FilterChainMatch match) {
+        FilterChainMatch.Builder sorted = match.toBuilder();
+        for (FieldDescriptor field : match.getDescriptorForType().getFields()) {
+            if (field.isRepeated() && match.getRepeatedFieldCount(field) > 1) {
+                List<Object> items = new ArrayList<>();
+                for (int i = 0; i < match.getRepeatedFieldCount(field); i++) {
+                    items.add(match.getRepeatedField(field, i));
+                }
+                items.sort(Comparator.comparing(Object::toString));
+                sorted.clearField(field);
+                items.stream().distinct().forEach(item -> sorted.addRepeatedField(field, item));
+            }
+        }
+        return sorted.build();
+    }
+
+    private static String describe(FilterChainMatch match) {
+        String text = com.google.protobuf.TextFormat.printer().shortDebugString(match);
+        return text.isEmpty() ? "matching everything" : text;
     }
 
     private static void cluster(Cluster cluster, List<String> violations) {

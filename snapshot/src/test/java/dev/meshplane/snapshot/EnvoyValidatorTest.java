@@ -80,4 +80,20 @@ class EnvoyValidatorTest {
                 ClusterTranslator.http2()).build();
         assertThat(EnvoyValidator.validate(http2)).isEmpty();
     }
+
+    /** Envoy's filter chain manager refuses a listener two of whose chains match alike (issue 12, examples 6 and 7). */
+    @Test
+    void filterChainsMustMatchDifferently() {
+        var match = io.envoyproxy.envoy.config.listener.v3.FilterChainMatch.newBuilder()
+                .setDestinationPort(UInt32Value.of(5432));
+        Listener listener = Listener.newBuilder().setName("l")
+                .setAddress(EndpointTranslator.socket("0.0.0.0", 15001))
+                .addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match.clone().addServerNames("a").addServerNames("b")))
+                .addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match.clone().addServerNames("b").addServerNames("a")))
+                .addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match.clone().addServerNames("c")))
+                .build();
+        assertThat(EnvoyValidator.validate(listener)).containsExactly("Listener.filter_chains[1].filter_chain_match: the"
+                + " same as filter_chains[0]'s; Envoy refuses a listener whose filter chains match alike"
+                + " (destination_port { value: 5432 } server_names: \"a\" server_names: \"b\")");
+    }
 }

@@ -163,7 +163,7 @@ final class SidecarTranslator {
                 && view.spec().egressFilter().type() == EgressFilterType.ALLOW_ALL;
         // port -> (virtual service -> its routing on that port), in a stable order
         Map<Integer, Map<String, ServicePort>> byPort = new TreeMap<>();
-        List<Reach> reaches = new ArrayList<>();
+        List<TlsVariants.Reach> reaches = new ArrayList<>();
         if (node.backends() != null) {
             for (Backend backend : node.backends()) {
                 if (backend.virtualService() == null) {
@@ -181,14 +181,14 @@ final class SidecarTranslator {
                             if (tls == null && memo.view().mtls() != MtlsMode.DISABLED) {
                                 tls = TlsTranslator.meshUpstream(view.mesh(), target.node(), service, target.protocol());
                             }
-                            reaches.add(new Reach(service, target, tls));
+                            reaches.add(new TlsVariants.Reach(service, target, tls));
                         }
                     }
                 }
             }
         }
         Map<String, Map<String, String>> renamed = TlsVariants.names(view.mesh(), reaches);
-        for (Reach reach : reaches) {
+        for (TlsVariants.Reach reach : reaches) {
             Cluster cluster = memo.cluster(reach.target(), false);
             if (reach.tls() != null) {
                 cluster = memo.withTls(cluster, reach.tls());
@@ -245,10 +245,6 @@ final class SidecarTranslator {
                             .setStatPrefix("egress_passthrough").setCluster(Names.PASSTHROUGH_CLUSTER).build()))));
         }
         out.listener(listener.build());
-    }
-
-    /** A backend virtual service reaching a target, with the TLS its client policy (or the mesh) asks for, or null. */
-    record Reach(String service, Target target, TransportSocket tls) {
     }
 
     private static Filter tcpProxy(MeshView view, ServicePort port, List<AccessLog> accessLogs, Map<String, String> renamed) {

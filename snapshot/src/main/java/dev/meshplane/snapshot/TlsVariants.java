@@ -1,6 +1,6 @@
 package dev.meshplane.snapshot;
 
-import dev.meshplane.snapshot.SidecarTranslator.Reach;
+import dev.meshplane.snapshot.ServiceRouting.Target;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.route.v3.Route;
@@ -27,6 +27,10 @@ import java.util.Set;
 final class TlsVariants {
 
     private TlsVariants() {
+    }
+
+    /** A backend virtual service reaching a target, with the TLS its caller uses towards it, or null for none. */
+    record Reach(String service, Target target, TransportSocket tls) {
     }
 
     /** For each backend service, the clusters it must use under another name: App Mesh name to variant name. */
@@ -72,23 +76,25 @@ final class TlsVariants {
             return host;
         }
         VirtualHost.Builder renamed = host.toBuilder().clearRoutes();
-        for (Route route : host.getRoutesList()) {
-            if (!route.hasRoute()) {
-                renamed.addRoutes(route);
-                continue;
-            }
-            Route.Builder builder = route.toBuilder();
-            var action = builder.getRouteBuilder();
-            if (action.hasCluster()) {
-                action.setCluster(names.getOrDefault(action.getCluster(), action.getCluster()));
-            }
-            if (action.hasWeightedClusters()) {
-                for (WeightedCluster.ClusterWeight.Builder weight : action.getWeightedClustersBuilder().getClustersBuilderList()) {
-                    weight.setName(names.getOrDefault(weight.getName(), weight.getName()));
-                }
-            }
-            renamed.addRoutes(builder);
-        }
+        host.getRoutesList().forEach(route -> renamed.addRoutes(renamed(route, names)));
         return renamed.build();
+    }
+
+    /** The route sending to the renamed clusters; the same instance when it sends to none of them. */
+    static Route renamed(Route route, Map<String, String> names) {
+        if (names.isEmpty() || !route.hasRoute()) {
+            return route;
+        }
+        Route.Builder builder = route.toBuilder();
+        var action = builder.getRouteBuilder();
+        if (action.hasCluster()) {
+            action.setCluster(names.getOrDefault(action.getCluster(), action.getCluster()));
+        }
+        if (action.hasWeightedClusters()) {
+            for (WeightedCluster.ClusterWeight.Builder weight : action.getWeightedClustersBuilder().getClustersBuilderList()) {
+                weight.setName(names.getOrDefault(weight.getName(), weight.getName()));
+            }
+        }
+        return builder.build();
     }
 }

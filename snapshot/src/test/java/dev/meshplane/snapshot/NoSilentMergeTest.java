@@ -47,6 +47,33 @@ class NoSilentMergeTest {
                 .hasMessageStartingWith("two different clusters are named 'c'");
     }
 
+    /** A gateway reaching one node through two services under mesh mTLS: each service's SNI, each its own cluster. */
+    @Test
+    void aGatewayReachingOneNodeThroughTwoServicesKeepsEachSni() {
+        String json = """
+                {"mesh": "m", "mtls": "STRICT",
+                 "virtualNodes": {"orders": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}],
+                                             "serviceDiscovery": {"dns": {"hostname": "orders.internal"}}}},
+                 "virtualServices": {
+                   "orders.local": {"provider": {"virtualNode": {"virtualNodeName": "orders"}}},
+                   "orders-v2.local": {"provider": {"virtualNode": {"virtualNodeName": "orders"}}}},
+                 "virtualGateways": {"edge": {"listeners": [{"portMapping": {"port": 8443, "protocol": "http"}}]}},
+                 "gatewayRoutes": {"edge": {
+                   "a": {"httpRoute": {"match": {"prefix": "/a"},
+                         "action": {"target": {"virtualService": {"virtualServiceName": "orders.local"}}}}},
+                   "b": {"httpRoute": {"match": {"prefix": "/b"},
+                         "action": {"target": {"virtualService": {"virtualServiceName": "orders-v2.local"}}}}}}}}
+                """;
+        ProxyResources resources = MeshTranslator.translate(GoldenTest.view(JsonMapper.builder().build().readTree(json)),
+                new ProxyId("m", ProxyId.Kind.GATEWAY, "edge"));
+        assertThat(resources.clusters()).hasSize(2).allSatisfy(c -> assertThat(c.getName())
+                .startsWith("cds_egress_m_orders_http_8080_tls_"));
+        assertThat(resources.routes().get(0).getVirtualHosts(0).getRoutesList())
+                .extracting(r -> r.getRoute().getCluster())
+                .containsExactlyInAnyOrderElementsOf(resources.clusters().stream().map(Cluster::getName).toList());
+        assertThat(EnvoyValidator.validate(resources)).isEmpty();
+    }
+
     private static MeshView view(String ordersProtocol, String usersProtocol) {
         String json = """
                 {"mesh": "m",

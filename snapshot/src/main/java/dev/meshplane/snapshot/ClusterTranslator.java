@@ -45,11 +45,13 @@ final class ClusterTranslator {
         Cluster.Builder cluster = Cluster.newBuilder().setName(name).setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
         DnsServiceDiscovery dns = node == null || node.serviceDiscovery() == null ? null : node.serviceDiscovery().dns();
         if (dns != null) {
-            cluster.setType(dns.responseType() == DnsResponseType.ENDPOINTS
+            // gRPC clients refuse STRICT_DNS (grpc-java XdsClusterResource, C-core xds_cluster.cc): LOGICAL_DNS for them
+            cluster.setType(dns.responseType() == DnsResponseType.ENDPOINTS && !proxyless
                             ? Cluster.DiscoveryType.STRICT_DNS : Cluster.DiscoveryType.LOGICAL_DNS)
                     .setDnsLookupFamily(lookupFamily(dns.ipPreference() != null ? dns.ipPreference()
                             : meshIpPreference(view)))
-                    .setLoadAssignment(EndpointTranslator.dns(name, dns.hostname(), target.port()));
+                    .setLoadAssignment(EndpointTranslator.dns(name, dns.hostname(), target.port(),
+                            healthCheckPort(ServiceRouting.listenerOf(node, target.port(), target.protocol()))));
         } else {
             cluster.setType(Cluster.DiscoveryType.EDS)
                     .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ads()));
@@ -109,8 +111,12 @@ final class ClusterTranslator {
                 .setHealthyThreshold(UInt32Value.of(policy.healthyThreshold()))
                 .setUnhealthyThreshold(UInt32Value.of(policy.unhealthyThreshold()));
         switch (policy.protocol()) {
-            case HTTP, HTTP2 -> check.setHttpHealthCheck(HealthCheck.HttpHealthCheck.newBuilder()
+            case HTTP -> check.setHttpHealthCheck(HealthCheck.HttpHealthCheck.newBuilder()
                     .setPath(policy.path() == null ? "/" : policy.path()));
+            // Envoy probes over HTTP/1.1 unless told otherwise, whatever the cluster speaks
+            case HTTP2 -> check.setHttpHealthCheck(HealthCheck.HttpHealthCheck.newBuilder()
+                    .setPath(policy.path() == null ? "/" : policy.path())
+                    .setCodecClientType(io.envoyproxy.envoy.type.v3.CodecClientType.HTTP2));
             case GRPC -> check.setGrpcHealthCheck(HealthCheck.GrpcHealthCheck.getDefaultInstance());
             default -> check.setTcpHealthCheck(HealthCheck.TcpHealthCheck.getDefaultInstance());
         }
@@ -123,9 +129,12 @@ final class ClusterTranslator {
         if (node != null && node.serviceDiscovery() != null && node.serviceDiscovery().dns() != null) {
             return null;
         }
-        Listener listener = ServiceRouting.listenerOf(node, target.port(), target.protocol());
-        Integer healthCheckPort = listener == null || listener.healthCheck() == null ? null : listener.healthCheck().port();
         return EndpointTranslator.registry(view, RouteTranslator.cluster(view.mesh(), target), node, target.port(),
-                healthCheckPort);
+                healthCheckPort(ServiceRouting.listenerOf(node, target.port(), target.protocol())));
+    }
+
+    /** The listener health check's own port, or null to probe the traffic port. */
+    private static Integer healthCheckPort(Listener listener) {
+        return listener == null || listener.healthCheck() == null ? null : listener.healthCheck().port();
     }
 }

@@ -60,11 +60,14 @@ final class EndpointTranslator {
         return assignment.build();
     }
 
-    static ClusterLoadAssignment dns(String cluster, String hostname, int port) {
+    /** The one endpoint of a DNS cluster: the host name and port, probed on the health check's port when it has one. */
+    static ClusterLoadAssignment dns(String cluster, String hostname, int port, Integer healthCheckPort) {
+        Endpoint.Builder endpoint = Endpoint.newBuilder().setAddress(socket(hostname, port));
+        if (healthCheckPort != null) {
+            endpoint.setHealthCheckConfig(Endpoint.HealthCheckConfig.newBuilder().setPortValue(healthCheckPort));
+        }
         return ClusterLoadAssignment.newBuilder().setClusterName(cluster)
-                .addEndpoints(LocalityLbEndpoints.newBuilder()
-                        .addLbEndpoints(LbEndpoint.newBuilder()
-                                .setEndpoint(Endpoint.newBuilder().setAddress(socket(hostname, port)))))
+                .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(endpoint)))
                 .build();
     }
 

@@ -71,10 +71,14 @@ public final class EnvoyValidator {
         return validate(resource, NONE);
     }
 
-    /** The same, skipping (and remembering) messages known to be valid. */
+    /**
+     * The same, skipping (and remembering) messages known to be valid; then the config-load checks
+     * Envoy's C++ applies to the resource as a whole ({@link EnvoyLoadRules}).
+     */
     public static List<String> validate(Message resource, KnownValid known) {
         EnvoyValidator validator = new EnvoyValidator(known);
         validator.message(resource, resource.getDescriptorForType().getName());
+        EnvoyLoadRules.check(resource, validator.violations);
         return validator.violations;
     }
 

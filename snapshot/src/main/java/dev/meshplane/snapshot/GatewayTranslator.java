@@ -65,6 +65,7 @@ final class GatewayTranslator {
                 : List.of(AccessLogTranslator.file(new dev.meshplane.api.model.FileAccessLog(
                         gateway.logging().accessLog().file().format(), gateway.logging().accessLog().file().path())));
         Map<String, GatewayRouteSpec> routes = view.gatewayRoutes().getOrDefault(gatewayName, Map.of());
+        Map<String, Map<String, String>> renamed = TlsVariants.names(view.mesh(), reaches(memo, routes.values(), gateway));
         for (VirtualGatewayListener listener : gateway.listeners()) {
             int port = listener.portMapping().port();
             VirtualGatewayPortProtocol protocol = listener.portMapping().protocol();
@@ -80,7 +81,7 @@ final class GatewayTranslator {
                     .forEach(a -> hosts.computeIfAbsent(domain(a.hostname()), d -> VirtualHost.newBuilder().setName(d).addDomains(d)));
             hosts.put("*", VirtualHost.newBuilder().setName("*").addDomains("*"));
             for (Applicable route : applicable) {
-                List<Route> envoyRoutes = routes(memo, route, gateway, out);
+                List<Route> envoyRoutes = routes(memo, route, gateway, renamed, out);
                 hosts.forEach((domain, host) -> {
                     if (route.hostname() == null || domain.equals(domain(route.hostname()))) {
                         host.addAllRoutes(envoyRoutes);
@@ -94,7 +95,7 @@ final class GatewayTranslator {
             Listener.Builder envoyListener = Listener.newBuilder()
                     .setName(Names.gatewayListener(port))
                     .setAddress(EndpointTranslator.socket("0.0.0.0", port));
-            var tls = TlsTranslator.downstream(listener.tls());
+            var tls = TlsTranslator.downstream(listener.tls(), protocol);
             if (tls == null) {
                 envoyListener.addFilterChains(FilterChain.newBuilder().addFilters(filter));
             } else if (listener.tls().mode() == dev.meshplane.api.model.VirtualGatewayListenerTlsMode.PERMISSIVE) {
@@ -138,9 +139,40 @@ final class GatewayTranslator {
         return hostname.exact() != null ? hostname.exact() : "*" + hostname.suffix();
     }
 
+    /** Every target the gateway's routes reach, with the TLS the gateway (or the mesh) uses towards it. */
+    private static List<TlsVariants.Reach> reaches(TranslationMemo memo, java.util.Collection<GatewayRouteSpec> specs,
+            VirtualGatewaySpec gateway) {
+        List<TlsVariants.Reach> reaches = new ArrayList<>();
+        for (GatewayRouteSpec spec : specs) {
+            GatewayRouteTarget target = target(spec);
+            String service = target.virtualService().virtualServiceName();
+            memo.service(service).stream().filter(p -> target.port() == null || p.port() == target.port()).findFirst()
+                    .ifPresent(port -> port.routes().forEach(rule -> rule.targets().forEach(t ->
+                            reaches.add(new TlsVariants.Reach(service, t, tls(memo, gateway, service, t))))));
+        }
+        return reaches;
+    }
+
+    private static GatewayRouteTarget target(GatewayRouteSpec spec) {
+        if (spec.grpcRoute() != null) {
+            return spec.grpcRoute().action().target();
+        }
+        return (spec.httpRoute() != null ? spec.httpRoute() : spec.http2Route()).action().target();
+    }
+
+    private static io.envoyproxy.envoy.config.core.v3.TransportSocket tls(TranslationMemo memo, VirtualGatewaySpec gateway,
+            String service, Target t) {
+        var tls = TlsTranslator.upstream(gateway.backendDefaults() == null ? null
+                : gateway.backendDefaults().clientPolicy(), t.port(), service, t.protocol());
+        if (tls == null && memo.view().mtls() != MtlsMode.DISABLED) {
+            tls = TlsTranslator.meshUpstream(memo.view().mesh(), t.node(), service, t.protocol());
+        }
+        return tls;
+    }
+
     /** The gateway route composed with each route of its target service's port. */
     private static List<Route> routes(TranslationMemo memo, Applicable applicable, VirtualGatewaySpec gateway,
-            ResourceCollector out) {
+            Map<String, Map<String, String>> renamed, ResourceCollector out) {
         MeshView view = memo.view();
         GatewayRouteSpec spec = applicable.spec();
         GatewayRouteTarget target;
@@ -162,17 +194,16 @@ final class GatewayTranslator {
             return result;
         }
         boolean rewriteHost = hostRewrite == null || hostRewrite.defaultTargetHostname() != DefaultGatewayRouteRewrite.DISABLED;
+        Map<String, String> names = renamed.getOrDefault(service, Map.of());
         for (RouteRule rule : port.routes()) {
             for (Target t : rule.targets()) {
                 var cluster = memo.cluster(t, false);
-                var tls = TlsTranslator.upstream(gateway.backendDefaults() == null ? null
-                        : gateway.backendDefaults().clientPolicy(), t.port(), service);
-                if (tls == null && memo.view().mtls() != MtlsMode.DISABLED) {
-                    tls = TlsTranslator.meshUpstream(memo.view().mesh(), t.node(), service);
-                }
-                out.cluster(tls == null ? cluster : memo.withTls(cluster, tls), memo.endpoints(t));
+                var tls = tls(memo, gateway, service, t);
+                cluster = tls == null ? cluster : memo.withTls(cluster, tls);
+                String name = names.get(cluster.getName());
+                out.cluster(name == null ? cluster : TlsVariants.renamed(cluster, name), memo.endpoints(t));
             }
-            Route route = memo.route(rule, false);
+            Route route = TlsVariants.renamed(memo.route(rule, false), names);
             Route composed = spec.grpcRoute() != null ? grpc(applicable.name(), spec.grpcRoute(), rule, route)
                     : http(applicable.name(), spec.httpRoute() != null ? spec.httpRoute() : spec.http2Route(), rule, route);
             if (composed == null) {

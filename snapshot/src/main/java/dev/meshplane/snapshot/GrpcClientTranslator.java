@@ -16,7 +16,9 @@ import java.util.List;
 /**
  * Configuration for a proxyless gRPC client of a virtual node: for each backend virtual service,
  * API listeners named {@code <service>} and {@code <service>:<port>} (what {@code xds:///<service>}
- * asks for), a route configuration per port, and the clusters and endpoints of its targets.
+ * asks for), a route configuration per port, and the clusters and endpoints of its targets. What gRPC
+ * clients would refuse or silently skip ({@link GrpcClientRules}) is not sent: translation fails with
+ * {@link UnservableConfigurationException}, which {@code /v1/proxies} shows.
  */
 final class GrpcClientTranslator {
 
@@ -31,9 +33,20 @@ final class GrpcClientTranslator {
             return out.build();
         }
         servers(memo, nodeName, node, out);
-        if (node.backends() == null) {
-            return out.build();
+        if (node.backends() != null) {
+            backends(memo, node, out);
         }
+        ProxyResources resources = out.build();
+        List<String> violations = GrpcClientRules.validate(resources);
+        if (!violations.isEmpty()) {
+            throw new UnservableConfigurationException("gRPC clients would reject or skip this configuration: "
+                    + String.join("; ", violations));
+        }
+        return resources;
+    }
+
+    private static void backends(TranslationMemo memo, VirtualNodeSpec node, ResourceCollector out) {
+        MeshView view = memo.view();
         boolean mtls = view.mtls() != MtlsMode.DISABLED;
         for (Backend backend : node.backends()) {
             if (backend.virtualService() == null) {
@@ -65,7 +78,6 @@ final class GrpcClientTranslator {
                 }
             }
         }
-        return out.build();
     }
 
     /** The certificate provider instance proxyless gRPC applications name in their bootstrap (file_watcher). */
@@ -157,7 +169,7 @@ final class GrpcClientTranslator {
     private static Listener apiListener(String name, String routeConfig) {
         return Listener.newBuilder().setName(name)
                 .setApiListener(ApiListener.newBuilder()
-                        .setApiListener(Any.pack(HttpFilters.manager(name, routeConfig, List.of()))))
+                        .setApiListener(Any.pack(HttpFilters.apiManager(name, routeConfig, List.of()))))
                 .build();
     }
 }

@@ -18,7 +18,17 @@ final class HttpFilters {
     private HttpFilters() {
     }
 
+    /**
+     * An Envoy's connection manager. The Host's port is stripped before routing ({@code strip_any_host_port}):
+     * Envoy matches domains against the Host as sent, so {@code Host: api.example.com:8080} would miss a
+     * virtual host for {@code api.example.com} (config_impl.cc allows one wildcard and no port patterns).
+     */
     static HttpConnectionManager manager(String statPrefix, String routeConfig, List<AccessLog> accessLogs) {
+        return apiManager(statPrefix, routeConfig, accessLogs).toBuilder().setStripAnyHostPort(true).build();
+    }
+
+    /** A gRPC client's connection manager: gRPC matches domains against its target, port included (A28). */
+    static HttpConnectionManager apiManager(String statPrefix, String routeConfig, List<AccessLog> accessLogs) {
         return HttpConnectionManager.newBuilder()
                 .setStatPrefix(statPrefix)
                 .setCodecType(HttpConnectionManager.CodecType.AUTO)

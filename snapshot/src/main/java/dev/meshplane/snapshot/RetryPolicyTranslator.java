@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * App Mesh retry policies as Envoy's: the events become {@code retry_on} conditions, with App Mesh's
- * 25 ms base back-off. gRPC clients understand only gRPC status conditions, so only those are sent to them.
+ * 25 ms base back-off. gRPC clients understand only gRPC status conditions, so only those are sent to them,
+ * and they get no policy at all where gRPC would refuse or ignore it (see {@link GrpcClientRules}).
  */
 final class RetryPolicyTranslator {
 
@@ -26,7 +27,13 @@ final class RetryPolicyTranslator {
     private RetryPolicyTranslator() {
     }
 
-    /** Null when the route has no retry policy. */
+    /**
+     * The Envoy retry policy of an App Mesh {@code HttpRetryPolicy} or {@code GrpcRetryPolicy}; null when
+     * there is none, and for gRPC clients also when it would retry nothing: {@code maxRetries: 0} (gRPC
+     * C-core refuses {@code num_retries: 0}, "RouteAction RetryPolicy num_retries set to invalid value 0",
+     * and grpc-java's {@code maxAttempts} of 1 is not a retry policy) or no gRPC status among its events
+     * (gRPC's {@code XdsRouteConfigureResource.parseRetryPolicy} skips every other condition).
+     */
     static RetryPolicy translate(Object policy, boolean proxyless) {
         Set<String> on = new LinkedHashSet<>();
         long maxRetries;
@@ -49,6 +56,9 @@ final class RetryPolicyTranslator {
             maxRetries = grpc.maxRetries();
             perTry = grpc.perRetryTimeout();
         } else {
+            return null;
+        }
+        if (proxyless && (maxRetries == 0 || on.isEmpty())) {
             return null;
         }
         RetryPolicy.Builder builder = RetryPolicy.newBuilder()

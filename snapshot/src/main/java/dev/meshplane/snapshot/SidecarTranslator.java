@@ -125,11 +125,11 @@ final class SidecarTranslator {
             TransportSocket tls;
             boolean acceptsPlaintext;
             if (l.tls() != null) {
-                tls = TlsTranslator.downstream(l.tls());
+                tls = TlsTranslator.downstream(l.tls(), protocol);
                 acceptsPlaintext = l.tls().mode() == ListenerTlsMode.PERMISSIVE;
             } else if (memo.view().mtls() != MtlsMode.DISABLED) {
                 // the mesh-wide switch, for listeners with no TLS of their own
-                tls = TlsTranslator.meshDownstream();
+                tls = TlsTranslator.meshDownstream(protocol);
                 acceptsPlaintext = memo.view().mtls() == MtlsMode.PERMISSIVE;
             } else {
                 tls = null;
@@ -163,6 +163,7 @@ final class SidecarTranslator {
                 && view.spec().egressFilter().type() == EgressFilterType.ALLOW_ALL;
         // port -> (virtual service -> its routing on that port), in a stable order
         Map<Integer, Map<String, ServicePort>> byPort = new TreeMap<>();
+        List<TlsVariants.Reach> reaches = new ArrayList<>();
         if (node.backends() != null) {
             for (Backend backend : node.backends()) {
                 if (backend.virtualService() == null) {
@@ -176,19 +177,24 @@ final class SidecarTranslator {
                     byPort.computeIfAbsent(port.port(), p -> new TreeMap<>()).put(service, port);
                     for (RouteRule rule : port.routes()) {
                         for (Target target : rule.targets()) {
-                            Cluster cluster = memo.cluster(target, false);
-                            TransportSocket tls = TlsTranslator.upstream(policy, target.port(), service);
+                            TransportSocket tls = TlsTranslator.upstream(policy, target.port(), service, target.protocol());
                             if (tls == null && memo.view().mtls() != MtlsMode.DISABLED) {
-                                tls = TlsTranslator.meshUpstream(view.mesh(), target.node(), service);
+                                tls = TlsTranslator.meshUpstream(view.mesh(), target.node(), service, target.protocol());
                             }
-                            if (tls != null) {
-                                cluster = memo.withTls(cluster, tls);
-                            }
-                            out.cluster(cluster, memo.endpoints(target));
+                            reaches.add(new TlsVariants.Reach(service, target, tls));
                         }
                     }
                 }
             }
+        }
+        Map<String, Map<String, String>> renamed = TlsVariants.names(view.mesh(), reaches);
+        for (TlsVariants.Reach reach : reaches) {
+            Cluster cluster = memo.cluster(reach.target(), false);
+            if (reach.tls() != null) {
+                cluster = memo.withTls(cluster, reach.tls());
+            }
+            String name = renamed.getOrDefault(reach.service(), Map.of()).get(cluster.getName());
+            out.cluster(name == null ? cluster : TlsVariants.renamed(cluster, name), memo.endpoints(reach.target()));
         }
         if (byPort.isEmpty() && !allowAll) {
             return;
@@ -197,24 +203,23 @@ final class SidecarTranslator {
                 Names.EGRESS_PORT);
         for (Map.Entry<Integer, Map<String, ServicePort>> entry : byPort.entrySet()) {
             int port = entry.getKey();
-            List<ServicePort> http = new ArrayList<>();
-            ServicePort tcp = null;
-            for (ServicePort servicePort : entry.getValue().values()) {
-                if (servicePort.protocol() == PortProtocol.TCP) {
-                    tcp = tcp == null ? servicePort : tcp;
-                } else {
-                    http.add(servicePort);
-                }
+            List<String> http = new ArrayList<>();
+            List<String> tcp = new ArrayList<>();
+            entry.getValue().forEach((service, servicePort) ->
+                    (servicePort.protocol() == PortProtocol.TCP ? tcp : http).add(service));
+            if (tcp.size() + (http.isEmpty() ? 0 : 1) > 1) {
+                // one port, one filter chain: Envoy can tell HTTP services apart by Host, TCP ones not at all
+                throw new UnservableConfigurationException("backends " + (http.isEmpty() ? "" : "(HTTP) " + http + " and ")
+                        + "(TCP) " + tcp + " of this node share port " + port + ": Envoy cannot tell a TCP backend's"
+                        + " connections from another service's on the same port, so one would receive the other's"
+                        + " traffic; give each TCP service a port of its own");
             }
             Filter filter;
             if (!http.isEmpty()) {
                 String routes = Names.egressRoutes("http", port);
                 RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(routes);
-                entry.getValue().forEach((service, servicePort) -> {
-                    if (servicePort.protocol() != PortProtocol.TCP) {
-                        config.addVirtualHosts(memo.virtualHost(service, servicePort, false));
-                    }
-                });
+                entry.getValue().forEach((service, servicePort) -> config.addVirtualHosts(TlsVariants.renamed(
+                        memo.virtualHost(service, servicePort, false), renamed.getOrDefault(service, Map.of()))));
                 if (allowAll) {
                     config.addVirtualHosts(VirtualHost.newBuilder().setName("allow_all").addDomains("*")
                             .addRoutes(Route.newBuilder().setName("passthrough")
@@ -224,7 +229,8 @@ final class SidecarTranslator {
                 out.route(config.build());
                 filter = memo.httpManager("egress", routes, accessLogs);
             } else {
-                filter = tcpProxy(view, tcp, accessLogs);
+                String service = tcp.get(0);
+                filter = tcpProxy(view, entry.getValue().get(service), accessLogs, renamed.getOrDefault(service, Map.of()));
             }
             listener.addFilterChains(FilterChain.newBuilder()
                     .setFilterChainMatch(FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(port)))
@@ -241,16 +247,20 @@ final class SidecarTranslator {
         out.listener(listener.build());
     }
 
-    private static Filter tcpProxy(MeshView view, ServicePort port, List<AccessLog> accessLogs) {
+    private static Filter tcpProxy(MeshView view, ServicePort port, List<AccessLog> accessLogs, Map<String, String> renamed) {
         TcpProxy.Builder tcp = TcpProxy.newBuilder().setStatPrefix("egress").addAllAccessLog(accessLogs);
         RouteRule rule = port.routes().isEmpty() ? null : port.routes().get(0);
         List<Target> live = rule == null ? List.of() : rule.targets().stream().filter(t -> t.weight() > 0).toList();
         if (live.size() == 1) {
-            tcp.setCluster(RouteTranslator.cluster(view.mesh(), live.get(0)));
+            String name = RouteTranslator.cluster(view.mesh(), live.get(0));
+            tcp.setCluster(renamed.getOrDefault(name, name));
         } else if (live.size() > 1) {
             TcpProxy.WeightedCluster.Builder weighted = TcpProxy.WeightedCluster.newBuilder();
-            live.forEach(t -> weighted.addClusters(TcpProxy.WeightedCluster.ClusterWeight.newBuilder()
-                    .setName(RouteTranslator.cluster(view.mesh(), t)).setWeight(t.weight())));
+            live.forEach(t -> {
+                String name = RouteTranslator.cluster(view.mesh(), t);
+                weighted.addClusters(TcpProxy.WeightedCluster.ClusterWeight.newBuilder()
+                        .setName(renamed.getOrDefault(name, name)).setWeight(t.weight()));
+            });
             tcp.setWeightedClusters(weighted);
         } else {
             tcp.setCluster(Names.PASSTHROUGH_CLUSTER);

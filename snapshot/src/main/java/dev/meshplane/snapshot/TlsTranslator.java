@@ -6,6 +6,7 @@ import dev.meshplane.api.model.ClientPolicy;
 import dev.meshplane.api.model.ClientPolicyTls;
 import dev.meshplane.api.model.ListenerTls;
 import dev.meshplane.api.model.ListenerTlsMode;
+import dev.meshplane.api.model.PortProtocol;
 import dev.meshplane.api.model.SubjectAlternativeNames;
 import dev.meshplane.api.model.TlsValidationContext;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
@@ -26,6 +27,8 @@ import java.util.List;
  * certificates (mutual TLS); a client policy originates TLS towards a backend, validating its
  * certificate against a trust and optional subject alternative names (DNS or URI, such as SPIFFE
  * ids), presenting its own certificate when one is given. SDS secrets are fetched over the same ADS stream.
+ * Every context where the HTTP version is negotiated advertises ALPN: gRPC clients (grpc-java, grpc-go
+ * since 1.67) refuse a TLS server that does not select {@code h2}.
  */
 final class TlsTranslator {
 
@@ -40,6 +43,24 @@ final class TlsTranslator {
     }
 
     private TlsTranslator() {
+    }
+
+    /**
+     * The ALPN protocols a listener of this protocol offers: HTTP/2 and gRPC listeners {@code h2} first
+     * (gRPC requires it, RFC 7540 section 3.3), HTTP/1.1 as well, since Envoy's codec serves both; HTTP listeners
+     * {@code http/1.1}; TCP none (ALPN means nothing to a TCP proxy).
+     */
+    static List<String> alpn(String protocol) {
+        return switch (protocol) {
+            case "http2", "grpc" -> List.of("h2", "http/1.1");
+            case "http" -> List.of("http/1.1");
+            default -> List.of();
+        };
+    }
+
+    /** What a client offers a target of this protocol: {@code h2} to HTTP/2 and gRPC targets, nothing otherwise. */
+    static List<String> upstreamAlpn(PortProtocol target) {
+        return target == PortProtocol.HTTP2 || target == PortProtocol.GRPC ? List.of("h2") : List.of();
     }
 
     static Certificate certificate(dev.meshplane.api.model.ListenerTlsFileCertificate file,
@@ -66,7 +87,7 @@ final class TlsTranslator {
     }
 
     /** The listener's TLS: null when DISABLED or absent. PERMISSIVE is handled by the caller with a plaintext chain. */
-    static TransportSocket downstream(ListenerTls tls) {
+    static TransportSocket downstream(ListenerTls tls, PortProtocol protocol) {
         if (tls == null || tls.mode() == ListenerTlsMode.DISABLED) {
             return null;
         }
@@ -74,11 +95,12 @@ final class TlsTranslator {
         var t = v == null ? null : v.trust();
         Trust trust = v == null ? null : trust(t.file() == null ? null : t.file().certificateChain(),
                 t.sds() == null ? null : t.sds().secretName(), v.subjectAlternativeNames());
-        return downstream(certificate(tls.certificate().file(), tls.certificate().sds()), trust);
+        return downstream(certificate(tls.certificate().file(), tls.certificate().sds()), trust, alpn(protocol.wireValue()));
     }
 
     /** A virtual gateway listener's TLS; null when DISABLED or absent. */
-    static TransportSocket downstream(dev.meshplane.api.model.VirtualGatewayListenerTls tls) {
+    static TransportSocket downstream(dev.meshplane.api.model.VirtualGatewayListenerTls tls,
+            dev.meshplane.api.model.VirtualGatewayPortProtocol protocol) {
         if (tls == null || tls.mode() == dev.meshplane.api.model.VirtualGatewayListenerTlsMode.DISABLED) {
             return null;
         }
@@ -88,11 +110,13 @@ final class TlsTranslator {
         Trust trust = v == null ? null : trust(t.file() == null ? null : t.file().certificateChain(),
                 t.sds() == null ? null : t.sds().secretName(), v.subjectAlternativeNames());
         return downstream(certificate(c.file() == null ? null : c.file().certificateChain(),
-                c.file() == null ? null : c.file().privateKey(), c.sds() == null ? null : c.sds().secretName()), trust);
+                c.file() == null ? null : c.file().privateKey(), c.sds() == null ? null : c.sds().secretName()), trust,
+                alpn(protocol.wireValue()));
     }
 
     /** The TLS a virtual gateway's client policy asks for towards one port of a backend, or null. */
-    static TransportSocket upstream(dev.meshplane.api.model.VirtualGatewayClientPolicy policy, int port, String sni) {
+    static TransportSocket upstream(dev.meshplane.api.model.VirtualGatewayClientPolicy policy, int port, String sni,
+            PortProtocol target) {
         var tls = policy == null ? null : policy.tls();
         if (tls == null || !applies(tls.enforce(), tls.ports(), port)) {
             return null;
@@ -102,25 +126,26 @@ final class TlsTranslator {
                 c.file() == null ? null : c.file().privateKey(), c.sds() == null ? null : c.sds().secretName());
         var t = tls.validation().trust();
         return upstream(certificate, trust(t.file() == null ? null : t.file().certificateChain(),
-                t.sds() == null ? null : t.sds().secretName(), tls.validation().subjectAlternativeNames()), sni);
+                t.sds() == null ? null : t.sds().secretName(), tls.validation().subjectAlternativeNames()), sni,
+                upstreamAlpn(target));
     }
 
     /** The mesh's own mTLS on a listener: the proxy's identity, and client certificates from the mesh's CA. */
-    static TransportSocket meshDownstream() {
+    static TransportSocket meshDownstream(PortProtocol protocol) {
         return downstream(new Certificate(null, null, BuiltInSecrets.IDENTITY),
-                new Trust(null, BuiltInSecrets.TRUST, List.of()));
+                new Trust(null, BuiltInSecrets.TRUST, List.of()), alpn(protocol.wireValue()));
     }
 
     /** The mesh's own mTLS towards a virtual node: the proxy's identity, and the target's SPIFFE id checked. */
-    static TransportSocket meshUpstream(String mesh, String targetNode, String sni) {
+    static TransportSocket meshUpstream(String mesh, String targetNode, String sni, PortProtocol target) {
         return upstream(new Certificate(null, null, BuiltInSecrets.IDENTITY),
                 new Trust(null, BuiltInSecrets.TRUST, List.of(BuiltInSecrets.spiffeId(mesh, "virtualNode", targetNode))),
-                sni, true);
+                sni, true, upstreamAlpn(target));
     }
 
-    static TransportSocket downstream(Certificate certificate, Trust trust) {
+    static TransportSocket downstream(Certificate certificate, Trust trust, List<String> alpn) {
         DownstreamTlsContext.Builder context = DownstreamTlsContext.newBuilder()
-                .setCommonTlsContext(common(certificate, trust));
+                .setCommonTlsContext(common(certificate, trust, false, alpn));
         if (trust != null) {
             context.setRequireClientCertificate(BoolValue.of(true));
         }
@@ -128,7 +153,7 @@ final class TlsTranslator {
     }
 
     /** The TLS a client policy asks for towards one port of a backend, or null when it does not apply. */
-    static TransportSocket upstream(ClientPolicy policy, int port, String sni) {
+    static TransportSocket upstream(ClientPolicy policy, int port, String sni, PortProtocol target) {
         ClientPolicyTls tls = policy == null ? null : policy.tls();
         if (tls == null || !applies(tls.enforce(), tls.ports(), port)) {
             return null;
@@ -138,25 +163,23 @@ final class TlsTranslator {
         TlsValidationContext validation = tls.validation();
         var t = validation.trust();
         return upstream(certificate, trust(t.file() == null ? null : t.file().certificateChain(),
-                t.sds() == null ? null : t.sds().secretName(), validation.subjectAlternativeNames()), sni);
+                t.sds() == null ? null : t.sds().secretName(), validation.subjectAlternativeNames()), sni,
+                upstreamAlpn(target));
     }
 
-    static TransportSocket upstream(Certificate certificate, Trust trust, String sni) {
-        return upstream(certificate, trust, sni, false);
+    static TransportSocket upstream(Certificate certificate, Trust trust, String sni, List<String> alpn) {
+        return upstream(certificate, trust, sni, false, alpn);
     }
 
-    private static TransportSocket upstream(Certificate certificate, Trust trust, String sni, boolean uriSansOnly) {
+    private static TransportSocket upstream(Certificate certificate, Trust trust, String sni, boolean uriSansOnly,
+            List<String> alpn) {
         UpstreamTlsContext context = UpstreamTlsContext.newBuilder().setSni(sni)
-                .setCommonTlsContext(common(certificate, trust, uriSansOnly)).build();
+                .setCommonTlsContext(common(certificate, trust, uriSansOnly, alpn)).build();
         return TransportSocket.newBuilder().setName(TLS_SOCKET).setTypedConfig(Any.pack(context)).build();
     }
 
-    private static CommonTlsContext common(Certificate certificate, Trust trust) {
-        return common(certificate, trust, false);
-    }
-
-    private static CommonTlsContext common(Certificate certificate, Trust trust, boolean uriSansOnly) {
-        CommonTlsContext.Builder common = CommonTlsContext.newBuilder();
+    private static CommonTlsContext common(Certificate certificate, Trust trust, boolean uriSansOnly, List<String> alpn) {
+        CommonTlsContext.Builder common = CommonTlsContext.newBuilder().addAllAlpnProtocols(alpn);
         if (certificate != null) {
             if (certificate.sdsSecret() != null) {
                 common.addTlsCertificateSdsSecretConfigs(sds(certificate.sdsSecret()));

@@ -63,4 +63,37 @@ class EnvoyValidatorTest {
                 .setPerConnectionBufferLimitBytes(UInt32Value.of(1)).build();
         assertThat(EnvoyValidator.validate(cluster)).anyMatch(v -> v.startsWith("Cluster.connect_timeout: must be longer than"));
     }
+
+    /** Envoy's health_checker_impl.cc refuses a gRPC health check on a cluster that does not speak HTTP/2. */
+    @Test
+    void grpcHealthCheckNeedsAnHttp2Cluster() {
+        Cluster cluster = Cluster.newBuilder().setName("c").setType(Cluster.DiscoveryType.EDS)
+                .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ClusterTranslator.ads()))
+                .addHealthChecks(io.envoyproxy.envoy.config.core.v3.HealthCheck.newBuilder()
+                        .setTimeout(Duration.newBuilder().setSeconds(2)).setInterval(Duration.newBuilder().setSeconds(5))
+                        .setHealthyThreshold(UInt32Value.of(2)).setUnhealthyThreshold(UInt32Value.of(2))
+                        .setGrpcHealthCheck(io.envoyproxy.envoy.config.core.v3.HealthCheck.GrpcHealthCheck.getDefaultInstance()))
+                .build();
+        assertThat(EnvoyValidator.validate(cluster)).containsExactly("Cluster.health_checks[0].grpc_health_check: the"
+                + " cluster does not use HTTP/2, which Envoy requires for gRPC health checks");
+        Cluster http2 = cluster.toBuilder().putTypedExtensionProtocolOptions(ClusterTranslator.HTTP_PROTOCOL_OPTIONS,
+                ClusterTranslator.http2()).build();
+        assertThat(EnvoyValidator.validate(http2)).isEmpty();
+    }
+
+    /** Envoy's filter chain manager refuses a listener two of whose chains match alike (issue 12, examples 6 and 7). */
+    @Test
+    void filterChainsMustMatchDifferently() {
+        var match = io.envoyproxy.envoy.config.listener.v3.FilterChainMatch.newBuilder()
+                .setDestinationPort(UInt32Value.of(5432));
+        Listener listener = Listener.newBuilder().setName("l")
+                .setAddress(EndpointTranslator.socket("0.0.0.0", 15001))
+                .addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match.clone().addServerNames("a").addServerNames("b")))
+                .addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match.clone().addServerNames("b").addServerNames("a")))
+                .addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match.clone().addServerNames("c")))
+                .build();
+        assertThat(EnvoyValidator.validate(listener)).containsExactly("Listener.filter_chains[1].filter_chain_match: the"
+                + " same as filter_chains[0]'s; Envoy refuses a listener whose filter chains match alike"
+                + " (destination_port { value: 5432 } server_names: \"a\" server_names: \"b\")");
+    }
 }

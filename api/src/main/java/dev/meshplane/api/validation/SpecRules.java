@@ -106,7 +106,10 @@ public final class SpecRules {
             f.sameProtocol("connectionPool", protocol, l.connectionPool() == null ? null
                     : setMember(l.connectionPool()));
             f.sameProtocol("timeout", protocol, l.timeout() == null ? null : setMember(l.timeout()));
+            f.grpcHealthCheck(protocol, l.healthCheck());
         });
+        rule(dev.meshplane.api.model.HealthCheckPolicy.class, (h, f) -> f.healthCheckPath(h.path()));
+        rule(dev.meshplane.api.model.VirtualGatewayHealthCheckPolicy.class, (h, f) -> f.healthCheckPath(h.path()));
         rule(VirtualGatewayListener.class, (l, f) -> {
             String protocol = l.portMapping() == null || l.portMapping().protocol() == null
                     ? null : l.portMapping().protocol().wireValue();
@@ -243,6 +246,25 @@ public final class SpecRules {
             if (protocol != null && setting != null && !protocol.equals(setting)) {
                 add(member + "." + setting, "does not match the listener's protocol '" + protocol
                         + "'; use " + member + "." + protocol);
+            }
+        }
+
+        /**
+         * Envoy runs a gRPC health check only on a cluster that speaks HTTP/2 (health_checker_impl.cc:
+         * "cluster must support HTTP/2 for gRPC healthchecking"), and callers reach http and tcp listeners without it.
+         */
+        void grpcHealthCheck(String protocol, dev.meshplane.api.model.HealthCheckPolicy check) {
+            if (check != null && check.protocol() == dev.meshplane.api.model.PortProtocol.GRPC && protocol != null
+                    && !protocol.equals("grpc") && !protocol.equals("http2")) {
+                add("healthCheck.protocol", "a grpc health check needs a listener of protocol grpc or http2 (Envoy"
+                        + " sends it over HTTP/2), but this listener's protocol is '" + protocol + "'");
+            }
+        }
+
+        /** Envoy sends the path as the request's path: anything not starting with '/' is an invalid request. */
+        void healthCheckPath(String path) {
+            if (path != null && !path.startsWith("/")) {
+                add("path", "must start with '/', got '" + path + "'");
             }
         }
 

@@ -1,0 +1,118 @@
+package dev.meshplane.controlplane.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshplane.controlplane.ServerTest;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.services.appmesh.model.DurationUnit;
+import software.amazon.awssdk.services.appmesh.model.GrpcRetryPolicyEvent;
+import software.amazon.awssdk.services.appmesh.model.RouteSpec;
+
+/**
+ * Issue 12, example 2, end to end with grpc-java: what App Mesh accepts but gRPC's own xDS validation
+ * refuses is sent in a form gRPC accepts, or not sent at all and shown in {@code /v1/proxies}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GrpcClientLoadRulesTest extends ServerTest {
+
+    private UserServiceMesh scenario;
+    private ManagedChannel channel;
+
+    @BeforeAll
+    void buildMeshAndConnect() throws Exception {
+        scenario = new UserServiceMesh(uniqueName("grpc-rules"), port);
+        channel = XdsClients.xdsChannel(scenario.grpcBootstrap("frontend"), UserServiceMesh.SERVICE);
+        await(() -> XdsClients.tryCall(channel) != null);
+    }
+
+    @AfterAll
+    void close() throws Exception {
+        if (channel != null) {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        scenario.close();
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    /** Whether 20 calls in a row succeed and all reach that version: the client has the new route. */
+    private boolean onlyFrom(String version) {
+        for (int i = 0; i < 20; i++) {
+            if (!version.equals(XdsClients.tryCall(channel))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void setCanary(long maxRetries, int v1Weight, int v2Weight) {
+        scenario.admin.updateRoute(r -> r.meshName(scenario.mesh).virtualRouterName("user-router").routeName("canary")
+                .spec(RouteSpec.builder().priority(10).grpcRoute(g -> g
+                        .match(m -> m.serviceName("grpc.testing.SimpleService"))
+                        .action(a -> a.weightedTargets(
+                                t -> t.virtualNode("user-v1").weight(v1Weight),
+                                t -> t.virtualNode("user-v2").weight(v2Weight)))
+                        .retryPolicy(p -> p.maxRetries(maxRetries).perRetryTimeout(d -> d.unit(DurationUnit.MS).value(500L))
+                                .grpcRetryEvents(GrpcRetryPolicyEvent.UNAVAILABLE))).build()));
+    }
+
+    /**
+     * maxRetries 0 (App Mesh allows it) reaches the client as no retry policy; before, grpc-java failed every
+     * call ("maxAttempts must be greater than 1: 1") and C-core and grpc-js refused the route configuration.
+     */
+    @Test
+    @Order(1)
+    void maxRetriesZeroIsServed() throws Exception {
+        setCanary(0, 0, 100);
+        await(() -> onlyFrom("v2"));
+    }
+
+    /**
+     * A route whose targets all weigh 0 has no shape gRPC accepts: it is not sent, /v1/proxies says why, the
+     * client keeps its last configuration, and the next good one reaches it. (user-v2 stays referenced by the
+     * premium route throughout, so the client never drops and re-requests its cluster.)
+     */
+    @Test
+    @Order(2)
+    void aRouteGrpcCannotTakeIsShownAndNotSent() throws Exception {
+        setCanary(2, 0, 0);
+        await(() -> proxies().contains("has action DIRECT_RESPONSE"));
+        assertThat(XdsClients.call(channel)).as("the last good configuration").isEqualTo("v2");
+        setCanary(2, 0, 100);
+        await(() -> !proxies().contains("has action DIRECT_RESPONSE") && config().contains("\"numRetries\": 2"));
+        assertThat(onlyFrom("v2")).isTrue();
+    }
+
+    private String config() {
+        try {
+            return send("GET", "/v1/proxies/mesh/" + scenario.mesh + "/virtualNode/frontend/config", null).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String proxies() {
+        try {
+            return send("GET", "/v1/proxies", null).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

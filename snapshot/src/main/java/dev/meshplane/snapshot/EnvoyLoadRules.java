@@ -1,0 +1,99 @@
+package dev.meshplane.snapshot;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.HealthCheck;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks Envoy applies when it loads a resource, beyond its protos' PGV rules: each rule is read from
+ * Envoy's C++ (cited per rule) and refuses the whole resource there. A resource in, violations added to
+ * a list (each {@code <field path>: <what is wrong>}).
+ */
+final class EnvoyLoadRules {
+
+    private EnvoyLoadRules() {
+    }
+
+    static void check(Message resource, List<String> violations) {
+        if (resource instanceof Cluster cluster) {
+            cluster(cluster, violations);
+        } else if (resource instanceof Listener listener) {
+            listener(listener, violations);
+        }
+    }
+
+    /**
+     * listener_manager/filter_chain_manager_impl.cc: "multiple filter chains with the same matching rules
+     * are defined" refuses the listener. Matches are compared with their lists as sets, as Envoy's tree does.
+     */
+    private static void listener(Listener listener, List<String> violations) {
+        Map<FilterChainMatch, Integer> seen = new HashMap<>();
+        for (int i = 0; i < listener.getFilterChainsCount(); i++) {
+            FilterChainMatch match = normalized(listener.getFilterChains(i).getFilterChainMatch());
+            Integer first = seen.putIfAbsent(match, i);
+            if (first != null) {
+                violations.add("Listener.filter_chains[" + i + "].filter_chain_match: the same as filter_chains[" + first
+                        + "]'s; Envoy refuses a listener whose filter chains match alike (" + describe(match) + ")");
+            }
+        }
+    }
+
+    private static FilterChainMatch normalized(FilterChainMatch match) {
+        FilterChainMatch.Builder sorted = match.toBuilder();
+        for (FieldDescriptor field : match.getDescriptorForType().getFields()) {
+            if (field.isRepeated() && match.getRepeatedFieldCount(field) > 1) {
+                List<Object> items = new ArrayList<>();
+                for (int i = 0; i < match.getRepeatedFieldCount(field); i++) {
+                    items.add(match.getRepeatedField(field, i));
+                }
+                items.sort(Comparator.comparing(Object::toString));
+                sorted.clearField(field);
+                items.stream().distinct().forEach(item -> sorted.addRepeatedField(field, item));
+            }
+        }
+        return sorted.build();
+    }
+
+    private static String describe(FilterChainMatch match) {
+        String text = com.google.protobuf.TextFormat.printer().shortDebugString(match);
+        return text.isEmpty() ? "matching everything" : text;
+    }
+
+    private static void cluster(Cluster cluster, List<String> violations) {
+        for (int i = 0; i < cluster.getHealthChecksCount(); i++) {
+            HealthCheck check = cluster.getHealthChecks(i);
+            // source/common/upstream/health_checker_impl.cc: "cluster must support HTTP/2 for gRPC healthchecking"
+            if (check.hasGrpcHealthCheck() && !http2(cluster)) {
+                violations.add("Cluster.health_checks[" + i + "].grpc_health_check: the cluster does not use HTTP/2,"
+                        + " which Envoy requires for gRPC health checks");
+            }
+        }
+    }
+
+    /** Whether the cluster speaks HTTP/2 upstream (Envoy's ClusterInfo HTTP2 feature). */
+    static boolean http2(Cluster cluster) {
+        Any options = cluster.getTypedExtensionProtocolOptionsMap().get(ClusterTranslator.HTTP_PROTOCOL_OPTIONS);
+        if (options == null) {
+            return false;
+        }
+        try {
+            HttpProtocolOptions http = options.unpack(HttpProtocolOptions.class);
+            return http.getExplicitHttpConfig().hasHttp2ProtocolOptions()
+                    || http.getAutoConfig().hasHttp2ProtocolOptions()
+                    || http.getUseDownstreamProtocolConfig().hasHttp2ProtocolOptions();
+        } catch (InvalidProtocolBufferException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.meshplane.snapshot;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.Durations;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The load-time rules of gRPC's own xDS clients (grpc-java, grpc-js, C-core), beyond the protos' PGV
+ * rules: what makes a gRPC client refuse a whole resource (NACK), and what it would silently ignore.
+ * Each rule names where it is read from: gRFC A27 (xDS), A28 (routing), A44 (retries), and the resource
+ * parsers {@code XdsRouteConfigureResource}/{@code XdsClusterResource}/{@code XdsEndpointResource}
+ * (grpc-java), {@code route-config-resource-type.ts} (grpc-js) and {@code xds_route_config.cc} (C-core).
+ * Resources in, violations out (each {@code <resource>: <what is wrong>}); empty when every gRPC client
+ * accepts them as meant.
+ */
+public final class GrpcClientRules {
+
+    /** The retry conditions gRPC clients act on (A44); every other {@code retry_on} value is skipped. */
+    static final Set<String> RETRYABLE_CODES = Set.of("cancelled", "deadline-exceeded", "internal",
+            "resource-exhausted", "unavailable");
+
+    private static final long UINT32_MAX = 0xFFFFFFFFL;
+
+    private GrpcClientRules() {
+    }
+
+    /** The violations of every resource sent to a proxyless gRPC client. */
+    public static List<String> validate(ProxyResources resources) {
+        List<String> violations = new ArrayList<>();
+        resources.routes().forEach(r -> routes(r, violations));
+        resources.clusters().forEach(c -> cluster(c, violations));
+        resources.endpoints().forEach(e -> endpoints("endpoints " + e.getClusterName(), e, violations));
+        resources.listeners().forEach(l -> listener(l, violations));
+        return violations;
+    }
+
+    private static void routes(RouteConfiguration config, List<String> violations) {
+        for (VirtualHost host : config.getVirtualHostsList()) {
+            String where = "route configuration " + config.getName() + ", virtual host " + host.getName();
+            for (String domain : host.getDomainsList()) {
+                // A28, grpc-js validateResource: at most one '*', and only first or last
+                int star = domain.indexOf('*');
+                if (star != domain.lastIndexOf('*') || (star > 0 && star < domain.length() - 1)) {
+                    violations.add(where + ": domain '" + domain + "' has a '*' gRPC does not accept"
+                            + " (one at most, first or last)");
+                }
+            }
+            for (Route route : host.getRoutesList()) {
+                route(where + ", route " + route.getName(), route, violations);
+            }
+        }
+    }
+
+    private static void route(String where, Route route, List<String> violations) {
+        if (route.getMatch().getQueryParametersCount() > 0) {
+            // grpc-java parseRouteMatch: a route matching query parameters is skipped, so calls fall to the next
+            violations.add(where + ": matches query parameters, which gRPC clients skip (the route would be dropped)");
+        }
+        if (route.getActionCase() != Route.ActionCase.ROUTE) {
+            // grpc-java parseRoute and grpc-js validateResource refuse the whole route configuration
+            violations.add(where + ": has action " + route.getActionCase() + "; gRPC clients accept only a route to"
+                    + " clusters (no target with a weight above 0 leaves nothing to send a gRPC client)");
+            return;
+        }
+        RouteAction action = route.getRoute();
+        switch (action.getClusterSpecifierCase()) {
+            case CLUSTER -> {
+            }
+            case WEIGHTED_CLUSTERS -> weights(where, action.getWeightedClusters(), violations);
+            // grpc-java parseRouteAction ignores cluster_header and unknown specifiers: the route would be dropped
+            default -> violations.add(where + ": routes by " + action.getClusterSpecifierCase()
+                    + ", which gRPC clients skip");
+        }
+        if (action.hasRetryPolicy()) {
+            retry(where, action.getRetryPolicy(), violations);
+        }
+    }
+
+    /** grpc-java parseRouteAction, grpc-js validateResource: at least one cluster, total weight in (0, 2^32). */
+    private static void weights(String where, WeightedCluster weighted, List<String> violations) {
+        long sum = weighted.getClustersList().stream().mapToLong(c -> c.getWeight().getValue() & UINT32_MAX).sum();
+        if (weighted.getClustersCount() == 0 || sum <= 0 || sum > UINT32_MAX) {
+            violations.add(where + ": weighted clusters weigh " + sum + " in all; gRPC needs 1 to " + UINT32_MAX);
+        }
+    }
+
+    /**
+     * C-core xds_route_config.cc ("num_retries set to invalid value 0"), grpc-java parseRetryPolicy and
+     * grpc-js validateRetryPolicy: num_retries at least 1, a back-off with a positive base_interval and
+     * a max_interval not below it; and (A44) at least one condition gRPC acts on, or the policy is ignored.
+     */
+    private static void retry(String where, RetryPolicy retry, List<String> violations) {
+        if (retry.hasNumRetries() && retry.getNumRetries().getValue() == 0) {
+            violations.add(where + ": retry policy with num_retries 0, which gRPC clients refuse");
+        }
+        if (retry.hasRetryBackOff()) {
+            var backOff = retry.getRetryBackOff();
+            if (!backOff.hasBaseInterval() || Durations.compare(backOff.getBaseInterval(), Durations.ZERO) <= 0) {
+                violations.add(where + ": retry back-off needs a base_interval above 0 for gRPC clients");
+            } else if (backOff.hasMaxInterval() && Durations.compare(backOff.getMaxInterval(), backOff.getBaseInterval()) < 0) {
+                violations.add(where + ": retry back-off max_interval is below base_interval, which gRPC clients refuse");
+            }
+        }
+        boolean any = Arrays.stream(retry.getRetryOn().split(",")).map(String::trim).anyMatch(RETRYABLE_CODES::contains);
+        if (!any) {
+            violations.add(where + ": retry policy retries on '" + retry.getRetryOn() + "', none of which gRPC clients"
+                    + " act on " + RETRYABLE_CODES.stream().sorted().toList());
+        }
+    }
+
+    /**
+     * grpc-java XdsClusterResource and C-core xds_cluster.cc accept EDS, LOGICAL_DNS (A37) and aggregate
+     * clusters; STRICT_DNS and the rest are refused.
+     */
+    private static void cluster(Cluster cluster, List<String> violations) {
+        String where = "cluster " + cluster.getName();
+        switch (cluster.getType()) {
+            case EDS -> {
+            }
+            case LOGICAL_DNS -> {
+                // A37 (C-core xds_cluster.cc): exactly one locality holding exactly one endpoint
+                ClusterLoadAssignment inline = cluster.getLoadAssignment();
+                if (inline.getEndpointsCount() != 1 || inline.getEndpoints(0).getLbEndpointsCount() != 1) {
+                    violations.add(where + ": a LOGICAL_DNS cluster needs one locality with one endpoint for gRPC clients");
+                }
+            }
+            default -> violations.add(where + ": discovery type " + cluster.getType()
+                    + " is refused by gRPC clients (EDS or LOGICAL_DNS only)");
+        }
+    }
+
+    /**
+     * A27 and grpc-java XdsEndpointResource: a locality without a load_balancing_weight is skipped (so
+     * are its endpoints), and an endpoint's address must be an IP literal with a port.
+     */
+    private static void endpoints(String where, ClusterLoadAssignment assignment, List<String> violations) {
+        for (LocalityLbEndpoints locality : assignment.getEndpointsList()) {
+            if (locality.getLoadBalancingWeight().getValue() == 0) {
+                violations.add(where + ": a locality without load_balancing_weight, which gRPC clients skip");
+            }
+            for (LbEndpoint endpoint : locality.getLbEndpointsList()) {
+                String address = endpoint.getEndpoint().getAddress().getSocketAddress().getAddress();
+                if (!com.google.common.net.InetAddresses.isInetAddress(address)) {
+                    violations.add(where + ": endpoint address '" + address + "' is not an IP literal, which gRPC requires");
+                }
+            }
+        }
+    }
+
+    /** A39 (grpc-java XdsListenerResource): the last HTTP filter must be the router, a terminal filter. */
+    private static void listener(Listener listener, List<String> violations) {
+        List<Any> managers = new ArrayList<>();
+        if (listener.hasApiListener()) {
+            managers.add(listener.getApiListener().getApiListener());
+        }
+        listener.getFilterChainsList().forEach(chain -> chain.getFiltersList().forEach(f -> managers.add(f.getTypedConfig())));
+        for (Any packed : managers) {
+            if (!packed.is(HttpConnectionManager.class)) {
+                continue;
+            }
+            try {
+                HttpConnectionManager manager = packed.unpack(HttpConnectionManager.class);
+                int count = manager.getHttpFiltersCount();
+                if (count == 0 || !manager.getHttpFilters(count - 1).getName().equals(HttpFilters.ROUTER)) {
+                    violations.add("listener " + listener.getName() + ": the router must be the last HTTP filter for gRPC");
+                }
+            } catch (InvalidProtocolBufferException e) {
+                violations.add("listener " + listener.getName() + ": its HTTP connection manager does not decode");
+            }
+        }
+    }
+}

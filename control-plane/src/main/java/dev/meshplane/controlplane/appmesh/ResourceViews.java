@@ -63,7 +63,8 @@ public class ResourceViews {
                 r.uid().toString(), r.version());
     }
 
-    private static <T> T spec(StoredResource r, Class<T> type) {
+    /** The stored spec of a resource, parsed. */
+    static <T> T spec(StoredResource r, Class<T> type) {
         return AppMeshJson.mapper().readValue(r.specJson(), type);
     }
 

@@ -4,6 +4,8 @@ import dev.meshplane.api.model.CreateVirtualNodeRequest;
 import dev.meshplane.api.model.VirtualNodeData;
 import dev.meshplane.api.model.ListVirtualNodesResponse;
 import dev.meshplane.api.model.UpdateVirtualNodeRequest;
+import dev.meshplane.api.model.VirtualNodeSpec;
+import dev.meshplane.controlplane.authorization.MeshPermissionEvaluator;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.resource.ResourceKind;
 import dev.meshplane.api.validation.RequestDecoder;
@@ -33,10 +35,12 @@ class VirtualNodeController {
 
     private final ResourceService service;
     private final ResourceViews views;
+    private final MeshPermissionEvaluator permissions;
 
-    VirtualNodeController(ResourceService service, ResourceViews views) {
+    VirtualNodeController(ResourceService service, ResourceViews views, MeshPermissionEvaluator permissions) {
         this.service = service;
         this.views = views;
+        this.permissions = permissions;
     }
 
     @PutMapping
@@ -50,6 +54,7 @@ class VirtualNodeController {
             @RequestBody(required = false) byte[] body) {
         service.checkOwner(meshOwner, meshName);
         CreateVirtualNodeRequest request = RequestDecoder.decode(body, CreateVirtualNodeRequest.class);
+        permissions.checkRegistrySelection(meshName, null, request.spec());
         ResourceId id = new ResourceId(ResourceKind.VIRTUAL_NODE, meshName, "", request.virtualNodeName());
         StoredResource created = service.create(id, request.spec(), request.clientToken(), request.tags(), request);
         return Responses.ok(created, views.virtualNode(created, false));
@@ -91,8 +96,9 @@ class VirtualNodeController {
             @RequestBody(required = false) byte[] body) {
         service.checkOwner(meshOwner, meshName);
         UpdateVirtualNodeRequest request = RequestDecoder.decode(body, UpdateVirtualNodeRequest.class);
-        StoredResource updated = service.update(new ResourceId(ResourceKind.VIRTUAL_NODE, meshName, "", virtualNodeName), request.spec(), request.clientToken(),
-                Responses.ifMatch(ifMatch), request);
+        ResourceId id = new ResourceId(ResourceKind.VIRTUAL_NODE, meshName, "", virtualNodeName);
+        permissions.checkRegistrySelection(meshName, ResourceViews.spec(service.describe(id), VirtualNodeSpec.class), request.spec());
+        StoredResource updated = service.update(id, request.spec(), request.clientToken(), Responses.ifMatch(ifMatch), request);
         return Responses.ok(updated, views.virtualNode(updated, false));
     }
 

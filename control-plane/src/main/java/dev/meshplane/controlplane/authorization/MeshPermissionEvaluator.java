@@ -7,6 +7,8 @@ import dev.meshplane.controlplane.appmesh.ResourceService;
 import dev.meshplane.controlplane.auth.CallerAuthentication;
 import dev.meshplane.controlplane.auth.Principal;
 import dev.meshplane.controlplane.auth.SecurityEvents;
+import dev.meshplane.api.model.VirtualNodeSpec;
+import dev.meshplane.persistence.RegistryStore;
 import dev.meshplane.persistence.ResourceStore;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.Serializable;
@@ -49,10 +51,54 @@ public class MeshPermissionEvaluator implements PermissionEvaluator {
 
     private final ResourceService resources;
     private final ResourceStore store;
+    private final RegistryStore registry;
 
-    MeshPermissionEvaluator(ResourceService resources, ResourceStore store) {
+    MeshPermissionEvaluator(ResourceService resources, ResourceStore store, RegistryStore registry) {
         this.resources = resources;
         this.store = store;
+        this.registry = registry;
+    }
+
+    /**
+     * A virtual node write that makes the node select a registry service it did not select before
+     * ({@code serviceDiscovery.awsCloudMap}): the node's proxies will be sent that service's instances,
+     * and this mesh's viewers can read what its proxies are sent, so the caller must be one who may
+     * read the service under the registry rule, counting the meshes other than the node's own that
+     * select it (viewer on each of them). A service no other mesh selects and that holds no instance
+     * is free to select; one that holds instances nobody selects takes viewer on every mesh ({@code *}).
+     * Called by the handler on the spec it is about to store.
+     *
+     * @param mesh   the node's mesh
+     * @param before the node's spec as stored (null for a create)
+     * @param after  the spec being written
+     * @throws Refusal 403 naming what the caller needs (never which meshes select the service)
+     */
+    public void checkRegistrySelection(String mesh, VirtualNodeSpec before, VirtualNodeSpec after) {
+        String wanted = selection(after);
+        if (wanted == null || wanted.equals(selection(before))) {
+            return;
+        }
+        String namespace = after.serviceDiscovery().awsCloudMap().namespaceName();
+        String service = after.serviceDiscovery().awsCloudMap().serviceName();
+        List<String> others = store.meshesSelecting(namespace, service).stream().filter(m -> !m.equals(mesh)).toList();
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (!(authentication instanceof CallerAuthentication caller) || caller.principal() == null) {
+            throw unauthenticated(authentication, mesh);
+        }
+        boolean may;
+        if (!others.isEmpty()) {
+            may = others.stream().allMatch(m -> caller.principal().may(Principal.Role.VIEWER, m));
+        } else {
+            may = registry.ofServices(List.of(wanted)).isEmpty() || caller.principal().may(Principal.Role.VIEWER, "*");
+        }
+        allow(caller, may, mesh, "viewer on every other mesh whose virtual nodes select registry service '" + wanted
+                + "' (on every mesh, *, when it holds instances no mesh selects): its instances would reach this"
+                + " node's proxies");
+    }
+
+    private static String selection(VirtualNodeSpec spec) {
+        return spec == null || spec.serviceDiscovery() == null || spec.serviceDiscovery().awsCloudMap() == null ? null
+                : spec.serviceDiscovery().awsCloudMap().namespaceName() + "/" + spec.serviceDiscovery().awsCloudMap().serviceName();
     }
 
     /** Not used: every rule names the kind of its target (IllegalArgumentException). */

@@ -218,4 +218,38 @@ class AuthorizationTest extends ServerTest {
             assertThat(call("GET", path, null, token).statusCode()).as(path).isEqualTo(403);
         }
     }
+
+    /** A node of A that selects B's registry service would have A's proxies (and A's viewers, through them) see B's instances. */
+    @Test
+    void aNodeOfOneMeshCannotBeMadeToSelectAnotherMeshsRegistryService() throws Exception {
+        ok(call("PUT", "/v1/registry/" + meshB + "-ns/svc/instances/i-1",
+                "{\"attributes\":{\"AWS_INSTANCE_IPV4\":\"10.9.9.9\",\"AWS_INSTANCE_PORT\":\"80\"}}", ADMIN));
+        String selectingB = "{\"virtualNodeName\":\"spy\",\"spec\":{\"listeners\":[{\"portMapping\":{\"port\":8080,"
+                + "\"protocol\":\"http\"}}],\"serviceDiscovery\":{\"awsCloudMap\":{\"namespaceName\":\"" + meshB
+                + "-ns\",\"serviceName\":\"svc\"}}}}";
+        HttpResponse<String> created = call("PUT", "/v20190125/meshes/" + meshA + "/virtualNodes", selectingB, editorA);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(403);
+        assertThat(created.body()).doesNotContain(meshB + "\"").doesNotContain("10.9.9.9");
+        assertThat(call("GET", "/v20190125/meshes/" + meshA + "/virtualNodes/spy", null, ADMIN).statusCode())
+                .as("nothing stored").isEqualTo(404);
+        // nor by updating a node it already has
+        HttpResponse<String> updated = call("PUT", "/v20190125/meshes/" + meshA + "/virtualNodes/web",
+                selectingB.replace("\"virtualNodeName\":\"spy\",", ""), editorA);
+        assertThat(updated.statusCode()).as(updated.body()).isEqualTo(403);
+        // instances nobody selects belong to no mesh of A's either
+        ok(call("PUT", "/v1/registry/orphan-ns/svc/instances/i-1",
+                "{\"attributes\":{\"AWS_INSTANCE_IPV4\":\"10.8.8.8\",\"AWS_INSTANCE_PORT\":\"80\"}}", ADMIN));
+        assertThat(call("PUT", "/v20190125/meshes/" + meshA + "/virtualNodes", selectingB.replace(meshB + "-ns", "orphan-ns"),
+                editorA).statusCode()).isEqualTo(403);
+        // a fresh service, and A's own, are A's editor's to select; an unrelated update of a node keeps working
+        ok(call("PUT", "/v20190125/meshes/" + meshA + "/virtualNodes", selectingB.replace(meshB + "-ns", meshA + "-fresh"),
+                editorA));
+        ok(call("PUT", "/v20190125/meshes/" + meshA + "/virtualNodes/web", "{\"spec\":{\"listeners\":[{\"portMapping\":"
+                + "{\"port\":9090,\"protocol\":\"http\"}}],\"serviceDiscovery\":{\"awsCloudMap\":{\"namespaceName\":\""
+                + meshA + "-ns\",\"serviceName\":\"svc\"}}}}", editorA));
+        // one who may read B may make A's node select B's service
+        String viewerOfBoth = ok(call("POST", "/v1/tokens", "{\"name\":\"both\",\"role\":\"editor\",\"meshes\":[\""
+                + meshA + "\",\"" + meshB + "\"]}", ADMIN)).get("token").asString();
+        ok(call("PUT", "/v20190125/meshes/" + meshA + "/virtualNodes", selectingB.replace("spy", "shared"), viewerOfBoth));
+    }
 }

@@ -125,6 +125,26 @@ class DatabaseOutageTest {
             assertThat(XdsClients.await(Duration.ofSeconds(10), () -> send(http, describe).statusCode() == 200))
                     .as("read (and kept) once its mesh's change notification has come").isTrue();
             assertThat(send(http, unknownToken).statusCode()).isEqualTo(401);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/guarded/virtualNodes"))
+                    .header("Authorization", "Bearer " + admin).PUT(HttpRequest.BodyPublishers.ofString(
+                            "{\"virtualNodeName\": \"api\", \"spec\": {\"listeners\": [{\"portMapping\":"
+                                    + " {\"port\": 8080, \"protocol\": \"http\"}}]}}")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            String proxyToken = tools.jackson.databind.json.JsonMapper.builder().build().readTree(http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port(server) + "/v1/meshes/guarded/proxyTokens"))
+                            .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"virtualNode\": \"api\"}")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .get("token").asString();
+            int xdsPort = server.getBean(XdsServer.class).port();
+            io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest cds = io.envoyproxy.envoy.service.discovery.v3
+                    .DiscoveryRequest.newBuilder().setNode(AdsStream.node("mesh/guarded/virtualNode/api"))
+                    .setTypeUrl(AdsStream.CDS).build();
+            try (AdsStream stream = new AdsStream(xdsPort, proxyToken)) {
+                stream.send(cds);
+                assertThat(stream.next(10_000)).as("the proxy is configured while the database is up").isNotNull();
+            }
+            Thread.sleep(1000); // the node's and the token's change notifications come and go: a read after them is kept
+            assertThat(send(http, describe).statusCode()).isEqualTo(200);
 
             db.close();
 
@@ -138,6 +158,11 @@ class DatabaseOutageTest {
             assertThat(remembered.statusCode()).as(remembered.body()).isEqualTo(200);
             assertThat(remembered.headers().firstValue("x-meshplane-stale")).isPresent();
             assertThat(remembered.body()).contains("\"meshName\":\"guarded\"");
+            try (AdsStream restarting = new AdsStream(xdsPort, proxyToken)) {
+                restarting.send(cds);
+                assertThat(restarting.next(10_000)).as("a proxy (re)connecting with its proxy token during the outage"
+                        + " is admitted on the token's signature and configured from memory").isNotNull();
+            }
 
             db = database(dataDir, dbPort);
 

@@ -96,6 +96,34 @@ public class AuthStore {
                 .params(Timestamp.from(at), id).update() == 1;
     }
 
+    /**
+     * Retires, in the transaction that deletes it, what was bound by name to a resource that is going
+     * away, so that a resource created later under the same name inherits none of it: the proxy
+     * credentials (proxy tokens, proxy access keys) of a deleted virtual node or gateway; for a deleted
+     * mesh, those of every node and gateway in it, the API credentials scoped to that mesh alone, and
+     * the mesh's name taken out of credentials that name it among others.
+     *
+     * @param mesh  the mesh of the deleted resource
+     * @param proxy the deleted node or gateway's id ({@code mesh/<mesh>/virtualNode/<name>}), or null when the mesh itself goes
+     * @return how many credentials were revoked or narrowed
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public int retireBoundTo(String mesh, String proxy, Instant at) {
+        Timestamp now = Timestamp.from(at);
+        if (proxy != null) {
+            return jdbc.sql("update credential set revoked_at = ? where proxy_node = ? and revoked_at is null")
+                    .params(now, proxy).update();
+        }
+        String prefix = "mesh/" + mesh + "/";
+        int revoked = jdbc.sql("update credential set revoked_at = ? where revoked_at is null and"
+                + " (left(proxy_node, length(?)) = ? or (proxy_node is null and meshes = ?))")
+                .params(now, prefix, prefix, mesh).update();
+        int narrowed = jdbc.sql("update credential set meshes = array_to_string(array_remove(string_to_array(meshes, ','), ?),"
+                + " ',') where revoked_at is null and proxy_node is null and ? = any(string_to_array(meshes, ',')) and meshes <> ?")
+                .params(mesh, mesh, mesh).update();
+        return revoked + narrowed;
+    }
+
     /** Records an audit entry, in the transaction of the write it describes. */
     @Transactional(propagation = Propagation.MANDATORY)
     public void audit(String actor, String action, String mesh, String target, Long versionBefore, Long versionAfter,

@@ -34,12 +34,16 @@ public class ResourceService {
 
     private final dev.meshplane.controlplane.auth.Auditor auditor;
 
+    private final dev.meshplane.persistence.AuthStore credentials;
+
     private final RememberedReads remembered;
     private final ReadsWhileAway whileAway;
 
     public ResourceService(ResourceStore store, AppMeshProperties properties, io.micrometer.core.instrument.MeterRegistry meters,
-            dev.meshplane.controlplane.auth.Auditor auditor, RememberedReads remembered, ReadsWhileAway whileAway) {
+            dev.meshplane.controlplane.auth.Auditor auditor, RememberedReads remembered, ReadsWhileAway whileAway,
+            dev.meshplane.persistence.AuthStore credentials) {
         this.store = store;
+        this.credentials = credentials;
         this.properties = properties;
         this.meters = meters;
         this.auditor = auditor;
@@ -106,7 +110,18 @@ public class ResourceService {
 
     public StoredResource delete(ResourceId id, Long expectedVersion) {
         checkNames(id);
-        return timed("delete", id.kind(), () -> audited("Delete", id, () -> store.delete(id, expectedVersion)));
+        return timed("delete", id.kind(), () -> audited("Delete", id, () -> {
+            StoredResource deleted = store.delete(id, expectedVersion);
+            // credentials are bound by name: a resource created later under this name must inherit none of them
+            switch (id.kind()) {
+                case MESH -> credentials.retireBoundTo(id.mesh(), null, java.time.Instant.now());
+                case VIRTUAL_NODE, VIRTUAL_GATEWAY -> credentials.retireBoundTo(id.mesh(),
+                        "mesh/" + id.mesh() + "/" + id.kind().arnSegment() + "/" + id.name(), java.time.Instant.now());
+                default -> {
+                }
+            }
+            return deleted;
+        }));
     }
 
     /**

@@ -43,6 +43,11 @@ public class AuthenticationFilter extends OncePerRequestFilter {
             serveAs(CallerAuthentication.of(Principal.DEVELOPMENT), request, response, chain);
             return;
         }
+        if (Collections.list(request.getHeaders("Authorization")).size() > 1) {
+            // which one would count is a parser's choice: a caller sends one credential
+            write(response, 400, "BadRequestException", "Authorization: send one header, not several");
+            return;
+        }
         String authorization = request.getHeader("Authorization");
         Optional<Principal> principal = Optional.empty();
         HttpServletRequest forward = request;

@@ -95,9 +95,13 @@ public class SecurityEvents implements DisposableBean {
         String what = TextRules.printable(target);
         String why = TextRules.printable(detail);
         synchronized (this) {
-            // past the window's budget no new caller key is remembered, so memory stays bounded too
+            // the budget is the caller's, whatever mesh it names (a caller names meshes at will); callers without
+            // valid credentials share one per action, so inventing tokens, key ids or meshes earns no more rows and
+            // cannot spend the window's budget that an authenticated caller's refusals need.
+            // Past the window's budget no new caller key is remembered, so memory stays bounded too
+            String caller = action.equals(AUTHENTICATION_FAILED) ? action : action + '\n' + who;
             boolean write = writtenInWindow < limits.refusalsPerWindow()
-                    && writtenPerCaller.merge(action + '\n' + who + '\n' + mesh, 1, Integer::sum) <= limits.refusalsPerCaller();
+                    && writtenPerCaller.merge(caller, 1, Integer::sum) <= limits.refusalsPerCaller();
             if (!write) {
                 // one summary per kind and mesh; past SUMMARIES of them, per kind only, so memory stays bounded
                 String key = mesh == null ? action : action + '\n' + mesh;

@@ -252,4 +252,50 @@ class AuthorizationTest extends ServerTest {
                 + meshA + "\",\"" + meshB + "\"]}", ADMIN)).get("token").asString();
         ok(call("PUT", "/v20190125/meshes/" + meshA + "/virtualNodes", selectingB.replace("spy", "shared"), viewerOfBoth));
     }
+
+    /** Credentials are bound by name: a mesh or node created later under a deleted one's name inherits none of them. */
+    @Test
+    void credentialsDoNotOutliveTheMeshOrNodeTheyWereBoundTo() throws Exception {
+        String meshC = mesh("c");
+        String proxyOfWeb = ok(call("POST", "/v1/meshes/" + meshC + "/proxyTokens", "{\"virtualNode\":\"web\"}", ADMIN))
+                .get("token").asString();
+        String viewerC = token("viewer", meshC);
+        String editorAC = ok(call("POST", "/v1/tokens", "{\"name\":\"a-and-c\",\"role\":\"editor\",\"meshes\":[\"" + meshA
+                + "\",\"" + meshC + "\"]}", ADMIN)).get("token").asString();
+        String certificate = "/v1/meshes/" + meshC + "/virtualNodes/web/certificate";
+        assertThat(call("GET", certificate, null, proxyOfWeb).statusCode()).isEqualTo(200);
+
+        // the node goes, and comes back under its name: the old proxy token gets nothing of the new one
+        ok(call("DELETE", "/v20190125/meshes/" + meshC + "/virtualNodes/web", null, ADMIN));
+        ok(call("PUT", "/v20190125/meshes/" + meshC + "/virtualNodes", "{\"virtualNodeName\":\"web\",\"spec\":"
+                + "{\"listeners\":[{\"portMapping\":{\"port\":8080,\"protocol\":\"http\"}}]}}", ADMIN));
+        HttpResponse<String> stale = call("GET", certificate, null, proxyOfWeb);
+        assertThat(stale.statusCode()).as(stale.body()).isEqualTo(401);
+        assertThat(stale.body()).doesNotContain("PRIVATE KEY");
+
+        // the mesh goes, and comes back under its name (another team's): no credential of the old one reaches it
+        String newProxy = ok(call("POST", "/v1/meshes/" + meshC + "/proxyTokens", "{\"virtualNode\":\"web\"}", ADMIN))
+                .get("token").asString();
+        ok(call("DELETE", "/v20190125/meshes/" + meshC + "/virtualNodes/web", null, ADMIN));
+        ok(call("DELETE", "/v20190125/meshes/" + meshC, null, ADMIN));
+        ok(call("PUT", "/v20190125/meshes", "{\"meshName\":\"" + meshC + "\"}", ADMIN));
+        ok(call("PUT", "/v20190125/meshes/" + meshC + "/virtualNodes", "{\"virtualNodeName\":\"web\",\"spec\":"
+                + "{\"listeners\":[{\"portMapping\":{\"port\":8080,\"protocol\":\"http\"}}]}}", ADMIN));
+        assertThat(call("GET", certificate, null, newProxy).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/v20190125/meshes/" + meshC + "/virtualNodes", null, viewerC).statusCode())
+                .as("a token scoped to the old mesh alone is revoked").isEqualTo(401);
+        assertThat(call("GET", "/v20190125/meshes/" + meshC + "/virtualNodes", null, editorAC).statusCode())
+                .as("a token naming the old mesh among others loses it").isEqualTo(403);
+        ok(call("GET", "/v20190125/meshes/" + meshA + "/virtualNodes", null, editorAC));
+    }
+
+    @Test
+    void twoAuthorizationHeadersAreRefusedNotChosenBetween() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/v20190125/meshes/" + meshA)).header("Authorization", "Bearer " + viewerA)
+                .header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("BadRequestException");
+        assertThat(response.body()).contains("Authorization");
+    }
 }

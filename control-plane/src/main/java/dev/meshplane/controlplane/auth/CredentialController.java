@@ -146,15 +146,24 @@ class CredentialController {
                     + " by Meshplane (HS256; sub: the node id, jti: the token's id, exp). Proxies send it on their xDS stream as gRPC metadata \"authorization: Bearer <token>\"; their node id must"
                     + " be that node's.")
     Map<String, Object> issueProxyToken(@PathVariable String meshName, @RequestBody(required = false) byte[] bytes) {
-        IssueProxyTokenRequest body = RequestDecoder.decode(bytes, IssueProxyTokenRequest.class);
-        String nodeId = proxyNode(meshName, body);
-        Instant expires = expiry(body.expiresInSeconds());
-        Authenticator.Issued issued = auditor.write(() -> authenticator.issueProxyToken(nodeId, nodeId, meshName, expires,
-                CurrentPrincipal.get().actor()), i -> new Auditor.Entry("IssueProxyToken", meshName, i.credential().id(), null,
-                null, "for " + nodeId));
+        Authenticator.Issued issued = issueForProxy(meshName, bytes, "IssueProxyToken", authenticator::issueProxyToken);
         Map<String, Object> view = view(issued.credential());
         view.put("token", issued.secret());
         return view;
+    }
+
+    /** How a proxy credential (token or access key) is made. */
+    private interface ProxyIssuer {
+        Authenticator.Issued issue(String name, String nodeId, String mesh, Instant expiresAt, String by);
+    }
+
+    /** Reads the node and expiry, and issues a proxy credential bound to that node with its audit entry. */
+    private Authenticator.Issued issueForProxy(String meshName, byte[] bytes, String action, ProxyIssuer issuer) {
+        IssueProxyTokenRequest body = RequestDecoder.decode(bytes, IssueProxyTokenRequest.class);
+        String nodeId = proxyNode(meshName, body);
+        Instant expires = expiry(body.expiresInSeconds());
+        return auditor.write(() -> issuer.issue(nodeId, nodeId, meshName, expires, CurrentPrincipal.get().actor()),
+                i -> new Auditor.Entry(action, meshName, i.credential().id(), null, null, "for " + nodeId));
     }
 
     @PostMapping("/v1/meshes/{meshName}/proxyAccessKeys")
@@ -166,12 +175,7 @@ class CredentialController {
                     + " service appmesh), which then receive its configuration and secrets, and it reads that node's"
                     + " certificate; nothing else.")
     Map<String, Object> issueProxyAccessKey(@PathVariable String meshName, @RequestBody(required = false) byte[] bytes) {
-        IssueProxyTokenRequest body = RequestDecoder.decode(bytes, IssueProxyTokenRequest.class);
-        String nodeId = proxyNode(meshName, body);
-        Instant expires = expiry(body.expiresInSeconds());
-        Authenticator.Issued issued = auditor.write(() -> authenticator.issueProxyAccessKey(nodeId, nodeId, meshName, expires,
-                CurrentPrincipal.get().actor()), i -> new Auditor.Entry("IssueProxyAccessKey", meshName, i.credential().id(),
-                null, null, "for " + nodeId));
+        Authenticator.Issued issued = issueForProxy(meshName, bytes, "IssueProxyAccessKey", authenticator::issueProxyAccessKey);
         Map<String, Object> view = view(issued.credential());
         view.put("accessKeyId", issued.credential().id());
         view.put("secretAccessKey", issued.secret());

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures how long the packaged server takes from `java` to a ready readiness probe, and how big
-# its jar is. Usage: bench/startup.sh [--runs=5] [--no-build] [--jar=PATH] [-- extra server/JVM arguments]
+# its jar is. Usage: bench/startup.sh [--runs=5 (the default)] [--no-build] [--jar=PATH] [-- extra server/JVM arguments]
 # Each run starts the server on fresh ports with the embedded PostgreSQL; the first run initialises
 # the data directory (initdb), the others reuse it, as a restarted server does. The figure reported
 # is the median of the runs after the first (the first is printed apart).
@@ -32,7 +32,7 @@ times=()
 # server being measured on a 2-core machine
 ready_now() {
   local status
-  exec 3<>"/dev/tcp/127.0.0.1/$1" 2>/dev/null || return 1
+  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
   printf 'GET /actuator/health/readiness HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
   IFS= read -r status <&3 || true
   exec 3<&- 3>&-
@@ -71,5 +71,9 @@ if [ ${#times[@]} -gt 0 ]; then
   median_cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}')
   echo "start to ready, median of ${#times[@]} restarts: $median ms (JVM CPU $median_cpu ms); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
-echo "jar: $jar, $(( $(stat -c %s "$jar") / 1048576 )) MiB ($(stat -c %s "$jar") bytes)"
+if [ -d "$(dirname "$jar")/lib" ]; then
+  echo "unpacked server: $(dirname "$jar") holds $(du -sb "$(dirname "$jar")" | cut -f1) bytes (jar, lib/ and any archive)"
+else
+  echo "jar: $jar, $(( $(stat -c %s "$jar") / 1048576 )) MiB ($(stat -c %s "$jar") bytes)"
+fi
 echo "cores: $(nproc), java: $(java -version 2>&1 | head -1)"

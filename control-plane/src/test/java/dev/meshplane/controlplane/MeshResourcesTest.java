@@ -273,7 +273,8 @@ class MeshResourcesTest extends ServerTest {
         }
         assertThatThrownBy(() -> appMesh.createRoute(r -> r.meshName(mesh).virtualRouterName("rt").routeName("r5")
                 .spec(httpRoute("/r5", "v", 1))))
-                .isInstanceOf(LimitExceededException.class).hasMessageContaining("virtual router 'rt' already has 5 routes")
+                .isInstanceOf(LimitExceededException.class).hasMessageContaining("virtual router 'rt' already has 5 routes and its limit"
+                        + " is 5 (meshplane.limits.routes-per-virtual-router)")
                 .satisfies(e -> assertThat(((LimitExceededException) e).statusCode()).isEqualTo(400));
         for (int i = 0; i < 3; i++) {
             String name = "gw" + i;

@@ -168,13 +168,40 @@ class SettingsTest {
                 "meshplane.xds.tls.built-in", "true"))).isNull();
         assertThat(check(Map.of("meshplane.limit.meshes", "3"))).contains("'meshplane.limit.meshes'")
                 .contains("did you mean 'meshplane.limits.meshes'?");
-        String fromEnvironment = checkEnvironmentVariable("MESHPLANE_XDS_RESYNCINTERVAL", "5s");
-        assertThat(fromEnvironment).as("an environment variable that names a known setting").isNull();
+        for (String variable : List.of("MESHPLANE_XDS_RESYNCINTERVAL", "MESHPLANE_XDS_RESYNC_INTERVAL",
+                "MESHPLANE_APPMESH_ACCOUNT_ID", "MESHPLANE_DATABASE_EMBEDDED_DATA_DIR", "MESHPLANE_XDS_DRAIN_WINDOW",
+                "MESHPLANE_SECURITY_KEY_ENCRYPTION_KEY", "MESHPLANE_XDS_TLS_BUILT_IN")) {
+            // both of Spring Boot's spellings, and the ones the README, the Dockerfile, the chart and compose use
+            assertThat(checkEnvironmentVariable(variable, "5s")).as(variable).isNull();
+        }
         assertThat(checkEnvironmentVariable("MESHPLANE_XDS_RESYNC_INTERVALL", "5s"))
                 .contains("'meshplane.xds.resync.intervall' from the environment variable MESHPLANE_XDS_RESYNC_INTERVALL")
                 .contains("did you mean 'meshplane.xds.resync-interval'?");
         assertThat(check(Map.of("meshplanes.xds.port", "1", "spring.whatever", "x")))
                 .as("only the meshplane namespace is checked").isNull();
+    }
+
+    /** Every MESHPLANE_* variable the shipped deployment files give the server starts it (the demo's setup script's aside). */
+    @Test
+    void theDeploymentFilesEnvironmentVariablesAreSettingsTheServerKnows() throws IOException {
+        Path root = Files.exists(Path.of("..", "Dockerfile")) ? Path.of("..") : Path.of(".");
+        List<Path> files = new ArrayList<>(List.of(root.resolve("Dockerfile"), root.resolve("docker-compose.yml"),
+                root.resolve("README.md"), root.resolve("docs/operations.md")));
+        try (var templates = Files.walk(root.resolve("helm"))) {
+            templates.filter(Files::isRegularFile).forEach(files::add);
+        }
+        TreeSet<String> variables = new TreeSet<>();
+        for (Path file : files) {
+            Matcher m = Pattern.compile("\\bMESHPLANE_[A-Z0-9_]+").matcher(Files.readString(file));
+            while (m.find()) {
+                variables.add(m.group());
+            }
+        }
+        variables.remove("MESHPLANE_URL"); // the compose demo's setup container: where to reach the server
+        assertThat(variables).as("variables found").contains("MESHPLANE_XDS_DRAIN_WINDOW", "MESHPLANE_APPMESH_ACCOUNT_ID");
+        List<String> refused = variables.stream().filter(v -> checkEnvironmentVariable(v, "1") != null)
+                .map(v -> v + ": " + checkEnvironmentVariable(v, "1")).toList();
+        assertThat(refused).as("variables of the deployment files that would stop start-up").isEmpty();
     }
 
     private static String check(Map<String, Object> properties) {

@@ -286,8 +286,16 @@ public class ResourceStore {
             }
         }
         if (count >= limit) {
-            throw ApiException.limitExceeded("cannot create " + id.describe() + ": " + scope + " already has "
-                    + count + " " + id.kind().displayName() + "s, the limit (meshplane.limits)");
+            String what = id.kind().displayName();
+            String setting = switch (id.kind()) {
+                case MESH -> "meshes";
+                case ROUTE -> "routes-per-virtual-router";
+                case GATEWAY_ROUTE -> "gateway-routes-per-virtual-gateway";
+                default -> what.replace(' ', '-') + "s-per-mesh";
+            };
+            throw ApiException.limitExceeded("cannot create " + id.describe() + ": " + scope + " already has " + count
+                    + " " + what + (what.endsWith("sh") ? "es" : "s") + " and its limit is " + limit
+                    + " (meshplane.limits." + setting + ")");
         }
     }
 

@@ -53,7 +53,9 @@ public class UnknownSettings implements EnvironmentPostProcessor, Ordered {
             if (!(source instanceof IterableConfigurationPropertySource iterable)) {
                 continue;
             }
-            iterable.stream().filter(name -> root.isAncestorOf(name) && !known.covers(name)).forEach(name ->
+            Set<String> bound = known.boundIn(iterable);
+            iterable.stream().filter(name -> root.isAncestorOf(name) && !known.covers(name)
+                    && !bound.contains(written(iterable, name))).forEach(name ->
                     problems.add("'" + name + "' " + origin(source, name)
                             + known.nearest(name).map(n -> " (did you mean '" + n + "'?)").orElse("")));
         }
@@ -62,6 +64,12 @@ public class UnknownSettings implements EnvironmentPostProcessor, Ordered {
             throw new IllegalStateException("Unknown Meshplane setting" + (problems.size() > 1 ? "s: " : ": ")
                     + String.join("; ", problems) + ". The settings are listed in the README's configuration table.");
         }
+    }
+
+    /** The name as the source holds it (an environment variable's own name), or null when the source does not say. */
+    private static String written(ConfigurationPropertySource source, ConfigurationPropertyName name) {
+        var property = source.getConfigurationProperty(name);
+        return property != null && property.getOrigin() instanceof PropertySourceOrigin named ? named.getPropertyName() : null;
     }
 
     /** Where a setting came from, in the user's terms: the argument, variable or file line that set it. */
@@ -118,6 +126,23 @@ public class UnknownSettings implements EnvironmentPostProcessor, Ordered {
                 }
             }
             return new Known(names, maps);
+        }
+
+        /**
+         * The names, as this source holds them, that the binder binds to a known setting. Environment
+         * variables have two spellings per setting ({@code MESHPLANE_XDS_DRAINWINDOW} and
+         * {@code MESHPLANE_XDS_DRAIN_WINDOW}, Spring Boot's mapping): asking the source for each known
+         * setting finds both, as the binder would.
+         */
+        Set<String> boundIn(ConfigurationPropertySource source) {
+            Set<String> bound = new TreeSet<>();
+            for (ConfigurationPropertyName name : names) {
+                String written = written(source, name);
+                if (written != null) {
+                    bound.add(written);
+                }
+            }
+            return bound;
         }
 
         boolean covers(ConfigurationPropertyName name) {

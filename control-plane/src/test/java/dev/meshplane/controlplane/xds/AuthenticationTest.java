@@ -26,8 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
  * their own node, revocation cuts a stream off, and every credential issued or revoked and every
  * write leaves an audit row naming who.
  */
+// these tests count refusal rows one by one: the audit throttle stays out of their way (BookkeepingTest tests it)
 @TestPropertySource(properties = {"meshplane.security.authentication=enabled",
-        "meshplane.security.bootstrap-admin-token=bootstrap-secret-for-tests"})
+        "meshplane.security.bootstrap-admin-token=bootstrap-secret-for-tests",
+        "meshplane.audit.refusals-per-caller=100000", "meshplane.audit.refusals-per-window=100000"})
 class AuthenticationTest extends ServerTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

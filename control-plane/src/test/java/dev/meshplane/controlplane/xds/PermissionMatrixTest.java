@@ -52,8 +52,10 @@ import tools.jackson.databind.json.JsonMapper;
  * variant turns a refusal into anything but the same refusal, a 400 or a 404, and nothing may
  * answer 5xx. Requests are chosen not to change the fixtures: a DELETE names what does not exist.
  */
+// these tests count refusal rows one by one: the audit throttle stays out of their way (BookkeepingTest tests it)
 @TestPropertySource(properties = {"meshplane.security.authentication=enabled",
-        "meshplane.security.bootstrap-admin-token=bootstrap-secret-for-tests"})
+        "meshplane.security.bootstrap-admin-token=bootstrap-secret-for-tests",
+        "meshplane.audit.refusals-per-caller=100000", "meshplane.audit.refusals-per-window=100000"})
 class PermissionMatrixTest extends ServerTest {
 
     private static final String ADMIN = "bootstrap-secret-for-tests";

@@ -65,6 +65,39 @@ class BadInputTest extends ServerTest {
         assertNothingStored();
     }
 
+    /** A name that can be created must be addressable: Describe and Delete take it as one path segment. */
+    @Test
+    void namesThatNoPathCouldAddressAreRefused() throws Exception {
+        for (String name : new String[] {"a/b", "a\\\\b", "a;b", "a%2Fb", ".", ".."}) {
+            String shown = name.replace("\\\\", "\\");
+            HttpResponse<String> node = send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes",
+                    "{\"virtualNodeName\":\"" + name + "\",\"spec\":{}}");
+            assertRefused(node, 400, "BadRequestException", "virtualNodeName: must not");
+            assertThat(node.body()).as(shown).contains("path segment");
+            assertRefused(send("PUT", "/v20190125/meshes", "{\"meshName\":\"" + name + "\"}"), 400,
+                    "BadRequestException", "meshName: must not");
+        }
+        assertNothingStored();
+    }
+
+    /** App Mesh: a clientToken names one request; the same token with another request is a conflict, and nothing changes. */
+    @Test
+    void aClientTokenReusedForAnotherRequestIsAConflict() throws Exception {
+        String create = "{\"virtualNodeName\":\"tok\",\"spec\":{},\"clientToken\":\"t-1\"}";
+        assertThat(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", create).statusCode()).isEqualTo(200);
+        String first = "{\"spec\":{\"listeners\":[{\"portMapping\":{\"port\":8080,\"protocol\":\"http\"}}]},"
+                + "\"clientToken\":\"t-2\"}";
+        HttpResponse<String> updated = send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes/tok", first);
+        assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+        assertThat(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes/tok", first).body())
+                .as("the same request again: the same answer").contains("\"version\":2");
+        HttpResponse<String> other = send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes/tok",
+                first.replace("8080", "9090"));
+        assertRefused(other, 409, "ConflictException", "clientToken 't-2' was used for a different request");
+        assertThat(send("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/tok", null).body())
+                .contains("8080").doesNotContain("9090").contains("\"version\":2");
+    }
+
     @Test
     void oversizeStringsAreRefused() throws Exception {
         String longName = "n".repeat(256);

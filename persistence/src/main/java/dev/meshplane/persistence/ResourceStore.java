@@ -88,9 +88,13 @@ public class ResourceStore {
         MeshRevisionEntity revision = lockExistingMesh(id.mesh());
         ResourceEntity entity = find(id);
         checkVersion(entity, expectedVersion);
-        if (write.clientToken() != null && write.clientToken().equals(entity.getClientToken())
-                && write.requestHash().equals(entity.getRequestHash())) {
-            return StoredResource.of(entity);
+        if (write.clientToken() != null && write.clientToken().equals(entity.getClientToken())) {
+            if (write.requestHash().equals(entity.getRequestHash())) {
+                return StoredResource.of(entity);
+            }
+            // App Mesh: a client token names one request; reusing it for another is a conflict, not a new write
+            throw ApiException.conflict("clientToken '" + write.clientToken() + "' was used for a different request to "
+                    + id.describe());
         }
         checkSpecLimits(write.spec());
         Set<ReferenceTarget> refs = checkReferences(id, write.spec());

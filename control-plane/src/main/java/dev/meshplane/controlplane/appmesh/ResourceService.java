@@ -262,6 +262,18 @@ public class ResourceService {
             throw ApiException.badRequest(member + ": must have 1 to " + MAX_NAME_LENGTH + " characters, has "
                     + value.length());
         }
+        // every name that can be created must be addressable as one path segment of the API: Tomcat refuses
+        // an encoded '/' or '\\', Spring drops what follows ';', and '.' and '..' are path steps
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '/' || c == '\\' || c == ';' || c == '%') {
+                throw ApiException.badRequest(member + ": must not contain '" + c + "' (at index " + i
+                        + "): a name is one path segment of the API");
+            }
+        }
+        if (value.equals(".") || value.equals("..")) {
+            throw ApiException.badRequest(member + ": must not be '" + value + "': a name is one path segment of the API");
+        }
     }
 
     private static String sha256(String text) {

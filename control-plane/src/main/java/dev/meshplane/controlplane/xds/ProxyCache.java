@@ -201,6 +201,19 @@ public class ProxyCache implements ConfigWatcher {
                 return true;
             }
         }
+        if (!requested.isEmpty() && !isEnvoy(request)) {
+            // `known` is what the stream's last answer held, not what the client still holds: a gRPC client that
+            // drops a name deletes the resource (gRFC A27), so a name it drops and asks for again would look
+            // known and never be sent. Answering whenever the names it asks for (that exist) differ from the last
+            // answer's keeps the two equal: the answer to a narrower request makes the known set narrower too
+            // (and an answer equal to the request is not repeated, so this cannot loop).
+            Map<String, VersionedResource<?>> resources = group.snapshot.get(type).resources();
+            java.util.Set<String> available = new java.util.HashSet<>();
+            requested.stream().filter(resources::containsKey).forEach(available::add);
+            if (!available.equals(known)) {
+                return true;
+            }
+        }
         return hasClusterChanged && type == ResourceType.ENDPOINT;
     }
 

@@ -235,6 +235,12 @@ class GrpcJavaXdsTest extends ServerTest {
         scenario.setWeights(0, 100);
         awaitTrue("weight change", () -> "v2".equals(tryCall(new Metadata())) && distribution(20).keySet().equals(java.util.Set.of("v2")));
         assertThat(distribution(200)).containsOnlyKeys("v2");
+        // and back: a cluster the client stopped needing, then needs again, must reach it again
+        scenario.setWeights(100, 0);
+        awaitTrue("weight change back", () -> "v1".equals(tryCall(new Metadata())) && distribution(20).keySet().equals(java.util.Set.of("v1")));
+        assertThat(distribution(200)).containsOnlyKeys("v1");
+        scenario.setWeights(0, 100);
+        awaitTrue("weight change again", () -> "v2".equals(tryCall(new Metadata())) && distribution(20).keySet().equals(java.util.Set.of("v2")));
     }
 
     @Test

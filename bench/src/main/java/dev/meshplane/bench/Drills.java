@@ -71,7 +71,7 @@ public final class Drills {
             drills.outage();
         } else {
             System.err.println("usage: Drills replicas|outage [--proxies=1000] [--services=100] [--clients=20] [--backends=5]");
-            System.exit(2);
+            System.exit(2); // a usage error, for scripts: not a test
         }
         drills.figures.forEach((name, value) -> System.out.printf("%-58s %s%n", name, value));
         System.exit(0); // the fleet's gRPC threads would keep the JVM alive

@@ -3,7 +3,6 @@ package dev.meshplane.controlplane.xds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.meshplane.controlplane.ServerTest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import java.net.URI;
@@ -11,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.TestPropertySource;
 import software.amazon.awssdk.services.appmesh.AppMeshClient;
 import software.amazon.awssdk.services.appmesh.model.AppMeshException;
 import software.amazon.awssdk.services.appmesh.model.ForbiddenException;
@@ -26,56 +24,12 @@ import tools.jackson.databind.json.JsonMapper;
  * their own node, revocation cuts a stream off, and every credential issued or revoked and every
  * write leaves an audit row naming who.
  */
-// these tests count refusal rows one by one: the audit throttle stays out of their way (BookkeepingTest tests it)
-@TestPropertySource(properties = {"meshplane.security.authentication=enabled",
-        "meshplane.security.bootstrap-admin-token=bootstrap-secret-for-tests",
-        "meshplane.audit.refusals-per-caller=100000", "meshplane.audit.refusals-per-window=100000"})
-class AuthenticationTest extends ServerTest {
+class AuthenticationTest extends AuthenticatedServerTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String ADMIN = "bootstrap-secret-for-tests";
-
-    @Autowired
-    XdsServer xds;
-
-    private HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode ok(HttpResponse<String> response) {
-        return json(response, 200);
-    }
-
-    private String meshWithNodes() throws Exception {
-        String mesh = uniqueName("auth");
-        ok(call("PUT", "/v20190125/meshes", "{\"meshName\":\"" + mesh + "\"}", ADMIN));
-        for (String node : new String[] {"api", "other"}) {
-            ok(call("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", "{\"virtualNodeName\":\"" + node + "\",\"spec\":"
-                    + "{\"listeners\":[{\"portMapping\":{\"port\":8080,\"protocol\":\"http\"}}],"
-                    + "\"serviceDiscovery\":{\"dns\":{\"hostname\":\"" + node + ".local\"}}}}", ADMIN));
-        }
-        return mesh;
-    }
 
     private JsonNode audit(String query) throws Exception {
         return ok(call("GET", "/v1/audit?" + query, null, ADMIN)).get("entries");
-    }
-
-    /** Refusals are written by a background writer: the entries of the query once they contain all of these. */
-    private String awaitAudit(String query, String... contains) throws Exception {
-        long deadline = System.currentTimeMillis() + 5000;
-        String entries = audit(query).toString();
-        while (!java.util.Arrays.stream(contains).allMatch(entries::contains) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-            entries = audit(query).toString();
-        }
-        assertThat(entries).as("audit entries for " + query).contains(contains);
-        return entries;
     }
 
     @Test
@@ -119,13 +73,6 @@ class AuthenticationTest extends ServerTest {
         ok(call("DELETE", "/v1/tokens/" + issued.get("id").asString(), null, ADMIN));
         assertThat(call("GET", "/v20190125/meshes/" + mesh, null, viewer).statusCode()).as("revoked").isEqualTo(401);
         assertThat(audit("action=RevokeApiToken").toString()).contains(issued.get("id").asString());
-    }
-
-    /** An access key issued by the admin for one mesh: its id and its secret. */
-    private String[] accessKey(String name, String role, String mesh) throws Exception {
-        JsonNode key = ok(call("POST", "/v1/accessKeys", "{\"name\":\"" + name + "\",\"role\":\"" + role
-                + "\",\"meshes\":[\"" + mesh + "\"]}", ADMIN));
-        return new String[] {key.get("accessKeyId").asString(), key.get("secretAccessKey").asString()};
     }
 
     @Test

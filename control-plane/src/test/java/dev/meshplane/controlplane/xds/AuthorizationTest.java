@@ -2,7 +2,6 @@ package dev.meshplane.controlplane.xds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meshplane.controlplane.ServerTest;
 import dev.meshplane.controlplane.appmesh.AppMeshProperties;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import java.net.URI;
@@ -11,7 +10,6 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,16 +17,7 @@ import tools.jackson.databind.JsonNode;
  * not bound to a mesh, each as the attacker tried it: two meshes, a viewer, an editor and an admin
  * of mesh A, and the calls that must not reach mesh B (or a private key) however they are spelled.
  */
-// these tests count refusal rows one by one: the audit throttle stays out of their way (BookkeepingTest tests it)
-@TestPropertySource(properties = {"meshplane.security.authentication=enabled",
-        "meshplane.security.bootstrap-admin-token=bootstrap-secret-for-tests",
-        "meshplane.audit.refusals-per-caller=100000", "meshplane.audit.refusals-per-window=100000"})
-class AuthorizationTest extends ServerTest {
-
-    private static final String ADMIN = "bootstrap-secret-for-tests";
-
-    @Autowired
-    XdsServer xds;
+class AuthorizationTest extends AuthenticatedServerTest {
 
     @Autowired
     AppMeshProperties appMeshProperties;
@@ -38,19 +27,6 @@ class AuthorizationTest extends ServerTest {
     private String viewerA;
     private String editorA;
     private String adminA;
-
-    private HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode ok(HttpResponse<String> response) {
-        return json(response, 200);
-    }
 
     /** A mesh whose node "web" selects registry service {@code <mesh>-ns/svc}. */
     private String mesh(String prefix) throws Exception {

@@ -5,8 +5,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Who a proxy is, from its xDS {@code node.id}: {@code mesh/<mesh>/virtualNode/<name>},
- * {@code mesh/<mesh>/virtualGateway/<name>}, or the App Mesh ARN of either. Proxyless gRPC
+ * Who a proxy is, from its xDS {@code node.id}, in every form the App Mesh Envoy image's agent
+ * (aws/amazon-ecs-service-connect-agent, {@code agent/envoy_bootstrap/envoy_bootstrap.go}: the id is
+ * {@code APPMESH_RESOURCE_ARN}, else {@code APPMESH_RESOURCE_NAME}, else {@code APPMESH_VIRTUAL_NODE_NAME},
+ * passed through as written) is given: {@code mesh/<mesh>/virtualNode/<name>},
+ * {@code mesh/<mesh>/virtualGateway/<name>}, the App Mesh Kubernetes injector's
+ * {@code mesh/<mesh>@<owner account>/...} (aws-app-mesh-controller-for-k8s, {@code pkg/inject/envoy.go}
+ * {@code getAugmentedMeshName}: written for a mesh shared from another account), or the ARN of either
+ * in any partition ({@code arn:aws:}, {@code arn:aws-cn:}, {@code arn:aws-us-gov:} ...). Proxyless gRPC
  * clients use the same ids and are told apart by their user agent.
  */
 public record ProxyId(String mesh, Kind kind, String name) {
@@ -21,20 +27,55 @@ public record ProxyId(String mesh, Kind kind, String name) {
         GRPC_CLIENT
     }
 
-    private static final Pattern ID = Pattern.compile(
-            "^(?:arn:aws[a-z-]*:appmesh:[^:]*:[^:]*:)?mesh/([^/]+)/(virtualNode|virtualGateway)/([^/]+)$");
+    private static final Pattern ID = Pattern.compile("^(?:arn:aws(?:-[a-z]+)*:appmesh:([a-z0-9-]+):(\\d{12}):)?"
+            + "mesh/([^/]+?)(?:@(\\d{12}))?/(virtualNode|virtualGateway)/([^/]+)$");
 
-    /** Parses a node id; empty when it names no virtual node or gateway. */
+    /** Parses a node id; empty when it names no virtual node or gateway. The owner it names is not checked here: see {@link #ownerProblem}. */
     public static Optional<ProxyId> parse(String nodeId, boolean proxyless) {
-        if (nodeId == null) {
+        Matcher m = match(nodeId);
+        if (m == null) {
             return Optional.empty();
+        }
+        Kind kind = m.group(5).equals("virtualGateway") ? Kind.GATEWAY : proxyless ? Kind.GRPC_CLIENT : Kind.SIDECAR;
+        return Optional.of(new ProxyId(m.group(3), kind, m.group(6)));
+    }
+
+    /**
+     * Why a node id names a mesh of another App Mesh than this server, or null when it does not: an
+     * ARN's region or account, or the injector's {@code @<owner account>}, that is not this server's
+     * region or mesh owner (the account its ARNs and {@code meshOwner} report). Such an id names
+     * another owner's mesh of the same name, which this server does not hold; serving it this
+     * server's mesh would hand one owner's configuration to another's proxies.
+     *
+     * @param nodeId  the node id, any form {@link #parse} accepts (others: null)
+     * @param region  this server's region ({@code meshplane.appmesh.region})
+     * @param account this server's mesh owner account ({@code meshplane.appmesh.account-id})
+     */
+    public static String ownerProblem(String nodeId, String region, String account) {
+        Matcher m = match(nodeId);
+        if (m == null) {
+            return null;
+        }
+        if (m.group(4) != null && !m.group(4).equals(account)) {
+            return "its mesh owner " + m.group(4) + " is not this server's mesh owner " + account
+                    + " (meshplane.appmesh.account-id)";
+        }
+        if (m.group(2) != null && !m.group(2).equals(account)) {
+            return "its ARN's account " + m.group(2) + " is not this server's mesh owner " + account
+                    + " (meshplane.appmesh.account-id)";
+        }
+        if (m.group(1) != null && !m.group(1).equals(region)) {
+            return "its ARN's region " + m.group(1) + " is not this server's region " + region + " (meshplane.appmesh.region)";
+        }
+        return null;
+    }
+
+    private static Matcher match(String nodeId) {
+        if (nodeId == null) {
+            return null;
         }
         Matcher m = ID.matcher(nodeId);
-        if (!m.matches()) {
-            return Optional.empty();
-        }
-        Kind kind = m.group(2).equals("virtualGateway") ? Kind.GATEWAY : proxyless ? Kind.GRPC_CLIENT : Kind.SIDECAR;
-        return Optional.of(new ProxyId(m.group(1), kind, m.group(3)));
+        return m.matches() ? m : null;
     }
 
     /** The key proxies with identical configuration share: every replica of one virtual node of one kind. */

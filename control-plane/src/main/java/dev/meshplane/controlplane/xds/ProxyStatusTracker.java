@@ -1,6 +1,7 @@
 package dev.meshplane.controlplane.xds;
 
 import dev.meshplane.api.validation.TextRules;
+import dev.meshplane.controlplane.appmesh.AppMeshProperties;
 import dev.meshplane.snapshot.ProxyId;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.exception.RequestException;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows every xDS stream: which proxy it is, what was sent, what was ACKed, and NACKs with the
- * client's own error text. Refuses streams whose node id names no virtual node or gateway.
+ * client's own error text. Refuses streams whose node id names no virtual node or gateway, or names
+ * one of another mesh owner or region than this server's ({@link ProxyId#ownerProblem}).
  */
 public class ProxyStatusTracker implements DiscoveryServerCallbacks {
 
@@ -31,12 +33,14 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
     private final ProxyCache cache;
     private final PublisherMetrics metrics;
     private final dev.meshplane.controlplane.security.CertificateAuthority authority;
+    private final AppMeshProperties appMesh;
 
     public ProxyStatusTracker(ProxyCache cache, PublisherMetrics metrics,
-            dev.meshplane.controlplane.security.CertificateAuthority authority) {
+            dev.meshplane.controlplane.security.CertificateAuthority authority, AppMeshProperties appMesh) {
         this.cache = cache;
         this.metrics = metrics;
         this.authority = authority;
+        this.appMesh = appMesh;
     }
 
     /** A rejected configuration, as the client reported it. */
@@ -164,7 +168,16 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
                         node == null ? null : TextRules.printable(node.getId()));
                 throw new RequestException(Status.INVALID_ARGUMENT.withDescription("node.id '"
                         + (node == null ? "" : TextRules.printable(node.getId())) + "' must be mesh/<mesh>/virtualNode/<name>,"
-                        + " mesh/<mesh>/virtualGateway/<name> or the App Mesh ARN of either"));
+                        + " mesh/<mesh>/virtualGateway/<name> (the mesh optionally as <mesh>@<owner account>) or the App Mesh"
+                        + " ARN of either"));
+            }
+            String foreign = ProxyId.ownerProblem(node.getId(), appMesh.region(), appMesh.accountId());
+            if (foreign != null) {
+                streams.remove(streamId);
+                log.warn("Refusing xDS stream {}: node id '{}' names another App Mesh's mesh: {}", streamId,
+                        TextRules.printable(node.getId()), foreign);
+                throw new RequestException(Status.INVALID_ARGUMENT.withDescription("node.id '" + TextRules.printable(node.getId())
+                        + "' names a mesh this server does not hold: " + foreign));
             }
             state.node = node;
             state.proxy = proxy.get();

@@ -14,7 +14,8 @@ class XdsConfiguration {
 
     @Bean
     ProxyStatusTracker proxyStatusTracker(ProxyCache cache, PublisherMetrics metrics,
-            dev.meshplane.controlplane.security.CertificateAuthority authority) {
-        return new ProxyStatusTracker(cache, metrics, authority);
+            dev.meshplane.controlplane.security.CertificateAuthority authority,
+            dev.meshplane.controlplane.appmesh.AppMeshProperties appMesh) {
+        return new ProxyStatusTracker(cache, metrics, authority, appMesh);
     }
 }

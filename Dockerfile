@@ -9,6 +9,7 @@ COPY api/pom.xml api/
 COPY persistence/pom.xml persistence/
 COPY snapshot/pom.xml snapshot/
 COPY grpc-credentials/pom.xml grpc-credentials/
+COPY cli/pom.xml cli/
 COPY control-plane/pom.xml control-plane/
 COPY bench/pom.xml bench/
 COPY packaging/pom.xml packaging/

@@ -1,0 +1,20 @@
+package dev.meshplane.cli;
+
+/**
+ * What the {@code meshplane} command's exit status means, for CI jobs to branch on. Every command
+ * keeps to these; a new kind of outcome gets a new number here and a line in {@link Meshplane}'s help.
+ */
+public final class ExitCodes {
+
+    /** Done as asked. */
+    public static final int OK = 0;
+    /** The input was refused; the message names the document, the field and what is wrong. Nothing was written. */
+    public static final int INVALID_INPUT = 1;
+    /** Wrong usage: an unknown command or option, a missing or malformed option value (picocli's own code). */
+    public static final int USAGE = 2;
+    /** A file could not be read or written. */
+    public static final int IO_ERROR = 3;
+
+    private ExitCodes() {
+    }
+}

@@ -57,12 +57,28 @@ class BadInputTest extends ServerTest {
         "null body | null | null",
         "array body | [] | expected an object",
         "health check range | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'healthCheck':{'protocol':'http','healthyThreshold':1,'unhealthyThreshold':2,'timeoutMillis':2000,'intervalMillis':5000}}]}} | spec.listeners[0].healthCheck.healthyThreshold: must be greater than or equal to 2, got 1",
+        "access log command Envoy lacks | {'virtualNodeName':'n','spec':{'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'text':'%START_TIME% %DURATION_MS%'}}}}}} | spec.logging.accessLog.file.format.text: %DURATION_MS%: Envoy has no command DURATION_MS",
+        "access log stray percent | {'virtualNodeName':'n','spec':{'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'text':'100% %RESPONSE_CODE%'}}}}}} | spec.logging.accessLog.file.format.text: no valid command at position 3",
+        "access log command with arguments it takes none of | {'virtualNodeName':'n','spec':{'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'json':[{'key':'d','value':'%DURATION(ms)%'}]}}}}}} | spec.logging.accessLog.file.format.json[0].value: %DURATION(ms)%: DURATION takes no arguments or length",
+        "access log header command without a header | {'virtualNodeName':'n','spec':{'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'json':[{'key':'ua','value':'%REQ%'}]}}}}}} | spec.logging.accessLog.file.format.json[0].value: %REQ%: REQ needs arguments",
+        "access log json key twice | {'virtualNodeName':'n','spec':{'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'json':[{'key':'code','value':'%RESPONSE_CODE%'},{'key':'code','value':'%DURATION%'}]}}}}}} | spec.logging.accessLog.file.format.json[1].key: 'code' is already the key of json[0]",
         "acm certificate | {'virtualNodeName':'n','spec':{'backendDefaults':{'clientPolicy':{'tls':{'validation':{'trust':{'acm':{'certificateAuthorityArns':['arn:aws:acm-pca:x']}}}}}}}} | spec.backendDefaults.clientPolicy.tls.validation.trust.acm: ACM certificates exist only inside AWS",
     })
     void malformedVirtualNodesAreRefused(String name, String body, String message) throws Exception {
         assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", body.replace('\'', '"')),
                 400, "BadRequestException", message);
         assertNothingStored();
+    }
+
+    /** Gateways' access logs are Envoy's too. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "gateway log command Envoy lacks | virtualGateways | {'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':8443,'protocol':'http'}}],'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'text':'%DURATION_MS%'}}}}}} | spec.logging.accessLog.file.format.text: %DURATION_MS%: Envoy has no command DURATION_MS",
+    })
+    void malformedGatewaysAreRefused(String name, String collection, String body, String message) throws Exception {
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/" + collection, body.replace('\'', '"')),
+                400, "BadRequestException", message);
+        assertThat(send("GET", "/v20190125/meshes/" + mesh + "/" + collection, null).body()).doesNotContain("\"g\"", "\"r\"");
     }
 
     /** A name that can be created must be addressable: Describe and Delete take it as one path segment. */

@@ -96,4 +96,26 @@ class EnvoyValidatorTest {
                 + " same as filter_chains[0]'s; Envoy refuses a listener whose filter chains match alike"
                 + " (destination_port { value: 5432 } server_names: \"a\" server_names: \"b\")");
     }
+
+    /** substitution_formatter.cc refuses the listener for a command it cannot parse, in any logger Meshplane emits. */
+    @Test
+    void accessLogFormatsAreParsedAsEnvoyDoes() {
+        var bad = AccessLogTranslator.file(new dev.meshplane.api.model.FileAccessLog(
+                new dev.meshplane.api.model.LoggingFormat(null, "%START_TIME% %DURATION_MS%"), "/dev/stdout"));
+        var good = AccessLogTranslator.file(new dev.meshplane.api.model.FileAccessLog(
+                new dev.meshplane.api.model.LoggingFormat(List.of(new dev.meshplane.api.model.JsonFormatRef("d", "%DURATION%")),
+                        null), "/dev/stdout"));
+        Listener listener = Listener.newBuilder().setName("l").setAddress(EndpointTranslator.socket("0.0.0.0", 15000))
+                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder().setName("hcm")
+                        .setTypedConfig(Any.pack(HttpConnectionManager.newBuilder().setStatPrefix("ingress")
+                                .setRds(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds
+                                        .newBuilder().setRouteConfigName("r").setConfigSource(ClusterTranslator.ads()))
+                                .addAccessLog(good).addAccessLog(bad).addAccessLog(AuthorizationTranslator.dryRunLog())
+                                .build()))))
+                .build();
+        assertThat(EnvoyValidator.validate(listener)).containsExactly("Listener.filter_chains[0].hcm.access_log.log_format:"
+                + " %DURATION_MS%: Envoy has no command DURATION_MS (for example DURATION, RESPONSE_CODE, START_TIME,"
+                + " REQ(header), RESP(header))");
+    }
+
 }

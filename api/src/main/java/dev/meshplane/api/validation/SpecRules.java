@@ -121,6 +121,7 @@ public final class SpecRules {
                 f.add("meshName", "names beginning with '" + TextRules.RESERVED_PREFIX + "' are reserved for Meshplane's own state");
             }
         });
+        rule(dev.meshplane.api.model.LoggingFormat.class, SpecRules::accessLogFormat);
         rule(ListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(VirtualGatewayListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(TlsValidationContextTrust.class, (t, f) -> f.noAcm(t.acm()));
@@ -128,6 +129,31 @@ public final class SpecRules {
     }
 
     private SpecRules() {
+    }
+
+    /** Envoy parses each format string when it loads the listener and refuses the listener for one bad command. */
+    private static void accessLogFormat(dev.meshplane.api.model.LoggingFormat format, Findings f) {
+        if (format.text() != null) {
+            EnvoyFormatGrammar.problems(format.text()).forEach(p -> f.add("text", p));
+        }
+        if (format.json() != null) {
+            Map<String, Integer> keys = new java.util.HashMap<>();
+            for (int i = 0; i < format.json().size(); i++) {
+                var entry = format.json().get(i);
+                if (entry == null) {
+                    continue;
+                }
+                String member = "json[" + i + "]";
+                Integer earlier = entry.key() == null ? null : keys.putIfAbsent(entry.key(), i);
+                if (earlier != null) {
+                    // Envoy's JSON format is a map: a second value for a key would silently replace the first
+                    f.add(member + ".key", "'" + entry.key() + "' is already the key of json[" + earlier + "]");
+                }
+                if (entry.value() != null) {
+                    EnvoyFormatGrammar.problems(entry.value()).forEach(p -> f.add(member + ".value", p));
+                }
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -62,6 +62,8 @@ class BadInputTest extends ServerTest {
         "access log command with arguments it takes none of | {'virtualNodeName':'n','spec':{'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'json':[{'key':'d','value':'%DURATION(ms)%'}]}}}}}} | spec.logging.accessLog.file.format.json[0].value: %DURATION(ms)%: DURATION takes no arguments or length",
         "access log header command without a header | {'virtualNodeName':'n','spec':{'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'json':[{'key':'ua','value':'%REQ%'}]}}}}}} | spec.logging.accessLog.file.format.json[0].value: %REQ%: REQ needs arguments",
         "access log json key twice | {'virtualNodeName':'n','spec':{'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'json':[{'key':'code','value':'%RESPONSE_CODE%'},{'key':'code','value':'%DURATION%'}]}}}}}} | spec.logging.accessLog.file.format.json[1].key: 'code' is already the key of json[0]",
+        "two listeners on one port | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},{'portMapping':{'port':8080,'protocol':'http'}}],'serviceDiscovery':{'dns':{'hostname':'n.local'}}}} | spec.listeners[1].portMapping.port: port 8080 is already mapped by listeners[0]",
+        "two protocols on one port | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},{'portMapping':{'port':8080,'protocol':'tcp'}}],'serviceDiscovery':{'dns':{'hostname':'n.local'}}}} | spec.listeners[1].portMapping.port: port 8080 is already mapped by listeners[0]",
         "acm certificate | {'virtualNodeName':'n','spec':{'backendDefaults':{'clientPolicy':{'tls':{'validation':{'trust':{'acm':{'certificateAuthorityArns':['arn:aws:acm-pca:x']}}}}}}}} | spec.backendDefaults.clientPolicy.tls.validation.trust.acm: ACM certificates exist only inside AWS",
     })
     void malformedVirtualNodesAreRefused(String name, String body, String message) throws Exception {
@@ -70,15 +72,43 @@ class BadInputTest extends ServerTest {
         assertNothingStored();
     }
 
-    /** Gateways' access logs are Envoy's too. */
+    /** App Mesh refuses duplicate port mappings on routers and gateways as on nodes; gateways' access logs are Envoy's too. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
+        "router port twice | virtualRouters | {'virtualRouterName':'r','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},{'portMapping':{'port':8080,'protocol':'grpc'}}]}} | spec.listeners[1].portMapping.port: port 8080 is already mapped by listeners[0]",
+        "gateway port twice | virtualGateways | {'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':8443,'protocol':'http'}},{'portMapping':{'port':8443,'protocol':'http2'}}]}} | spec.listeners[1].portMapping.port: port 8443 is already mapped by listeners[0]",
         "gateway log command Envoy lacks | virtualGateways | {'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':8443,'protocol':'http'}}],'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'text':'%DURATION_MS%'}}}}}} | spec.logging.accessLog.file.format.text: %DURATION_MS%: Envoy has no command DURATION_MS",
     })
-    void malformedGatewaysAreRefused(String name, String collection, String body, String message) throws Exception {
+    void malformedRoutersAndGatewaysAreRefused(String name, String collection, String body, String message) throws Exception {
         assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/" + collection, body.replace('\'', '"')),
                 400, "BadRequestException", message);
         assertThat(send("GET", "/v20190125/meshes/" + mesh + "/" + collection, null).body()).doesNotContain("\"g\"", "\"r\"");
+    }
+
+    /** Routes and gateway routes App Mesh refuses: each names the member, and nothing is stored. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "grpc method without service | routes | {'routeName':'x','spec':{'grpcRoute':{'match':{'methodName':'Get'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.grpcRoute.match.methodName: needs serviceName as well",
+        "weights above 100 in all | routes | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'n','weight':90},{'virtualNode':'m','weight':20}]}}}} | spec.httpRoute.action.weightedTargets: the weights add up to 110",
+        "tcp weights above 100 in all | routes | {'routeName':'x','spec':{'tcpRoute':{'action':{'weightedTargets':[{'virtualNode':'n','weight':100},{'virtualNode':'m','weight':1}]}}}} | spec.tcpRoute.action.weightedTargets: the weights add up to 101",
+        "prefix rewrite on a path match | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'path':{'exact':'/a'}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'prefix':{'value':'/b/'}}}}}} | spec.httpRoute.action.rewrite.prefix: rewrites a matched prefix, but this route matches match.path",
+        "prefix and path rewrite | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/a/'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'prefix':{'value':'/b/'},'path':{'exact':'/c'}}}}}} | spec.httpRoute.action.rewrite: at most one of [path, prefix] may be set",
+        "prefix rewrite without a slash | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/a/'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'prefix':{'value':'b/'}}}}}} | spec.httpRoute.action.rewrite.prefix.value: must start with '/'",
+        "path rewrite without a slash | gatewayRoutes | {'gatewayRouteName':'x','spec':{'http2Route':{'match':{'path':{'exact':'/a'}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'path':{'exact':'c'}}}}}} | spec.http2Route.action.rewrite.path.exact: must start with '/'",
+    })
+    void malformedRoutesAreRefused(String name, String collection, String body, String message) throws Exception {
+        String parent = collection.equals("routes") ? "virtualRouter/r" : "virtualGateway/g";
+        if (collection.equals("routes")) {
+            appMesh.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("r").spec(s -> s.listeners(l -> l
+                    .portMapping(p -> p.port(8080).protocol("http")))));
+        } else {
+            appMesh.createVirtualGateway(r -> r.meshName(mesh).virtualGatewayName("g").spec(s -> s.listeners(l -> l
+                    .portMapping(p -> p.port(8080).protocol("http")))));
+        }
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/" + parent + "/" + collection,
+                body.replace('\'', '"')), 400, "BadRequestException", message);
+        assertThat(send("GET", "/v20190125/meshes/" + mesh + "/" + parent + "/" + collection, null).body())
+                .doesNotContain("\"x\"");
     }
 
     /** A name that can be created must be addressable: Describe and Delete take it as one path segment. */

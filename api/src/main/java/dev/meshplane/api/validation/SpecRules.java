@@ -121,6 +121,26 @@ public final class SpecRules {
                 f.add("meshName", "names beginning with '" + TextRules.RESERVED_PREFIX + "' are reserved for Meshplane's own state");
             }
         });
+        // App Mesh refuses duplicate port mappings: Envoy would get two filter chains (or listeners) matching alike
+        rule(dev.meshplane.api.model.VirtualNodeSpec.class, (s, f) -> {
+            f.uniquePorts("listeners", s.listeners(), l -> l.portMapping() == null ? null : l.portMapping().port());
+        });
+        rule(dev.meshplane.api.model.VirtualRouterSpec.class, (s, f) -> f.uniquePorts("listeners", s.listeners(),
+                l -> l.portMapping() == null ? null : l.portMapping().port()));
+        rule(dev.meshplane.api.model.VirtualGatewaySpec.class, (s, f) -> f.uniquePorts("listeners", s.listeners(),
+                l -> l.portMapping() == null ? null : l.portMapping().port()));
+        // API model, GrpcRouteMatch.methodName: "If you specify a name, you must also specify a serviceName."
+        rule(dev.meshplane.api.model.GrpcRouteMatch.class, (m, f) -> {
+            if (m.methodName() != null && m.serviceName() == null) {
+                f.add("methodName", "needs serviceName as well (App Mesh refuses a method name without its service;"
+                        + " alone it would match every call)");
+            }
+        });
+        rule(dev.meshplane.api.model.HttpRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
+        rule(dev.meshplane.api.model.GrpcRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
+        rule(dev.meshplane.api.model.TcpRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
+        rule(dev.meshplane.api.model.HttpGatewayRoute.class, (r, f) -> f.gatewayRewrite(r.match(),
+                r.action() == null ? null : r.action().rewrite()));
         rule(dev.meshplane.api.model.LoggingFormat.class, SpecRules::accessLogFormat);
         rule(ListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(VirtualGatewayListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
@@ -291,6 +311,56 @@ public final class SpecRules {
         void healthCheckPath(String path) {
             if (path != null && !path.startsWith("/")) {
                 add("path", "must start with '/', got '" + path + "'");
+            }
+        }
+
+        /** Each listener's port once: App Mesh refuses duplicate port mappings, whatever their protocols. */
+        <T> void uniquePorts(String member, List<T> listeners, java.util.function.Function<T, Integer> port) {
+            if (listeners == null) {
+                return;
+            }
+            Map<Integer, Integer> first = new java.util.HashMap<>();
+            for (int i = 0; i < listeners.size(); i++) {
+                Integer p = listeners.get(i) == null ? null : port.apply(listeners.get(i));
+                Integer earlier = p == null ? null : first.putIfAbsent(p, i);
+                if (earlier != null) {
+                    add(member + "[" + i + "].portMapping.port", "port " + p + " is already mapped by " + member + "["
+                            + earlier + "]; each listener needs a port of its own (App Mesh refuses duplicate port mappings)");
+                }
+            }
+        }
+
+        /** API model, WeightedTarget: "The total weight for all targets combined must be less than or equal to 100." */
+        void totalWeight(List<dev.meshplane.api.model.WeightedTarget> targets) {
+            if (targets == null) {
+                return;
+            }
+            int total = targets.stream().filter(Objects::nonNull).map(dev.meshplane.api.model.WeightedTarget::weight)
+                    .filter(Objects::nonNull).mapToInt(Integer::intValue).sum();
+            if (total > 100) {
+                add("weightedTargets", "the weights add up to " + total + "; App Mesh allows at most 100 in all");
+            }
+        }
+
+        /**
+         * A prefix rewrite applies to a prefix match and a path rewrite replaces the whole path: a prefix rewrite on a
+         * path match, or both rewrites at once, would be ignored in part, so they are refused.
+         */
+        void gatewayRewrite(HttpGatewayRouteMatch match, dev.meshplane.api.model.HttpGatewayRouteRewrite rewrite) {
+            if (rewrite == null) {
+                return;
+            }
+            if (rewrite.prefix() != null && rewrite.path() != null) {
+                add("action.rewrite", "at most one of [path, prefix] may be set");
+            } else if (rewrite.prefix() != null && match != null && match.path() != null) {
+                add("action.rewrite.prefix", "rewrites a matched prefix, but this route matches match.path;"
+                        + " use action.rewrite.path or match.prefix");
+            }
+            if (rewrite.prefix() != null && rewrite.prefix().value() != null && !rewrite.prefix().value().startsWith("/")) {
+                add("action.rewrite.prefix.value", "must start with '/', got '" + rewrite.prefix().value() + "'");
+            }
+            if (rewrite.path() != null && rewrite.path().exact() != null && !rewrite.path().exact().startsWith("/")) {
+                add("action.rewrite.path.exact", "must start with '/', got '" + rewrite.path().exact() + "'");
             }
         }
 

@@ -9,6 +9,8 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
 import io.envoyproxy.envoy.config.core.v3.SubstitutionFormatString;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -38,6 +40,38 @@ final class EnvoyLoadRules {
         } else if (resource instanceof Listener listener) {
             listener(listener, violations);
             accessLogFormats(listener, violations);
+        } else if (resource instanceof RouteConfiguration routes) {
+            domains(routes, violations);
+        }
+    }
+
+    /**
+     * router/config_impl.cc (RouteMatcher): every domain is lower-cased, then "Only a single wildcard domain is
+     * permitted in route X" and "Only unique values for domains are permitted. Duplicate entry of domain X in route Y"
+     * (a leading or trailing '*' is a wildcard keyed by the rest) refuse the whole route configuration. A '*' anywhere
+     * else is compared as a literal and matches no Host, which would drop the traffic silently, so it is reported too.
+     */
+    private static void domains(RouteConfiguration routes, List<String> violations) {
+        Map<String, String> seen = new HashMap<>();
+        for (int h = 0; h < routes.getVirtualHostsCount(); h++) {
+            VirtualHost host = routes.getVirtualHosts(h);
+            for (int d = 0; d < host.getDomainsCount(); d++) {
+                String domain = host.getDomains(d).toLowerCase(java.util.Locale.ROOT);
+                String where = "RouteConfiguration.virtual_hosts[" + h + "].domains[" + d + "]";
+                String inner = domain.length() > 1 ? domain.substring(1, domain.length() - 1) : "";
+                if (inner.contains("*") || domain.startsWith("**") || domain.endsWith("**")) {
+                    violations.add(where + ": '" + host.getDomains(d) + "' has a '*' that is not a whole leading or"
+                            + " trailing wildcard; Envoy would compare it literally and no Host would match it");
+                    continue;
+                }
+                String key = domain.equals("*") ? "*" : domain.startsWith("*") ? "suffix " + domain.substring(1)
+                        : domain.endsWith("*") ? "prefix " + domain.substring(0, domain.length() - 1) : "exact " + domain;
+                String first = seen.putIfAbsent(key, host.getName() + " (virtual_hosts[" + h + "])");
+                if (first != null) {
+                    violations.add(where + ": '" + host.getDomains(d) + "' is already a domain of virtual host " + first
+                            + "; Envoy lower-cases domains and refuses a route configuration naming one twice");
+                }
+            }
         }
     }
 

@@ -135,8 +135,12 @@ final class GatewayTranslator {
         }
     }
 
+    /**
+     * The virtual host domain of a host name match, lower-cased: Envoy matches hosts without regard to case and
+     * refuses two virtual hosts whose domains differ only in case (config_impl.cc), so such routes share one.
+     */
     private static String domain(GatewayRouteHostnameMatch hostname) {
-        return hostname.exact() != null ? hostname.exact() : "*" + hostname.suffix();
+        return (hostname.exact() != null ? hostname.exact() : "*" + hostname.suffix()).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Every target the gateway's routes reach, with the TLS the gateway (or the mesh) uses towards it. */

@@ -38,6 +38,8 @@ public final class SpecRules {
     private static final java.util.regex.Pattern HEADER_NAME =
             java.util.regex.Pattern.compile("^[0-9A-Za-z!#$%&'*+\\-.^_`|~]+$");
 
+    private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile("^[0-9A-Za-z._-]+$");
+
     static final Set<String> HTTP_RETRY_EVENTS = Set.of("server-error", "gateway-error", "client-error", "stream-error");
 
     private static final Map<Class<?>, BiConsumer<Object, Findings>> RULES = new LinkedHashMap<>();
@@ -124,6 +126,7 @@ public final class SpecRules {
         // App Mesh refuses duplicate port mappings: Envoy would get two filter chains (or listeners) matching alike
         rule(dev.meshplane.api.model.VirtualNodeSpec.class, (s, f) -> {
             f.uniquePorts("listeners", s.listeners(), l -> l.portMapping() == null ? null : l.portMapping().port());
+            f.uniqueBackends(s.backends());
         });
         rule(dev.meshplane.api.model.VirtualRouterSpec.class, (s, f) -> f.uniquePorts("listeners", s.listeners(),
                 l -> l.portMapping() == null ? null : l.portMapping().port()));
@@ -142,6 +145,11 @@ public final class SpecRules {
         rule(dev.meshplane.api.model.HttpGatewayRoute.class, (r, f) -> f.gatewayRewrite(r.match(),
                 r.action() == null ? null : r.action().rewrite()));
         rule(dev.meshplane.api.model.LoggingFormat.class, SpecRules::accessLogFormat);
+        rule(dev.meshplane.api.model.GatewayRouteHostnameMatch.class, (h, f) -> {
+            f.exactlyOne(h.exact(), h.suffix(), null, null, "exact", "suffix", null, null);
+            f.hostname("exact", h.exact());
+            f.hostname("suffix", h.suffix());
+        });
         rule(ListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(VirtualGatewayListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(TlsValidationContextTrust.class, (t, f) -> f.noAcm(t.acm()));
@@ -314,6 +322,23 @@ public final class SpecRules {
             }
         }
 
+        /**
+         * A gateway route's host name becomes an Envoy virtual host domain. A '*' would make it a wildcard of other
+         * hosts (config_impl.cc), and a port or a trailing dot would never match, since every connection manager
+         * strips the Host's port and Envoy does not drop a trailing dot: refused rather than silently unmatched.
+         */
+        void hostname(String member, String name) {
+            if (name == null) {
+                return;
+            }
+            if (!HOST_NAME.matcher(name).matches()) {
+                add(member, "'" + name + "' is not a host name: letters, digits, '.', '-' and '_' only, without a port"
+                        + " or '*'");
+            } else if (name.endsWith(".")) {
+                add(member, "'" + name + "' ends with '.'; write the host name without the trailing dot");
+            }
+        }
+
         /** Each listener's port once: App Mesh refuses duplicate port mappings, whatever their protocols. */
         <T> void uniquePorts(String member, List<T> listeners, java.util.function.Function<T, Integer> port) {
             if (listeners == null) {
@@ -326,6 +351,28 @@ public final class SpecRules {
                 if (earlier != null) {
                     add(member + "[" + i + "].portMapping.port", "port " + p + " is already mapped by " + member + "["
                             + earlier + "]; each listener needs a port of its own (App Mesh refuses duplicate port mappings)");
+                }
+            }
+        }
+
+        /**
+         * A backend named twice (even in another letter case) would give two virtual hosts whose domains Envoy
+         * lower-cases and refuses as duplicates (config_impl.cc: "Only unique values for domains are permitted").
+         */
+        void uniqueBackends(List<dev.meshplane.api.model.Backend> backends) {
+            if (backends == null) {
+                return;
+            }
+            Map<String, Integer> first = new java.util.HashMap<>();
+            for (int i = 0; i < backends.size(); i++) {
+                var backend = backends.get(i) == null ? null : backends.get(i).virtualService();
+                String name = backend == null || backend.virtualServiceName() == null ? null
+                        : backend.virtualServiceName().toLowerCase(java.util.Locale.ROOT);
+                Integer earlier = name == null ? null : first.putIfAbsent(name, i);
+                if (earlier != null) {
+                    add("backends[" + i + "].virtualService.virtualServiceName", "'" + backend.virtualServiceName()
+                            + "' is already backends[" + earlier + "] (host names are case-insensitive, and Envoy refuses"
+                            + " a route configuration naming a domain twice)");
                 }
             }
         }

@@ -73,17 +73,20 @@ class BadInputTest extends ServerTest {
         assertNothingStored();
     }
 
-    /** App Mesh refuses duplicate port mappings on routers and gateways as on nodes; gateways' access logs are Envoy's too. */
+    /** App Mesh refuses duplicate port mappings on routers and gateways as on nodes; gateways' access logs and virtual service names are Envoy's too. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "router port twice | virtualRouters | {'virtualRouterName':'r','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},{'portMapping':{'port':8080,'protocol':'grpc'}}]}} | spec.listeners[1].portMapping.port: port 8080 is already mapped by listeners[0]",
         "gateway port twice | virtualGateways | {'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':8443,'protocol':'http'}},{'portMapping':{'port':8443,'protocol':'http2'}}]}} | spec.listeners[1].portMapping.port: port 8443 is already mapped by listeners[0]",
+        "virtual service named with a wildcard | virtualServices | {'virtualServiceName':'*.shop.local','spec':{}} | virtualServiceName: '*.shop.local' has a '*', which Envoy would read as a wildcard domain",
+        "virtual service named with a port | virtualServices | {'virtualServiceName':'api.shop.local:8080','spec':{}} | virtualServiceName: 'api.shop.local:8080' has a ':'",
         "gateway log command Envoy lacks | virtualGateways | {'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':8443,'protocol':'http'}}],'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'text':'%DURATION_MS%'}}}}}} | spec.logging.accessLog.file.format.text: %DURATION_MS%: Envoy has no command DURATION_MS",
     })
-    void malformedRoutersAndGatewaysAreRefused(String name, String collection, String body, String message) throws Exception {
+    void malformedRoutersGatewaysAndServicesAreRefused(String name, String collection, String body, String message) throws Exception {
         assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/" + collection, body.replace('\'', '"')),
                 400, "BadRequestException", message);
-        assertThat(send("GET", "/v20190125/meshes/" + mesh + "/" + collection, null).body()).doesNotContain("\"g\"", "\"r\"");
+        assertThat(send("GET", "/v20190125/meshes/" + mesh + "/" + collection, null).body())
+                .isEqualTo("{\"" + collection + "\":[]}");
     }
 
     /** Routes and gateway routes App Mesh refuses: each names the member, and nothing is stored. */

@@ -150,6 +150,18 @@ public final class SpecRules {
             f.hostname("exact", h.exact());
             f.hostname("suffix", h.suffix());
         });
+        // the name becomes Envoy virtual host domains, with ':<port>' added, and gRPC clients dial xds:///<name>:<port>
+        rule(dev.meshplane.api.model.CreateVirtualServiceRequest.class, (r, f) -> {
+            String name = r.virtualServiceName();
+            if (name != null && name.contains("*")) {
+                f.add("virtualServiceName", "'" + name + "' has a '*', which Envoy would read as a wildcard domain"
+                        + " catching other hosts' requests (config_impl.cc)");
+            }
+            if (name != null && name.contains(":")) {
+                f.add("virtualServiceName", "'" + name + "' has a ':'; a virtual service name is a host name without a"
+                        + " port (callers add ':<port>' to it)");
+            }
+        });
         rule(ListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(VirtualGatewayListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(TlsValidationContextTrust.class, (t, f) -> f.noAcm(t.acm()));

@@ -29,9 +29,11 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * The rules App Mesh enforces that its model does not spell out as constraints, and the things
- * Meshplane refuses rather than silently dropping (ACM certificates, which live only in AWS).
- * One rule per shape; a walker applies them wherever the shape appears and reports JSON paths.
+ * The rules App Mesh enforces that its model does not spell out as constraints (those its documentation
+ * strings state, each cited where it is checked), what Envoy would refuse when it loads the configuration
+ * made from a spec (access log formats, virtual host domains), and the things Meshplane refuses rather
+ * than silently dropping (ACM certificates, which live only in AWS). One rule per shape; a walker applies
+ * them wherever the shape appears and reports JSON paths. {@link #check} throws BadRequestException.
  */
 public final class SpecRules {
 

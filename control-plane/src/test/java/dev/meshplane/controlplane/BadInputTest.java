@@ -57,12 +57,66 @@ class BadInputTest extends ServerTest {
         "null body | null | null",
         "array body | [] | expected an object",
         "health check range | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'healthCheck':{'protocol':'http','healthyThreshold':1,'unhealthyThreshold':2,'timeoutMillis':2000,'intervalMillis':5000}}]}} | spec.listeners[0].healthCheck.healthyThreshold: must be greater than or equal to 2, got 1",
+        "access log command Envoy lacks | {'virtualNodeName':'n','spec':{'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'text':'%START_TIME% %DURATION_MS%'}}}}}} | spec.logging.accessLog.file.format.text: %DURATION_MS%: Envoy has no command DURATION_MS",
+        "access log stray percent | {'virtualNodeName':'n','spec':{'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'text':'100% %RESPONSE_CODE%'}}}}}} | spec.logging.accessLog.file.format.text: no valid command at position 3",
+        "access log command with arguments it takes none of | {'virtualNodeName':'n','spec':{'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'json':[{'key':'d','value':'%DURATION(ms)%'}]}}}}}} | spec.logging.accessLog.file.format.json[0].value: %DURATION(ms)%: DURATION takes no arguments or length",
+        "access log header command without a header | {'virtualNodeName':'n','spec':{'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'json':[{'key':'ua','value':'%REQ%'}]}}}}}} | spec.logging.accessLog.file.format.json[0].value: %REQ%: REQ needs arguments",
+        "access log json key twice | {'virtualNodeName':'n','spec':{'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'json':[{'key':'code','value':'%RESPONSE_CODE%'},{'key':'code','value':'%DURATION%'}]}}}}}} | spec.logging.accessLog.file.format.json[1].key: 'code' is already the key of json[0]",
+        "two listeners on one port | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},{'portMapping':{'port':8080,'protocol':'http'}}],'serviceDiscovery':{'dns':{'hostname':'n.local'}}}} | spec.listeners[1].portMapping.port: port 8080 is already mapped by listeners[0]",
+        "two protocols on one port | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},{'portMapping':{'port':8080,'protocol':'tcp'}}],'serviceDiscovery':{'dns':{'hostname':'n.local'}}}} | spec.listeners[1].portMapping.port: port 8080 is already mapped by listeners[0]",
+        "one backend in two letter cases | {'virtualNodeName':'n','spec':{'backends':[{'virtualService':{'virtualServiceName':'Api.example.local'}},{'virtualService':{'virtualServiceName':'api.example.local'}}]}} | spec.backends[1].virtualService.virtualServiceName: 'api.example.local' is already backends[0]",
         "acm certificate | {'virtualNodeName':'n','spec':{'backendDefaults':{'clientPolicy':{'tls':{'validation':{'trust':{'acm':{'certificateAuthorityArns':['arn:aws:acm-pca:x']}}}}}}}} | spec.backendDefaults.clientPolicy.tls.validation.trust.acm: ACM certificates exist only inside AWS",
     })
     void malformedVirtualNodesAreRefused(String name, String body, String message) throws Exception {
         assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", body.replace('\'', '"')),
                 400, "BadRequestException", message);
         assertNothingStored();
+    }
+
+    /** App Mesh refuses duplicate port mappings on routers and gateways as on nodes; gateways' access logs and virtual service names are Envoy's too. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "router port twice | virtualRouters | {'virtualRouterName':'r','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},{'portMapping':{'port':8080,'protocol':'grpc'}}]}} | spec.listeners[1].portMapping.port: port 8080 is already mapped by listeners[0]",
+        "gateway port twice | virtualGateways | {'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':8443,'protocol':'http'}},{'portMapping':{'port':8443,'protocol':'http2'}}]}} | spec.listeners[1].portMapping.port: port 8443 is already mapped by listeners[0]",
+        "virtual service named with a wildcard | virtualServices | {'virtualServiceName':'*.shop.local','spec':{}} | virtualServiceName: '*.shop.local' has a '*', which Envoy would read as a wildcard domain",
+        "virtual service named with a port | virtualServices | {'virtualServiceName':'api.shop.local:8080','spec':{}} | virtualServiceName: 'api.shop.local:8080' has a ':'",
+        "gateway log command Envoy lacks | virtualGateways | {'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':8443,'protocol':'http'}}],'logging':{'accessLog':{'file':{'path':'/dev/stdout','format':{'text':'%DURATION_MS%'}}}}}} | spec.logging.accessLog.file.format.text: %DURATION_MS%: Envoy has no command DURATION_MS",
+    })
+    void malformedRoutersGatewaysAndServicesAreRefused(String name, String collection, String body, String message) throws Exception {
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/" + collection, body.replace('\'', '"')),
+                400, "BadRequestException", message);
+        assertThat(send("GET", "/v20190125/meshes/" + mesh + "/" + collection, null).body())
+                .isEqualTo("{\"" + collection + "\":[]}");
+    }
+
+    /** Routes and gateway routes App Mesh refuses: each names the member, and nothing is stored. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "grpc method without service | routes | {'routeName':'x','spec':{'grpcRoute':{'match':{'methodName':'Get'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.grpcRoute.match.methodName: needs serviceName as well",
+        "weights above 100 in all | routes | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'n','weight':90},{'virtualNode':'m','weight':20}]}}}} | spec.httpRoute.action.weightedTargets: the weights add up to 110",
+        "tcp weights above 100 in all | routes | {'routeName':'x','spec':{'tcpRoute':{'action':{'weightedTargets':[{'virtualNode':'n','weight':100},{'virtualNode':'m','weight':1}]}}}} | spec.tcpRoute.action.weightedTargets: the weights add up to 101",
+        "prefix rewrite on a path match | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'path':{'exact':'/a'}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'prefix':{'value':'/b/'}}}}}} | spec.httpRoute.action.rewrite.prefix: rewrites a matched prefix, but this route matches match.path",
+        "prefix and path rewrite | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/a/'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'prefix':{'value':'/b/'},'path':{'exact':'/c'}}}}}} | spec.httpRoute.action.rewrite: at most one of [path, prefix] may be set",
+        "prefix rewrite without a slash | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/a/'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'prefix':{'value':'b/'}}}}}} | spec.httpRoute.action.rewrite.prefix.value: must start with '/'",
+        "host name with a port | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/','hostname':{'exact':'api.example.com:8080'}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.httpRoute.match.hostname.exact: 'api.example.com:8080' is not a host name",
+        "host name with a wildcard | gatewayRoutes | {'gatewayRouteName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B','hostname':{'suffix':'*.example.com'}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.grpcRoute.match.hostname.suffix: '*.example.com' is not a host name",
+        "host name with a trailing dot | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/','hostname':{'exact':'api.example.com.'}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.httpRoute.match.hostname.exact: 'api.example.com.' ends with '.'",
+        "host name match with neither | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/','hostname':{}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.httpRoute.match.hostname: exactly one of [exact, suffix] must be set",
+        "path rewrite without a slash | gatewayRoutes | {'gatewayRouteName':'x','spec':{'http2Route':{'match':{'path':{'exact':'/a'}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'path':{'exact':'c'}}}}}} | spec.http2Route.action.rewrite.path.exact: must start with '/'",
+    })
+    void malformedRoutesAreRefused(String name, String collection, String body, String message) throws Exception {
+        String parent = collection.equals("routes") ? "virtualRouter/r" : "virtualGateway/g";
+        if (collection.equals("routes")) {
+            appMesh.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("r").spec(s -> s.listeners(l -> l
+                    .portMapping(p -> p.port(8080).protocol("http")))));
+        } else {
+            appMesh.createVirtualGateway(r -> r.meshName(mesh).virtualGatewayName("g").spec(s -> s.listeners(l -> l
+                    .portMapping(p -> p.port(8080).protocol("http")))));
+        }
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/" + parent + "/" + collection,
+                body.replace('\'', '"')), 400, "BadRequestException", message);
+        assertThat(send("GET", "/v20190125/meshes/" + mesh + "/" + parent + "/" + collection, null).body())
+                .doesNotContain("\"x\"");
     }
 
     /** A name that can be created must be addressable: Describe and Delete take it as one path segment. */

@@ -52,6 +52,45 @@ class BootstrapTest extends ServerTest {
         assertThat(badFormat.body()).contains("format: must be envoy or grpc");
     }
 
+    /** Issue 12, example 10: the local SDS server's static cluster, as App Mesh's image adds it for APPMESH_SDS_SOCKET_PATH. */
+    @Test
+    void localSdsSocketForSecretsMeshplaneDoesNotServe() throws Exception {
+        String mesh = uniqueName("boot-sds");
+        appMesh.createMesh(r -> r.meshName(mesh));
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("web").spec(Fixtures.node("web.local")));
+        appMesh.createVirtualGateway(r -> r.meshName(mesh).virtualGatewayName("gw").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(8443).protocol("http")))));
+        for (String path : new String[] {"/virtualNodes/web/bootstrap?sdsSocketPath=/run/spire/sockets/agent.sock",
+                "/virtualNodes/web/bootstrap?directEgress=8080&sdsSocketPath=/run/spire/sockets/agent.sock",
+                "/virtualGateways/gw/bootstrap?sdsSocketPath=/run/spire/sockets/agent.sock"}) {
+            HttpResponse<String> response = send("GET", "/v1/meshes/" + mesh + path, null);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap.Builder parsed = io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap.newBuilder();
+            com.google.protobuf.util.JsonFormat.parser().usingTypeRegistry(com.google.protobuf.TypeRegistry.newBuilder()
+                    .add(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDescriptor()).build())
+                    .merge(response.body(), parsed);
+            io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap bootstrap = parsed.build();
+            assertThat(dev.meshplane.snapshot.EnvoyValidator.validate(bootstrap)).as("Envoy's own rules").isEmpty();
+            var sds = bootstrap.getStaticResources().getClustersList().stream()
+                    .filter(c -> c.getName().equals("static_cluster_sds_unix_socket")).findFirst().orElseThrow();
+            assertThat(sds.getType()).isEqualTo(io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType.STATIC);
+            assertThat(sds.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getPipe()
+                    .getPath()).isEqualTo("/run/spire/sockets/agent.sock");
+            assertThat(sds.getTypedExtensionProtocolOptionsOrThrow("envoy.extensions.upstreams.http.v3.HttpProtocolOptions")
+                    .unpack(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.class)
+                    .getExplicitHttpConfig().hasHttp2ProtocolOptions()).as("SDS is a gRPC service: HTTP/2").isTrue();
+        }
+        JsonNode without = JsonMapper.builder().build().readTree(send("GET", "/v1/meshes/" + mesh
+                + "/virtualNodes/web/bootstrap", null).body());
+        assertThat(without.at("/static_resources/clusters").toString()).doesNotContain("static_cluster_sds_unix_socket");
+        HttpResponse<String> grpc = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?format=grpc"
+                + "&sdsSocketPath=/run/spire/sockets/agent.sock", null);
+        assertThat(grpc.statusCode()).isEqualTo(400);
+        assertThat(grpc.body()).contains("sdsSocketPath: applies to Envoy bootstraps (format=envoy) only");
+    }
+
     @Test
     void directEgressListenersForEnvoyWithoutIptables() throws Exception {
         String mesh = uniqueName("boot-direct");

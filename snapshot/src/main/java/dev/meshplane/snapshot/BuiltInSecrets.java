@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The SDS secret names Meshplane serves itself, on each proxy's ADS stream. Name them in an App
  * Mesh spec ({@code tls.certificate.sds.secretName}, {@code validation.trust.sds.secretName}) or
- * let the mesh-wide mTLS switch use them.
+ * let the mesh-wide mTLS switch use them. Any other secret name is fetched from the proxy's local SDS
+ * server ({@link #LOCAL_SDS_CLUSTER}), as App Mesh did.
  */
 public final class BuiltInSecrets {
 
@@ -21,6 +22,13 @@ public final class BuiltInSecrets {
 
     /** The mesh's trust bundle: its CA certificates (old and new while a rotation overlaps). */
     public static final String TRUST = "meshplane:trust";
+
+    /**
+     * The static cluster to the proxy's local SDS server, which serves every other secret name: named as App Mesh's
+     * Envoy image names it when {@code APPMESH_SDS_SOCKET_PATH} is set (amazon-ecs-service-connect-agent,
+     * envoy_bootstrap.go, appendSdsSocketCluster); Meshplane's Envoy bootstraps add it for {@code sdsSocketPath}.
+     */
+    public static final String LOCAL_SDS_CLUSTER = "static_cluster_sds_unix_socket";
 
     private BuiltInSecrets() {
     }
@@ -44,43 +52,45 @@ public final class BuiltInSecrets {
 
     /**
      * Whether a spec names a built-in secret in one of its SDS members, wherever they are nested
-     * (listener TLS, backend defaults, each backend's client policy, gateway listeners): a walk of
-     * its records, lists and maps.
+     * (listener TLS, backend defaults, each backend's client policy, gateway listeners).
      */
     static boolean namesBuiltInSecret(Object value) {
+        return secretNames(value).stream().anyMatch(BuiltInSecrets::builtIn);
+    }
+
+    /** Every SDS secret name a spec names, in a walk of its records, lists and maps. */
+    static java.util.SortedSet<String> secretNames(Object value) {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        collect(value, names);
+        return names;
+    }
+
+    private static void collect(Object value, java.util.Set<String> names) {
         if (value instanceof ListenerTlsSdsCertificate sds) {
-            return builtIn(sds.secretName());
-        }
-        if (value instanceof TlsValidationContextSdsTrust sds) {
-            return builtIn(sds.secretName());
-        }
-        if (value instanceof VirtualGatewayListenerTlsSdsCertificate sds) {
-            return builtIn(sds.secretName());
-        }
-        if (value instanceof VirtualGatewayTlsValidationContextSdsTrust sds) {
-            return builtIn(sds.secretName());
-        }
-        if (value instanceof Collection<?> items) {
-            return items.stream().anyMatch(BuiltInSecrets::namesBuiltInSecret);
-        }
-        if (value instanceof Map<?, ?> map) {
-            return map.values().stream().anyMatch(BuiltInSecrets::namesBuiltInSecret);
-        }
-        if (value instanceof Record record) {
+            names.add(sds.secretName());
+        } else if (value instanceof TlsValidationContextSdsTrust sds) {
+            names.add(sds.secretName());
+        } else if (value instanceof VirtualGatewayListenerTlsSdsCertificate sds) {
+            names.add(sds.secretName());
+        } else if (value instanceof VirtualGatewayTlsValidationContextSdsTrust sds) {
+            names.add(sds.secretName());
+        } else if (value instanceof Collection<?> items) {
+            items.forEach(item -> collect(item, names));
+        } else if (value instanceof Map<?, ?> map) {
+            map.values().forEach(item -> collect(item, names));
+        } else if (value instanceof Record record) {
             for (RecordComponent component : record.getClass().getRecordComponents()) {
                 try {
-                    if (namesBuiltInSecret(component.getAccessor().invoke(record))) {
-                        return true;
-                    }
+                    collect(component.getAccessor().invoke(record), names);
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException("cannot read " + component, e);
                 }
             }
         }
-        return false;
     }
 
-    private static boolean builtIn(String secretName) {
+    /** Whether Meshplane serves this secret name itself (over ADS), rather than the proxy's local SDS server. */
+    static boolean builtIn(String secretName) {
         return IDENTITY.equals(secretName) || TRUST.equals(secretName);
     }
 

@@ -7,6 +7,15 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.HealthCheck;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
+import io.envoyproxy.envoy.config.core.v3.SubstitutionFormatString;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
+import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import dev.meshplane.api.validation.EnvoyFormatGrammar;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import java.util.ArrayList;
@@ -30,7 +39,76 @@ final class EnvoyLoadRules {
             cluster(cluster, violations);
         } else if (resource instanceof Listener listener) {
             listener(listener, violations);
+            accessLogFormats(listener, violations);
+        } else if (resource instanceof RouteConfiguration routes) {
+            domains(routes, violations);
         }
+    }
+
+    /**
+     * router/config_impl.cc (RouteMatcher): every domain is lower-cased, then "Only a single wildcard domain is
+     * permitted in route X" and "Only unique values for domains are permitted. Duplicate entry of domain X in route Y"
+     * (a leading or trailing '*' is a wildcard keyed by the rest) refuse the whole route configuration. A '*' anywhere
+     * else is compared as a literal and matches no Host, which would drop the traffic silently, so it is reported too.
+     */
+    private static void domains(RouteConfiguration routes, List<String> violations) {
+        Map<String, String> seen = new HashMap<>();
+        for (int h = 0; h < routes.getVirtualHostsCount(); h++) {
+            VirtualHost host = routes.getVirtualHosts(h);
+            for (int d = 0; d < host.getDomainsCount(); d++) {
+                String domain = host.getDomains(d).toLowerCase(java.util.Locale.ROOT);
+                String where = "RouteConfiguration.virtual_hosts[" + h + "].domains[" + d + "]";
+                String inner = domain.length() > 1 ? domain.substring(1, domain.length() - 1) : "";
+                if (inner.contains("*") || domain.startsWith("**") || domain.endsWith("**")) {
+                    violations.add(where + ": '" + host.getDomains(d) + "' has a '*' that is not a whole leading or"
+                            + " trailing wildcard; Envoy would compare it literally and no Host would match it");
+                    continue;
+                }
+                String key = domain.equals("*") ? "*" : domain.startsWith("*") ? "suffix " + domain.substring(1)
+                        : domain.endsWith("*") ? "prefix " + domain.substring(0, domain.length() - 1) : "exact " + domain;
+                String first = seen.putIfAbsent(key, host.getName() + " (virtual_hosts[" + h + "])");
+                if (first != null) {
+                    violations.add(where + ": '" + host.getDomains(d) + "' is already a domain of virtual host " + first
+                            + "; Envoy lower-cases domains and refuses a route configuration naming one twice");
+                }
+            }
+        }
+    }
+
+    /**
+     * formatter/substitution_formatter.cc: a listener whose access log format has a command Envoy cannot parse is
+     * refused as a whole; the same grammar the API checks ({@link EnvoyFormatGrammar}), applied to what is emitted.
+     */
+    private static void accessLogFormats(Listener listener, List<String> violations) {
+        for (int c = 0; c < listener.getFilterChainsCount(); c++) {
+            for (var filter : listener.getFilterChains(c).getFiltersList()) {
+                String where = "Listener.filter_chains[" + c + "]." + filter.getName() + ".access_log";
+                try {
+                    List<AccessLog> logs = filter.getTypedConfig().is(HttpConnectionManager.class)
+                            ? filter.getTypedConfig().unpack(HttpConnectionManager.class).getAccessLogList()
+                            : filter.getTypedConfig().is(TcpProxy.class)
+                                    ? filter.getTypedConfig().unpack(TcpProxy.class).getAccessLogList() : List.of();
+                    for (AccessLog log : logs) {
+                        if (log.getTypedConfig().is(FileAccessLog.class)) {
+                            format(log.getTypedConfig().unpack(FileAccessLog.class).getLogFormat(), where, violations);
+                        } else if (log.getTypedConfig().is(StdoutAccessLog.class)) {
+                            format(log.getTypedConfig().unpack(StdoutAccessLog.class).getLogFormat(), where, violations);
+                        }
+                    }
+                } catch (InvalidProtocolBufferException e) {
+                    violations.add(where + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void format(SubstitutionFormatString format, String where, List<String> violations) {
+        if (format.hasTextFormatSource()) {
+            EnvoyFormatGrammar.problems(format.getTextFormatSource().getInlineString())
+                    .forEach(p -> violations.add(where + ".log_format: " + p));
+        }
+        format.getJsonFormat().getFieldsMap().forEach((key, value) -> EnvoyFormatGrammar.problems(value.getStringValue())
+                .forEach(p -> violations.add(where + ".log_format.json_format." + key + ": " + p)));
     }
 
     /**

@@ -75,7 +75,7 @@ final class GatewayTranslator {
                     .filter(java.util.Objects::nonNull)
                     .sorted(Comparator.comparingInt(Applicable::priority).thenComparing(Applicable::name))
                     .toList();
-            // a route with a host name match goes to that host's virtual host; one without applies to every host
+            // a route with a host name match goes to each virtual host whose names it matches; one without, to every host
             Map<String, VirtualHost.Builder> hosts = new LinkedHashMap<>();
             applicable.stream().filter(a -> a.hostname() != null)
                     .forEach(a -> hosts.computeIfAbsent(domain(a.hostname()), d -> VirtualHost.newBuilder().setName(d).addDomains(d)));
@@ -83,7 +83,7 @@ final class GatewayTranslator {
             for (Applicable route : applicable) {
                 List<Route> envoyRoutes = routes(memo, route, gateway, renamed, out);
                 hosts.forEach((domain, host) -> {
-                    if (route.hostname() == null || domain.equals(domain(route.hostname()))) {
+                    if (route.hostname() == null || covers(route.hostname(), domain)) {
                         host.addAllRoutes(envoyRoutes);
                     }
                 });
@@ -135,8 +135,28 @@ final class GatewayTranslator {
         }
     }
 
+    /**
+     * The virtual host domain of a host name match, lower-cased: Envoy matches hosts without regard to case and
+     * refuses two virtual hosts whose domains differ only in case (config_impl.cc), so such routes share one.
+     */
     private static String domain(GatewayRouteHostnameMatch hostname) {
-        return hostname.exact() != null ? hostname.exact() : "*" + hostname.suffix();
+        return (hostname.exact() != null ? hostname.exact() : "*" + hostname.suffix()).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Whether every host a virtual host's domain matches is matched by a route's host name. Envoy picks the most
+     * specific virtual host alone (an exact name over a wildcard, a longer wildcard over a shorter one), so a route
+     * for {@code .example.com} must also be in the virtual host of {@code api.example.com}, or requests for that host
+     * which only it matches would find no route there.
+     */
+    private static boolean covers(GatewayRouteHostnameMatch hostname, String domain) {
+        String own = domain(hostname);
+        if (hostname.exact() != null || own.equals(domain)) {
+            return own.equals(domain);
+        }
+        String suffix = own.substring(1);
+        return domain.startsWith("*") ? domain.substring(1).endsWith(suffix)
+                : domain.endsWith(suffix) && domain.length() > suffix.length();
     }
 
     /** Every target the gateway's routes reach, with the TLS the gateway (or the mesh) uses towards it. */

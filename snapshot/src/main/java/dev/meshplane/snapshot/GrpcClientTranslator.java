@@ -32,6 +32,14 @@ final class GrpcClientTranslator {
         if (node == null) {
             return out.build();
         }
+        // gRPC has no SDS (gRFC A29: certificates come from certificate provider plugins), so a secret only a local
+        // SDS server holds cannot reach a proxyless client; sending the rest would leave that TLS out silently
+        List<String> localSecrets = BuiltInSecrets.secretNames(node).stream().filter(n -> !BuiltInSecrets.builtIn(n)).toList();
+        if (!localSecrets.isEmpty()) {
+            throw new UnservableConfigurationException("virtual node '" + nodeName + "' names SDS secrets " + localSecrets
+                    + " that only its Envoy's local SDS server holds; gRPC clients have no SDS (gRFC A29), so a proxyless"
+                    + " client of this node cannot get them");
+        }
         servers(memo, nodeName, node, out);
         if (node.backends() != null) {
             backends(memo, node, out);

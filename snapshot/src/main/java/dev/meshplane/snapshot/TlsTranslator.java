@@ -26,7 +26,8 @@ import java.util.List;
  * proxy or from an SDS secret, and with a validation context requires and checks client
  * certificates (mutual TLS); a client policy originates TLS towards a backend, validating its
  * certificate against a trust and optional subject alternative names (DNS or URI, such as SPIFFE
- * ids), presenting its own certificate when one is given. SDS secrets are fetched over the same ADS stream.
+ * ids), presenting its own certificate when one is given. Meshplane's built-in SDS secrets are fetched over the same
+ * ADS stream, other SDS names from the proxy's local SDS server.
  * Every context where the HTTP version is negotiated advertises ALPN: gRPC clients (grpc-java, grpc-go
  * since 1.67) refuse a TLS server that does not select {@code h2}.
  */
@@ -209,7 +210,23 @@ final class TlsTranslator {
         return common.build();
     }
 
+    /**
+     * Meshplane's built-in secrets come over ADS; any other name is the proxy's own SDS server's (SPIRE's agent, as
+     * App Mesh documents for SDS certificates), reached through the bootstrap's static cluster to its Unix socket.
+     */
     private static SdsSecretConfig sds(String name) {
-        return SdsSecretConfig.newBuilder().setName(name).setSdsConfig(ClusterTranslator.ads()).build();
+        return SdsSecretConfig.newBuilder().setName(name)
+                .setSdsConfig(BuiltInSecrets.builtIn(name) ? ClusterTranslator.ads() : LOCAL_SDS).build();
     }
+
+    private static final io.envoyproxy.envoy.config.core.v3.ConfigSource LOCAL_SDS =
+            io.envoyproxy.envoy.config.core.v3.ConfigSource.newBuilder()
+                    .setResourceApiVersion(io.envoyproxy.envoy.config.core.v3.ApiVersion.V3)
+                    .setApiConfigSource(io.envoyproxy.envoy.config.core.v3.ApiConfigSource.newBuilder()
+                            .setApiType(io.envoyproxy.envoy.config.core.v3.ApiConfigSource.ApiType.GRPC)
+                            .setTransportApiVersion(io.envoyproxy.envoy.config.core.v3.ApiVersion.V3)
+                            .addGrpcServices(io.envoyproxy.envoy.config.core.v3.GrpcService.newBuilder()
+                                    .setEnvoyGrpc(io.envoyproxy.envoy.config.core.v3.GrpcService.EnvoyGrpc.newBuilder()
+                                            .setClusterName(BuiltInSecrets.LOCAL_SDS_CLUSTER))))
+                    .build();
 }

@@ -96,4 +96,66 @@ class EnvoyValidatorTest {
                 + " same as filter_chains[0]'s; Envoy refuses a listener whose filter chains match alike"
                 + " (destination_port { value: 5432 } server_names: \"a\" server_names: \"b\")");
     }
+
+    /** config_impl.cc lower-cases domains and refuses one named twice in a route configuration, wildcards by their rest. */
+    @Test
+    void domainsMustBeUniqueWhateverTheirCase() {
+        RouteConfiguration config = RouteConfiguration.newBuilder().setName("rds_egress_http_8080")
+                .addVirtualHosts(host("Api.example.local", "Api.example.local", "Api.example.local:8080", "*.shop.local"))
+                .addVirtualHosts(host("api.example.local", "api.example.local", "api.example.local:8080", "*.SHOP.local"))
+                .addVirtualHosts(host("all", "*"))
+                .addVirtualHosts(host("all-again", "*"))
+                .build();
+        assertThat(EnvoyValidator.validate(config)).containsExactly(
+                "RouteConfiguration.virtual_hosts[1].domains[0]: 'api.example.local' is already a domain of virtual host"
+                        + " Api.example.local (virtual_hosts[0]); Envoy lower-cases domains and refuses a route"
+                        + " configuration naming one twice",
+                "RouteConfiguration.virtual_hosts[1].domains[1]: 'api.example.local:8080' is already a domain of virtual"
+                        + " host Api.example.local (virtual_hosts[0]); Envoy lower-cases domains and refuses a route"
+                        + " configuration naming one twice",
+                "RouteConfiguration.virtual_hosts[1].domains[2]: '*.SHOP.local' is already a domain of virtual host"
+                        + " Api.example.local (virtual_hosts[0]); Envoy lower-cases domains and refuses a route"
+                        + " configuration naming one twice",
+                "RouteConfiguration.virtual_hosts[3].domains[0]: '*' is already a domain of virtual host all"
+                        + " (virtual_hosts[2]); Envoy lower-cases domains and refuses a route configuration naming one twice");
+    }
+
+    @Test
+    void aStarInsideADomainIsReported() {
+        RouteConfiguration config = RouteConfiguration.newBuilder().setName("r")
+                .addVirtualHosts(host("vh", "api.*.local", "**.local", "*.local", "api.*"))
+                .build();
+        assertThat(EnvoyValidator.validate(config)).containsExactly(
+                "RouteConfiguration.virtual_hosts[0].domains[0]: 'api.*.local' has a '*' that is not a whole leading or"
+                        + " trailing wildcard; Envoy would compare it literally and no Host would match it",
+                "RouteConfiguration.virtual_hosts[0].domains[1]: '**.local' has a '*' that is not a whole leading or"
+                        + " trailing wildcard; Envoy would compare it literally and no Host would match it");
+    }
+
+    /** substitution_formatter.cc refuses the listener for a command it cannot parse, in any logger Meshplane emits. */
+    @Test
+    void accessLogFormatsAreParsedAsEnvoyDoes() {
+        var bad = AccessLogTranslator.file(new dev.meshplane.api.model.FileAccessLog(
+                new dev.meshplane.api.model.LoggingFormat(null, "%START_TIME% %DURATION_MS%"), "/dev/stdout"));
+        var good = AccessLogTranslator.file(new dev.meshplane.api.model.FileAccessLog(
+                new dev.meshplane.api.model.LoggingFormat(List.of(new dev.meshplane.api.model.JsonFormatRef("d", "%DURATION%")),
+                        null), "/dev/stdout"));
+        Listener listener = Listener.newBuilder().setName("l").setAddress(EndpointTranslator.socket("0.0.0.0", 15000))
+                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder().setName("hcm")
+                        .setTypedConfig(Any.pack(HttpConnectionManager.newBuilder().setStatPrefix("ingress")
+                                .setRds(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds
+                                        .newBuilder().setRouteConfigName("r").setConfigSource(ClusterTranslator.ads()))
+                                .addAccessLog(good).addAccessLog(bad).addAccessLog(AuthorizationTranslator.dryRunLog())
+                                .build()))))
+                .build();
+        assertThat(EnvoyValidator.validate(listener)).containsExactly("Listener.filter_chains[0].hcm.access_log.log_format:"
+                + " %DURATION_MS%: Envoy has no command DURATION_MS (for example DURATION, RESPONSE_CODE, START_TIME,"
+                + " REQ(header), RESP(header))");
+    }
+
+    private static VirtualHost host(String name, String... domains) {
+        return VirtualHost.newBuilder().setName(name).addAllDomains(List.of(domains))
+                .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                        .setRoute(RouteAction.newBuilder().setCluster("c"))).build();
+    }
 }

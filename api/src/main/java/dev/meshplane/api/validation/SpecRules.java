@@ -29,14 +29,18 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * The rules App Mesh enforces that its model does not spell out as constraints, and the things
- * Meshplane refuses rather than silently dropping (ACM certificates, which live only in AWS).
- * One rule per shape; a walker applies them wherever the shape appears and reports JSON paths.
+ * The rules App Mesh enforces that its model does not spell out as constraints (those its documentation
+ * strings state, each cited where it is checked), what Envoy would refuse when it loads the configuration
+ * made from a spec (access log formats, virtual host domains), and the things Meshplane refuses rather
+ * than silently dropping (ACM certificates, which live only in AWS). One rule per shape; a walker applies
+ * them wherever the shape appears and reports JSON paths. {@link #check} throws BadRequestException.
  */
 public final class SpecRules {
 
     private static final java.util.regex.Pattern HEADER_NAME =
             java.util.regex.Pattern.compile("^[0-9A-Za-z!#$%&'*+\\-.^_`|~]+$");
+
+    private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile("^[0-9A-Za-z._-]+$");
 
     static final Set<String> HTTP_RETRY_EVENTS = Set.of("server-error", "gateway-error", "client-error", "stream-error");
 
@@ -121,6 +125,45 @@ public final class SpecRules {
                 f.add("meshName", "names beginning with '" + TextRules.RESERVED_PREFIX + "' are reserved for Meshplane's own state");
             }
         });
+        // App Mesh refuses duplicate port mappings: Envoy would get two filter chains (or listeners) matching alike
+        rule(dev.meshplane.api.model.VirtualNodeSpec.class, (s, f) -> {
+            f.uniquePorts("listeners", s.listeners(), l -> l.portMapping() == null ? null : l.portMapping().port());
+            f.uniqueBackends(s.backends());
+        });
+        rule(dev.meshplane.api.model.VirtualRouterSpec.class, (s, f) -> f.uniquePorts("listeners", s.listeners(),
+                l -> l.portMapping() == null ? null : l.portMapping().port()));
+        rule(dev.meshplane.api.model.VirtualGatewaySpec.class, (s, f) -> f.uniquePorts("listeners", s.listeners(),
+                l -> l.portMapping() == null ? null : l.portMapping().port()));
+        // API model, GrpcRouteMatch.methodName: "If you specify a name, you must also specify a serviceName."
+        rule(dev.meshplane.api.model.GrpcRouteMatch.class, (m, f) -> {
+            if (m.methodName() != null && m.serviceName() == null) {
+                f.add("methodName", "needs serviceName as well (App Mesh refuses a method name without its service;"
+                        + " alone it would match every call)");
+            }
+        });
+        rule(dev.meshplane.api.model.HttpRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
+        rule(dev.meshplane.api.model.GrpcRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
+        rule(dev.meshplane.api.model.TcpRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
+        rule(dev.meshplane.api.model.HttpGatewayRoute.class, (r, f) -> f.gatewayRewrite(r.match(),
+                r.action() == null ? null : r.action().rewrite()));
+        rule(dev.meshplane.api.model.LoggingFormat.class, SpecRules::accessLogFormat);
+        rule(dev.meshplane.api.model.GatewayRouteHostnameMatch.class, (h, f) -> {
+            f.exactlyOne(h.exact(), h.suffix(), null, null, "exact", "suffix", null, null);
+            f.hostname("exact", h.exact());
+            f.hostname("suffix", h.suffix());
+        });
+        // the name becomes Envoy virtual host domains, with ':<port>' added, and gRPC clients dial xds:///<name>:<port>
+        rule(dev.meshplane.api.model.CreateVirtualServiceRequest.class, (r, f) -> {
+            String name = r.virtualServiceName();
+            if (name != null && name.contains("*")) {
+                f.add("virtualServiceName", "'" + name + "' has a '*', which Envoy would read as a wildcard domain"
+                        + " catching other hosts' requests (config_impl.cc)");
+            }
+            if (name != null && name.contains(":")) {
+                f.add("virtualServiceName", "'" + name + "' has a ':'; a virtual service name is a host name without a"
+                        + " port (callers add ':<port>' to it)");
+            }
+        });
         rule(ListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(VirtualGatewayListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(TlsValidationContextTrust.class, (t, f) -> f.noAcm(t.acm()));
@@ -128,6 +171,31 @@ public final class SpecRules {
     }
 
     private SpecRules() {
+    }
+
+    /** Envoy parses each format string when it loads the listener and refuses the listener for one bad command. */
+    private static void accessLogFormat(dev.meshplane.api.model.LoggingFormat format, Findings f) {
+        if (format.text() != null) {
+            EnvoyFormatGrammar.problems(format.text()).forEach(p -> f.add("text", p));
+        }
+        if (format.json() != null) {
+            Map<String, Integer> keys = new java.util.HashMap<>();
+            for (int i = 0; i < format.json().size(); i++) {
+                var entry = format.json().get(i);
+                if (entry == null) {
+                    continue;
+                }
+                String member = "json[" + i + "]";
+                Integer earlier = entry.key() == null ? null : keys.putIfAbsent(entry.key(), i);
+                if (earlier != null) {
+                    // Envoy's JSON format is a map: a second value for a key would silently replace the first
+                    f.add(member + ".key", "'" + entry.key() + "' is already the key of json[" + earlier + "]");
+                }
+                if (entry.value() != null) {
+                    EnvoyFormatGrammar.problems(entry.value()).forEach(p -> f.add(member + ".value", p));
+                }
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -265,6 +333,95 @@ public final class SpecRules {
         void healthCheckPath(String path) {
             if (path != null && !path.startsWith("/")) {
                 add("path", "must start with '/', got '" + path + "'");
+            }
+        }
+
+        /**
+         * A gateway route's host name becomes an Envoy virtual host domain. A '*' would make it a wildcard of other
+         * hosts (config_impl.cc), and a port or a trailing dot would never match, since every connection manager
+         * strips the Host's port and Envoy does not drop a trailing dot: refused rather than silently unmatched.
+         */
+        void hostname(String member, String name) {
+            if (name == null) {
+                return;
+            }
+            if (!HOST_NAME.matcher(name).matches()) {
+                add(member, "'" + name + "' is not a host name: letters, digits, '.', '-' and '_' only, without a port"
+                        + " or '*'");
+            } else if (name.endsWith(".")) {
+                add(member, "'" + name + "' ends with '.'; write the host name without the trailing dot");
+            }
+        }
+
+        /** Each listener's port once: App Mesh refuses duplicate port mappings, whatever their protocols. */
+        <T> void uniquePorts(String member, List<T> listeners, java.util.function.Function<T, Integer> port) {
+            if (listeners == null) {
+                return;
+            }
+            Map<Integer, Integer> first = new java.util.HashMap<>();
+            for (int i = 0; i < listeners.size(); i++) {
+                Integer p = listeners.get(i) == null ? null : port.apply(listeners.get(i));
+                Integer earlier = p == null ? null : first.putIfAbsent(p, i);
+                if (earlier != null) {
+                    add(member + "[" + i + "].portMapping.port", "port " + p + " is already mapped by " + member + "["
+                            + earlier + "]; each listener needs a port of its own (App Mesh refuses duplicate port mappings)");
+                }
+            }
+        }
+
+        /**
+         * A backend named twice (even in another letter case) would give two virtual hosts whose domains Envoy
+         * lower-cases and refuses as duplicates (config_impl.cc: "Only unique values for domains are permitted").
+         */
+        void uniqueBackends(List<dev.meshplane.api.model.Backend> backends) {
+            if (backends == null) {
+                return;
+            }
+            Map<String, Integer> first = new java.util.HashMap<>();
+            for (int i = 0; i < backends.size(); i++) {
+                var backend = backends.get(i) == null ? null : backends.get(i).virtualService();
+                String name = backend == null || backend.virtualServiceName() == null ? null
+                        : backend.virtualServiceName().toLowerCase(java.util.Locale.ROOT);
+                Integer earlier = name == null ? null : first.putIfAbsent(name, i);
+                if (earlier != null) {
+                    add("backends[" + i + "].virtualService.virtualServiceName", "'" + backend.virtualServiceName()
+                            + "' is already backends[" + earlier + "] (host names are case-insensitive, and Envoy refuses"
+                            + " a route configuration naming a domain twice)");
+                }
+            }
+        }
+
+        /** API model, WeightedTarget: "The total weight for all targets combined must be less than or equal to 100." */
+        void totalWeight(List<dev.meshplane.api.model.WeightedTarget> targets) {
+            if (targets == null) {
+                return;
+            }
+            int total = targets.stream().filter(Objects::nonNull).map(dev.meshplane.api.model.WeightedTarget::weight)
+                    .filter(Objects::nonNull).mapToInt(Integer::intValue).sum();
+            if (total > 100) {
+                add("weightedTargets", "the weights add up to " + total + "; App Mesh allows at most 100 in all");
+            }
+        }
+
+        /**
+         * A prefix rewrite applies to a prefix match and a path rewrite replaces the whole path: a prefix rewrite on a
+         * path match, or both rewrites at once, would be ignored in part, so they are refused.
+         */
+        void gatewayRewrite(HttpGatewayRouteMatch match, dev.meshplane.api.model.HttpGatewayRouteRewrite rewrite) {
+            if (rewrite == null) {
+                return;
+            }
+            if (rewrite.prefix() != null && rewrite.path() != null) {
+                add("action.rewrite", "at most one of [path, prefix] may be set");
+            } else if (rewrite.prefix() != null && match != null && match.path() != null) {
+                add("action.rewrite.prefix", "rewrites a matched prefix, but this route matches match.path;"
+                        + " use action.rewrite.path or match.prefix");
+            }
+            if (rewrite.prefix() != null && rewrite.prefix().value() != null && !rewrite.prefix().value().startsWith("/")) {
+                add("action.rewrite.prefix.value", "must start with '/', got '" + rewrite.prefix().value() + "'");
+            }
+            if (rewrite.path() != null && rewrite.path().exact() != null && !rewrite.path().exact().startsWith("/")) {
+                add("action.rewrite.path.exact", "must start with '/', got '" + rewrite.path().exact() + "'");
             }
         }
 

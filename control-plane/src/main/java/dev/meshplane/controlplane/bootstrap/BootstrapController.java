@@ -13,6 +13,7 @@ import dev.meshplane.controlplane.xds.ConfigPublisher;
 import dev.meshplane.controlplane.xds.XdsProperties;
 import dev.meshplane.controlplane.xds.XdsServer;
 import dev.meshplane.persistence.ResourceStore;
+import dev.meshplane.snapshot.BuiltInSecrets;
 import io.envoyproxy.envoy.config.bootstrap.v3.Admin;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -118,18 +119,19 @@ class BootstrapController {
                     + " xDS channel credentials (the meshplane-grpc-credentials jar); named in the bootstrap when"
                     + " authentication is on or when given; " + TOKEN_FILE + " by default")
             @RequestParam(required = false) String tokenFile,
+            @Parameter(description = SDS_SOCKET_PATH) @RequestParam(required = false) String sdsSocketPath,
             HttpServletRequest request) throws InvalidProtocolBufferException {
         ResourceId id = ResourceId.of(ResourceKind.VIRTUAL_NODE, meshName, name);
         if (directEgress == null || directEgress.isEmpty()) {
-            return bootstrap(id, format, request, certDir, tokenFile);
+            return bootstrap(id, format, request, certDir, tokenFile, sdsSocketPath);
         }
         if (!format.equals("envoy")) {
             throw ApiException.badRequest("directEgress: applies to Envoy bootstraps (format=envoy) only");
         }
         List<DirectEgress> listeners = directEgress.stream().map(DirectEgress::parse).toList();
         mustExist(id);
-        Bootstrap.Builder bootstrap = withProxyToken(withXdsTls(envoy(id, nodeId(id), host(request), xds.port()), host(request)),
-                request.getParameter("proxyToken")).toBuilder();
+        Bootstrap.Builder bootstrap = withLocalSds(withProxyToken(withXdsTls(envoy(id, nodeId(id), host(request),
+                xds.port()), host(request)), request.getParameter("proxyToken")), sdsSocketPath).toBuilder();
         listeners.forEach(listener -> bootstrap.getStaticResourcesBuilder().addListeners(listener.toListener()));
         return ResponseEntity.ok(PRINTER.print(bootstrap.build()));
     }
@@ -190,18 +192,28 @@ class BootstrapController {
     @Operation(operationId = "GetVirtualGatewayBootstrap", summary = "Bootstrap for a virtual gateway's Envoy")
     ResponseEntity<String> virtualGateway(@PathVariable String meshName, @PathVariable String name,
             @Parameter(description = "envoy or grpc") @RequestParam(defaultValue = "envoy") String format,
+            @Parameter(description = SDS_SOCKET_PATH) @RequestParam(required = false) String sdsSocketPath,
             HttpServletRequest request) throws InvalidProtocolBufferException {
-        return bootstrap(ResourceId.of(ResourceKind.VIRTUAL_GATEWAY, meshName, name), format, request, null, null);
+        return bootstrap(ResourceId.of(ResourceKind.VIRTUAL_GATEWAY, meshName, name), format, request, null, null,
+                sdsSocketPath);
     }
 
+    private static final String SDS_SOCKET_PATH = "format=envoy: the Unix socket of the proxy's own SDS server (a SPIRE"
+            + " agent's, for example), for SDS secret names other than Meshplane's built-in ones, as App Mesh's Envoy"
+            + " image takes it from APPMESH_SDS_SOCKET_PATH: adds the static cluster " + BuiltInSecrets.LOCAL_SDS_CLUSTER;
+
     private ResponseEntity<String> bootstrap(ResourceId id, String format, HttpServletRequest request, String certDir,
-            String tokenFile) throws InvalidProtocolBufferException {
+            String tokenFile, String sdsSocketPath) throws InvalidProtocolBufferException {
         mustExist(id);
         String nodeId = nodeId(id);
         String host = host(request);
+        if (sdsSocketPath != null && !format.equals("envoy")) {
+            throw ApiException.badRequest("sdsSocketPath: applies to Envoy bootstraps (format=envoy) only; gRPC has no"
+                    + " SDS (its certificates come from the certificate provider files)");
+        }
         return switch (format) {
-            case "envoy" -> ResponseEntity.ok(PRINTER.print(withProxyToken(withXdsTls(envoy(id, nodeId, host, xds.port()), host),
-                    request.getParameter("proxyToken"))));
+            case "envoy" -> ResponseEntity.ok(PRINTER.print(withLocalSds(withProxyToken(withXdsTls(envoy(id, nodeId, host,
+                    xds.port()), host), request.getParameter("proxyToken")), sdsSocketPath)));
             case "grpc" -> ResponseEntity.ok(grpc(nodeId, host, xds.port(), properties.tls().enabled()
                     ? properties.tls().proxyCaFile() : null, certDir == null ? CERT_DIR : path("certDir", certDir),
                     tokenFile != null ? path("tokenFile", tokenFile) : authenticator.enabled() ? TOKEN_FILE : null));
@@ -250,6 +262,34 @@ class BootstrapController {
                         .addStatsTags(TagSpecifier.newBuilder().setTagName("appmesh.mesh").setFixedValue(id.mesh()))
                         .addStatsTags(TagSpecifier.newBuilder().setTagName(resourceTag).setFixedValue(id.name())))
                 .build();
+    }
+
+    /**
+     * With {@code sdsSocketPath}, the static cluster through which Envoy asks the proxy's local SDS server (over
+     * HTTP/2 on that Unix socket) for every secret name that is not Meshplane's, shaped as App Mesh's Envoy image
+     * adds it for {@code APPMESH_SDS_SOCKET_PATH} (amazon-ecs-service-connect-agent, envoy_bootstrap.go,
+     * appendSdsSocketCluster). Without it, Envoy cannot load a configuration naming such a secret.
+     */
+    private static Bootstrap withLocalSds(Bootstrap bootstrap, String socketPath) {
+        if (socketPath == null) {
+            return bootstrap;
+        }
+        String path = path("sdsSocketPath", socketPath);
+        Bootstrap.Builder builder = bootstrap.toBuilder();
+        builder.getStaticResourcesBuilder().addClusters(Cluster.newBuilder()
+                .setName(BuiltInSecrets.LOCAL_SDS_CLUSTER)
+                .setType(Cluster.DiscoveryType.STATIC)
+                .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(1))
+                .putTypedExtensionProtocolOptions("envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                        Any.pack(HttpProtocolOptions.newBuilder()
+                                .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                                        .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()))
+                                .build()))
+                .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(BuiltInSecrets.LOCAL_SDS_CLUSTER)
+                        .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
+                                .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder()
+                                        .setPipe(io.envoyproxy.envoy.config.core.v3.Pipe.newBuilder().setPath(path))))))));
+        return builder.build();
     }
 
     /**

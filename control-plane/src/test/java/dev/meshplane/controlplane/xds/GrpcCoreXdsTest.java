@@ -18,6 +18,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import software.amazon.awssdk.services.appmesh.model.DurationUnit;
+import software.amazon.awssdk.services.appmesh.model.PortProtocol;
 
 /**
  * The scenario of {@link GrpcJavaXdsTest} and {@link GrpcJsXdsTest} with gRPC C-core, the oldest client
@@ -50,6 +52,13 @@ class GrpcCoreXdsTest extends ServerTest {
     @BeforeAll
     void start() throws Exception {
         scenario = new UserServiceMesh(uniqueName("grpc-core"), port, ROUTE_TIMEOUT_MS);
+        // the clusters towards user-v1 then carry outlier detection, a cluster field C-core 1.51 must take too
+        scenario.admin.updateVirtualNode(r -> r.meshName(scenario.mesh).virtualNodeName("user-v1")
+                .spec(UserServiceMesh.backendNode("v1").toBuilder().listeners(l -> l
+                        .portMapping(p -> p.port(50051).protocol(PortProtocol.GRPC))
+                        .outlierDetection(o -> o.maxServerErrors(5L).maxEjectionPercent(50)
+                                .interval(d -> d.unit(DurationUnit.S).value(10L))
+                                .baseEjectionDuration(d -> d.unit(DurationUnit.S).value(30L)))).build()));
         client = ScriptedGrpcClient.cCore(scenario.grpcBootstrap("frontend"), "xds:///" + UserServiceMesh.SERVICE);
     }
 
@@ -81,11 +90,16 @@ class GrpcCoreXdsTest extends ServerTest {
                 .map(s -> "last NACK: " + s.lastNack()).orElse("the client is not connected");
     }
 
-    /** The route configuration holds the premium route's metadata match: C-core 1.51 takes it (no NACK). */
+    /**
+     * The route configuration holds the premium route's metadata match, a cluster carries outlier detection:
+     * C-core 1.51 takes them (no NACK).
+     */
     @Test
     @Order(1)
     void theRouteConfigurationWithAMetadataMatchIsAccepted() throws Exception {
         awaitTrue("first configuration", () -> client.calls(1).counts().size() == 1);
+        assertThat(send("GET", "/v1/proxies/mesh/" + scenario.mesh + "/virtualNode/frontend/config", null).body())
+                .contains("\"exactMatch\": \"premium\"", "\"consecutive5xx\": 5");
         ProxyStatusTracker.ProxyStatus status = frontend();
         log.info("C-core's user agent: {}", status.userAgent());
         assertThat(status.proxy().kind()).isEqualTo(ProxyId.Kind.GRPC_CLIENT);

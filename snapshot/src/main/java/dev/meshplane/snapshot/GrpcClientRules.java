@@ -8,6 +8,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -28,6 +29,10 @@ import java.util.Set;
  * (grpc-java), {@code route-config-resource-type.ts} (grpc-js) and {@code xds_route_config.cc} (C-core).
  * Resources in, violations out (each {@code <resource>: <what is wrong>}); empty when every gRPC client
  * accepts them as meant.
+ *
+ * <p>The rules are those of every supported client version at once (docs/xds.md, "Supported clients"), the
+ * oldest being gRPC C-core 1.51: clients are sent one form all of them parse ({@link GrpcClientForms}), not
+ * a form per version, so what passes here passes in each of them, and no snapshot depends on the version.
  */
 public final class GrpcClientRules {
 
@@ -68,6 +73,9 @@ public final class GrpcClientRules {
     }
 
     private static void route(String where, Route route, List<String> violations) {
+        for (HeaderMatcher header : route.getMatch().getHeadersList()) {
+            headerForm(where, header, violations);
+        }
         if (route.getMatch().getQueryParametersCount() > 0) {
             // grpc-java parseRouteMatch: a route matching query parameters is skipped, so calls fall to the next
             violations.add(where + ": matches query parameters, which gRPC clients skip (the route would be dropped)");
@@ -92,11 +100,36 @@ public final class GrpcClientRules {
         }
     }
 
-    /** grpc-java parseRouteAction, grpc-js validateResource: at least one cluster, total weight in (0, 2^32). */
+    /**
+     * C-core 1.51 xds_route_config.cc refuses the whole route configuration for a header matcher it does not know
+     * ("Invalid route header matcher specified."): it predates {@code string_match}, and grpc-go's older
+     * unmarshal_rds.go ("has an unrecognized header matcher") knows neither it nor {@code contains_match}.
+     */
+    private static void headerForm(String where, HeaderMatcher header, List<String> violations) {
+        switch (header.getHeaderMatchSpecifierCase()) {
+            case STRING_MATCH, CONTAINS_MATCH -> violations.add(where + ": header matcher '" + header.getName() + "' in "
+                    + header.getHeaderMatchSpecifierCase() + ", which older gRPC clients (C-core 1.51) refuse with the"
+                    + " whole route configuration");
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * grpc-java parseRouteAction, grpc-js validateResource: at least one cluster, total weight in (0, 2^32); and
+     * C-core 1.51 xds_route_config.cc: the weights above 0 add up to total_weight, 100 when it is unset
+     * ("RouteAction weighted_cluster has incorrect total weight").
+     */
     private static void weights(String where, WeightedCluster weighted, List<String> violations) {
         long sum = weighted.getClustersList().stream().mapToLong(c -> c.getWeight().getValue() & UINT32_MAX).sum();
         if (weighted.getClustersCount() == 0 || sum <= 0 || sum > UINT32_MAX) {
             violations.add(where + ": weighted clusters weigh " + sum + " in all; gRPC needs 1 to " + UINT32_MAX);
+            return;
+        }
+        long total = weighted.hasTotalWeight() ? weighted.getTotalWeight().getValue() & UINT32_MAX : 100;
+        if (sum != total) {
+            violations.add(where + ": weighted clusters weigh " + sum + " in all but total_weight is " + total
+                    + (weighted.hasTotalWeight() ? "" : " (unset)") + ", which older gRPC clients (C-core 1.51) refuse");
         }
     }
 

@@ -17,6 +17,11 @@ final class RouteTranslator {
     }
 
     static Route translate(String mesh, RouteRule rule, boolean proxyless) {
+        Route route = envoyRoute(mesh, rule, proxyless);
+        return proxyless ? GrpcClientForms.apply(route) : route;
+    }
+
+    private static Route envoyRoute(String mesh, RouteRule rule, boolean proxyless) {
         Route.Builder route = Route.newBuilder().setName(rule.name()).setMatch(RouteMatchTranslator.translate(rule.match()));
         List<Target> live = rule.targets().stream().filter(t -> t.weight() > 0).toList();
         if (live.isEmpty()) {

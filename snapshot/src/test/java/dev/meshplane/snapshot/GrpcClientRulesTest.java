@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -16,6 +17,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,6 +58,75 @@ class GrpcClientRulesTest {
                 .addClusters(WeightedCluster.ClusterWeight.newBuilder().setName("a").setWeight(UInt32Value.of(0))));
         assertThat(GrpcClientRules.validate(routes(action))).singleElement().asString()
                 .contains("weighted clusters weigh 0 in all");
+    }
+
+    /** Issue 12, example 1: C-core 1.51 refuses the route configuration ("Invalid route header matcher specified."). */
+    @Test
+    void headerMatchersInStringMatchAreRefusedAsCCore151RefusesThem() {
+        ProxyResources resources = new ProxyResources(List.of(), List.of(), List.of(), List.of(RouteConfiguration.newBuilder()
+                .setName("s:1").addVirtualHosts(VirtualHost.newBuilder().setName("s").addDomains("s").addRoutes(Route.newBuilder()
+                        .setName("r").setRoute(RouteAction.newBuilder().setCluster("c")).setMatch(RouteMatch.newBuilder()
+                                .setPrefix("/").addHeaders(HeaderMatcher.newBuilder().setName("x-user-segment")
+                                        .setStringMatch(StringMatcher.newBuilder().setExact("premium"))))))
+                .build()));
+        assertThat(GrpcClientRules.validate(resources)).containsExactly("route configuration s:1, virtual host s, route r:"
+                + " header matcher 'x-user-segment' in STRING_MATCH, which older gRPC clients (C-core 1.51) refuse with the"
+                + " whole route configuration");
+    }
+
+    /** Issue 12, example 1: C-core 1.51 wants weights adding up to total_weight, 100 when unset; App Mesh's need not. */
+    @Test
+    void weightsMustAddUpToTotalWeightAsCCore151Requires() {
+        WeightedCluster.Builder threeToOne = WeightedCluster.newBuilder()
+                .addClusters(WeightedCluster.ClusterWeight.newBuilder().setName("a").setWeight(UInt32Value.of(3)))
+                .addClusters(WeightedCluster.ClusterWeight.newBuilder().setName("b").setWeight(UInt32Value.of(1)));
+        assertThat(GrpcClientRules.validate(routes(RouteAction.newBuilder().setWeightedClusters(threeToOne))))
+                .singleElement().asString().contains("weigh 4 in all but total_weight is 100 (unset)");
+        assertThat(GrpcClientRules.validate(routes(RouteAction.newBuilder()
+                .setWeightedClusters(threeToOne.clone().setTotalWeight(UInt32Value.of(4)))))).isEmpty();
+    }
+
+    /** What a gRPC client is sent passes those rules; an Envoy keeps string_match and the sum of weights as its total. */
+    @Test
+    @SuppressWarnings("deprecation")
+    void grpcClientsGetHeaderMatchersAndWeightsInFormsEveryVersionParses() {
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {
+                   "client": {"backends": [{"virtualService": {"virtualServiceName": "svc.local"}}]},
+                   "a": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"}}],
+                         "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "a"}}},
+                   "b": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"}}],
+                         "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "b"}}}},
+                 "virtualServices": {"svc.local": {"provider": {"virtualRouter": {"virtualRouterName": "router"}}}},
+                 "virtualRouters": {"router": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"}}]}},
+                 "routes": {"router": {"r": {"grpcRoute": {
+                   "match": {"serviceName": "pkg.Svc", "metadata": [
+                     {"name": "x-exact", "match": {"exact": "premium"}},
+                     {"name": "x-prefix", "match": {"prefix": "pre"}},
+                     {"name": "x-suffix", "match": {"suffix": "fix"}},
+                     {"name": "x-regex", "invert": true, "match": {"regex": "v[0-9]+"}},
+                     {"name": "x-range", "match": {"range": {"start": 1, "end": 5}}},
+                     {"name": "x-present"}]},
+                   "action": {"weightedTargets": [{"virtualNode": "a", "weight": 3}, {"virtualNode": "b", "weight": 1}]}}}}}}
+                """;
+        MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        ProxyResources grpc = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        assertThat(GrpcClientRules.validate(grpc)).isEmpty();
+        Route route = grpc.routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(route.getMatch().getHeadersList()).extracting(HeaderMatcher::getHeaderMatchSpecifierCase).containsExactly(
+                HeaderMatcher.HeaderMatchSpecifierCase.EXACT_MATCH, HeaderMatcher.HeaderMatchSpecifierCase.PREFIX_MATCH,
+                HeaderMatcher.HeaderMatchSpecifierCase.SUFFIX_MATCH, HeaderMatcher.HeaderMatchSpecifierCase.SAFE_REGEX_MATCH,
+                HeaderMatcher.HeaderMatchSpecifierCase.RANGE_MATCH, HeaderMatcher.HeaderMatchSpecifierCase.PRESENT_MATCH);
+        assertThat(route.getMatch().getHeaders(0).getExactMatch()).isEqualTo("premium");
+        assertThat(route.getMatch().getHeaders(3).getInvertMatch()).isTrue();
+        assertThat(route.getMatch().getHeaders(3).getSafeRegexMatch().getRegex()).isEqualTo("v[0-9]+");
+        assertThat(route.getRoute().getWeightedClusters().getTotalWeight().getValue()).isEqualTo(4);
+
+        Route envoy = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "client"))
+                .routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(envoy.getMatch().getHeaders(0).getStringMatch().getExact()).isEqualTo("premium");
+        assertThat(envoy.getRoute().getWeightedClusters().hasTotalWeight()).isFalse();
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.meshplane.controlplane.xds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshplane.controlplane.ServerTest;
-import dev.meshplane.controlplane.xds.GrpcJsClient.Batch;
+import dev.meshplane.controlplane.xds.ScriptedGrpcClient.Batch;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -28,12 +28,12 @@ class GrpcJsXdsTest extends ServerTest {
     private static final Duration CONVERGENCE_BOUND = Duration.ofSeconds(10);
 
     private UserServiceMesh scenario;
-    private GrpcJsClient client;
+    private ScriptedGrpcClient client;
 
     @BeforeAll
     void start() throws Exception {
         scenario = new UserServiceMesh(uniqueName("grpc-js"), port);
-        client = new GrpcJsClient(scenario.grpcBootstrap("frontend"), "xds:///" + UserServiceMesh.SERVICE);
+        client = ScriptedGrpcClient.grpcJs(scenario.grpcBootstrap("frontend"), "xds:///" + UserServiceMesh.SERVICE);
         awaitTrue("first configuration", () -> client.calls(1).counts().size() == 1);
     }
 

@@ -29,11 +29,18 @@ final class UserServiceMesh implements AutoCloseable {
     final BackendServer v1b;
     final AppMeshClient admin;
     private final int port;
+    private final long routeTimeoutMs;
     private final HttpClient http = HttpClient.newHttpClient();
 
     UserServiceMesh(String mesh, int port) throws Exception {
+        this(mesh, port, 500);
+    }
+
+    /** The scenario with another per-request timeout on the canary route than 500 ms. */
+    UserServiceMesh(String mesh, int port, long routeTimeoutMs) throws Exception {
         this.mesh = mesh;
         this.port = port;
+        this.routeTimeoutMs = routeTimeoutMs;
         v1 = new BackendServer("v1");
         v2 = new BackendServer("v2");
         v1b = new BackendServer("v1b");
@@ -44,7 +51,7 @@ final class UserServiceMesh implements AutoCloseable {
         client("frontend");
         admin.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("user-router")
                 .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(50051).protocol(PortProtocol.GRPC)))));
-        admin.createRoute(r -> r.meshName(mesh).virtualRouterName("user-router").routeName("canary").spec(canary(90, 10)));
+        admin.createRoute(r -> r.meshName(mesh).virtualRouterName("user-router").routeName("canary").spec(canary(90, 10, routeTimeoutMs)));
         admin.createRoute(r -> r.meshName(mesh).virtualRouterName("user-router").routeName("premium")
                 .spec(RouteSpec.builder().priority(1).grpcRoute(g -> g
                         .match(m -> m.serviceName("grpc.testing.SimpleService")
@@ -71,6 +78,10 @@ final class UserServiceMesh implements AutoCloseable {
     }
 
     static RouteSpec canary(int v1Weight, int v2Weight) {
+        return canary(v1Weight, v2Weight, 500);
+    }
+
+    static RouteSpec canary(int v1Weight, int v2Weight, long timeoutMs) {
         return RouteSpec.builder().priority(10).grpcRoute(g -> g
                 .match(m -> m.serviceName("grpc.testing.SimpleService"))
                 .action(a -> a.weightedTargets(
@@ -78,13 +89,13 @@ final class UserServiceMesh implements AutoCloseable {
                         t -> t.virtualNode("user-v2").weight(v2Weight)))
                 .retryPolicy(r -> r.maxRetries(2L).perRetryTimeout(d -> d.unit(DurationUnit.MS).value(1000L))
                         .grpcRetryEvents(GrpcRetryPolicyEvent.UNAVAILABLE))
-                .timeout(t -> t.perRequest(d -> d.unit(DurationUnit.MS).value(500L))))
+                .timeout(t -> t.perRequest(d -> d.unit(DurationUnit.MS).value(timeoutMs))))
                 .build();
     }
 
     void setWeights(int v1Weight, int v2Weight) {
         admin.updateRoute(r -> r.meshName(mesh).virtualRouterName("user-router").routeName("canary")
-                .spec(canary(v1Weight, v2Weight)));
+                .spec(canary(v1Weight, v2Weight, routeTimeoutMs)));
     }
 
     HttpResponse<String> register(String id, BackendServer server, String version) throws IOException, InterruptedException {

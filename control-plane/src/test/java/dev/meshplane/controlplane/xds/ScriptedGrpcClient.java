@@ -15,10 +15,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs {@code src/test/node/client.js}, a @grpc/grpc-js-xds client (installed by the Maven build
- * with npm), and sends it batches of calls, one JSON line each way.
+ * Runs a proxyless gRPC client of another language as a process and sends it batches of calls, one JSON
+ * line each way: {@code src/test/node/client.js} on @grpc/grpc-js-xds (installed by the Maven build with
+ * npm), or {@code src/test/python/client.py} on gRPC C-core through Debian's {@code python3-grpcio}
+ * (installed by the Maven build with apt-get where missing, {@code src/test/python/install-grpcio.sh}).
  */
-final class GrpcJsClient implements AutoCloseable {
+final class ScriptedGrpcClient implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -31,17 +33,30 @@ final class GrpcJsClient implements AutoCloseable {
     private final BufferedReader out;
     private final Path log;
 
-    GrpcJsClient(String bootstrap, String target) throws IOException {
+    /** A @grpc/grpc-js-xds client of {@code target} (an {@code xds:///} address) with this gRPC bootstrap. */
+    static ScriptedGrpcClient grpcJs(String bootstrap, String target) throws IOException {
         Path proto = Files.createTempFile("simpleservice", ".proto");
-        try (InputStream source = GrpcJsClient.class.getResourceAsStream("/io/grpc/testing/protobuf/simpleservice.proto")) {
+        try (InputStream source = ScriptedGrpcClient.class.getResourceAsStream("/io/grpc/testing/protobuf/simpleservice.proto")) {
             Files.write(proto, source.readAllBytes());
         }
-        log = Files.createTempFile("grpc-js-client", ".log");
-        ProcessBuilder builder = new ProcessBuilder("node", "client.js", target)
-                .directory(Path.of("src/test/node").toFile())
-                .redirectError(log.toFile());
-        builder.environment().put("GRPC_XDS_BOOTSTRAP_CONFIG", bootstrap);
+        ProcessBuilder builder = new ProcessBuilder("node", "client.js", target).directory(Path.of("src/test/node").toFile());
         builder.environment().put("PROTO_PATH", proto.toString());
+        return new ScriptedGrpcClient(builder, bootstrap, "grpc-js");
+    }
+
+    /**
+     * A gRPC C-core client (Debian's python3-grpcio under the system Python, not a Python of the PATH that
+     * may lack it) of {@code target} with this gRPC bootstrap.
+     */
+    static ScriptedGrpcClient cCore(String bootstrap, String target) throws IOException {
+        return new ScriptedGrpcClient(new ProcessBuilder("/usr/bin/python3", "client.py", target)
+                .directory(Path.of("src/test/python").toFile()), bootstrap, "grpc-c-core");
+    }
+
+    private ScriptedGrpcClient(ProcessBuilder builder, String bootstrap, String name) throws IOException {
+        log = Files.createTempFile(name + "-client", ".log");
+        builder.redirectError(log.toFile());
+        builder.environment().put("GRPC_XDS_BOOTSTRAP_CONFIG", bootstrap);
         process = builder.start();
         in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -52,7 +67,7 @@ final class GrpcJsClient implements AutoCloseable {
         in.flush();
         String line = out.readLine();
         if (line == null) {
-            throw new IllegalStateException("the grpc-js client exited: " + Files.readString(log));
+            throw new IllegalStateException("the client exited: " + Files.readString(log));
         }
         JsonNode result = JSON.readTree(line);
         return new Batch(JSON.treeToValue(result.get("counts"), Map.class), JSON.treeToValue(result.get("errors"), Map.class),

@@ -57,6 +57,9 @@ class BadInputTest extends ServerTest {
         "null body | null | null",
         "array body | [] | expected an object",
         "health check range | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'healthCheck':{'protocol':'http','healthyThreshold':1,'unhealthyThreshold':2,'timeoutMillis':2000,'intervalMillis':5000}}]}} | spec.listeners[0].healthCheck.healthyThreshold: must be greater than or equal to 2, got 1",
+        "dns host as address shorthand | {'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':'10.1'}}}} | spec.serviceDiscovery.dns.hostname: '10.1' is not an IP address",
+        "dns host with zone id | {'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':'fe80::1%eth0'}}}} | spec.serviceDiscovery.dns.hostname: 'fe80::1%eth0' carries a zone id",
+        "dns host in brackets | {'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':'[fd00::1]'}}}} | spec.serviceDiscovery.dns.hostname: '[fd00::1]' is not an IP address",
         "acm certificate | {'virtualNodeName':'n','spec':{'backendDefaults':{'clientPolicy':{'tls':{'validation':{'trust':{'acm':{'certificateAuthorityArns':['arn:aws:acm-pca:x']}}}}}}}} | spec.backendDefaults.clientPolicy.tls.validation.trust.acm: ACM certificates exist only inside AWS",
     })
     void malformedVirtualNodesAreRefused(String name, String body, String message) throws Exception {

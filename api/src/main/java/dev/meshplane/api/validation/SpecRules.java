@@ -121,6 +121,8 @@ public final class SpecRules {
                 f.add("meshName", "names beginning with '" + TextRules.RESERVED_PREFIX + "' are reserved for Meshplane's own state");
             }
         });
+        rule(dev.meshplane.api.model.DnsServiceDiscovery.class, (d, f) -> f.ipLiteral("hostname",
+                d.hostname() == null ? null : IpLiterals.hostname(d.hostname())));
         rule(ListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(VirtualGatewayListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(TlsValidationContextTrust.class, (t, f) -> f.noAcm(t.acm()));
@@ -265,6 +267,12 @@ public final class SpecRules {
         void healthCheckPath(String path) {
             if (path != null && !path.startsWith("/")) {
                 add("path", "must start with '/', got '" + path + "'");
+            }
+        }
+
+        void ipLiteral(String member, String problem) {
+            if (problem != null) {
+                add(member, problem);
             }
         }
 

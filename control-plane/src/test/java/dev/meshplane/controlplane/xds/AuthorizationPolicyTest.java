@@ -72,6 +72,12 @@ class AuthorizationPolicyTest extends ServerTest {
         "bad regex | {'targets':{'virtualNodes':['api']},'action':'DENY','rules':[{'to':{'headers':[{'name':'x','regex':'(?=a)'}]}}]} | rules[0].to.headers[0].regex",
         "bad cidr | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'from':{'ipBlocks':['10.0.0.0/33']}}]} | rules[0].from.ipBlocks[0]",
         "not a cidr | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'from':{'ipBlocks':['example.com']}}]} | rules[0].from.ipBlocks[0]",
+        "issue 12 example 12, BSD shorthand | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'from':{'ipBlocks':['10.0.0.0/8','10/8']}}]} | rules[0].from.ipBlocks[1]: '10' is not an IP address",
+        "short dotted address | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'from':{'ipBlocks':['10.1/16']}}]} | rules[0].from.ipBlocks[0]: '10.1' is not an IP address",
+        "leading zero octet | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'from':{'ipBlocks':['010.0.0.0/8']}}]} | rules[0].from.ipBlocks[0]: '010.0.0.0' is not an IP address",
+        "signed length | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'from':{'ipBlocks':['10.0.0.0/+8']}}]} | rules[0].from.ipBlocks[0]: '10.0.0.0/+8': the prefix length must be a number from 0 to 32",
+        "ipv6 length | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'from':{'ipBlocks':['fd00::/129']}}]} | rules[0].from.ipBlocks[0]: 'fd00::/129': the prefix length must be a number from 0 to 128",
+        "zone id | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'from':{'ipBlocks':['fe80::1%eth0/64']}}]} | rules[0].from.ipBlocks[0]: 'fe80::1%eth0' carries a zone id",
         "bad method | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'to':{'methods':['get']}}]} | methods",
         "relative path | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'to':{'paths':['admin']}}]} | paths",
     })

@@ -8,7 +8,12 @@ import io.envoyproxy.envoy.config.core.v3.HealthCheck;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import dev.meshplane.api.validation.RegexRules;
+import dev.meshplane.api.validation.Re2ProgramSize;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,6 +36,90 @@ final class EnvoyLoadRules {
         } else if (resource instanceof Listener listener) {
             listener(listener, violations);
         }
+        regexes(resource, resource.getDescriptorForType().getName(), violations);
+    }
+
+    private static final Map<Descriptor, Boolean> MAY_HOLD_REGEX = new ConcurrentHashMap<>();
+    private static final Map<String, String> REGEX_PROBLEMS = new ConcurrentHashMap<>();
+
+    /**
+     * source/common/common/regex.cc: every RegexMatcher (route and header matches, RBAC, regex rewrites,
+     * anywhere in the resource, inside typed configs too) is compiled with RE2 when the resource loads, and
+     * one over re2.max_program_size.error_level ("RE2 program size of {} > max program size of {} set for the
+     * error level threshold") or one RE2 refuses fails the whole resource. Regexes whose size needs RE2's
+     * Unicode tables are refused by the API and not measured here.
+     */
+    private static void regexes(Message message, String path, List<String> violations) {
+        if (message instanceof RegexMatcher matcher) {
+            String problem = REGEX_PROBLEMS.computeIfAbsent(matcher.getRegex(), EnvoyLoadRules::regexProblem);
+            if (!problem.isEmpty()) {
+                violations.add(path + ".regex: '" + matcher.getRegex() + "': " + problem);
+            }
+            return;
+        }
+        if (message instanceof Any any) {
+            Message prototype = EnvoyTypes.BY_TYPE_URL.get(any.getTypeUrl());
+            if (prototype != null) {
+                try {
+                    regexes(prototype.getParserForType().parseFrom(any.getValue()), path, violations);
+                } catch (InvalidProtocolBufferException e) {
+                    // EnvoyValidator reports an Any that does not decode
+                }
+            }
+            return;
+        }
+        for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
+            FieldDescriptor descriptor = field.getKey();
+            if (descriptor.getJavaType() != FieldDescriptor.JavaType.MESSAGE || !mayHoldRegex(descriptor.getMessageType())) {
+                continue;
+            }
+            if (descriptor.isRepeated()) {
+                List<?> items = (List<?>) field.getValue();
+                for (int i = 0; i < items.size(); i++) {
+                    regexes((Message) items.get(i), path + "." + descriptor.getName() + "[" + i + "]", violations);
+                }
+            } else {
+                regexes((Message) field.getValue(), path + "." + descriptor.getName(), violations);
+            }
+        }
+    }
+
+    private static String regexProblem(String regex) {
+        try {
+            int size = Re2ProgramSize.of(regex);
+            return size > RegexRules.MAX_PROGRAM_SIZE ? "RE2 program size " + size + " is over Envoy's limit of "
+                    + RegexRules.MAX_PROGRAM_SIZE + " (re2.max_program_size.error_level)" : "";
+        } catch (Re2ProgramSize.SyntaxError e) {
+            return "RE2 refuses it: " + e.getMessage();
+        } catch (Re2ProgramSize.Unmeasurable e) {
+            return "";
+        }
+    }
+
+    /** Whether a message of this type can contain a RegexMatcher, directly or through an Any. */
+    private static boolean mayHoldRegex(Descriptor type) {
+        Boolean known = MAY_HOLD_REGEX.get(type);
+        if (known != null) {
+            return known;
+        }
+        boolean result = mayHoldRegex(type, new java.util.HashSet<>());
+        MAY_HOLD_REGEX.put(type, result);
+        return result;
+    }
+
+    private static boolean mayHoldRegex(Descriptor type, java.util.Set<Descriptor> visiting) {
+        if (type.equals(RegexMatcher.getDescriptor()) || type.equals(Any.getDescriptor())) {
+            return true;
+        }
+        if (!visiting.add(type)) {
+            return false;
+        }
+        for (FieldDescriptor field : type.getFields()) {
+            if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && mayHoldRegex(field.getMessageType(), visiting)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -96,4 +96,47 @@ class EnvoyValidatorTest {
                 + " same as filter_chains[0]'s; Envoy refuses a listener whose filter chains match alike"
                 + " (destination_port { value: 5432 } server_names: \"a\" server_names: \"b\")");
     }
+
+    /**
+     * Issue 12, example 4: Envoy compiles every RegexMatcher with RE2 when it loads the resource and refuses one
+     * over re2.max_program_size.error_level (regex.cc); the issue's example (139) passes at the supported 1000.
+     */
+    @Test
+    void regexesOverEnvoysProgramSizeLimitAreFound() {
+        String example = "^/api/(v1|v2)/(orders|carts|customers)/[a-z0-9-]{36}$";
+        String huge = "[a-z]{1000}";
+        var regex = io.envoyproxy.envoy.type.matcher.v3.RegexMatcher.newBuilder();
+        RouteConfiguration routes = RouteConfiguration.newBuilder().setName("r").addVirtualHosts(VirtualHost.newBuilder()
+                .setName("v").addDomains("*")
+                .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setSafeRegex(regex.clone().setRegex(example)))
+                        .setRoute(RouteAction.newBuilder().setCluster("c")))
+                .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/").addHeaders(HeaderMatcher
+                                .newBuilder().setName("x-user").setStringMatch(io.envoyproxy.envoy.type.matcher.v3.StringMatcher
+                                        .newBuilder().setSafeRegex(regex.clone().setRegex(huge)))))
+                        .setRoute(RouteAction.newBuilder().setCluster("c"))))
+                .build();
+        assertThat(EnvoyValidator.validate(routes)).containsExactly("RouteConfiguration.virtual_hosts[0].routes[1].match"
+                + ".headers[0].string_match.safe_regex.regex: '" + huge + "': RE2 program size 1004 is over Envoy's limit"
+                + " of 1000 (re2.max_program_size.error_level)");
+
+        var policy = io.envoyproxy.envoy.config.rbac.v3.Policy.newBuilder()
+                .addPermissions(io.envoyproxy.envoy.config.rbac.v3.Permission.newBuilder().setHeader(HeaderMatcher.newBuilder()
+                        .setName("x").setStringMatch(io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder()
+                                .setSafeRegex(regex.clone().setRegex("(a")))))
+                .addPrincipals(io.envoyproxy.envoy.config.rbac.v3.Principal.newBuilder().setAny(true));
+        var rbac = io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.newBuilder().setRules(
+                io.envoyproxy.envoy.config.rbac.v3.RBAC.newBuilder().putPolicies("p", policy.build()));
+        HttpConnectionManager hcm = HttpConnectionManager.newBuilder().setStatPrefix("s")
+                .setRouteConfig(RouteConfiguration.newBuilder().setName("r"))
+                .addHttpFilters(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter.newBuilder()
+                        .setName("envoy.filters.http.rbac").setTypedConfig(Any.pack(rbac.build())))
+                .build();
+        Listener listener = Listener.newBuilder().setName("l").setAddress(EndpointTranslator.socket("0.0.0.0", 15000))
+                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder()
+                        .setName("envoy.filters.network.http_connection_manager").setTypedConfig(Any.pack(hcm))))
+                .build();
+        assertThat(EnvoyValidator.validate(listener)).anySatisfy(v -> assertThat(v).startsWith("Listener.filter_chains[0]"
+                + ".filters[0].typed_config.http_filters[0].typed_config.rules.policies[0].value.permissions[0].header"
+                + ".string_match.safe_regex.regex: '(a': RE2 refuses it: missing )"));
+    }
 }

@@ -213,15 +213,11 @@ public final class SpecRules {
             }
         }
 
-        /** Envoy and gRPC use RE2, which has no lookaround or backreferences: check with RE2's own syntax. */
+        /** Envoy and gRPC use RE2: RE2's syntax, and a program size within Envoy's limit (RegexRules). */
         void regex(String member, String regex) {
-            if (regex == null) {
-                return;
-            }
-            try {
-                com.google.re2j.Pattern.compile(regex);
-            } catch (com.google.re2j.PatternSyntaxException e) {
-                add(member, "is not a valid RE2 regular expression: " + e.getDescription());
+            String problem = regex == null ? null : RegexRules.problem(regex);
+            if (problem != null) {
+                add(member, problem);
             }
         }
 

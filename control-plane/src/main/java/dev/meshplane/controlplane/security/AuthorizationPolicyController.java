@@ -1,6 +1,7 @@
 package dev.meshplane.controlplane.security;
 
 import dev.meshplane.api.error.ApiException;
+import dev.meshplane.api.validation.RegexRules;
 import dev.meshplane.api.json.AppMeshJson;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.security.AuthorizationPolicyData;
@@ -96,7 +97,7 @@ class AuthorizationPolicyController {
         return view(deleted);
     }
 
-    /** What the model's constraints cannot say: one way to match a header, valid RE2, valid CIDR blocks. */
+    /** What the model's constraints cannot say: one way to match a header, RE2 Envoy loads, valid CIDR blocks. */
     static void check(AuthorizationPolicySpec spec) {
         for (int r = 0; r < spec.rules().size(); r++) {
             var rule = spec.rules().get(r);
@@ -118,13 +119,9 @@ class AuthorizationPolicyController {
                     if (!header.name().matches("[0-9A-Za-z!#$%&'*+\\-.^_`|~]+")) {
                         throw ApiException.badRequest(member + ".name: '" + header.name() + "' is not an HTTP header name");
                     }
-                    if (header.regex() != null) {
-                        try {
-                            com.google.re2j.Pattern.compile(header.regex());
-                        } catch (com.google.re2j.PatternSyntaxException e) {
-                            throw ApiException.badRequest(member + ".regex: is not a valid RE2 regular expression: "
-                                    + e.getDescription());
-                        }
+                    String regexProblem = header.regex() == null ? null : RegexRules.problem(header.regex());
+                    if (regexProblem != null) {
+                        throw ApiException.badRequest(member + ".regex: " + regexProblem);
                     }
                 }
             }

@@ -70,6 +70,7 @@ class AuthorizationPolicyTest extends ServerTest {
         "no rules | {'targets':{'virtualNodes':['api']},'action':'DENY','rules':[]} | rules",
         "two header matches | {'targets':{'virtualNodes':['api']},'action':'DENY','rules':[{'to':{'headers':[{'name':'x','exact':'a','prefix':'b'}]}}]} | rules[0].to.headers[0]: exactly one of",
         "bad regex | {'targets':{'virtualNodes':['api']},'action':'DENY','rules':[{'to':{'headers':[{'name':'x','regex':'(?=a)'}]}}]} | rules[0].to.headers[0].regex",
+        "regex over envoy's limit | {'targets':{'virtualNodes':['api']},'action':'DENY','rules':[{'to':{'headers':[{'name':'x','regex':'[a-z]{1000}'}]}}]} | rules[0].to.headers[0].regex: RE2 program size 1004 is over Envoy's limit of 1000",
         "bad cidr | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'from':{'ipBlocks':['10.0.0.0/33']}}]} | rules[0].from.ipBlocks[0]",
         "not a cidr | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'from':{'ipBlocks':['example.com']}}]} | rules[0].from.ipBlocks[0]",
         "issue 12 example 12, BSD shorthand | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'from':{'ipBlocks':['10.0.0.0/8','10/8']}}]} | rules[0].from.ipBlocks[1]: '10' is not an IP address",

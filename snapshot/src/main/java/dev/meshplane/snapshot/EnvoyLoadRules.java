@@ -4,12 +4,15 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.CidrRange;
 import io.envoyproxy.envoy.config.core.v3.HealthCheck;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import dev.meshplane.api.validation.IpLiterals;
 import dev.meshplane.api.validation.RegexRules;
 import dev.meshplane.api.validation.Re2ProgramSize;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
@@ -36,10 +39,47 @@ final class EnvoyLoadRules {
         } else if (resource instanceof Listener listener) {
             listener(listener, violations);
         }
-        regexes(resource, resource.getDescriptorForType().getName(), violations);
+        if (resource instanceof ClusterLoadAssignment assignment) {
+            addresses(assignment, "ClusterLoadAssignment", violations);
+        } else if (resource instanceof Cluster cluster && cluster.getType() == Cluster.DiscoveryType.STATIC) {
+            addresses(cluster.getLoadAssignment(), "Cluster.load_assignment", violations);
+        }
+        matchers(resource, resource.getDescriptorForType().getName(), violations);
     }
 
-    private static final Map<Descriptor, Boolean> MAY_HOLD_REGEX = new ConcurrentHashMap<>();
+    /**
+     * EDS and STATIC endpoints are IP literals: Envoy parses each with parseInternetAddress (network/utility.cc,
+     * "malformed IP address") and refuses the whole assignment; gRPC clients need IP literals too.
+     */
+    private static void addresses(ClusterLoadAssignment assignment, String path, List<String> violations) {
+        for (int l = 0; l < assignment.getEndpointsCount(); l++) {
+            for (int e = 0; e < assignment.getEndpoints(l).getLbEndpointsCount(); e++) {
+                var endpoint = assignment.getEndpoints(l).getLbEndpoints(e).getEndpoint();
+                if (!endpoint.getAddress().hasSocketAddress()) {
+                    continue;
+                }
+                String problem = IpLiterals.address(endpoint.getAddress().getSocketAddress().getAddress());
+                if (problem != null) {
+                    violations.add(path + ".endpoints[" + l + "].lb_endpoints[" + e + "].endpoint.address.socket_address"
+                            + ".address: " + problem + "; Envoy refuses it as a malformed IP address");
+                }
+            }
+        }
+    }
+
+    /**
+     * network/cidr_range.cc: a CidrRange (RBAC sources and destinations) is parsed with the same address parser
+     * and Envoy refuses the listener for a malformed one; a prefix length over the family's is cut silently.
+     */
+    private static void cidr(CidrRange range, String path, List<String> violations) {
+        String block = range.getAddressPrefix() + (range.hasPrefixLen() ? "/" + range.getPrefixLen().getValue() : "");
+        String problem = IpLiterals.cidr(block);
+        if (problem != null) {
+            violations.add(path + ": " + problem);
+        }
+    }
+
+    private static final Map<Descriptor, Boolean> MAY_HOLD_MATCHER = new ConcurrentHashMap<>();
     private static final Map<String, String> REGEX_PROBLEMS = new ConcurrentHashMap<>();
 
     /**
@@ -49,7 +89,11 @@ final class EnvoyLoadRules {
      * error level threshold") or one RE2 refuses fails the whole resource. Regexes whose size needs RE2's
      * Unicode tables are refused by the API and not measured here.
      */
-    private static void regexes(Message message, String path, List<String> violations) {
+    private static void matchers(Message message, String path, List<String> violations) {
+        if (message instanceof CidrRange range) {
+            cidr(range, path, violations);
+            return;
+        }
         if (message instanceof RegexMatcher matcher) {
             String problem = REGEX_PROBLEMS.computeIfAbsent(matcher.getRegex(), EnvoyLoadRules::regexProblem);
             if (!problem.isEmpty()) {
@@ -61,7 +105,7 @@ final class EnvoyLoadRules {
             Message prototype = EnvoyTypes.BY_TYPE_URL.get(any.getTypeUrl());
             if (prototype != null) {
                 try {
-                    regexes(prototype.getParserForType().parseFrom(any.getValue()), path, violations);
+                    matchers(prototype.getParserForType().parseFrom(any.getValue()), path, violations);
                 } catch (InvalidProtocolBufferException e) {
                     // EnvoyValidator reports an Any that does not decode
                 }
@@ -70,16 +114,16 @@ final class EnvoyLoadRules {
         }
         for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
             FieldDescriptor descriptor = field.getKey();
-            if (descriptor.getJavaType() != FieldDescriptor.JavaType.MESSAGE || !mayHoldRegex(descriptor.getMessageType())) {
+            if (descriptor.getJavaType() != FieldDescriptor.JavaType.MESSAGE || !mayHoldMatcher(descriptor.getMessageType())) {
                 continue;
             }
             if (descriptor.isRepeated()) {
                 List<?> items = (List<?>) field.getValue();
                 for (int i = 0; i < items.size(); i++) {
-                    regexes((Message) items.get(i), path + "." + descriptor.getName() + "[" + i + "]", violations);
+                    matchers((Message) items.get(i), path + "." + descriptor.getName() + "[" + i + "]", violations);
                 }
             } else {
-                regexes((Message) field.getValue(), path + "." + descriptor.getName(), violations);
+                matchers((Message) field.getValue(), path + "." + descriptor.getName(), violations);
             }
         }
     }
@@ -96,26 +140,27 @@ final class EnvoyLoadRules {
         }
     }
 
-    /** Whether a message of this type can contain a RegexMatcher, directly or through an Any. */
-    private static boolean mayHoldRegex(Descriptor type) {
-        Boolean known = MAY_HOLD_REGEX.get(type);
+    /** Whether a message of this type can contain a RegexMatcher or CidrRange, directly or through an Any. */
+    private static boolean mayHoldMatcher(Descriptor type) {
+        Boolean known = MAY_HOLD_MATCHER.get(type);
         if (known != null) {
             return known;
         }
-        boolean result = mayHoldRegex(type, new java.util.HashSet<>());
-        MAY_HOLD_REGEX.put(type, result);
+        boolean result = mayHoldMatcher(type, new java.util.HashSet<>());
+        MAY_HOLD_MATCHER.put(type, result);
         return result;
     }
 
-    private static boolean mayHoldRegex(Descriptor type, java.util.Set<Descriptor> visiting) {
-        if (type.equals(RegexMatcher.getDescriptor()) || type.equals(Any.getDescriptor())) {
+    private static boolean mayHoldMatcher(Descriptor type, java.util.Set<Descriptor> visiting) {
+        if (type.equals(RegexMatcher.getDescriptor()) || type.equals(CidrRange.getDescriptor())
+                || type.equals(Any.getDescriptor())) {
             return true;
         }
         if (!visiting.add(type)) {
             return false;
         }
         for (FieldDescriptor field : type.getFields()) {
-            if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && mayHoldRegex(field.getMessageType(), visiting)) {
+            if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && mayHoldMatcher(field.getMessageType(), visiting)) {
                 return true;
             }
         }

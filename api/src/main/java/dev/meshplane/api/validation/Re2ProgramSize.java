@@ -1877,11 +1877,9 @@ public final class Re2ProgramSize {
             if (opcode[root] == BYTE_RANGE) {
                 return byteRangeEqual(root, id) ? new Frag(root, Patch.NULL, false) : Frag.NO_MATCH;
             }
-            while (opcode[root] == ALT) {
-                if (byteRangeEqual(out1[root], id)) {
-                    return new Frag(root, mk((root << 1) | 1), false);
-                }
-                return Frag.NO_MATCH;
+            // a class's ranges come sorted, so in a forward program only the last alternative can be shared
+            if (opcode[root] == ALT && byteRangeEqual(out1[root], id)) {
+                return new Frag(root, mk((root << 1) | 1), false);
             }
             return Frag.NO_MATCH;
         }

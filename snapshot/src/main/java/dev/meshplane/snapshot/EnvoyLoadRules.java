@@ -112,18 +112,19 @@ final class EnvoyLoadRules {
             }
             return;
         }
-        for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
-            FieldDescriptor descriptor = field.getKey();
-            if (descriptor.getJavaType() != FieldDescriptor.JavaType.MESSAGE || !mayHoldMatcher(descriptor.getMessageType())) {
+        // descriptor order, not getAllFields(), which builds a sorted map per message on every push
+        for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
+            if (field.getJavaType() != FieldDescriptor.JavaType.MESSAGE || !mayHoldMatcher(field.getMessageType())) {
                 continue;
             }
-            if (descriptor.isRepeated()) {
-                List<?> items = (List<?>) field.getValue();
-                for (int i = 0; i < items.size(); i++) {
-                    matchers((Message) items.get(i), path + "." + descriptor.getName() + "[" + i + "]", violations);
+            if (field.isRepeated()) {
+                int count = message.getRepeatedFieldCount(field);
+                for (int i = 0; i < count; i++) {
+                    matchers((Message) message.getRepeatedField(field, i), path + "." + field.getName() + "[" + i + "]",
+                            violations);
                 }
-            } else {
-                matchers((Message) field.getValue(), path + "." + descriptor.getName(), violations);
+            } else if (message.hasField(field)) {
+                matchers((Message) message.getField(field), path + "." + field.getName(), violations);
             }
         }
     }

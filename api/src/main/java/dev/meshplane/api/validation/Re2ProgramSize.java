@@ -22,8 +22,8 @@ import java.util.TreeMap;
  * {@code ^literal}), re2/simplify.cc (coalescing and repeat expansion), re2/compile.cc (UTF-8 byte-range
  * automata with suffix sharing, anchors, the unanchored {@code .*?} loop) and re2/prog.cc (Optimize and
  * Flatten, whose instruction count is the program size). Unicode classes ({@code \p{..}}) and case folding
- * of non-ASCII letters depend on RE2's Unicode tables, which are not ported: such a regex gets
- * {@link Unmeasurable}, and callers refuse it rather than guess.
+ * of non-ASCII letters depend on RE2's Unicode tables, which are not ported, and groups nested over 1000
+ * levels deep are not walked: such a regex gets {@link Unmeasurable}, and callers refuse it rather than guess.
  */
 public final class Re2ProgramSize {
 
@@ -34,7 +34,7 @@ public final class Re2ProgramSize {
         }
     }
 
-    /** The regex uses syntax whose size depends on RE2's Unicode tables. */
+    /** The regex uses syntax whose size depends on RE2's Unicode tables, or nests groups too deep to walk. */
     public static final class Unmeasurable extends IllegalArgumentException {
         Unmeasurable(String message) {
             super(message);
@@ -49,9 +49,15 @@ public final class Re2ProgramSize {
      * refuses the resource) and {@link Unmeasurable} for Unicode classes and non-ASCII case folding.
      */
     public static int of(String pattern) {
-        Node entire = new Parser(pattern).parse();
-        Node suffix = requiredPrefixSuffix(entire);
-        return new Compiler().compile(suffix != null ? suffix : entire);
+        try {
+            Node entire = new Parser(pattern).parse();
+            Node suffix = requiredPrefixSuffix(entire);
+            return new Compiler().compile(suffix != null ? suffix : entire);
+        } catch (StackOverflowError e) {
+            // the walks recurse once per level where RE2's keep an explicit stack; x?x?x?... coalesces into a
+            // counted repeat that expands thousands of levels deep (and far over any program size limit)
+            throw new Unmeasurable("it expands too deep to measure");
+        }
     }
 
     // ---- the parse tree (re2/regexp.h) ----
@@ -76,6 +82,7 @@ public final class Re2ProgramSize {
     static final int RE2_DEFAULT = CLASS_NL | ONE_LINE | PERL_CLASSES | PERL_B | PERL_X | UNICODE_GROUPS;
     private static final int MAX_RUNE = 0x10FFFF;
     private static final int MAX_REPEAT = 1000;
+    private static final int MAX_NESTING = 1000;
 
     private static final class Node {
         Op op;
@@ -309,7 +316,8 @@ public final class Re2ProgramSize {
             if (Character.toLowerCase(r) != r || Character.toUpperCase(r) != r || Character.toTitleCase(r) != r
                     || Character.isLetter(r) && Character.isUpperCase(r) != Character.isLowerCase(r)) {
                 throw new Unmeasurable("case-insensitive matching of the non-ASCII letter U+"
-                        + Integer.toHexString(r).toUpperCase() + " depends on RE2's Unicode case folding tables");
+                        + Integer.toHexString(r).toUpperCase() + " depends on RE2's Unicode case folding tables; list its cases"
+                        + " in a character class instead");
             }
             return new int[] {r};
         }
@@ -389,6 +397,7 @@ public final class Re2ProgramSize {
         private int flags = RE2_DEFAULT;
         private Node stacktop;
         private int ncap;
+        private int depth;
 
         Parser(String pattern) {
             this.whole = pattern;
@@ -534,7 +543,7 @@ public final class Re2ProgramSize {
                         return;
                     }
                     case 'p', 'P' -> throw new Unmeasurable("the Unicode class '" + new String(text, pos, 2)
-                            + "' depends on RE2's Unicode tables");
+                            + "' depends on RE2's Unicode tables; use explicit character ranges");
                     default -> {
                     }
                 }
@@ -827,7 +836,7 @@ public final class Re2ProgramSize {
                 }
                 if (left() > 2 && text[pos] == '\\' && (text[pos + 1] == 'p' || text[pos + 1] == 'P')) {
                     throw new Unmeasurable("the Unicode class '" + new String(text, pos, 2)
-                            + "' depends on RE2's Unicode tables");
+                            + "' depends on RE2's Unicode tables; use explicit character ranges");
                 }
                 int[][] perl = perlClass();
                 if (perl != null) {
@@ -977,13 +986,22 @@ public final class Re2ProgramSize {
             return result;
         }
 
+        /** The measuring walks recurse once per group level: deeper nesting is refused, not a stack overflow. */
+        private void nest() {
+            if (++depth > MAX_NESTING) {
+                throw new Unmeasurable("its groups nest deeper than " + MAX_NESTING + " levels");
+            }
+        }
+
         private void doLeftParen() {
+            nest();
             Node re = new Node(Op.LEFT_PAREN, flags);
             re.cap = ++ncap;
             pushRegexp(re);
         }
 
         private void doLeftParenNoCapture() {
+            nest();
             Node re = new Node(Op.LEFT_PAREN, flags);
             re.cap = -1;
             pushRegexp(re);
@@ -1025,6 +1043,7 @@ public final class Re2ProgramSize {
             }
             stacktop = r2.down;
             flags = r2.flags;
+            depth--;
             Node re;
             if (r2.cap > 0) {
                 re = Node.of(Op.CAPTURE, r2.flags, List.of(r1));

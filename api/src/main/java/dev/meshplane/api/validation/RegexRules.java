@@ -19,24 +19,25 @@ public final class RegexRules {
 
     /** What is wrong with the regex for Envoy, or null when RE2 accepts it within the limit. */
     public static String problem(String regex) {
+        int size;
+        try {
+            size = Re2ProgramSize.of(regex);
+        } catch (Re2ProgramSize.SyntaxError e) {
+            return "is not a valid RE2 regular expression: " + e.getMessage();
+        } catch (Re2ProgramSize.Unmeasurable e) {
+            return "cannot be checked against Envoy's RE2 program size limit: " + e.getMessage();
+        }
+        // grpc-java evaluates route regexes with re2j, whose syntax is RE2's but for a few forms (\C)
         try {
             com.google.re2j.Pattern.compile(regex);
         } catch (com.google.re2j.PatternSyntaxException e) {
             return "is not a valid RE2 regular expression: " + e.getDescription();
         }
-        try {
-            int size = Re2ProgramSize.of(regex);
-            if (size > MAX_PROGRAM_SIZE) {
-                return "RE2 program size " + size + " is over Envoy's limit of " + MAX_PROGRAM_SIZE
-                        + " (re2.max_program_size.error_level); simplify the regex, for example with fewer"
-                        + " alternatives or counted repetitions, or split the route";
-            }
-            return null;
-        } catch (Re2ProgramSize.SyntaxError e) {
-            return "is not a valid RE2 regular expression: " + e.getMessage();
-        } catch (Re2ProgramSize.Unmeasurable e) {
-            return "cannot be checked against Envoy's RE2 program size limit: " + e.getMessage()
-                    + "; use explicit character ranges instead";
+        if (size > MAX_PROGRAM_SIZE) {
+            return "RE2 program size " + size + " is over Envoy's limit of " + MAX_PROGRAM_SIZE
+                    + " (re2.max_program_size.error_level); simplify the regex, for example with fewer"
+                    + " alternatives or counted repetitions, or split the route";
         }
+        return null;
     }
 }

@@ -33,6 +33,10 @@ class BootstrapTest extends ServerTest {
         assertThat(endpoint.get("port_value").asInt()).isEqualTo(xds.port());
         assertThat(bootstrap.at("/stats_config/stats_tags").toString())
                 .contains("appmesh.mesh", mesh, "appmesh.virtual_node", "web");
+        // issue 12, example 4: Envoy's RE2 program size limit raised as App Mesh's image raises it, admin layer kept
+        assertThat(bootstrap.at("/layered_runtime/layers/0/static_layer/re2.max_program_size.error_level").asInt())
+                .isEqualTo(1000);
+        assertThat(bootstrap.at("/layered_runtime/layers/1/admin_layer").isObject()).isTrue();
     }
 
     @Test

@@ -36,8 +36,12 @@ class RegistryApiTest extends ServerTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "no address | {'attributes':{'version':'v1'}} | attributes: needs AWS_INSTANCE_IPV4 or AWS_INSTANCE_IPV6",
-        "bad ipv4 | {'attributes':{'AWS_INSTANCE_IPV4':'10.0.0.300'}} | attributes.AWS_INSTANCE_IPV4: '10.0.0.300' is not an IPv4 address",
+        "bad ipv4 | {'attributes':{'AWS_INSTANCE_IPV4':'10.0.0.300'}} | attributes.AWS_INSTANCE_IPV4: '10.0.0.300' is not an IP address",
         "bad ipv6 | {'attributes':{'AWS_INSTANCE_IPV6':'fd00::zz'}} | attributes.AWS_INSTANCE_IPV6",
+        "ipv4 shorthand | {'attributes':{'AWS_INSTANCE_IPV4':'10.1'}} | attributes.AWS_INSTANCE_IPV4: '10.1' is not an IP address",
+        "ipv6 with zone | {'attributes':{'AWS_INSTANCE_IPV6':'fe80::1%eth0'}} | attributes.AWS_INSTANCE_IPV6: 'fe80::1%eth0' carries a zone id",
+        "ipv4 as ipv6 | {'attributes':{'AWS_INSTANCE_IPV6':'10.0.0.1'}} | attributes.AWS_INSTANCE_IPV6: '10.0.0.1' is an IPv4 address, not IPv6",
+        "ipv6 as ipv4 | {'attributes':{'AWS_INSTANCE_IPV4':'fd00::1'}} | attributes.AWS_INSTANCE_IPV4: 'fd00::1' is an IPv6 address, not IPv4",
         "bad port | {'attributes':{'AWS_INSTANCE_IPV4':'10.0.0.1','AWS_INSTANCE_PORT':'70000'}} | attributes.AWS_INSTANCE_PORT: '70000' is not a port",
         "bad health | {'attributes':{'AWS_INSTANCE_IPV4':'10.0.0.1'},'healthStatus':'SICK'} | healthStatus: 'SICK' is not one of [HEALTHY, UNHEALTHY]",
         "bad ttl | {'attributes':{'AWS_INSTANCE_IPV4':'10.0.0.1'},'ttlSeconds':0} | ttlSeconds: must be greater than or equal to 1",

@@ -4,7 +4,9 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.CidrRange;
 import io.envoyproxy.envoy.config.core.v3.HealthCheck;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
@@ -17,7 +19,13 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import dev.meshplane.api.validation.EnvoyFormatGrammar;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import dev.meshplane.api.validation.IpLiterals;
+import dev.meshplane.api.validation.RegexRules;
+import dev.meshplane.api.validation.Re2ProgramSize;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -43,6 +51,133 @@ final class EnvoyLoadRules {
         } else if (resource instanceof RouteConfiguration routes) {
             domains(routes, violations);
         }
+        if (resource instanceof ClusterLoadAssignment assignment) {
+            addresses(assignment, "ClusterLoadAssignment", violations);
+        } else if (resource instanceof Cluster cluster && cluster.getType() == Cluster.DiscoveryType.STATIC) {
+            addresses(cluster.getLoadAssignment(), "Cluster.load_assignment", violations);
+        }
+        matchers(resource, resource.getDescriptorForType().getName(), violations);
+    }
+
+    /**
+     * EDS and STATIC endpoints are IP literals: Envoy parses each with parseInternetAddress (network/utility.cc,
+     * "malformed IP address") and refuses the whole assignment; gRPC clients need IP literals too.
+     */
+    private static void addresses(ClusterLoadAssignment assignment, String path, List<String> violations) {
+        for (int l = 0; l < assignment.getEndpointsCount(); l++) {
+            for (int e = 0; e < assignment.getEndpoints(l).getLbEndpointsCount(); e++) {
+                var endpoint = assignment.getEndpoints(l).getLbEndpoints(e).getEndpoint();
+                if (!endpoint.getAddress().hasSocketAddress()) {
+                    continue;
+                }
+                String problem = IpLiterals.address(endpoint.getAddress().getSocketAddress().getAddress());
+                if (problem != null) {
+                    violations.add(path + ".endpoints[" + l + "].lb_endpoints[" + e + "].endpoint.address.socket_address"
+                            + ".address: " + problem + "; Envoy refuses it as a malformed IP address");
+                }
+            }
+        }
+    }
+
+    /**
+     * network/cidr_range.cc: a CidrRange (RBAC sources and destinations) is parsed with the same address parser
+     * and Envoy refuses the listener for a malformed one; a prefix length over the family's is cut silently.
+     */
+    private static void cidr(CidrRange range, String path, List<String> violations) {
+        String block = range.getAddressPrefix() + (range.hasPrefixLen() ? "/" + range.getPrefixLen().getValue() : "");
+        String problem = IpLiterals.cidr(block);
+        if (problem != null) {
+            violations.add(path + ": " + problem);
+        }
+    }
+
+    private static final Map<Descriptor, Boolean> MAY_HOLD_MATCHER = new ConcurrentHashMap<>();
+    private static final Map<String, String> REGEX_PROBLEMS = new ConcurrentHashMap<>();
+
+    /**
+     * source/common/common/regex.cc: every RegexMatcher (route and header matches, RBAC, regex rewrites,
+     * anywhere in the resource, inside typed configs too) is compiled with RE2 when the resource loads, and
+     * one over re2.max_program_size.error_level ("RE2 program size of {} > max program size of {} set for the
+     * error level threshold") or one RE2 refuses fails the whole resource. Regexes whose size needs RE2's
+     * Unicode tables are refused by the API and not measured here.
+     */
+    private static void matchers(Message message, String path, List<String> violations) {
+        if (message instanceof CidrRange range) {
+            cidr(range, path, violations);
+            return;
+        }
+        if (message instanceof RegexMatcher matcher) {
+            String problem = REGEX_PROBLEMS.computeIfAbsent(matcher.getRegex(), EnvoyLoadRules::regexProblem);
+            if (!problem.isEmpty()) {
+                violations.add(path + ".regex: '" + matcher.getRegex() + "': " + problem);
+            }
+            return;
+        }
+        if (message instanceof Any any) {
+            Message prototype = EnvoyTypes.BY_TYPE_URL.get(any.getTypeUrl());
+            if (prototype != null) {
+                try {
+                    matchers(prototype.getParserForType().parseFrom(any.getValue()), path, violations);
+                } catch (InvalidProtocolBufferException e) {
+                    // EnvoyValidator reports an Any that does not decode
+                }
+            }
+            return;
+        }
+        // descriptor order, not getAllFields(), which builds a sorted map per message on every push
+        for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
+            if (field.getJavaType() != FieldDescriptor.JavaType.MESSAGE || !mayHoldMatcher(field.getMessageType())) {
+                continue;
+            }
+            if (field.isRepeated()) {
+                int count = message.getRepeatedFieldCount(field);
+                for (int i = 0; i < count; i++) {
+                    matchers((Message) message.getRepeatedField(field, i), path + "." + field.getName() + "[" + i + "]",
+                            violations);
+                }
+            } else if (message.hasField(field)) {
+                matchers((Message) message.getField(field), path + "." + field.getName(), violations);
+            }
+        }
+    }
+
+    private static String regexProblem(String regex) {
+        try {
+            int size = Re2ProgramSize.of(regex);
+            return size > RegexRules.MAX_PROGRAM_SIZE ? "RE2 program size " + size + " is over Envoy's limit of "
+                    + RegexRules.MAX_PROGRAM_SIZE + " (re2.max_program_size.error_level)" : "";
+        } catch (Re2ProgramSize.SyntaxError e) {
+            return "RE2 refuses it: " + e.getMessage();
+        } catch (Re2ProgramSize.Unmeasurable e) {
+            return "";
+        }
+    }
+
+    /** Whether a message of this type can contain a RegexMatcher or CidrRange, directly or through an Any. */
+    private static boolean mayHoldMatcher(Descriptor type) {
+        Boolean known = MAY_HOLD_MATCHER.get(type);
+        if (known != null) {
+            return known;
+        }
+        boolean result = mayHoldMatcher(type, new java.util.HashSet<>());
+        MAY_HOLD_MATCHER.put(type, result);
+        return result;
+    }
+
+    private static boolean mayHoldMatcher(Descriptor type, java.util.Set<Descriptor> visiting) {
+        if (type.equals(RegexMatcher.getDescriptor()) || type.equals(CidrRange.getDescriptor())
+                || type.equals(Any.getDescriptor())) {
+            return true;
+        }
+        if (!visiting.add(type)) {
+            return false;
+        }
+        for (FieldDescriptor field : type.getFields()) {
+            if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && mayHoldMatcher(field.getMessageType(), visiting)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

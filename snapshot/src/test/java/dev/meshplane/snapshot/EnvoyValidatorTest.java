@@ -158,4 +158,85 @@ class EnvoyValidatorTest {
                 .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
                         .setRoute(RouteAction.newBuilder().setCluster("c"))).build();
     }
+
+    /**
+     * Issue 12, example 4: Envoy compiles every RegexMatcher with RE2 when it loads the resource and refuses one
+     * over re2.max_program_size.error_level (regex.cc); the issue's example (139) passes at the supported 1000.
+     */
+    @Test
+    void regexesOverEnvoysProgramSizeLimitAreFound() {
+        String example = "^/api/(v1|v2)/(orders|carts|customers)/[a-z0-9-]{36}$";
+        String huge = "[a-z]{1000}";
+        var regex = io.envoyproxy.envoy.type.matcher.v3.RegexMatcher.newBuilder();
+        RouteConfiguration routes = RouteConfiguration.newBuilder().setName("r").addVirtualHosts(VirtualHost.newBuilder()
+                .setName("v").addDomains("*")
+                .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setSafeRegex(regex.clone().setRegex(example)))
+                        .setRoute(RouteAction.newBuilder().setCluster("c")))
+                .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/").addHeaders(HeaderMatcher
+                                .newBuilder().setName("x-user").setStringMatch(io.envoyproxy.envoy.type.matcher.v3.StringMatcher
+                                        .newBuilder().setSafeRegex(regex.clone().setRegex(huge)))))
+                        .setRoute(RouteAction.newBuilder().setCluster("c"))))
+                .build();
+        assertThat(EnvoyValidator.validate(routes)).containsExactly("RouteConfiguration.virtual_hosts[0].routes[1].match"
+                + ".headers[0].string_match.safe_regex.regex: '" + huge + "': RE2 program size 1004 is over Envoy's limit"
+                + " of 1000 (re2.max_program_size.error_level)");
+
+        var policy = io.envoyproxy.envoy.config.rbac.v3.Policy.newBuilder()
+                .addPermissions(io.envoyproxy.envoy.config.rbac.v3.Permission.newBuilder().setHeader(HeaderMatcher.newBuilder()
+                        .setName("x").setStringMatch(io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder()
+                                .setSafeRegex(regex.clone().setRegex("(a")))))
+                .addPrincipals(io.envoyproxy.envoy.config.rbac.v3.Principal.newBuilder().setAny(true));
+        var rbac = io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.newBuilder().setRules(
+                io.envoyproxy.envoy.config.rbac.v3.RBAC.newBuilder().putPolicies("p", policy.build()));
+        HttpConnectionManager hcm = HttpConnectionManager.newBuilder().setStatPrefix("s")
+                .setRouteConfig(RouteConfiguration.newBuilder().setName("r"))
+                .addHttpFilters(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter.newBuilder()
+                        .setName("envoy.filters.http.rbac").setTypedConfig(Any.pack(rbac.build())))
+                .build();
+        Listener listener = Listener.newBuilder().setName("l").setAddress(EndpointTranslator.socket("0.0.0.0", 15000))
+                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder()
+                        .setName("envoy.filters.network.http_connection_manager").setTypedConfig(Any.pack(hcm))))
+                .build();
+        assertThat(EnvoyValidator.validate(listener)).anySatisfy(v -> assertThat(v).startsWith("Listener.filter_chains[0]"
+                + ".filters[0].typed_config.http_filters[0].typed_config.rules.policies[0].value.permissions[0].header"
+                + ".string_match.safe_regex.regex: '(a': RE2 refuses it: missing )"));
+    }
+
+    /**
+     * Issue 12, example 12: Envoy parses endpoint addresses and RBAC ranges with inet_pton and refuses the
+     * resource for a malformed one ("malformed IP address", network/utility.cc, cidr_range.cc); Java's parser
+     * reads '10.1' and '10' as addresses, so instances or policies stored before the API refused them are caught.
+     */
+    @Test
+    void addressesAndRangesAreIpLiteralsAsEnvoyParsesThem() {
+        var endpoints = io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.newBuilder().setClusterName("c")
+                .addEndpoints(io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints.newBuilder()
+                        .addLbEndpoints(io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint.newBuilder().setEndpoint(
+                                io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
+                                        .setAddress(EndpointTranslator.socket("10.0.0.5", 8080))))
+                        .addLbEndpoints(io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint.newBuilder().setEndpoint(
+                                io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
+                                        .setAddress(EndpointTranslator.socket("10.1", 8080)))))
+                .build();
+        assertThat(EnvoyValidator.validate(endpoints)).containsExactly("ClusterLoadAssignment.endpoints[0].lb_endpoints[1]"
+                + ".endpoint.address.socket_address.address: '10.1' is not an IP address (IPv4 as four decimal numbers"
+                + " 0 to 255 without leading zeros, such as 10.0.0.5, or IPv6 such as fd00::5); Envoy refuses it as a"
+                + " malformed IP address");
+
+        var policy = io.envoyproxy.envoy.config.rbac.v3.Policy.newBuilder()
+                .addPermissions(io.envoyproxy.envoy.config.rbac.v3.Permission.newBuilder().setAny(true))
+                .addPrincipals(io.envoyproxy.envoy.config.rbac.v3.Principal.newBuilder().setDirectRemoteIp(
+                        io.envoyproxy.envoy.config.core.v3.CidrRange.newBuilder().setAddressPrefix("10")
+                                .setPrefixLen(UInt32Value.of(8))));
+        var rbac = io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.newBuilder().setStatPrefix("r").setRules(
+                io.envoyproxy.envoy.config.rbac.v3.RBAC.newBuilder().putPolicies("p", policy.build()));
+        Listener listener = Listener.newBuilder().setName("l").setAddress(EndpointTranslator.socket("0.0.0.0", 15000))
+                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder()
+                        .setName("envoy.filters.network.rbac").setTypedConfig(Any.pack(rbac.build()))))
+                .build();
+        assertThat(EnvoyValidator.validate(listener)).containsExactly("Listener.filter_chains[0].filters[0].typed_config"
+                + ".rules.policies[0].value.principals[0].direct_remote_ip: '10' is not an IP address (IPv4 as four decimal"
+                + " numbers 0 to 255 without leading zeros, such as 10.0.0.5, or IPv6 such as fd00::5); a range is written"
+                + " <address>/<prefix length>, such as 10.0.0.0/8");
+    }
 }

@@ -1,8 +1,7 @@
 package dev.meshplane.api.registry;
 
 import dev.meshplane.api.error.ApiException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.meshplane.api.validation.IpLiterals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,6 @@ public final class InstanceRules {
     private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9._-]{1,253}$");
     private static final Pattern INSTANCE_ID = Pattern.compile("^[0-9a-zA-Z_/:.@-]{1,64}$");
     private static final Pattern KEY = Pattern.compile("^[a-zA-Z0-9!-~]{1,255}$");
-    private static final Pattern IPV4_LITERAL = Pattern.compile("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
 
     private InstanceRules() {
     }
@@ -52,28 +50,19 @@ public final class InstanceRules {
         if (v4 == null && v6 == null) {
             problems.add("attributes: needs " + IPV4 + " or " + IPV6 + ", the address traffic is sent to");
         }
-        if (v4 != null && !IPV4_LITERAL.matcher(v4).matches()) {
-            problems.add("attributes." + IPV4 + ": '" + v4 + "' is not an IPv4 address");
+        String v4Problem = v4 == null ? null : IpLiterals.ipv4(v4);
+        if (v4Problem != null) {
+            problems.add("attributes." + IPV4 + ": " + v4Problem);
         }
-        if (v6 != null && !isIpv6(v6)) {
-            problems.add("attributes." + IPV6 + ": '" + v6 + "' is not an IPv6 address");
+        String v6Problem = v6 == null ? null : IpLiterals.ipv6(v6);
+        if (v6Problem != null) {
+            problems.add("attributes." + IPV6 + ": " + v6Problem);
         }
         String port = attributes.get(PORT);
         if (port != null && !validPort(port)) {
             problems.add("attributes." + PORT + ": '" + port + "' is not a port between 1 and 65535");
         }
         fail(problems);
-    }
-
-    private static boolean isIpv6(String value) {
-        if (!value.contains(":") || !value.matches("^[0-9a-fA-F:.]+$")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(value) instanceof java.net.Inet6Address;
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     private static boolean validPort(String port) {

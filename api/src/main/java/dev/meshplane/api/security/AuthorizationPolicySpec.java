@@ -72,7 +72,8 @@ public record AuthorizationPolicySpec(
             @Schema(description = "Header name") @NotNull @Size(min = 1, max = 100) String name,
             @Schema(description = "The value, exactly") String exact,
             @Schema(description = "A prefix of the value") String prefix,
-            @Schema(description = "An RE2 regular expression the whole value matches") String regex,
+            @Schema(description = "An RE2 regular expression the whole value matches")
+            @Size(min = 1, max = 255) String regex,
             @Schema(description = "Whether the header is present (true) or absent (false)") Boolean present) {
     }
 }

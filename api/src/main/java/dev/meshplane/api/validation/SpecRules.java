@@ -164,6 +164,8 @@ public final class SpecRules {
                         + " port (callers add ':<port>' to it)");
             }
         });
+        rule(dev.meshplane.api.model.DnsServiceDiscovery.class, (d, f) -> f.ipLiteral("hostname",
+                d.hostname() == null ? null : IpLiterals.hostname(d.hostname())));
         rule(ListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(VirtualGatewayListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(TlsValidationContextTrust.class, (t, f) -> f.noAcm(t.acm()));
@@ -279,15 +281,11 @@ public final class SpecRules {
             }
         }
 
-        /** Envoy and gRPC use RE2, which has no lookaround or backreferences: check with RE2's own syntax. */
+        /** Envoy and gRPC use RE2: RE2's syntax, and a program size within Envoy's limit (RegexRules). */
         void regex(String member, String regex) {
-            if (regex == null) {
-                return;
-            }
-            try {
-                com.google.re2j.Pattern.compile(regex);
-            } catch (com.google.re2j.PatternSyntaxException e) {
-                add(member, "is not a valid RE2 regular expression: " + e.getDescription());
+            String problem = regex == null ? null : RegexRules.problem(regex);
+            if (problem != null) {
+                add(member, problem);
             }
         }
 
@@ -422,6 +420,12 @@ public final class SpecRules {
             }
             if (rewrite.path() != null && rewrite.path().exact() != null && !rewrite.path().exact().startsWith("/")) {
                 add("action.rewrite.path.exact", "must start with '/', got '" + rewrite.path().exact() + "'");
+            }
+        }
+
+        void ipLiteral(String member, String problem) {
+            if (problem != null) {
+                add(member, problem);
             }
         }
 

@@ -2,11 +2,14 @@ package dev.meshplane.controlplane.bootstrap;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import com.google.protobuf.TypeRegistry;
 import com.google.protobuf.util.JsonFormat;
 import dev.meshplane.api.error.ApiException;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.resource.ResourceKind;
+import dev.meshplane.api.validation.RegexRules;
 import dev.meshplane.controlplane.auth.Authenticator;
 import dev.meshplane.controlplane.web.ReadsWhileAway;
 import dev.meshplane.controlplane.xds.ConfigPublisher;
@@ -16,6 +19,8 @@ import dev.meshplane.persistence.ResourceStore;
 import dev.meshplane.snapshot.BuiltInSecrets;
 import io.envoyproxy.envoy.config.bootstrap.v3.Admin;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.bootstrap.v3.LayeredRuntime;
+import io.envoyproxy.envoy.config.bootstrap.v3.RuntimeLayer;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
@@ -261,6 +266,21 @@ class BootstrapController {
                 .setStatsConfig(StatsConfig.newBuilder()
                         .addStatsTags(TagSpecifier.newBuilder().setTagName("appmesh.mesh").setFixedValue(id.mesh()))
                         .addStatsTags(TagSpecifier.newBuilder().setTagName(resourceTag).setFixedValue(id.name())))
+                .setLayeredRuntime(runtime())
+                .build();
+    }
+
+    /**
+     * Envoy refuses a regex whose RE2 program size is over re2.max_program_size.error_level (100 unless
+     * raised); App Mesh's Envoy image raises it to 1000 in its static layer, the limit the API applies
+     * (RegexRules). The admin layer keeps /runtime_modify working, as without a layered runtime.
+     */
+    private static LayeredRuntime runtime() {
+        Struct staticLayer = Struct.newBuilder().putFields("re2.max_program_size.error_level",
+                Value.newBuilder().setNumberValue(RegexRules.MAX_PROGRAM_SIZE).build()).build();
+        return LayeredRuntime.newBuilder()
+                .addLayers(RuntimeLayer.newBuilder().setName("static_layer_0").setStaticLayer(staticLayer))
+                .addLayers(RuntimeLayer.newBuilder().setName("admin_layer").setAdminLayer(RuntimeLayer.AdminLayer.getDefaultInstance()))
                 .build();
     }
 

@@ -57,6 +57,10 @@ class BadInputTest extends ServerTest {
         "null body | null | null",
         "array body | [] | expected an object",
         "health check range | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'healthCheck':{'protocol':'http','healthyThreshold':1,'unhealthyThreshold':2,'timeoutMillis':2000,'intervalMillis':5000}}]}} | spec.listeners[0].healthCheck.healthyThreshold: must be greater than or equal to 2, got 1",
+        "outlier detection zero interval | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'outlierDetection':{'interval':{'unit':'s','value':0},'baseEjectionDuration':{'unit':'ms','value':0},'maxEjectionPercent':10,'maxServerErrors':5}}]}} | spec.listeners[0].outlierDetection.interval.value: must be greater than 0",
+        "outlier detection zero ejection | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'outlierDetection':{'interval':{'unit':'s','value':10},'baseEjectionDuration':{'unit':'ms','value':0},'maxEjectionPercent':10,'maxServerErrors':5}}]}} | spec.listeners[0].outlierDetection.baseEjectionDuration.value: must be greater than 0",
+        "duration beyond protobuf's | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'tcp'},'timeout':{'tcp':{'idle':{'unit':'s','value':9223372036854775807}}}}]}} | spec.listeners[0].timeout.tcp.idle.value: must be at most 315576000000 seconds",
+        "blank dns hostname | {'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':' '}}}} | spec.serviceDiscovery.dns.hostname: must be a host name or IP address",
         "acm certificate | {'virtualNodeName':'n','spec':{'backendDefaults':{'clientPolicy':{'tls':{'validation':{'trust':{'acm':{'certificateAuthorityArns':['arn:aws:acm-pca:x']}}}}}}}} | spec.backendDefaults.clientPolicy.tls.validation.trust.acm: ACM certificates exist only inside AWS",
     })
     void malformedVirtualNodesAreRefused(String name, String body, String message) throws Exception {

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What the generated-input property test (snapshot's AcceptedSpecsProperties) found the API accepting and Envoy
+ * What the generated-input property test (snapshot's AcceptedSpecsPropertyTest) found the API accepting and Envoy
  * refusing: each is refused by the API now, naming the member, and the nearest accepted value still passes.
  */
 class GeneratedInputFindingsTest {

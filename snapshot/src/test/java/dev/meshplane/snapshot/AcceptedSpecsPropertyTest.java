@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
@@ -103,6 +104,104 @@ class AcceptedSpecsPropertyTest {
                     + ": " + v));
         }
         return all;
+    }
+
+    /** A mesh, and the same mesh after one change the API could make: one resource taken from another random mesh. */
+    record Change(AcceptedSpecs.Case before, MeshView after, String what) {
+        @Override
+        public String toString() {
+            return what + " in " + before;
+        }
+    }
+
+    @Provide
+    Arbitrary<Change> changes() {
+        return Arbitraries.randomValue(random -> {
+            AcceptedSpecs.Case before = AcceptedSpecs.generate(random);
+            MeshView other = AcceptedSpecs.generate(random).view();
+            MeshView a = before.view();
+            String[] kinds = {"virtualNode", "virtualService", "virtualRouter", "route", "virtualGateway", "gatewayRoute",
+                "authorizationPolicy", "instances"};
+            String kind = kinds[random.nextInt(kinds.length)];
+            var nodes = new java.util.HashMap<>(a.virtualNodes());
+            var services = new java.util.HashMap<>(a.virtualServices());
+            var routers = new java.util.HashMap<>(a.virtualRouters());
+            var routes = new java.util.HashMap<>(a.routes());
+            var gateways = new java.util.HashMap<>(a.virtualGateways());
+            var gatewayRoutes = new java.util.HashMap<>(a.gatewayRoutes());
+            var policies = new java.util.HashMap<>(a.authorizationPolicies());
+            var instances = new java.util.HashMap<>(a.instances());
+            String name = switch (kind) {
+                case "virtualNode" -> swap(nodes, other.virtualNodes(), random);
+                case "virtualService" -> swap(services, other.virtualServices(), random);
+                case "virtualRouter" -> swap(routers, other.virtualRouters(), random);
+                case "route" -> swap(routes, other.routes(), random);
+                case "virtualGateway" -> swap(gateways, other.virtualGateways(), random);
+                case "gatewayRoute" -> swap(gatewayRoutes, other.gatewayRoutes(), random);
+                case "authorizationPolicy" -> swap(policies, other.authorizationPolicies(), random);
+                default -> swap(instances, other.instances(), random);
+            };
+            MeshView after = new MeshView(a.mesh(), a.revision() + 1, a.spec(), services, nodes, routers, routes, gateways,
+                    gatewayRoutes, instances, a.mtls(), policies);
+            return new Change(before, after, kind + " " + name + " replaced by " + other.mesh() + "'s");
+        });
+    }
+
+    /** Puts into {@code into} another mesh's entry of one name (absent there: removed here). */
+    private static <K, V> String swap(Map<K, V> into, Map<K, V> from, java.util.Random random) {
+        List<K> names = new ArrayList<>(into.keySet());
+        names.addAll(from.keySet());
+        if (names.isEmpty()) {
+            return "(none)";
+        }
+        names.sort(java.util.Comparator.comparing(String::valueOf));
+        K name = names.get(random.nextInt(names.size()));
+        V value = from.get(name);
+        if (value == null) {
+            into.remove(name);
+        } else {
+            into.put(name, value);
+        }
+        return String.valueOf(name);
+    }
+
+    /**
+     * The publisher translates again only the proxies whose {@link Dependencies} meet what changed: a proxy whose
+     * inputs did not change must get exactly what it got, or it would keep a stale configuration.
+     */
+    @Property(seed = "20261130", shrinking = ShrinkingMode.OFF)
+    void aProxyWhoseInputsDidNotChangeGetsTheSameConfiguration(@ForAll("changes") Change change) {
+        MeshView before = change.before().view();
+        TranslationMemo was = new TranslationMemo(before);
+        TranslationMemo is = new TranslationMemo(change.after());
+        Set<String> changed = Dependencies.changed(before, change.after(), null, is);
+        List<ProxyId> proxies = new ArrayList<>();
+        before.virtualNodes().keySet().forEach(n -> {
+            proxies.add(new ProxyId(before.mesh(), ProxyId.Kind.SIDECAR, n));
+            proxies.add(new ProxyId(before.mesh(), ProxyId.Kind.GRPC_CLIENT, n));
+        });
+        before.virtualGateways().keySet().forEach(g -> proxies.add(new ProxyId(before.mesh(), ProxyId.Kind.GATEWAY, g)));
+        for (ProxyId proxy : proxies) {
+            ProxyResources old;
+            try {
+                old = MeshTranslator.translate(was, proxy);
+            } catch (UnservableConfigurationException e) {
+                continue;
+            }
+            if (Dependencies.of(was, proxy).stream().anyMatch(changed::contains)) {
+                Statistics.label("proxies").collect("translated again");
+                continue;
+            }
+            Statistics.label("proxies").collect("left as they were");
+            ProxyResources now;
+            try {
+                now = MeshTranslator.translate(is, proxy);
+            } catch (UnservableConfigurationException e) {
+                throw new AssertionError(proxy + " would keep its configuration, but translating it now fails: "
+                        + e.getMessage() + " (changed: " + changed + ")");
+            }
+            assertThat(now).as("%s, untouched by %s", proxy, changed).isEqualTo(old);
+        }
     }
 
     /** The allowance is narrow: a name collision (a translation bug) or another gRPC rule is not documented. */

@@ -523,7 +523,7 @@ final class AcceptedSpecs {
         ObjectNode match = route.putObject("match");
         pathMatch(match, true);
         if (random.nextInt(3) == 0) {
-            match.set("headers", headers(random.nextInt(3) + 1, false));
+            match.set("headers", headers(random.nextInt(3) + 1));
         }
         if (random.nextInt(4) == 0) {
             ArrayNode query = match.putArray("queryParameters");
@@ -570,7 +570,7 @@ final class AcceptedSpecs {
         }
     }
 
-    private ArrayNode headers(int count, boolean grpcMetadata) {
+    private ArrayNode headers(int count) {
         ArrayNode headers = JSON.createArrayNode();
         for (String name : distinct(count, () -> pick(HEADER_NAMES))) {
             ObjectNode header = headers.addObject().put("name", name);
@@ -606,7 +606,7 @@ final class AcceptedSpecs {
             maybe(() -> match.put("methodName", pick(new String[] {"GetUser", "List", "m", "a/b", "*"})));
         }
         if (random.nextInt(3) == 0) {
-            match.set("metadata", headers(1 + random.nextInt(2), true));
+            match.set("metadata", headers(1 + random.nextInt(2)));
         }
         if (random.nextInt(4) == 0) {
             match.put("port", port());
@@ -695,7 +695,7 @@ final class AcceptedSpecs {
         if (kind.equals("grpcRoute")) {
             maybe(() -> match.put("serviceName", pick(new String[] {"users.UserService", "Svc", "", "a/b"})));
             if (random.nextInt(3) == 0) {
-                match.set("metadata", headers(1 + random.nextInt(2), true));
+                match.set("metadata", headers(1 + random.nextInt(2)));
             }
             if (random.nextInt(3) == 0) {
                 action.putObject("rewrite").putObject("hostname").put("defaultTargetHostname", enabled());
@@ -704,7 +704,7 @@ final class AcceptedSpecs {
         }
         pathMatch(match, false);
         if (random.nextInt(3) == 0) {
-            match.set("headers", headers(1 + random.nextInt(2), false));
+            match.set("headers", headers(1 + random.nextInt(2)));
         }
         if (random.nextInt(4) == 0) {
             match.putArray("queryParameters").addObject().put("name", "tier").putObject("match").put("exact", "gold");

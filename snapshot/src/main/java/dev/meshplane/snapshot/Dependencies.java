@@ -2,16 +2,20 @@ package dev.meshplane.snapshot;
 
 import dev.meshplane.api.model.Backend;
 import dev.meshplane.api.model.GatewayRouteSpec;
+import dev.meshplane.api.model.RouteSpec;
 import dev.meshplane.api.model.VirtualNodeSpec;
 import dev.meshplane.api.model.VirtualServiceSpec;
+import dev.meshplane.api.model.WeightedTarget;
 import dev.meshplane.snapshot.ServiceRouting.RouteRule;
 import dev.meshplane.snapshot.ServiceRouting.ServicePort;
 import dev.meshplane.snapshot.ServiceRouting.Target;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * What a proxy's configuration is made of: the resources and registry services translation reads
@@ -76,10 +80,18 @@ public final class Dependencies {
         MeshView view = memo.view();
         keys.add("service:" + name);
         VirtualServiceSpec spec = view.virtualServices().get(name);
+        if (spec != null && spec.provider() != null && spec.provider().virtualNode() != null) {
+            // the provider counts even while it has no listener (and so no port below): its first one reaches the callers
+            keys.add("node:" + spec.provider().virtualNode().virtualNodeName());
+        }
         if (spec != null && spec.provider() != null && spec.provider().virtualRouter() != null) {
             String router = spec.provider().virtualRouter().virtualRouterName();
             keys.add("router:" + router);
-            view.routesOf(router).keySet().forEach(route -> keys.add("route:" + router + "/" + route));
+            view.routesOf(router).forEach((route, routeSpec) -> {
+                keys.add("route:" + router + "/" + route);
+                // every target counts, also one routing reaches on no port yet: its next listener makes it a cluster
+                targetNodes(routeSpec).forEach(node -> keys.add("node:" + node));
+            });
         }
         for (ServicePort port : memo.service(name)) {
             for (RouteRule rule : port.routes()) {
@@ -93,6 +105,15 @@ public final class Dependencies {
                 }
             }
         }
+    }
+
+    private static Stream<String> targetNodes(RouteSpec route) {
+        List<WeightedTarget> targets = route.httpRoute() != null
+                ? route.httpRoute().action().weightedTargets()
+                : route.http2Route() != null ? route.http2Route().action().weightedTargets()
+                : route.grpcRoute() != null ? route.grpcRoute().action().weightedTargets()
+                : route.tcpRoute() != null ? route.tcpRoute().action().weightedTargets() : List.of();
+        return targets.stream().map(WeightedTarget::virtualNode);
     }
 
     /** The keys whose content differs between two views of a mesh (everything, when there is no previous view). */

@@ -37,6 +37,51 @@ class DependenciesTest {
         assertThat(course).doesNotContain("node:analytics-service-v1", "service:analytics-service.mylearning.local");
     }
 
+    /** Found by AcceptedSpecsPropertyTest: a caller of a node without listeners kept its empty configuration. */
+    @Test
+    void aProviderWithoutListenersIsAnInputOfItsCallers() throws Exception {
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {"web": {"backends": [{"virtualService": {"virtualServiceName": "orders.local"}}]},
+                                  "orders": {"serviceDiscovery": {"dns": {"hostname": "orders.internal"}}}},
+                 "virtualServices": {"orders.local": {"provider": {"virtualNode": {"virtualNodeName": "orders"}}}}}
+                """;
+        MeshView before = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        MeshView after = GoldenTest.view(JsonMapper.builder().build().readTree(json.replace(
+                "\"orders\": {\"serviceDiscovery\"",
+                "\"orders\": {\"listeners\": [{\"portMapping\": {\"port\": 8080, \"protocol\": \"http\"}}],"
+                        + " \"serviceDiscovery\"")));
+        ProxyId web = new ProxyId("m", ProxyId.Kind.SIDECAR, "web");
+        assertThat(MeshTranslator.translate(after, web)).isNotEqualTo(MeshTranslator.translate(before, web));
+        assertThat(Dependencies.changed(before, after)).containsExactly("node:orders");
+        assertThat(Dependencies.of(before, web)).contains("node:orders");
+    }
+
+    /** Found by AcceptedSpecsPropertyTest: a route's target that routing reached on no port was no input of the callers. */
+    @Test
+    void everyRouteTargetIsAnInputOfTheRoutersCallers() throws Exception {
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {"web": {"backends": [{"virtualService": {"virtualServiceName": "orders.local"}}]},
+                                  "v1": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}],
+                                         "serviceDiscovery": {"dns": {"hostname": "v1.internal"}}},
+                                  "v2": {"serviceDiscovery": {"dns": {"hostname": "v2.internal"}}}},
+                 "virtualRouters": {"r": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}]}},
+                 "routes": {"r": {"split": {"httpRoute": {"match": {"prefix": "/"}, "action": {"weightedTargets": [
+                   {"virtualNode": "v1", "weight": 90}, {"virtualNode": "v2", "weight": 10}]}}}}},
+                 "virtualServices": {"orders.local": {"provider": {"virtualRouter": {"virtualRouterName": "r"}}}}}
+                """;
+        MeshView before = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        MeshView after = GoldenTest.view(JsonMapper.builder().build().readTree(json.replace(
+                "\"v2\": {\"serviceDiscovery\"",
+                "\"v2\": {\"listeners\": [{\"portMapping\": {\"port\": 8080, \"protocol\": \"http\"}}],"
+                        + " \"serviceDiscovery\"")));
+        ProxyId web = new ProxyId("m", ProxyId.Kind.SIDECAR, "web");
+        assertThat(MeshTranslator.translate(after, web)).isNotEqualTo(MeshTranslator.translate(before, web));
+        assertThat(Dependencies.changed(before, after)).containsExactly("node:v2");
+        assertThat(Dependencies.of(before, web)).contains("node:v2");
+    }
+
     @Test
     void aChangeNamesWhatItTouched() throws Exception {
         MeshView before = seed();

@@ -41,6 +41,8 @@ public final class SpecRules {
             java.util.regex.Pattern.compile("^[0-9A-Za-z!#$%&'*+\\-.^_`|~]+$");
 
     private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile("^[0-9A-Za-z._-]+$");
+    /** The longest protobuf Duration, in seconds (google/protobuf/duration.proto). */
+    static final long MAX_DURATION_SECONDS = 315_576_000_000L;
 
     static final Set<String> HTTP_RETRY_EVENTS = Set.of("server-error", "gateway-error", "client-error", "stream-error");
 
@@ -100,6 +102,24 @@ public final class SpecRules {
             }
             if (d.value() == null) {
                 f.add("value", "is required");
+            } else if (d.unit() != null && d.value() > MAX_DURATION_SECONDS * (d.unit() == dev.meshplane.api.model.DurationUnit.MS ? 1000 : 1)) {
+                // google/protobuf/duration.proto: seconds "must be from -315,576,000,000 to +315,576,000,000";
+                // Envoy and gRPC refuse a resource holding a longer one
+                f.add("value", "must be at most " + MAX_DURATION_SECONDS + " seconds (about 10,000 years, the longest"
+                        + " duration Envoy and gRPC accept), got " + d.value() + " " + d.unit().wireValue());
+            }
+        });
+        rule(dev.meshplane.api.model.DnsServiceDiscovery.class, (d, f) -> {
+            // Envoy's core/v3/address.proto: SocketAddress.address has PGV "min_len: 1"; a blank or spaced name is
+            // no host name any resolver answers
+            if (d.hostname() != null && (d.hostname().isBlank() || d.hostname().chars().anyMatch(Character::isWhitespace))) {
+                f.add("hostname", "must be a host name or IP address, without spaces, got '" + d.hostname() + "'");
+            }
+        });
+        rule(dev.meshplane.api.model.HttpQueryParameter.class, (q, f) -> {
+            // Envoy's route/v3/route_components.proto: QueryParameterMatcher.name has PGV "min_len: 1"
+            if (q.name() != null && q.name().isEmpty()) {
+                f.add("name", "must not be empty");
             }
         });
         rule(HttpGatewayRoutePrefixRewrite.class, (r, f) -> f.exactlyOne(r.defaultPrefix(), r.value(), null, null,
@@ -111,6 +131,12 @@ public final class SpecRules {
                     : setMember(l.connectionPool()));
             f.sameProtocol("timeout", protocol, l.timeout() == null ? null : setMember(l.timeout()));
             f.grpcHealthCheck(protocol, l.healthCheck());
+        });
+        rule(dev.meshplane.api.model.OutlierDetection.class, (o, f) -> {
+            // Envoy's cluster/v3/outlier_detection.proto: interval and base_ejection_time carry PGV "duration.gt: 0s",
+            // and a cluster breaking them is refused
+            f.positive("interval", o.interval());
+            f.positive("baseEjectionDuration", o.baseEjectionDuration());
         });
         rule(dev.meshplane.api.model.HealthCheckPolicy.class, (h, f) -> f.healthCheckPath(h.path()));
         rule(dev.meshplane.api.model.VirtualGatewayHealthCheckPolicy.class, (h, f) -> f.healthCheckPath(h.path()));
@@ -200,9 +226,11 @@ public final class SpecRules {
         }
     }
 
+    /** Adds a check for records of {@code type}; a type with several checks runs them all, in registration order. */
     @SuppressWarnings("unchecked")
     private static <T> void rule(Class<T> type, BiConsumer<T, Findings> check) {
-        RULES.put(type, (value, findings) -> check.accept((T) value, findings));
+        BiConsumer<Object, Findings> added = (value, findings) -> check.accept((T) value, findings);
+        RULES.merge(type, added, BiConsumer::andThen);
     }
 
     /** The name of the one member set in a union (its validity is checked separately), or null. */
@@ -324,6 +352,13 @@ public final class SpecRules {
                     && !protocol.equals("grpc") && !protocol.equals("http2")) {
                 add("healthCheck.protocol", "a grpc health check needs a listener of protocol grpc or http2 (Envoy"
                         + " sends it over HTTP/2), but this listener's protocol is '" + protocol + "'");
+            }
+        }
+
+        /** A duration Envoy requires to be longer than zero (its value is checked for presence by the Duration rule). */
+        void positive(String member, Duration duration) {
+            if (duration != null && duration.value() != null && duration.value() == 0) {
+                add(member + ".value", "must be greater than 0: Envoy refuses the callers' clusters when it is 0");
             }
         }
 

@@ -2,7 +2,11 @@ package dev.meshplane.controlplane.xds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshplane.api.json.AppMeshJson;
+import dev.meshplane.api.resource.ResourceId;
+import dev.meshplane.api.resource.ResourceKind;
 import dev.meshplane.controlplane.ServerTest;
+import dev.meshplane.persistence.ResourceStore;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
@@ -25,6 +29,9 @@ class XdsProtocolTest extends ServerTest {
 
     @Autowired
     XdsServer xds;
+
+    @Autowired
+    ResourceStore store;
 
     private String mesh;
 
@@ -124,8 +131,14 @@ class XdsProtocolTest extends ServerTest {
             assertThat(clusters).isNotNull();
             ads.send(AdsStream.ack(clusters));
 
-            // App Mesh takes any non-negative duration; protobuf durations end at about 10,000 years
-            appMesh.updateRoute(r -> r.meshName(mesh).virtualRouterName("rt").routeName("all").spec(timeoutRoute(400_000_000_000L)));
+            // the API now refuses durations beyond protobuf's (about 10,000 years); a route stored before that rule
+            // (an upgrade) is still in the database, and must not reach Envoy
+            String stored = "{\"httpRoute\":{\"match\":{\"prefix\":\"/\"},\"action\":{\"weightedTargets\":"
+                    + "[{\"virtualNode\":\"a\",\"weight\":1}]},\"timeout\":{\"perRequest\":{\"unit\":\"s\","
+                    + "\"value\":400000000000}}}}";
+            store.update(new ResourceId(ResourceKind.ROUTE, mesh, "rt", "all"), new ResourceStore.Write(stored,
+                    AppMeshJson.mapper().readValue(stored, dev.meshplane.api.model.RouteSpec.class), null,
+                    "stored-before-the-rule"), null);
             long deadline = System.currentTimeMillis() + 10_000;
             String proxies;
             do {

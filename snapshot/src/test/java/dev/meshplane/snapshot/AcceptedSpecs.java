@@ -1,0 +1,840 @@
+package dev.meshplane.snapshot;
+
+import dev.meshplane.api.error.ApiException;
+import dev.meshplane.api.json.AppMeshJson;
+import dev.meshplane.api.model.CreateGatewayRouteRequest;
+import dev.meshplane.api.model.CreateMeshRequest;
+import dev.meshplane.api.model.CreateRouteRequest;
+import dev.meshplane.api.model.CreateVirtualGatewayRequest;
+import dev.meshplane.api.model.CreateVirtualNodeRequest;
+import dev.meshplane.api.model.CreateVirtualRouterRequest;
+import dev.meshplane.api.model.CreateVirtualServiceRequest;
+import dev.meshplane.api.model.GatewayRouteSpec;
+import dev.meshplane.api.model.MeshSpec;
+import dev.meshplane.api.model.RouteSpec;
+import dev.meshplane.api.model.VirtualGatewaySpec;
+import dev.meshplane.api.model.VirtualNodeSpec;
+import dev.meshplane.api.model.VirtualRouterSpec;
+import dev.meshplane.api.model.VirtualServiceSpec;
+import dev.meshplane.api.security.AuthorizationPolicySpec;
+import dev.meshplane.api.security.MtlsMode;
+import dev.meshplane.api.validation.RequestDecoder;
+import dev.meshplane.snapshot.MeshView.Instance;
+import dev.meshplane.snapshot.MeshView.ServiceKey;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Random meshes as a user would write them: App Mesh request bodies built from the API model's constraints
+ * (lengths, ranges, enums, list sizes, required members) and from what {@code SpecRules} accepts, each passed
+ * through the API's own decoder ({@link RequestDecoder#decode}: Bean Validation, {@code TextRules},
+ * {@code SpecRules}) in the order the API would create them, so a resource the API refuses, or one whose
+ * references the store would refuse, is left out as it would be in a real mesh. What remains is a
+ * {@link MeshView} the translators must serve. Values are drawn from a {@link Random} that jqwik seeds.
+ *
+ * <p>Input classes other work of issue 12 owns are not generated, each marked with its example number; the
+ * generator is to be widened as those land.
+ */
+final class AcceptedSpecs {
+
+    private static final JsonMapper JSON = AppMeshJson.mapper();
+    private static final String MESH = "m";
+    private static final String[] PROTOCOLS = {"http", "http2", "grpc", "tcp"};
+    private static final String[] GATEWAY_PROTOCOLS = {"http", "http2", "grpc"};
+    private static final String[] UNITS = {"ms", "s"};
+    private static final String[] HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
+        "TRACE", "PATCH"};
+    private static final String[] HTTP_RETRY_EVENTS = {"server-error", "gateway-error", "client-error", "stream-error"};
+    private static final String[] GRPC_RETRY_EVENTS = {"cancelled", "deadline-exceeded", "internal",
+        "resource-exhausted", "unavailable"};
+    // example 4 (RE2 program size) is another engineer's: only regexes far below Envoy's limit of 100
+    private static final String[] REGEXES = {"/api/v[0-9]+/.*", "^/a.*", "[a-z]+", "/(orders|carts)", ".*\\.json",
+        "v[12]", "(?i)beta"};
+    private static final String[] HEADER_NAMES = {"x-user", "x-canary", "user-agent", "x-version", "content-type",
+        "x-Mixed-Case", "x_under"};
+    private static final String[] TEXT_VALUES = {"premium", "v1", "a b", "Beta", "/", "*", "1", "ü", "x;y", "%"};
+    // example 3 (access log command grammar) is another engineer's: only commands every Envoy knows
+    private static final String[] LOG_TEXTS = {"%START_TIME% %REQ(:METHOD)% %RESPONSE_CODE%",
+        "[%START_TIME%] \"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%\" %RESPONSE_CODE%\n",
+        "plain text", "%UPSTREAM_HOST% %DURATION%"};
+    private static final String[] LOG_JSON_VALUES = {"%START_TIME%", "%RESPONSE_CODE%", "%REQ(:PATH)%", "constant"};
+    // the model leaves hostnames free: edge values beside the usual ones
+    private static final String[] DNS_HOSTNAMES = {"orders.internal", "10.0.0.5", "users.svc.cluster.local",
+        "db-1.internal", "2001:db8::5", "x.", "ü.local"};
+    private static final String[] BAD_DNS_HOSTNAMES = {"", " ", "bad host"};
+    // example 10 (SDS names nobody serves) is another engineer's: only Meshplane's built-in secret names
+    private static final String[] SECRETS = {BuiltInSecrets.IDENTITY, BuiltInSecrets.TRUST};
+    private static final String[] PATHS = {"/etc/certs/chain.pem", "/etc/certs/key.pem", "/etc/ssl/ca.pem"};
+    private static final String[] SANS = {"orders.m.local", "spiffe://m/virtualNode/web", "*.m.local"};
+    private static final String[] IP_BLOCKS = {"10.0.0.0/8", "192.168.1.0/24", "0.0.0.0/0", "2001:db8::/32",
+        "172.16.0.1/32"};
+
+    private final Random random;
+    private final Set<String> serviceNames = new TreeSet<>();
+    private final Map<String, VirtualNodeSpec> nodes = new LinkedHashMap<>();
+    private final Map<String, VirtualRouterSpec> routers = new LinkedHashMap<>();
+    private final Map<String, VirtualServiceSpec> services = new LinkedHashMap<>();
+    private final Map<String, Map<String, RouteSpec>> routes = new HashMap<>();
+    private final Map<String, VirtualGatewaySpec> gateways = new LinkedHashMap<>();
+    private final Map<String, Map<String, GatewayRouteSpec>> gatewayRoutes = new HashMap<>();
+    private final Map<ServiceKey, List<Instance>> instances = new HashMap<>();
+    private final Map<String, AuthorizationPolicySpec> policies = new LinkedHashMap<>();
+    /** What the API refused on the way (its messages), which tells the generator's yield. */
+    private final List<String> refused = new ArrayList<>();
+
+    private AcceptedSpecs(Random random) {
+        this.random = random;
+    }
+
+    /** A generated mesh, the API's refusals on the way, and the JSON of what it kept. */
+    record Case(MeshView view, List<String> refused, String description) {
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    /** One random mesh of accepted resources. */
+    static Case generate(Random random) {
+        return new AcceptedSpecs(random).build();
+    }
+
+    private Case build() {
+        // example 5 (domains that differ in case only) is another engineer's: service names are lower case
+        int serviceCount = 1 + random.nextInt(5);
+        for (int i = 0; i < serviceCount; i++) {
+            serviceNames.add("svc" + i + ".m.local");
+        }
+        MeshSpec mesh = accept(CreateMeshRequest.class, "meshName", MESH, meshSpec(), CreateMeshRequest::spec);
+        int nodeCount = 1 + random.nextInt(5);
+        for (int i = 0; i < nodeCount; i++) {
+            String name = "node" + i;
+            VirtualNodeSpec spec = accept(CreateVirtualNodeRequest.class, "virtualNodeName", name, virtualNode(),
+                    CreateVirtualNodeRequest::spec);
+            if (spec != null) {
+                nodes.put(name, spec);
+            }
+        }
+        int routerCount = random.nextInt(3);
+        for (int i = 0; i < routerCount; i++) {
+            String name = "router" + i;
+            VirtualRouterSpec spec = accept(CreateVirtualRouterRequest.class, "virtualRouterName", name, virtualRouter(),
+                    CreateVirtualRouterRequest::spec);
+            if (spec != null) {
+                routers.put(name, spec);
+            }
+        }
+        for (String service : serviceNames) {
+            VirtualServiceSpec spec = accept(CreateVirtualServiceRequest.class, "virtualServiceName", service,
+                    virtualService(), CreateVirtualServiceRequest::spec);
+            if (spec != null && providerExists(spec)) {
+                services.put(service, spec);
+            }
+        }
+        for (String router : routers.keySet()) {
+            Map<String, RouteSpec> own = new LinkedHashMap<>();
+            int count = random.nextInt(5);
+            for (int i = 0; i < count; i++) {
+                RouteSpec spec = accept(CreateRouteRequest.class, "routeName", "route" + i,
+                        route(routers.get(router)), CreateRouteRequest::spec);
+                if (spec != null) {
+                    own.put("route" + i, spec);
+                }
+            }
+            routes.put(router, own);
+        }
+        int gatewayCount = random.nextInt(3);
+        for (int i = 0; i < gatewayCount; i++) {
+            String name = "gateway" + i;
+            VirtualGatewaySpec spec = accept(CreateVirtualGatewayRequest.class, "virtualGatewayName", name, gateway(),
+                    CreateVirtualGatewayRequest::spec);
+            if (spec == null) {
+                continue;
+            }
+            gateways.put(name, spec);
+            Map<String, GatewayRouteSpec> own = new LinkedHashMap<>();
+            int count = services.isEmpty() ? 0 : random.nextInt(5);
+            for (int j = 0; j < count; j++) {
+                GatewayRouteSpec route = accept(CreateGatewayRouteRequest.class, "gatewayRouteName", "groute" + j,
+                        gatewayRoute(), CreateGatewayRouteRequest::spec);
+                if (route != null) {
+                    own.put("groute" + j, route);
+                }
+            }
+            gatewayRoutes.put(name, own);
+        }
+        int policyCount = random.nextInt(3);
+        for (int i = 0; i < policyCount; i++) {
+            AuthorizationPolicySpec policy = acceptPolicy(authorizationPolicy());
+            if (policy != null) {
+                policies.put("policy" + i, policy);
+            }
+        }
+        MtlsMode mtls = pick(MtlsMode.values());
+        MeshView view = new MeshView(MESH, 1, mesh == null ? new MeshSpec(null, null) : mesh, services, nodes, routers,
+                routes, gateways, gatewayRoutes, instances, mtls, policies);
+        return new Case(view, List.copyOf(refused), describe(view));
+    }
+
+    private boolean providerExists(VirtualServiceSpec spec) {
+        if (spec.provider() == null) {
+            return true;
+        }
+        return spec.provider().virtualNode() != null ? nodes.containsKey(spec.provider().virtualNode().virtualNodeName())
+                : routers.containsKey(spec.provider().virtualRouter().virtualRouterName());
+    }
+
+    /** Decodes a create request as the API does; null (and counted) when the API would refuse it. */
+    private <R extends Record, S> S accept(Class<R> type, String nameMember, String name, ObjectNode spec,
+            Function<R, S> specOf) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put(nameMember, name);
+        body.set("spec", spec);
+        try {
+            return specOf.apply(RequestDecoder.decode(JSON.writeValueAsBytes(body), type));
+        } catch (ApiException e) {
+            refused.add(e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Authorization policies are decoded and checked against the model's constraints here; the rest of what their
+     * controller checks (CIDR syntax, example 12, another engineer's; header names; RE2) lives in control-plane,
+     * so only well-formed values of those are generated.
+     */
+    private AuthorizationPolicySpec acceptPolicy(ObjectNode spec) {
+        try {
+            AuthorizationPolicySpec policy = JSON.treeToValue(spec, AuthorizationPolicySpec.class);
+            RequestDecoder.validate(policy, "spec");
+            return policy;
+        } catch (ApiException e) {
+            refused.add(e.getMessage());
+            return null;
+        }
+    }
+
+    // ---- the mesh
+
+    private ObjectNode meshSpec() {
+        ObjectNode spec = JSON.createObjectNode();
+        if (random.nextBoolean()) {
+            spec.putObject("egressFilter").put("type", random.nextBoolean() ? "ALLOW_ALL" : "DROP_ALL");
+        }
+        if (random.nextInt(3) == 0) {
+            spec.putObject("serviceDiscovery").put("ipPreference", ipPreference());
+        }
+        return spec;
+    }
+
+    private String ipPreference() {
+        return pick(new String[] {"IPv6_PREFERRED", "IPv4_PREFERRED", "IPv4_ONLY", "IPv6_ONLY"});
+    }
+
+    // ---- virtual nodes
+
+    private ObjectNode virtualNode() {
+        ObjectNode spec = JSON.createObjectNode();
+        ArrayNode listeners = spec.putArray("listeners");
+        // example 6 (duplicate port mappings) is another engineer's: each listener its own port
+        List<Integer> ports = distinctPorts(random.nextInt(4));
+        for (int port : ports) {
+            listeners.add(listener(port));
+        }
+        int backendCount = random.nextInt(5);
+        if (backendCount > 0) {
+            ArrayNode backends = spec.putArray("backends");
+            for (String service : distinct(backendCount, this::backendName)) {
+                ObjectNode backend = backends.addObject().putObject("virtualService");
+                backend.put("virtualServiceName", service);
+                if (random.nextInt(4) == 0) {
+                    backend.set("clientPolicy", clientPolicy());
+                }
+            }
+        }
+        if (random.nextInt(4) == 0) {
+            spec.putObject("backendDefaults").set("clientPolicy", clientPolicy());
+        }
+        switch (random.nextInt(3)) {
+            case 0 -> {
+                ObjectNode dns = spec.putObject("serviceDiscovery").putObject("dns");
+                dns.put("hostname", random.nextInt(16) == 0 ? pick(BAD_DNS_HOSTNAMES) : pick(DNS_HOSTNAMES));
+                maybe(() -> dns.put("responseType", random.nextBoolean() ? "LOADBALANCER" : "ENDPOINTS"));
+                maybe(() -> dns.put("ipPreference", ipPreference()));
+            }
+            case 1 -> spec.putObject("serviceDiscovery").set("awsCloudMap", cloudMap());
+            default -> {
+            }
+        }
+        if (random.nextInt(3) == 0) {
+            spec.putObject("logging").putObject("accessLog").set("file", accessLog());
+        }
+        return spec;
+    }
+
+    private String backendName() {
+        // a backend need not exist (App Mesh allows it); most name the mesh's services
+        return random.nextInt(6) == 0 ? "external.m.local" : pick(serviceNames.toArray(String[]::new));
+    }
+
+    private ObjectNode listener(int port) {
+        String protocol = pick(PROTOCOLS);
+        ObjectNode listener = JSON.createObjectNode();
+        listener.putObject("portMapping").put("port", port).put("protocol", protocol);
+        if (random.nextInt(3) == 0) {
+            listener.set("tls", listenerTls());
+        }
+        if (random.nextInt(3) == 0) {
+            listener.set("healthCheck", healthCheck(protocol, PROTOCOLS));
+        }
+        if (random.nextInt(3) == 0) {
+            ObjectNode timeout = listener.putObject("timeout").putObject(protocol);
+            maybe(() -> timeout.set("idle", duration()));
+            if (!protocol.equals("tcp")) {
+                maybe(() -> timeout.set("perRequest", duration()));
+            }
+        }
+        if (random.nextInt(3) == 0) {
+            ObjectNode outlier = listener.putObject("outlierDetection");
+            outlier.set("baseEjectionDuration", duration());
+            outlier.set("interval", duration());
+            outlier.put("maxEjectionPercent", random.nextInt(101));
+            outlier.put("maxServerErrors", pick(new Long[] {1L, 5L, 1000L, 4_294_967_296L, Long.MAX_VALUE}));
+        }
+        if (random.nextInt(3) == 0) {
+            ObjectNode pool = listener.putObject("connectionPool").putObject(protocol);
+            switch (protocol) {
+                case "tcp" -> pool.put("maxConnections", 1 + random.nextInt(10000));
+                case "http" -> {
+                    pool.put("maxConnections", 1 + random.nextInt(10000));
+                    maybe(() -> pool.put("maxPendingRequests", 1 + random.nextInt(10000)));
+                }
+                default -> pool.put("maxRequests", 1 + random.nextInt(10000));
+            }
+        }
+        return listener;
+    }
+
+    private ObjectNode listenerTls() {
+        ObjectNode tls = JSON.createObjectNode();
+        tls.put("mode", pick(new String[] {"STRICT", "PERMISSIVE", "DISABLED"}));
+        tls.set("certificate", certificate());
+        if (random.nextBoolean()) {
+            tls.set("validation", validation());
+        }
+        return tls;
+    }
+
+    private ObjectNode certificate() {
+        ObjectNode certificate = JSON.createObjectNode();
+        if (random.nextBoolean()) {
+            certificate.putObject("file").put("certificateChain", PATHS[0]).put("privateKey", PATHS[1]);
+        } else {
+            certificate.putObject("sds").put("secretName", pick(SECRETS));
+        }
+        return certificate;
+    }
+
+    private ObjectNode validation() {
+        ObjectNode validation = JSON.createObjectNode();
+        if (random.nextBoolean()) {
+            validation.putObject("trust").putObject("file").put("certificateChain", PATHS[2]);
+        } else {
+            validation.putObject("trust").putObject("sds").put("secretName", pick(SECRETS));
+        }
+        if (random.nextBoolean()) {
+            ArrayNode exact = validation.putObject("subjectAlternativeNames").putObject("match").putArray("exact");
+            distinct(1 + random.nextInt(2), () -> pick(SANS)).forEach(exact::add);
+        }
+        return validation;
+    }
+
+    private ObjectNode clientPolicy() {
+        ObjectNode tls = JSON.createObjectNode();
+        maybe(() -> tls.put("enforce", random.nextBoolean()));
+        if (random.nextBoolean()) {
+            ArrayNode ports = tls.putArray("ports");
+            distinctPorts(1 + random.nextInt(2)).forEach(ports::add);
+        }
+        if (random.nextBoolean()) {
+            tls.set("certificate", certificate());
+        }
+        tls.set("validation", validation());
+        ObjectNode policy = JSON.createObjectNode();
+        policy.set("tls", tls);
+        return policy;
+    }
+
+    private ObjectNode healthCheck(String listenerProtocol, String[] protocols) {
+        ObjectNode check = JSON.createObjectNode();
+        // mostly the listener's own protocol; sometimes another, which the API may refuse
+        check.put("protocol", random.nextInt(4) == 0 ? pick(protocols) : listenerProtocol);
+        check.put("healthyThreshold", 2 + random.nextInt(9));
+        check.put("unhealthyThreshold", 2 + random.nextInt(9));
+        check.put("intervalMillis", 5000 + random.nextInt(295001));
+        check.put("timeoutMillis", 2000 + random.nextInt(58001));
+        maybe(() -> check.put("path", random.nextInt(16) == 0 ? "health" : pick(new String[] {"/", "/health", "/ping?full=1"})));
+        maybe(() -> check.put("port", port()));
+        return check;
+    }
+
+    private ObjectNode cloudMap() {
+        ObjectNode cloudMap = JSON.createObjectNode();
+        String namespace = "ns.local";
+        String service = "svc" + random.nextInt(3);
+        cloudMap.put("namespaceName", namespace).put("serviceName", service);
+        if (random.nextBoolean()) {
+            cloudMap.putArray("attributes").addObject().put("key", "version").put("value", "v" + random.nextInt(2));
+        }
+        maybe(() -> cloudMap.put("ipPreference", ipPreference()));
+        ServiceKey key = new ServiceKey(namespace, service);
+        if (!instances.containsKey(key)) {
+            List<Instance> registered = new ArrayList<>();
+            int count = random.nextInt(4);
+            for (int i = 0; i < count; i++) {
+                Map<String, String> attributes = new HashMap<>();
+                if (random.nextInt(3) > 0) {
+                    attributes.put(Instance.IPV4, "10.0.%d.%d".formatted(random.nextInt(256), 1 + random.nextInt(254)));
+                }
+                if (attributes.isEmpty() || random.nextInt(3) == 0) {
+                    attributes.put(Instance.IPV6, "2001:db8::" + Integer.toHexString(1 + random.nextInt(0xfff)));
+                }
+                maybe(() -> attributes.put(Instance.PORT, String.valueOf(port())));
+                attributes.put("version", "v" + random.nextInt(2));
+                registered.add(new Instance("i" + i, attributes));
+            }
+            instances.put(key, registered);
+        }
+        return cloudMap;
+    }
+
+    private ObjectNode accessLog() {
+        ObjectNode file = JSON.createObjectNode();
+        file.put("path", random.nextBoolean() ? "/dev/stdout" : "/var/log/envoy/access.log");
+        switch (random.nextInt(3)) {
+            case 0 -> file.putObject("format").put("text", pick(LOG_TEXTS));
+            case 1 -> {
+                ArrayNode json = file.putObject("format").putArray("json");
+                for (String key : distinct(1 + random.nextInt(3), () -> pick(new String[] {"start", "code", "path", "k"}))) {
+                    json.addObject().put("key", key).put("value", pick(LOG_JSON_VALUES));
+                }
+            }
+            default -> {
+            }
+        }
+        return file;
+    }
+
+    // ---- routers, services and routes
+
+    private ObjectNode virtualRouter() {
+        ObjectNode spec = JSON.createObjectNode();
+        ArrayNode listeners = spec.putArray("listeners");
+        for (int port : distinctPorts(1 + random.nextInt(2))) {
+            listeners.addObject().putObject("portMapping").put("port", port).put("protocol", pick(PROTOCOLS));
+        }
+        return spec;
+    }
+
+    private ObjectNode virtualService() {
+        ObjectNode spec = JSON.createObjectNode();
+        int choice = random.nextInt(5);
+        if (choice < 3 && !nodes.isEmpty()) {
+            spec.putObject("provider").putObject("virtualNode").put("virtualNodeName", pick(nodes.keySet()));
+        } else if (choice < 4 && !routers.isEmpty()) {
+            spec.putObject("provider").putObject("virtualRouter").put("virtualRouterName", pick(routers.keySet()));
+        }
+        return spec;
+    }
+
+    private ObjectNode route(VirtualRouterSpec router) {
+        ObjectNode spec = JSON.createObjectNode();
+        // mostly the kind of the router's listener; sometimes any kind
+        String protocol = random.nextInt(5) == 0 || router.listeners() == null || router.listeners().isEmpty()
+                ? pick(PROTOCOLS) : router.listeners().get(random.nextInt(router.listeners().size())).portMapping()
+                        .protocol().wireValue();
+        maybe(() -> spec.put("priority", random.nextInt(1001)));
+        switch (protocol) {
+            case "tcp" -> {
+                ObjectNode tcp = spec.putObject("tcpRoute");
+                tcp.set("action", weightedTargets());
+                if (random.nextBoolean()) {
+                    tcp.putObject("match").put("port", port());
+                }
+                if (random.nextInt(3) == 0) {
+                    tcp.putObject("timeout").set("idle", duration());
+                }
+            }
+            case "grpc" -> spec.set("grpcRoute", grpcRoute());
+            default -> spec.set(protocol.equals("http") ? "httpRoute" : "http2Route", httpRoute());
+        }
+        return spec;
+    }
+
+    private ObjectNode weightedTargets() {
+        ObjectNode action = JSON.createObjectNode();
+        ArrayNode targets = action.putArray("weightedTargets");
+        if (nodes.isEmpty()) {
+            targets.addObject().put("virtualNode", "missing").put("weight", 1);
+            return action;
+        }
+        for (String node : distinct(1 + random.nextInt(3), () -> pick(nodes.keySet()))) {
+            ObjectNode target = targets.addObject().put("virtualNode", node).put("weight", weight());
+            if (random.nextInt(3) == 0) {
+                target.put("port", targetPort(node));
+            }
+        }
+        return action;
+    }
+
+    private long maxRetries() {
+        return random.nextInt(5) == 0 ? pick(new Long[] {4_294_967_296L, Long.MAX_VALUE}) : random.nextInt(6);
+    }
+
+    private int weight() {
+        return switch (random.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> 100;
+            default -> random.nextInt(101);
+        };
+    }
+
+    /** Mostly a port of the target's listeners, as a user would write it. */
+    private int targetPort(String node) {
+        VirtualNodeSpec spec = nodes.get(node);
+        if (spec.listeners() != null && !spec.listeners().isEmpty() && random.nextInt(4) > 0) {
+            return spec.listeners().get(random.nextInt(spec.listeners().size())).portMapping().port();
+        }
+        return port();
+    }
+
+    private ObjectNode httpRoute() {
+        ObjectNode route = JSON.createObjectNode();
+        ObjectNode match = route.putObject("match");
+        pathMatch(match, true);
+        if (random.nextInt(3) == 0) {
+            match.set("headers", headers(random.nextInt(3) + 1));
+        }
+        if (random.nextInt(4) == 0) {
+            ArrayNode query = match.putArray("queryParameters");
+            for (String name : distinct(1 + random.nextInt(2), () -> pick(new String[] {"tier", "debug", "v", "", "a b"}))) {
+                ObjectNode parameter = query.addObject().put("name", name);
+                maybe(() -> parameter.putObject("match").put("exact", pick(TEXT_VALUES)));
+            }
+        }
+        maybe(() -> match.put("method", pick(HTTP_METHODS)));
+        if (random.nextInt(4) == 0) {
+            match.put("scheme", random.nextBoolean() ? "http" : "https");
+        }
+        if (random.nextInt(4) == 0) {
+            match.put("port", port());
+        }
+        route.set("action", weightedTargets());
+        if (random.nextInt(3) == 0) {
+            ObjectNode retry = route.putObject("retryPolicy");
+            retry.put("maxRetries", maxRetries());
+            retry.set("perRetryTimeout", duration());
+            if (random.nextInt(4) > 0) {
+                ArrayNode events = retry.putArray("httpRetryEvents");
+                distinct(1 + random.nextInt(3), () -> pick(HTTP_RETRY_EVENTS)).forEach(events::add);
+            }
+            if (random.nextBoolean() || !retry.has("httpRetryEvents")) {
+                retry.putArray("tcpRetryEvents").add("connection-error");
+            }
+        }
+        if (random.nextInt(3) == 0) {
+            ObjectNode timeout = route.putObject("timeout");
+            maybe(() -> timeout.set("idle", duration()));
+            maybe(() -> timeout.set("perRequest", duration()));
+        }
+        return route;
+    }
+
+    private void pathMatch(ObjectNode match, boolean routerRoute) {
+        switch (random.nextInt(routerRoute ? 3 : 4)) {
+            case 0 -> match.put("prefix", pick(new String[] {"/", "/api", "/api/", "/orders/v1", "/a b", "/?x", "/#"}));
+            case 1 -> match.putObject("path").put("exact", pick(new String[] {"/", "/health", "/api/orders", "/a b", "/x?y"}));
+            case 2 -> match.putObject("path").put("regex", pick(REGEXES));
+            default -> {
+            }
+        }
+    }
+
+    private ArrayNode headers(int count) {
+        ArrayNode headers = JSON.createArrayNode();
+        for (String name : distinct(count, () -> pick(HEADER_NAMES))) {
+            ObjectNode header = headers.addObject().put("name", name);
+            maybe(() -> header.put("invert", random.nextBoolean()));
+            if (random.nextInt(6) > 0) {
+                header.set("match", headerMatch());
+            }
+        }
+        return headers;
+    }
+
+    private ObjectNode headerMatch() {
+        ObjectNode match = JSON.createObjectNode();
+        switch (random.nextInt(5)) {
+            case 0 -> match.put("exact", pick(TEXT_VALUES));
+            case 1 -> match.put("prefix", pick(TEXT_VALUES));
+            case 2 -> match.put("suffix", pick(TEXT_VALUES));
+            case 3 -> match.put("regex", pick(REGEXES));
+            default -> {
+                long start = random.nextInt(1000) - 10;
+                match.putObject("range").put("start", start).put("end", start + 1 + random.nextInt(1000));
+            }
+        }
+        return match;
+    }
+
+    private ObjectNode grpcRoute() {
+        ObjectNode route = JSON.createObjectNode();
+        ObjectNode match = route.putObject("match");
+        if (random.nextInt(4) > 0) {
+            match.put("serviceName", pick(new String[] {"users.UserService", "pkg.v1.Orders", "Svc", "", "a/b", "x y"}));
+            // example 6 (methodName without serviceName) is another engineer's: a method only with a service
+            maybe(() -> match.put("methodName", pick(new String[] {"GetUser", "List", "m", "a/b", "*"})));
+        }
+        if (random.nextInt(3) == 0) {
+            match.set("metadata", headers(1 + random.nextInt(2)));
+        }
+        if (random.nextInt(4) == 0) {
+            match.put("port", port());
+        }
+        route.set("action", weightedTargets());
+        if (random.nextInt(3) == 0) {
+            ObjectNode retry = route.putObject("retryPolicy");
+            retry.put("maxRetries", maxRetries());
+            retry.set("perRetryTimeout", duration());
+            if (random.nextInt(4) > 0) {
+                ArrayNode events = retry.putArray("grpcRetryEvents");
+                distinct(1 + random.nextInt(3), () -> pick(GRPC_RETRY_EVENTS)).forEach(events::add);
+            }
+            if (random.nextBoolean()) {
+                ArrayNode events = retry.putArray("httpRetryEvents");
+                distinct(1 + random.nextInt(2), () -> pick(HTTP_RETRY_EVENTS)).forEach(events::add);
+            }
+            if (random.nextBoolean()) {
+                retry.putArray("tcpRetryEvents").add("connection-error");
+            }
+        }
+        if (random.nextInt(3) == 0) {
+            ObjectNode timeout = route.putObject("timeout");
+            maybe(() -> timeout.set("idle", duration()));
+            maybe(() -> timeout.set("perRequest", duration()));
+        }
+        return route;
+    }
+
+    // ---- gateways
+
+    private ObjectNode gateway() {
+        ObjectNode spec = JSON.createObjectNode();
+        ArrayNode listeners = spec.putArray("listeners");
+        // example 6 (duplicate port mappings) is another engineer's: each listener its own port
+        for (int port : distinctPorts(1 + random.nextInt(2))) {
+            String protocol = pick(GATEWAY_PROTOCOLS);
+            ObjectNode listener = listeners.addObject();
+            listener.putObject("portMapping").put("port", port).put("protocol", protocol);
+            if (random.nextInt(3) == 0) {
+                listener.set("tls", listenerTls());
+            }
+            if (random.nextInt(3) == 0) {
+                listener.set("healthCheck", healthCheck(protocol, GATEWAY_PROTOCOLS));
+            }
+            if (random.nextInt(3) == 0) {
+                ObjectNode pool = listener.putObject("connectionPool").putObject(protocol);
+                if (protocol.equals("http")) {
+                    pool.put("maxConnections", 1 + random.nextInt(1000));
+                    maybe(() -> pool.put("maxPendingRequests", 1 + random.nextInt(1000)));
+                } else {
+                    pool.put("maxRequests", 1 + random.nextInt(1000));
+                }
+            }
+        }
+        if (random.nextInt(4) == 0) {
+            spec.putObject("backendDefaults").set("clientPolicy", clientPolicy());
+        }
+        if (random.nextInt(3) == 0) {
+            spec.putObject("logging").putObject("accessLog").set("file", accessLog());
+        }
+        return spec;
+    }
+
+    private ObjectNode gatewayRoute() {
+        ObjectNode spec = JSON.createObjectNode();
+        maybe(() -> spec.put("priority", random.nextInt(1001)));
+        String kind = pick(new String[] {"httpRoute", "http2Route", "grpcRoute"});
+        ObjectNode route = spec.putObject(kind);
+        ObjectNode match = route.putObject("match");
+        ObjectNode action = route.putObject("action");
+        ObjectNode target = action.putObject("target");
+        target.putObject("virtualService").put("virtualServiceName", pick(services.keySet()));
+        if (random.nextInt(4) == 0) {
+            target.put("port", port());
+        }
+        if (random.nextInt(3) == 0) {
+            // example 5 (hostnames that differ in case only) is another engineer's: lower case only
+            match.putObject("hostname").put(random.nextBoolean() ? "exact" : "suffix",
+                    pick(new String[] {"api.example.com", ".example.com", "example.com", "a.b", "*", "*.example.com",
+                        "a*b", "example.com.", "api.example.com:8080", "[::1]"}));
+        }
+        if (random.nextInt(4) == 0) {
+            match.put("port", port());
+        }
+        if (kind.equals("grpcRoute")) {
+            maybe(() -> match.put("serviceName", pick(new String[] {"users.UserService", "Svc", "", "a/b"})));
+            if (random.nextInt(3) == 0) {
+                match.set("metadata", headers(1 + random.nextInt(2)));
+            }
+            if (random.nextInt(3) == 0) {
+                action.putObject("rewrite").putObject("hostname").put("defaultTargetHostname", enabled());
+            }
+            return spec;
+        }
+        pathMatch(match, false);
+        if (random.nextInt(3) == 0) {
+            match.set("headers", headers(1 + random.nextInt(2)));
+        }
+        if (random.nextInt(4) == 0) {
+            match.putArray("queryParameters").addObject().put("name", "tier").putObject("match").put("exact", "gold");
+        }
+        maybe(() -> match.put("method", pick(HTTP_METHODS)));
+        if (random.nextInt(3) == 0) {
+            ObjectNode rewrite = action.putObject("rewrite");
+            maybe(() -> rewrite.putObject("hostname").put("defaultTargetHostname", enabled()));
+            switch (random.nextInt(3)) {
+                case 0 -> rewrite.putObject("prefix").put("defaultPrefix", enabled());
+                case 1 -> rewrite.putObject("prefix").put("value", pick(new String[] {"/", "/v2/", "/x", "x", " "}));
+                default -> rewrite.putObject("path").put("exact", pick(new String[] {"/", "/new", "/a/b", "new", "/a?b"}));
+            }
+        }
+        return spec;
+    }
+
+    private String enabled() {
+        return random.nextBoolean() ? "ENABLED" : "DISABLED";
+    }
+
+    // ---- authorization policies (Meshplane's own)
+
+    private ObjectNode authorizationPolicy() {
+        ObjectNode spec = JSON.createObjectNode();
+        ArrayNode targets = spec.putObject("targets").putArray("virtualNodes");
+        if (random.nextInt(3) == 0 || nodes.isEmpty()) {
+            targets.add("*");
+        } else {
+            distinct(1 + random.nextInt(2), () -> pick(nodes.keySet())).forEach(targets::add);
+        }
+        spec.put("action", random.nextBoolean() ? "ALLOW" : "DENY");
+        maybe(() -> spec.put("dryRun", random.nextBoolean()));
+        ArrayNode rules = spec.putArray("rules");
+        int count = 1 + random.nextInt(3);
+        for (int i = 0; i < count; i++) {
+            ObjectNode rule = rules.addObject();
+            if (random.nextBoolean()) {
+                ObjectNode from = rule.putObject("from");
+                maybe(() -> from.putArray("virtualNodes").add(nodes.isEmpty() ? "web" : pick(nodes.keySet())));
+                maybe(() -> from.putArray("virtualGateways").add("gateway0"));
+                maybe(() -> from.put("anyMeshIdentity", random.nextBoolean()));
+                maybe(() -> from.putArray("ipBlocks").add(pick(IP_BLOCKS)));
+            }
+            if (random.nextBoolean()) {
+                ObjectNode to = rule.putObject("to");
+                maybe(() -> to.putArray("paths").add(pick(new String[] {"/", "/admin", "/api/orders"})));
+                maybe(() -> to.putArray("prefixes").add(pick(new String[] {"/", "/api/"})));
+                maybe(() -> to.putArray("methods").add(pick(HTTP_METHODS)));
+                if (random.nextBoolean()) {
+                    ObjectNode header = to.putArray("headers").addObject().put("name", pick(HEADER_NAMES).toLowerCase());
+                    switch (random.nextInt(4)) {
+                        case 0 -> header.put("exact", pick(TEXT_VALUES));
+                        case 1 -> header.put("prefix", pick(TEXT_VALUES));
+                        case 2 -> header.put("regex", pick(REGEXES));
+                        default -> header.put("present", random.nextBoolean());
+                    }
+                }
+            }
+        }
+        return spec;
+    }
+
+    // ---- small values
+
+    private ObjectNode duration() {
+        ObjectNode duration = JSON.createObjectNode();
+        String unit = pick(UNITS);
+        // the model bounds durations below only: edge values beside the usual ones
+        long value = switch (random.nextInt(32)) {
+            case 0 -> 0;
+            case 1 -> 1;
+            case 2 -> Long.MAX_VALUE;
+            case 3 -> 315_576_000_001L;
+            case 4 -> Integer.MAX_VALUE + 1L;
+            default -> unit.equals("ms") ? random.nextInt(600_000) : random.nextInt(3_600);
+        };
+        return duration.put("unit", unit).put("value", value);
+    }
+
+    private int port() {
+        return switch (random.nextInt(4)) {
+            case 0 -> 1;
+            case 1 -> 65535;
+            default -> pick(new Integer[] {80, 443, 8080, 8443, 9080, 5432, 15000, 15001, 9901});
+        };
+    }
+
+    private List<Integer> distinctPorts(int count) {
+        return distinct(count, this::port);
+    }
+
+    private <T> List<T> distinct(int count, java.util.function.Supplier<T> values) {
+        Set<T> chosen = new java.util.LinkedHashSet<>();
+        for (int tries = 0; chosen.size() < count && tries < count * 10; tries++) {
+            chosen.add(values.get());
+        }
+        return new ArrayList<>(chosen);
+    }
+
+    private void maybe(Runnable action) {
+        if (random.nextBoolean()) {
+            action.run();
+        }
+    }
+
+    private <T> T pick(T[] values) {
+        return values[random.nextInt(values.length)];
+    }
+
+    private String pick(Set<String> values) {
+        return pick(values.toArray(String[]::new));
+    }
+
+    private static String describe(MeshView view) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("mesh", view.mesh());
+        doc.put("mtls", view.mtls().name());
+        doc.put("spec", view.spec());
+        doc.put("virtualNodes", new java.util.TreeMap<>(view.virtualNodes()));
+        doc.put("virtualServices", new java.util.TreeMap<>(view.virtualServices()));
+        doc.put("virtualRouters", new java.util.TreeMap<>(view.virtualRouters()));
+        doc.put("routes", new java.util.TreeMap<>(view.routes()));
+        doc.put("virtualGateways", new java.util.TreeMap<>(view.virtualGateways()));
+        doc.put("gatewayRoutes", new java.util.TreeMap<>(view.gatewayRoutes()));
+        doc.put("authorizationPolicies", new java.util.TreeMap<>(view.authorizationPolicies()));
+        List<Map<String, Object>> registered = new ArrayList<>();
+        view.instances().forEach((key, list) -> list.forEach(i -> registered.add(Map.of("namespace", key.namespace(),
+                "service", key.service(), "id", i.id(), "attributes", new java.util.TreeMap<>(i.attributes())))));
+        doc.put("instances", registered);
+        return JSON.writeValueAsString(doc);
+    }
+}

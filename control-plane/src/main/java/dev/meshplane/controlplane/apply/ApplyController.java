@@ -3,6 +3,7 @@ package dev.meshplane.controlplane.apply;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -33,6 +34,19 @@ class ApplyController {
                     + " the meshes hold what the document says; references are resolved in dependency order. With"
                     + " dryRun=true nothing is stored and the plan is returned. A resource not at the version planned"
                     + " against (or the version the document names) is a ConflictException, and nothing is applied.")
+    @ApiResponse(responseCode = "200", description = "The plan, as carried out (or, with dryRun, as it would be)",
+            content = @Content(schema = @Schema(implementation = ApplyResult.class)))
+    @ApiResponse(responseCode = "400", description = "BadRequestException (or LimitExceededException): a resource"
+            + " its Create operation would refuse, an unknown kind, a duplicate, a reference to nothing; the message"
+            + " names resources[i], the resource and the member. Nothing was applied.", content = @Content(schema =
+            @Schema(ref = "#/components/schemas/AppMeshError")))
+    @ApiResponse(responseCode = "403", description = "ForbiddenException: the caller may not make one of the planned"
+            + " changes. Nothing was applied.", content = @Content(schema = @Schema(ref = "#/components/schemas/AppMeshError")))
+    @ApiResponse(responseCode = "409", description = "ConflictException: a resource is not at the version the document"
+            + " names, or moved while the apply was planned. Nothing was applied.", content = @Content(schema =
+            @Schema(ref = "#/components/schemas/AppMeshError")))
+    @ApiResponse(responseCode = "503", description = "ServiceUnavailableException: the database is unreachable;"
+            + " nothing was applied.", content = @Content(schema = @Schema(ref = "#/components/schemas/AppMeshError")))
     ApplyResult apply(@RequestParam(value = "dryRun", defaultValue = "false") boolean dryRun,
             @RequestParam(value = "prune", defaultValue = "false") boolean prune,
             @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,

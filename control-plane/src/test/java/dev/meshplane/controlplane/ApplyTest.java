@@ -271,6 +271,48 @@ class ApplyTest extends ServerTest {
                 .virtualNodeName("old"))).isInstanceOf(NotFoundException.class);
     }
 
+    static ObjectNode policy(String mesh, String name, String action, String prefix) {
+        return resource("AuthorizationPolicy", mesh, """
+                {"targets":{"virtualNodes":["a"]},"action":"%s","rules":[{"to":{"prefixes":["%s"]}}]}"""
+                .formatted(action, prefix)).put("policyName", name);
+    }
+
+    @Test
+    void authorizationPoliciesArePlannedAndAppliedWithTheResources() throws Exception {
+        String mesh = uniqueName("policies");
+        JsonNode created = json(apply(document(policy(mesh, "deny-admin", "DENY", "/admin"), mesh(mesh),
+                node(mesh, "a", 8080), policy(mesh, "old", "DENY", "/old")), ""), 200).get("plan");
+        assertEntry(created.get(2), "created", 0, "AuthorizationPolicy", null, "deny-admin", null, 1L);
+        assertEntry(created.get(3), "created", 3, "AuthorizationPolicy", null, "old", null, 1L);
+
+        ObjectNode desired = document(mesh(mesh), node(mesh, "a", 8080), policy(mesh, "deny-admin", "DENY", "/internal"),
+                policy(mesh, "allow-all", "ALLOW", "/"));
+        JsonNode plan = json(apply(desired, "?dryRun=true&prune=true"), 200).get("plan");
+        assertThat(plan).hasSize(5);
+        assertEntry(plan.get(2), "updated", 2, "AuthorizationPolicy", null, "deny-admin", 1L, 2L);
+        assertThat(plan.get(2).get("changes")).isEqualTo(JSON.readTree("""
+                [{"path":"spec.rules[0].to.prefixes[0]","oldValue":"/admin","newValue":"/internal"}]"""));
+        assertEntry(plan.get(3), "created", 3, "AuthorizationPolicy", null, "allow-all", null, 1L);
+        assertEntry(plan.get(4), "deleted", null, "AuthorizationPolicy", null, "old", 1L, null);
+        JsonNode unchanged = json(send("GET", "/v1/meshes/" + mesh + "/authorizationPolicies", null), 200);
+        assertThat(unchanged.get("authorizationPolicies").findValuesAsString("policyName"))
+                .containsExactly("deny-admin", "old");
+        assertThat(unchanged.toString()).contains("/admin").doesNotContain("/internal");
+
+        assertThat(json(apply(desired, "?prune=true"), 200).get("plan")).isEqualTo(plan);
+        JsonNode applied = json(send("GET", "/v1/meshes/" + mesh + "/authorizationPolicies", null), 200);
+        assertThat(applied.get("authorizationPolicies").findValuesAsString("policyName"))
+                .containsExactly("allow-all", "deny-admin");
+
+        HttpResponse<String> bad = apply(document(node(mesh, "a", 8081), resource("AuthorizationPolicy", mesh, """
+                {"targets":{"virtualNodes":["a"]},"action":"DENY","rules":[{"from":{"ipBlocks":["10.0.0.0/33"]}}]}""")
+                .put("policyName", "bad")), "");
+        assertThat(json(bad, 400).get("message").asString()).isEqualTo("resources[1] (authorization policy 'bad' in mesh '"
+                + mesh + "'): spec.rules[0].from.ipBlocks[0]: '10.0.0.0/33' is not an IP address range in CIDR notation");
+        assertThat(appMesh.describeVirtualNode(r -> r.meshName(mesh).virtualNodeName("a")).virtualNode().metadata()
+                .version()).as("nothing applied").isEqualTo(1L);
+    }
+
     @Test
     void pruneDeletesOnlyWithinTheMeshesNamed() throws Exception {
         String named = uniqueName("prune-a");
@@ -357,7 +399,7 @@ class ApplyTest extends ServerTest {
         String mesh = uniqueName("bad-doc");
         Map<String, Object> cases = new java.util.LinkedHashMap<>();
         cases.put("resources[1].kind: 'VirtualNodes' is not one of [Mesh, VirtualService, VirtualNode, VirtualRouter,"
-                + " Route, VirtualGateway, GatewayRoute]", document(mesh(mesh), node(mesh, "a", 8080).put("kind", "VirtualNodes")));
+                + " Route, VirtualGateway, GatewayRoute, AuthorizationPolicy]", document(mesh(mesh), node(mesh, "a", 8080).put("kind", "VirtualNodes")));
         cases.put("resources[2] (virtual node 'a' in mesh '" + mesh + "'): is already given as resources[1]; each"
                 + " resource may appear once", document(mesh(mesh), node(mesh, "a", 8080), node(mesh, "a", 8081)));
         cases.put("resources[2] (route 'rt' of virtual router 'r' in mesh '" + mesh + "'): spec.httpRoute.action"

@@ -52,6 +52,7 @@ class ApplyController {
             @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
                     content = @Content(schema = @Schema(implementation = ApplyRequest.class)))
             @RequestBody(required = false) byte[] body) {
-        return apply.apply(ApplyDocument.read(body), dryRun, prune);
+        ApplyDocument.Contents document = ApplyDocument.read(body);
+        return apply.apply(document.resources(), document.policies(), dryRun, prune);
     }
 }

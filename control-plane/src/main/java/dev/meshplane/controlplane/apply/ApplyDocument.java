@@ -14,6 +14,7 @@ import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.resource.ResourceKind;
 import dev.meshplane.api.validation.RequestDecoder;
 import dev.meshplane.controlplane.appmesh.ResourceService;
+import dev.meshplane.controlplane.security.AuthorizationPolicies;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,7 +22,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads an apply document ({@link ApplyRequest}) into {@link DesiredResource}s: each item is decoded and
+ * Reads an apply document ({@link ApplyRequest}) into {@link DesiredResource}s (and {@link DesiredPolicy}s for
+ * its authorization policies): each item is decoded and
  * validated as the Create request of its kind is (the same {@link RequestDecoder} and spec rules), after
  * the members that the Create operation takes from its path ({@code meshName}, {@code virtualRouterName},
  * {@code virtualGatewayName}) and {@code kind} and {@code version} are taken out.
@@ -55,17 +57,29 @@ final class ApplyDocument {
     }
 
     /**
-     * The document's resources, in document order.
+     * The document's resources and policies, in document order.
      *
      * @throws ApiException BadRequestException naming {@code resources[i]}, its kind and name and the member at
      *     fault: malformed JSON, an unknown kind, a missing mesh or parent name, a spec its Create operation
      *     would refuse, a resource given twice
      */
-    static List<DesiredResource> read(byte[] body) {
+    static Contents read(byte[] body) {
         List<Map<String, Object>> items = RequestDecoder.decode(body, ApplyRequest.class).resources();
         List<DesiredResource> resources = new ArrayList<>();
+        List<DesiredPolicy> policies = new ArrayList<>();
         Map<ResourceId, DesiredResource> seen = new HashMap<>();
+        Map<String, DesiredPolicy> seenPolicies = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
+            if (PolicyApply.KIND.equals(items.get(i).get("kind"))) {
+                DesiredPolicy policy = policy(i, items.get(i));
+                DesiredPolicy earlier = seenPolicies.putIfAbsent(policy.mesh() + "/" + policy.name(), policy);
+                if (earlier != null) {
+                    throw ApiException.badRequest(policy.label() + ": is already given as resources[" + earlier.index()
+                            + "]; each resource may appear once");
+                }
+                policies.add(policy);
+                continue;
+            }
             DesiredResource resource = item(i, items.get(i));
             DesiredResource earlier = seen.putIfAbsent(resource.id(), resource);
             if (earlier != null) {
@@ -74,7 +88,36 @@ final class ApplyDocument {
             }
             resources.add(resource);
         }
-        return resources;
+        return new Contents(resources, policies);
+    }
+
+    /** A document's App Mesh resources and its authorization policies, each in document order. */
+    record Contents(List<DesiredResource> resources, List<DesiredPolicy> policies) {
+    }
+
+    /** An {@code AuthorizationPolicy} item, checked as PutAuthorizationPolicy checks its name and body. */
+    private static DesiredPolicy policy(int index, Map<String, Object> item) {
+        String at = "resources[" + index + "]";
+        Map<String, Object> request = new LinkedHashMap<>(item);
+        request.remove("kind");
+        String mesh = text(at, PolicyApply.KIND, request, "meshName", true);
+        Long version = version(at, PolicyApply.KIND, request.remove("version"));
+        Object name = request.get("policyName");
+        String what = name instanceof String n ? "authorization policy '" + n + "' in mesh '" + mesh + "'" : PolicyApply.KIND;
+        PolicyRequest decoded;
+        try {
+            decoded = RequestDecoder.decode(AppMeshJson.mapper().writeValueAsBytes(request), PolicyRequest.class);
+            AuthorizationPolicies.checkName(decoded.policyName());
+        } catch (ApiException e) {
+            throw new ApiException(e.code(), at + " (" + what + "): " + e.getMessage());
+        }
+        try {
+            AuthorizationPolicies.check(decoded.spec());
+        } catch (ApiException e) {
+            // the check names members from the policy's body, which is this item's spec
+            throw new ApiException(e.code(), at + " (" + what + "): spec." + e.getMessage());
+        }
+        return new DesiredPolicy(index, mesh, decoded.policyName(), decoded.spec(), version);
     }
 
     private static DesiredResource item(int index, Map<String, Object> item) {
@@ -83,8 +126,10 @@ final class ApplyDocument {
         Object kindValue = request.remove("kind");
         ResourceKind kind = kindValue instanceof String name ? KINDS.get(name) : null;
         if (kind == null) {
+            List<String> known = new ArrayList<>(KINDS.keySet());
+            known.add(PolicyApply.KIND);
             throw ApiException.badRequest(at + ".kind: " + (kindValue == null ? "is required" : "'" + kindValue
-                    + "' is not one of " + KINDS.keySet()));
+                    + "' is not one of " + known));
         }
         String kindName = kindName(kind);
         String mesh = kind == ResourceKind.MESH ? text(at, kindName, request, "meshName", false)

@@ -10,6 +10,7 @@ import java.util.Map;
         + " VirtualRouter, Route, VirtualGateway, GatewayRoute), 'meshName', 'virtualRouterName' for a Route,"
         + " 'virtualGatewayName' for a GatewayRoute, an optional 'version' it is expected to be at, and the members of"
         + " its Create request: its name member (meshName, virtualNodeName, routeName, ...), 'spec' and optional"
-        + " 'tags' (absent: tags are left as they are; present: exactly these).")
+        + " 'tags' (absent: tags are left as they are; present: exactly these). An 'AuthorizationPolicy' item has"
+        + " 'meshName', 'policyName', 'spec' (an AuthorizationPolicySpec) and an optional 'version'.")
 public record ApplyRequest(@NotNull List<@NotNull Map<String, Object>> resources) {
 }

@@ -30,8 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Declarative apply: brings the named meshes to the state a document describes, in one transaction or
- * not at all. It plans against what is stored (each resource created, updated with its field changes,
+ * Declarative apply: brings the named meshes (their App Mesh resources and, through {@link PolicyApply},
+ * their authorization policies) to the state a document describes, in one transaction or not at all. It plans against what is stored (each resource created, updated with its field changes,
  * unchanged, or, with prune, deleted), checks the caller may do exactly that, then carries the plan out
  * through {@link ResourceService}'s Create, Update and Delete (the same validation, reference, quota,
  * audit and {@code mesh_changed} notification as each operation), in dependency order. Versions are
@@ -72,10 +72,12 @@ public class ApplyService {
     private final ResourceViews views;
     private final MeshPermissionEvaluator permissions;
     private final TransactionTemplate transactions;
+    private final PolicyApply policyApply;
 
     ApplyService(ResourceService service, ResourceStore store, ResourceViews views, MeshPermissionEvaluator permissions,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions, PolicyApply policyApply) {
         this.service = service;
+        this.policyApply = policyApply;
         this.store = store;
         this.views = views;
         this.permissions = permissions;
@@ -85,7 +87,8 @@ public class ApplyService {
     /**
      * Plans and applies a document's resources.
      *
-     * @param desired the document's resources ({@link ApplyDocument#read})
+     * @param desired  the document's App Mesh resources ({@link ApplyDocument#read})
+     * @param policies the document's authorization policies
      * @param dryRun  plan, and run every write's checks, but store nothing
      * @param prune   also delete what the named meshes hold and the document does not
      * @return the plan as carried out (or as it would be)
@@ -95,15 +98,21 @@ public class ApplyService {
      * @throws dev.meshplane.controlplane.authorization.Refusal 403 when the caller may not read a named mesh or
      *     make one of the planned changes
      */
-    public ApplyResult apply(List<DesiredResource> desired, boolean dryRun, boolean prune) {
+    public ApplyResult apply(List<DesiredResource> desired, List<DesiredPolicy> policies, boolean dryRun, boolean prune) {
         Authentication caller = SecurityContextHolder.getContext().getAuthentication();
         Set<String> meshes = desired.stream().map(d -> d.id().mesh()).collect(Collectors.toCollection(TreeSet::new));
+        policies.forEach(p -> meshes.add(p.mesh()));
         // the plan shows what these meshes hold
         meshes.forEach(mesh -> permissions.hasPermission(caller, mesh, "mesh", "viewer"));
-        List<Step> plan = plan(desired, meshes, prune);
+        Map<ResourceId, SpecRow> stored = read(meshes);
+        List<Step> plan = plan(desired, stored, prune);
+        Set<ResourceId> given = desired.stream().map(DesiredResource::id).collect(Collectors.toSet());
+        List<PolicyApply.Step> policySteps = policyApply.plan(policies, meshes,
+                mesh -> stored.containsKey(ResourceId.mesh(mesh)) || given.contains(ResourceId.mesh(mesh)), prune);
         authorize(caller, plan);
+        policyApply.authorize(caller, policySteps);
         List<PlanEntry> entries = transactions.execute(status -> {
-            List<PlanEntry> done = carryOut(plan, meshes);
+            List<PlanEntry> done = carryOut(plan, policySteps, meshes);
             if (dryRun) {
                 status.setRollbackOnly();
             }
@@ -112,8 +121,7 @@ public class ApplyService {
         return new ApplyResult(dryRun, prune, entries);
     }
 
-    private List<Step> plan(List<DesiredResource> desired, Set<String> meshes, boolean prune) {
-        Map<ResourceId, SpecRow> stored = read(meshes);
+    private List<Step> plan(List<DesiredResource> desired, Map<ResourceId, SpecRow> stored, boolean prune) {
         Set<ResourceId> given = desired.stream().map(DesiredResource::id).collect(Collectors.toSet());
         List<Step> steps = new ArrayList<>();
         for (DesiredResource d : desired) {
@@ -210,8 +218,11 @@ public class ApplyService {
         }
     }
 
-    /** Inside the transaction: lock the meshes, check nothing moved since planning, then write step by step. */
-    private List<PlanEntry> carryOut(List<Step> plan, Set<String> meshes) {
+    /**
+     * Inside the transaction: lock the meshes, check nothing moved since planning, then write step by step:
+     * resources created and updated, policies, then resources deleted.
+     */
+    private List<PlanEntry> carryOut(List<Step> plan, List<PolicyApply.Step> policySteps, Set<String> meshes) {
         store.lockMeshes(meshes);
         Map<ResourceId, SpecRow> now = read(meshes);
         for (Step step : plan) {
@@ -226,15 +237,31 @@ public class ApplyService {
                         + "): another writer got there first; nothing was applied, plan again");
             }
         }
+        policyApply.checkUnmoved(policySteps, meshes);
         List<PlanEntry> entries = new ArrayList<>();
         for (Step step : plan) {
-            try {
-                entries.add(write(step));
-            } catch (ApiException e) {
-                throw new ApiException(e.code(), step.label() + ": " + e.getMessage());
+            if (step.action() != Action.DELETED) {
+                entries.add(labelled(step.label(), () -> write(step)));
+            }
+        }
+        for (PolicyApply.Step step : policySteps) {
+            entries.add(labelled(step.label(), () -> policyApply.write(step)));
+        }
+        for (Step step : plan) {
+            if (step.action() == Action.DELETED) {
+                entries.add(labelled(step.label(), () -> write(step)));
             }
         }
         return entries;
+    }
+
+    /** A write whose refusal names the step it refuses. */
+    private static PlanEntry labelled(String label, java.util.function.Supplier<PlanEntry> write) {
+        try {
+            return write.get();
+        } catch (ApiException e) {
+            throw new ApiException(e.code(), label + ": " + e.getMessage());
+        }
     }
 
     private PlanEntry write(Step step) {

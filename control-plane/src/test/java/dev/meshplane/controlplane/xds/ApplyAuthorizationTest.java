@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code POST /v1/apply} decides each resource it would change with the permission evaluator every handler
- * uses: an editor of one mesh cannot create in, change or prune another through it, nor create a mesh,
+ * uses: an editor of one mesh cannot create in, change or prune another through it, nor create a mesh or
+ * an authorization policy (admin's, as PutAuthorizationPolicy),
  * and a refused apply changes nothing, not even in the mesh the caller may edit.
  */
 class ApplyAuthorizationTest extends AuthenticatedServerTest {
@@ -56,6 +57,13 @@ class ApplyAuthorizationTest extends AuthenticatedServerTest {
         assertThat(createMesh.statusCode()).as(createMesh.body()).isEqualTo(403);
         assertThat(createMesh.body()).contains("admin on every mesh (*)");
         assertThat(call("GET", "/v20190125/meshes/" + newMesh, null, ADMIN).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> policy = call("POST", "/v1/apply", document("{\"kind\":\"AuthorizationPolicy\",\"meshName\":\""
+                + own + "\",\"policyName\":\"p\",\"spec\":{\"targets\":{\"virtualNodes\":[\"api\"]},\"action\":\"DENY\","
+                + "\"rules\":[{\"to\":{\"prefixes\":[\"/admin\"]}}]}}"), editor);
+        assertThat(policy.statusCode()).as("a policy takes admin on the mesh, as PutAuthorizationPolicy: " + policy.body())
+                .isEqualTo(403);
+        assertThat(policy.body()).contains("admin on mesh '" + own + "'");
 
         HttpResponse<String> viewer = call("POST", "/v1/apply", document(node(own, "api", 9002)), token("viewer", own));
         assertThat(viewer.statusCode()).as(viewer.body()).isEqualTo(403);

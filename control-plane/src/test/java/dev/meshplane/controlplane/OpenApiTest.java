@@ -34,7 +34,7 @@ class OpenApiTest extends ServerTest {
                 "ImportMeshCertificateAuthority", "RotateMeshCertificateAuthority", "EndMeshCertificateAuthorityOverlap",
                 "PutAuthorizationPolicy", "DescribeAuthorizationPolicy", "ListAuthorizationPolicies", "DeleteAuthorizationPolicy",
                 "IssueApiToken", "IssueAccessKey", "IssueProxyToken", "ListCredentials", "RevokeCredential",
-                "RevokeProxyToken", "IssueProxyAccessKey", "RevokeProxyAccessKey", "ListAuditEntries");
+                "RevokeProxyToken", "IssueProxyAccessKey", "RevokeProxyAccessKey", "ListAuditEntries", "ApplyResources");
 
         JsonNode schemas = doc.get("components").get("schemas");
         assertThat(schemas.has("VirtualNodeSpec")).isTrue();
@@ -63,6 +63,14 @@ class OpenApiTest extends ServerTest {
         assertThat(doc.at("/security/0").has("bearer")).isTrue();
         assertThat(schemas.get("AppMeshError").get("properties").has("message")).isTrue();
         assertThat(doc.get("info").get("title").asString()).isEqualTo("Meshplane");
+
+        JsonNode apply = doc.at("/paths/~1v1~1apply/post");
+        assertThat(apply.get("requestBody").toString()).contains("ApplyRequest");
+        assertThat(apply.get("responses").get("200").toString()).contains("ApplyResult");
+        assertThat(apply.get("responses").get("409").get("description").asString()).startsWith("ConflictException");
+        assertThat(apply.get("parameters").toString()).contains("dryRun", "prune");
+        assertThat(schemas.get("PlanEntry").get("properties").get("action").toString())
+                .contains("created", "updated", "deleted", "unchanged");
     }
 
     private static List<String> operationIds(JsonNode doc, String prefix) {

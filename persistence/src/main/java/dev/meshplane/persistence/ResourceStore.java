@@ -123,6 +123,15 @@ public class ResourceStore {
         return last;
     }
 
+    /**
+     * Locks the revision rows of those of {@code meshes} that exist, in name order, until the caller's
+     * transaction ends: a writer of several meshes holds them all before it checks what it read earlier,
+     * and two such writers never deadlock. Meshes that do not exist are skipped (their creation locks).
+     */
+    public void lockMeshes(Collection<String> meshes) {
+        new java.util.TreeSet<>(meshes).forEach(revisions::lock);
+    }
+
     @Transactional(readOnly = true)
     public StoredResource describe(ResourceId id) {
         return StoredResource.of(find(id));

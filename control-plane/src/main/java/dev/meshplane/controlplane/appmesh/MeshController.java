@@ -1,11 +1,8 @@
 package dev.meshplane.controlplane.appmesh;
 
 import dev.meshplane.api.model.CreateMeshRequest;
-import dev.meshplane.api.model.EgressFilter;
-import dev.meshplane.api.model.EgressFilterType;
 import dev.meshplane.api.model.ListMeshesResponse;
 import dev.meshplane.api.model.MeshData;
-import dev.meshplane.api.model.MeshSpec;
 import dev.meshplane.api.model.UpdateMeshRequest;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.validation.RequestDecoder;
@@ -54,7 +51,7 @@ class MeshController {
                     content = @Content(schema = @Schema(implementation = CreateMeshRequest.class)))
             @RequestBody(required = false) byte[] body) {
         CreateMeshRequest request = RequestDecoder.decode(body, CreateMeshRequest.class);
-        StoredResource created = service.create(ResourceId.mesh(request.meshName()), withDefaults(request.spec()),
+        StoredResource created = service.create(ResourceId.mesh(request.meshName()), ResourceService.meshSpecWithDefaults(request.spec()),
                 request.clientToken(), request.tags(), request);
         return Responses.ok(created, views.mesh(created, false));
     }
@@ -90,7 +87,7 @@ class MeshController {
                     content = @Content(schema = @Schema(implementation = UpdateMeshRequest.class)))
             @RequestBody(required = false) byte[] body) {
         UpdateMeshRequest request = RequestDecoder.decode(body, UpdateMeshRequest.class);
-        StoredResource updated = service.update(ResourceId.mesh(meshName), withDefaults(request.spec()),
+        StoredResource updated = service.update(ResourceId.mesh(meshName), ResourceService.meshSpecWithDefaults(request.spec()),
                 request.clientToken(), Responses.ifMatch(ifMatch), request);
         return Responses.ok(updated, views.mesh(updated, false));
     }
@@ -103,16 +100,5 @@ class MeshController {
             @RequestHeader(value = "If-Match", required = false) String ifMatch) {
         StoredResource deleted = service.delete(ResourceId.mesh(meshName), Responses.ifMatch(ifMatch));
         return Responses.ok(deleted, views.mesh(deleted, true));
-    }
-
-    /** App Mesh fills in DROP_ALL when no egress filter is given. */
-    private static MeshSpec withDefaults(MeshSpec spec) {
-        if (spec == null) {
-            return new MeshSpec(new EgressFilter(EgressFilterType.DROP_ALL), null);
-        }
-        if (spec.egressFilter() == null) {
-            return new MeshSpec(new EgressFilter(EgressFilterType.DROP_ALL), spec.serviceDiscovery());
-        }
-        return spec;
     }
 }

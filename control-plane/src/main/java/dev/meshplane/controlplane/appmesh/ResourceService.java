@@ -2,6 +2,9 @@ package dev.meshplane.controlplane.appmesh;
 
 import dev.meshplane.api.error.ApiException;
 import dev.meshplane.api.json.AppMeshJson;
+import dev.meshplane.api.model.EgressFilter;
+import dev.meshplane.api.model.EgressFilterType;
+import dev.meshplane.api.model.MeshSpec;
 import dev.meshplane.api.model.TagRef;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.resource.ResourceKind;
@@ -197,6 +200,20 @@ public class ResourceService {
                     id.mesh(), arn, null, null, "keys=" + keys));
             return null;
         });
+    }
+
+    /**
+     * A mesh spec as CreateMesh and UpdateMesh store it: App Mesh fills in an egress filter of DROP_ALL
+     * when none is given (the other members are kept as sent).
+     */
+    public static MeshSpec meshSpecWithDefaults(MeshSpec spec) {
+        if (spec == null) {
+            return new MeshSpec(new EgressFilter(EgressFilterType.DROP_ALL), null);
+        }
+        if (spec.egressFilter() == null) {
+            return new MeshSpec(new EgressFilter(EgressFilterType.DROP_ALL), spec.serviceDiscovery());
+        }
+        return spec;
     }
 
     /** App Mesh shares meshes across accounts; here every mesh belongs to the configured account. */

@@ -73,6 +73,8 @@ class PermissionMatrixTest extends ServerTest {
         ALL_VIEWER,
         /** Any role on any mesh; what is shown is then filtered (proxies). */
         ANY_VIEWER,
+        /** Editor or admin on any mesh; each resource it would change is then decided on its own (apply). */
+        ANY_EDITOR,
         /** The node's own proxy credential only (proxy token or proxy access key): a private key over REST. */
         CERTIFICATE,
         /** The node's own proxy credential only: its secrets over SDS. */
@@ -130,6 +132,7 @@ class PermissionMatrixTest extends ServerTest {
         EXPECTED.put("RevokeCredential", Rule.ALL_ADMIN);
         EXPECTED.put("RevokeProxyToken", Rule.MESH_ADMIN);
         EXPECTED.put("ListAuditEntries", Rule.ALL_ADMIN);
+        EXPECTED.put("ApplyResources", Rule.ANY_EDITOR);
         EXPECTED.put("GET /error", Rule.OPEN);
         EXPECTED.put("GET /v3/api-docs", Rule.OPEN);
         EXPECTED.put("GET /v3/api-docs.yaml", Rule.OPEN);
@@ -290,6 +293,7 @@ class PermissionMatrixTest extends ServerTest {
             case ALL_ADMIN -> caller.allMeshes() && role >= 2;
             case ALL_VIEWER -> caller.allMeshes();
             case ANY_VIEWER, OPEN -> true;
+            case ANY_EDITOR -> role >= 1;
             case OWN_PROXY, CERTIFICATE -> false;
         };
         return allowed ? Outcome.ALLOWED : Outcome.FORBIDDEN;

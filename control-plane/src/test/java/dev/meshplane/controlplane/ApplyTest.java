@@ -308,7 +308,7 @@ class ApplyTest extends ServerTest {
                 {"targets":{"virtualNodes":["a"]},"action":"DENY","rules":[{"from":{"ipBlocks":["10.0.0.0/33"]}}]}""")
                 .put("policyName", "bad")), "");
         assertThat(json(bad, 400).get("message").asString()).isEqualTo("resources[1] (authorization policy 'bad' in mesh '"
-                + mesh + "'): spec.rules[0].from.ipBlocks[0]: '10.0.0.0/33' is not an IP address range in CIDR notation");
+                + mesh + "'): spec.rules[0].from.ipBlocks[0]: '10.0.0.0/33': the prefix length must be a number from 0 to 32, got '33'");
         assertThat(appMesh.describeVirtualNode(r -> r.meshName(mesh).virtualNodeName("a")).virtualNode().metadata()
                 .version()).as("nothing applied").isEqualTo(1L);
     }

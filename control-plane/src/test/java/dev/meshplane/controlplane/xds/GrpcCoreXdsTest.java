@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import software.amazon.awssdk.services.appmesh.model.DurationUnit;
 import software.amazon.awssdk.services.appmesh.model.PortProtocol;
+import software.amazon.awssdk.services.appmesh.model.VirtualNodeSpec;
 
 /**
  * The scenario of {@link GrpcJavaXdsTest} and {@link GrpcJsXdsTest} with gRPC C-core, the oldest client
@@ -40,7 +41,11 @@ import software.amazon.awssdk.services.appmesh.model.PortProtocol;
 class GrpcCoreXdsTest extends ServerTest {
 
     private static final Logger log = LoggerFactory.getLogger(GrpcCoreXdsTest.class);
-    private static final Duration CONVERGENCE_BOUND = Duration.ofSeconds(10);
+    /** A change reaches a client making calls within this; C-core idle would only read it at its next 5 s backup poll. */
+    private static final Duration CONVERGENCE_BOUND = Duration.ofSeconds(3);
+    /** The first configuration also waits for the Python channel's first connection and a cold server's first stream. */
+    private static final Duration FIRST_CONFIGURATION_BOUND = Duration.ofSeconds(10);
+    private static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
     private static final long ROUTE_TIMEOUT_MS = 3000;
 
     @Autowired
@@ -54,12 +59,17 @@ class GrpcCoreXdsTest extends ServerTest {
         scenario = new UserServiceMesh(uniqueName("grpc-core"), port, ROUTE_TIMEOUT_MS);
         // the clusters towards user-v1 then carry outlier detection, a cluster field C-core 1.51 must take too
         scenario.admin.updateVirtualNode(r -> r.meshName(scenario.mesh).virtualNodeName("user-v1")
-                .spec(UserServiceMesh.backendNode("v1").toBuilder().listeners(l -> l
-                        .portMapping(p -> p.port(50051).protocol(PortProtocol.GRPC))
-                        .outlierDetection(o -> o.maxServerErrors(5L).maxEjectionPercent(50)
-                                .interval(d -> d.unit(DurationUnit.S).value(10L))
-                                .baseEjectionDuration(d -> d.unit(DurationUnit.S).value(30L)))).build()));
+                .spec(userV1(5)));
         client = ScriptedGrpcClient.cCore(scenario.grpcBootstrap("frontend"), "xds:///" + UserServiceMesh.SERVICE);
+    }
+
+    /** user-v1 whose callers' clusters eject an endpoint after that many server errors (App Mesh's outlier detection). */
+    private static VirtualNodeSpec userV1(long maxServerErrors) {
+        return UserServiceMesh.backendNode("v1").toBuilder().listeners(l -> l
+                .portMapping(p -> p.port(50051).protocol(PortProtocol.GRPC))
+                .outlierDetection(o -> o.maxServerErrors(maxServerErrors).maxEjectionPercent(50)
+                        .interval(d -> d.unit(DurationUnit.S).value(10L))
+                        .baseEjectionDuration(d -> d.unit(DurationUnit.S).value(30L)))).build();
     }
 
     @AfterAll
@@ -73,9 +83,17 @@ class GrpcCoreXdsTest extends ServerTest {
     }
 
     private void awaitTrue(String what, Check check) throws Exception {
-        long start = System.nanoTime();
+        awaitTrue(what, CONVERGENCE_BOUND, check);
+    }
+
+    private void awaitTrue(String what, Duration bound, Check check) throws Exception {
+        awaitTrue(what, bound, System.nanoTime(), check);
+    }
+
+    /** Waits for the check, timed from {@code start} (a {@link System#nanoTime()}), and logs how long it took. */
+    private void awaitTrue(String what, Duration bound, long start, Check check) throws Exception {
         while (!check.holds()) {
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waiting for " + what + "; " + nack()).isLessThan(CONVERGENCE_BOUND);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waiting for " + what + "; " + nack()).isLessThan(bound);
             Thread.sleep(5);
         }
         log.info("CONVERGENCE grpc-c-core {}: {} ms", what, Duration.ofNanos(System.nanoTime() - start).toMillis());
@@ -97,7 +115,7 @@ class GrpcCoreXdsTest extends ServerTest {
     @Test
     @Order(1)
     void theRouteConfigurationWithAMetadataMatchIsAccepted() throws Exception {
-        awaitTrue("first configuration", () -> client.calls(1).counts().size() == 1);
+        awaitTrue("first configuration", FIRST_CONFIGURATION_BOUND, () -> client.calls(1).counts().size() == 1);
         assertThat(send("GET", "/v1/proxies/mesh/" + scenario.mesh + "/virtualNode/frontend/config", null).body())
                 .contains("\"exactMatch\": \"premium\"", "\"consecutive5xx\": 5");
         ProxyStatusTracker.ProxyStatus status = frontend();
@@ -186,6 +204,27 @@ class GrpcCoreXdsTest extends ServerTest {
         log.info("grpc-c-core 400 calls over 3/1: {}", batch.counts());
         assertThat(batch.errors()).isEmpty();
         assertThat(batch.counts().get("v2")).as("25% within 10 points").isBetween(60, 140);
+        assertThat(frontend().lastNack()).isNull();
+    }
+
+    /**
+     * A target node's outlier detection is in its callers' clusters: changing it sends the client its clusters at
+     * once, and a client making calls takes them. (Idle, C-core 1.51 would read them only at its next backup poll.)
+     */
+    @Test
+    @Order(10)
+    void anOutlierDetectionChangeOnATargetNodeReachesTheClient() throws Exception {
+        String before = frontend().sent().get(CDS);
+        scenario.admin.updateVirtualNode(r -> r.meshName(scenario.mesh).virtualNodeName("user-v1").spec(userV1(7)));
+        long answered = System.nanoTime();
+        awaitTrue("outlier detection change sent", CONVERGENCE_BOUND, answered, () -> !before.equals(frontend().sent().get(CDS)));
+        String changed = frontend().sent().get(CDS);
+        awaitTrue("outlier detection change", CONVERGENCE_BOUND, answered, () -> {
+            client.calls(5);
+            return changed.equals(frontend().acked().get(CDS));
+        });
+        assertThat(send("GET", "/v1/proxies/mesh/" + scenario.mesh + "/virtualNode/frontend/config", null).body())
+                .contains("\"consecutive5xx\": 7");
         assertThat(frontend().lastNack()).isNull();
     }
 }

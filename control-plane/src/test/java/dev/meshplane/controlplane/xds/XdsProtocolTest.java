@@ -88,6 +88,78 @@ class XdsProtocolTest extends ServerTest {
         }
     }
 
+    /**
+     * gRPC C-core 1.51's request sequence, as its xds_client trace shows it (GRPC_TRACE=xds_client): one request per
+     * type with the names it needs, each sent when the previous type's answer came, every answer ACKed with its
+     * version and nonce and the same names. Each first answer, and the clusters changed by a target node's outlier
+     * detection, come at once: nothing waits for a periodic recheck or resync. What an idle C-core client does with
+     * them is its own affair (docs/xds.md, "Supported clients").
+     */
+    @Test
+    void gRpcCoreIsAnsweredAtOnceAndSentAChangedClusterWithoutWaiting() throws Exception {
+        mesh = uniqueName("ads-c-core");
+        appMesh.createMesh(r -> r.meshName(mesh));
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("target").spec(grpcTarget(5)));
+        appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName("target.local")
+                .spec(s -> s.provider(p -> p.virtualNode(n -> n.virtualNodeName("target")))));
+        setBackends("target");
+        String service = "target.local";
+        io.envoyproxy.envoy.config.core.v3.Node cCore = io.envoyproxy.envoy.config.core.v3.Node.newBuilder()
+                .setId("mesh/" + mesh + "/virtualNode/caller").setUserAgentName("gRPC C-core linux Python")
+                .setUserAgentVersion("C-core 29.0.0 Python 1.51.1").addClientFeatures("envoy.lb.does_not_support_overprovisioning")
+                .addClientFeatures("xds.config.resource-in-sotw").build();
+        try (AdsStream ads = new AdsStream(xds.port())) {
+            ads.send(DiscoveryRequest.newBuilder().setNode(cCore).setTypeUrl(AdsStream.LDS).addResourceNames(service).build());
+            DiscoveryResponse listeners = answer(ads, AdsStream.LDS);
+            String routeName = listeners.getResources(0).unpack(io.envoyproxy.envoy.config.listener.v3.Listener.class)
+                    .getApiListener().getApiListener()
+                    .unpack(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.class)
+                    .getRds().getRouteConfigName();
+            ads.send(AdsStream.ack(listeners, service));
+            ads.send(DiscoveryRequest.newBuilder().setTypeUrl(AdsStream.RDS).addResourceNames(routeName).build());
+            DiscoveryResponse routes = answer(ads, AdsStream.RDS);
+            ads.send(AdsStream.ack(routes, routeName));
+            String clusterName = cluster("target").replace("_http_", "_grpc_");
+            ads.send(DiscoveryRequest.newBuilder().setTypeUrl(AdsStream.CDS).addResourceNames(clusterName).build());
+            DiscoveryResponse clusters = answer(ads, AdsStream.CDS);
+            assertThat(clusters.getResources(0).unpack(Cluster.class).getOutlierDetection().getConsecutive5Xx().getValue()).isEqualTo(5);
+            ads.send(AdsStream.ack(clusters, clusterName));
+            ads.send(DiscoveryRequest.newBuilder().setTypeUrl(AdsStream.EDS).addResourceNames(clusterName).build());
+            ads.send(AdsStream.ack(answer(ads, AdsStream.EDS), clusterName));
+            assertThat(ads.next(300)).as("every answer ACKed: nothing more to send").isNull();
+
+            appMesh.updateVirtualNode(r -> r.meshName(mesh).virtualNodeName("target").spec(grpcTarget(7)));
+            long changed = System.nanoTime();
+            DiscoveryResponse change = ads.next(3000);
+            assertThat(change).as("the changed cluster within 3 s of the API's answer").isNotNull();
+            org.slf4j.LoggerFactory.getLogger(XdsProtocolTest.class).info("CONVERGENCE c-core sequence, outlier detection pushed: {} ms",
+                    (System.nanoTime() - changed) / 1_000_000);
+            assertThat(change.getTypeUrl()).isEqualTo(AdsStream.CDS);
+            assertThat(change.getResources(0).unpack(Cluster.class).getOutlierDetection().getConsecutive5Xx().getValue()).isEqualTo(7);
+            ads.send(AdsStream.ack(change, clusterName));
+            assertThat(ads.next(300)).as("the ACK is not answered again").isNull();
+        }
+    }
+
+    /** A response of this type to the request just sent, within 3 s (it is answered at once). */
+    private static DiscoveryResponse answer(AdsStream ads, String typeUrl) throws InterruptedException {
+        DiscoveryResponse response = ads.next(3000);
+        assertThat(response).as("the answer to the " + typeUrl + " request").isNotNull();
+        assertThat(response.getTypeUrl()).isEqualTo(typeUrl);
+        assertThat(response.getResourcesCount()).isEqualTo(1);
+        return response;
+    }
+
+    /** A gRPC virtual node on port 8080 in the registry, its callers' clusters ejecting after that many server errors. */
+    private static VirtualNodeSpec grpcTarget(long maxServerErrors) {
+        return VirtualNodeSpec.builder()
+                .listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.GRPC))
+                        .outlierDetection(o -> o.maxServerErrors(maxServerErrors).maxEjectionPercent(50)
+                                .interval(d -> d.unit(software.amazon.awssdk.services.appmesh.model.DurationUnit.S).value(10L))
+                                .baseEjectionDuration(d -> d.unit(software.amazon.awssdk.services.appmesh.model.DurationUnit.S).value(30L))))
+                .serviceDiscovery(d -> d.awsCloudMap(c -> c.namespaceName("ns").serviceName("target"))).build();
+    }
+
     @Test
     void aNodeIdThatNamesNothingIsRefused() throws Exception {
         try (AdsStream ads = new AdsStream(xds.port())) {

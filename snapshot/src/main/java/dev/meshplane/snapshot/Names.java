@@ -44,6 +44,11 @@ public final class Names {
                 : java.util.Optional.of(new EgressTarget(m.group(1), m.group(2), port));
     }
 
+    /** Whether a cluster stays within the proxy's own host: its app behind an ingress listener, or the passthrough. */
+    public static boolean isProxyLocal(String clusterName) {
+        return clusterName.startsWith("cds_ingress_") || clusterName.equals(PASSTHROUGH_CLUSTER);
+    }
+
     static String ingressCluster(String mesh, String node, String protocol, int port) {
         return "cds_ingress_" + mesh + "_" + node + "_" + protocol + "_" + port;
     }

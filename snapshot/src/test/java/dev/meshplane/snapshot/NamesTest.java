@@ -27,5 +27,8 @@ class NamesTest {
         assertThat(Names.egressTarget("prod", "cds_egress_prod_web_http_70000")).isEmpty();
         assertThat(Names.egressTarget("prod", "cds_egress_prod_web_udp_80")).isEmpty();
         assertThat(Names.egressTarget("prod", null)).isEmpty();
+        assertThat(Names.isProxyLocal(Names.ingressCluster("prod", "web", "http", 80))).isTrue();
+        assertThat(Names.isProxyLocal(Names.PASSTHROUGH_CLUSTER)).isTrue();
+        assertThat(Names.isProxyLocal(Names.egressCluster("prod", "web", "http", 80))).isFalse();
     }
 }

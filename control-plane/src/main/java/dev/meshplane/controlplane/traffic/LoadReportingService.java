@@ -45,6 +45,11 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
     private final AppMeshProperties appMesh;
     private final LoadReportRules rules;
     private final LoadStatsResponse answer;
+    /**
+     * Meshes read for reports whose proxies take their configuration from another replica (this one
+     * holds no view of them): read once per reporting interval, not once per report.
+     */
+    private final com.google.common.cache.Cache<String, Optional<MeshView>> readForReports;
 
     public LoadReportingService(ConfigPublisher publisher, MeshViewLoader loader, ProxyCache cache, TrafficRecorder recorder,
             LoadReportCounters counters, AppMeshProperties appMesh, TrafficProperties properties) {
@@ -55,6 +60,8 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
         this.counters = counters;
         this.appMesh = appMesh;
         this.rules = new LoadReportRules(properties.maxRequestsPerSecond());
+        this.readForReports = com.google.common.cache.CacheBuilder.newBuilder()
+                .expireAfterWrite(properties.reportingInterval()).maximumSize(1_000).build();
         this.answer = LoadStatsResponse.newBuilder().setSendAllClusters(true)
                 .setLoadReportingInterval(Durations.fromMillis(properties.reportingInterval().toMillis())).build();
     }
@@ -114,7 +121,13 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
         private void record(LoadStatsRequest request, long elapsedMillis) {
             Optional<MeshView> view;
             try {
-                view = publisher.lastRead(caller.mesh()).or(() -> loader.load(caller.mesh()));
+                view = publisher.lastRead(caller.mesh()).or(() -> {
+                    try {
+                        return readForReports.get(caller.mesh(), () -> loader.load(caller.mesh()));
+                    } catch (java.util.concurrent.ExecutionException | com.google.common.util.concurrent.UncheckedExecutionException e) {
+                        throw new IllegalStateException(e.getCause());
+                    }
+                });
             } catch (RuntimeException e) {
                 log.debug("No view of mesh {} for a load report: {}", caller.mesh(), e.toString());
                 return;

@@ -172,6 +172,35 @@ class LoadReportTest extends ServerTest {
     }
 
     @Test
+    void gatewaysReportAsSourcesOfEdges() throws Exception {
+        try (UserServiceMesh scenario = new UserServiceMesh(uniqueName("lrs-gateway"), port)) {
+            String mesh = scenario.mesh;
+            appMesh.createVirtualGateway(r -> r.meshName(mesh).virtualGatewayName("ingress").spec(s -> s.listeners(l -> l
+                    .portMapping(p -> p.port(8080).protocol(software.amazon.awssdk.services.appmesh.model.VirtualGatewayPortProtocol.HTTP)))));
+            double unknownNode = counters.ignoredCount(Reason.UNKNOWN_NODE);
+            try (EnvoyLoadReporter gateway = new EnvoyLoadReporter(xds.port(), "mesh/" + mesh + "/virtualGateway/ingress", null);
+                    EnvoyLoadReporter ghost = new EnvoyLoadReporter(xds.port(), "mesh/" + mesh + "/virtualGateway/ghost", null)) {
+                assertThat(gateway.answer(5000)).isNotNull();
+                assertThat(ghost.answer(5000)).as("a well-formed id is answered; its reports are judged").isNotNull();
+                gateway.report(cluster("cds_egress_" + mesh + "_user-v1_grpc_50051", 12, 12, 0, 0));
+                ghost.report(cluster("cds_egress_" + mesh + "_user-v1_grpc_50051", 99, 99, 0, 0));
+                assertThat(XdsClients.await(SETTLE, () -> {
+                    try {
+                        return requests(traffic(mesh), "ingress", "user-v1") == 12;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                })).isTrue();
+            }
+            Thread.sleep(1500);
+            JsonNode t = traffic(mesh);
+            assertThat(t.get("edges")).as("the gateway's edge only; no gateway 'ghost' in the mesh").hasSize(1);
+            assertThat(edge(t, "ingress", "user-v1").at("/source/kind").asString()).isEqualTo("virtualGateway");
+            assertThat(counters.ignoredCount(Reason.UNKNOWN_NODE) - unknownNode).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aNodeThatIsNoProxyOfTheMeshIsRefused() throws Exception {
         double before = counters.ignoredCount(Reason.UNKNOWN_NODE);
         try (EnvoyLoadReporter envoy = new EnvoyLoadReporter(xds.port(), "not-a-node-id", null)) {

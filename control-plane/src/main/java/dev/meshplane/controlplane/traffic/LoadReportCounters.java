@@ -74,6 +74,11 @@ public class LoadReportCounters {
         return ignored(reason).count();
     }
 
+    /** How many clusters' reports were accepted since start-up. */
+    public double acceptedCount() {
+        return accepted.count();
+    }
+
     /** How many batches were written since start-up. */
     public long writeCount() {
         return writes.count();

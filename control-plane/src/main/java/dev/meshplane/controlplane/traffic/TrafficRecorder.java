@@ -157,6 +157,12 @@ public class TrafficRecorder implements SmartLifecycle {
         }
     }
 
+    /** Stops after the xDS server (lower phases stop later), so the last reports it took are written. */
+    @Override
+    public int getPhase() {
+        return dev.meshplane.controlplane.xds.XdsServer.PHASE - 1;
+    }
+
     @Override
     public boolean isRunning() {
         return executor != null;

@@ -29,7 +29,7 @@ public class XdsServer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
 
     /** The lifecycle phase: the last to start and the first to stop (the web server stops later still). */
-    static final int PHASE = SmartLifecycle.DEFAULT_PHASE;
+    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE;
 
     /**
      * One writer for every stream: each stream's responses stay in order, and the publisher goes on

@@ -21,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Two replicas (two servers in one JVM) on one PostgreSQL: load reported to each is seen through the
- * other, and reports of the same edge and bucket sent to both are added, not overwritten.
+ * other, reports of the same edge and bucket sent to both are added, not overwritten, and a replica
+ * that stops writes what it has not written yet.
  */
 class TrafficReplicasTest {
 
@@ -31,11 +32,15 @@ class TrafficReplicasTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static ConfigurableApplicationContext replica(String jdbcUrl, Path dir) {
+        return replica(jdbcUrl, dir, "1s");
+    }
+
+    private static ConfigurableApplicationContext replica(String jdbcUrl, Path dir, String reportingInterval) {
         return new SpringApplicationBuilder(MeshplaneApplication.class).run("--server.port=0", "--meshplane.xds.port=0",
                 "--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=postgres",
                 "--meshplane.security.authentication=disabled", // development mode, explicitly: this test is about replicas
                 "--meshplane.xds.warm-up=false", "--meshplane.xds.drain-window=0s",
-                "--meshplane.traffic.reporting-interval=1s",
+                "--meshplane.traffic.reporting-interval=" + reportingInterval,
                 "--meshplane.database.embedded.data-dir=" + dir.resolve("unused"));
     }
 
@@ -84,6 +89,29 @@ class TrafficReplicasTest {
                             .as("both replicas' reports added up, read through A").isTrue();
                 }
                 assertThat(requestsThrough(b, mesh)).isEqualTo(48);
+            }
+        }
+    }
+
+    @Test
+    void aReplicaStoppingWritesTheLoadItHasNotWrittenYet() throws Exception {
+        try (EmbeddedPostgres database = EmbeddedPostgres.builder().setDataDirectory(work.resolve("postgres")).start()) {
+            String jdbcUrl = database.getJdbcUrl("postgres", "postgres");
+            try (ConfigurableApplicationContext b = replica(jdbcUrl, work.resolve("b"))) {
+                String mesh;
+                // A writes once an hour: what it holds when it stops can only be written by its stop
+                try (ConfigurableApplicationContext a = replica(jdbcUrl, work.resolve("a"), "1h");
+                        UserServiceMesh scenario = new UserServiceMesh("stopping-replica", httpPort(a));
+                        EnvoyLoadReporter toA = new EnvoyLoadReporter(xdsPort(a), "mesh/stopping-replica/virtualNode/frontend", null)) {
+                    mesh = scenario.mesh;
+                    assertThat(toA.answer(5000)).isNotNull();
+                    toA.report(cluster("cds_egress_" + mesh + "_user-v1_grpc_50051", 21, 21, 0, 0));
+                    assertThat(XdsClients.await(Duration.ofSeconds(5),
+                            () -> a.getBean(dev.meshplane.controlplane.traffic.LoadReportCounters.class).acceptedCount() == 1))
+                            .isTrue();
+                    assertThat(requestsThrough(b, mesh)).as("not written yet").isZero();
+                }
+                assertThat(requestsThrough(b, mesh)).as("written as A stopped").isEqualTo(21);
             }
         }
     }

@@ -56,14 +56,13 @@ final class LoadReportRules {
     }
 
     /**
-     * @param caller         the stream's authenticated node
      * @param view           the caller's mesh
      * @param callerClusters the clusters this replica sends the caller, or null when it does not serve it
      * @param stats          one cluster's part of a report
      * @param state          the stream's memory of its previous report
      * @param elapsedMillis  server time since the stream's previous report (or its start)
      */
-    Verdict judge(ProxyId caller, MeshView view, Set<String> callerClusters, ClusterStats stats, StreamState state,
+    Verdict judge(MeshView view, Set<String> callerClusters, ClusterStats stats, StreamState state,
             long elapsedMillis) {
         if (stats.getUpstreamLocalityStatsCount() == 0) {
             return Verdict.NOTHING; // Envoy lists every cluster it has, with no locality when nothing happened

@@ -1,6 +1,10 @@
 package dev.meshplane.controlplane.traffic;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import com.google.common.util.concurrent.UncheckedExecutionException;
 import com.google.protobuf.util.Durations;
+import dev.meshplane.api.validation.TextRules;
 import dev.meshplane.controlplane.appmesh.AppMeshProperties;
 import dev.meshplane.controlplane.traffic.LoadReportCounters.Reason;
 import dev.meshplane.controlplane.xds.ConfigPublisher;
@@ -18,6 +22,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -49,7 +54,7 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
      * Meshes read for reports whose proxies take their configuration from another replica (this one
      * holds no view of them): read once per reporting interval, not once per report.
      */
-    private final com.google.common.cache.Cache<String, Optional<MeshView>> readForReports;
+    private final Cache<String, Optional<MeshView>> readForReports;
 
     public LoadReportingService(ConfigPublisher publisher, MeshViewLoader loader, ProxyCache cache, TrafficRecorder recorder,
             LoadReportCounters counters, AppMeshProperties appMesh, TrafficProperties properties) {
@@ -60,7 +65,7 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
         this.counters = counters;
         this.appMesh = appMesh;
         this.rules = new LoadReportRules(properties.maxRequestsPerSecond());
-        this.readForReports = com.google.common.cache.CacheBuilder.newBuilder()
+        this.readForReports = CacheBuilder.newBuilder()
                 .expireAfterWrite(properties.reportingInterval()).maximumSize(1_000).build();
         this.answer = LoadStatsResponse.newBuilder().setSendAllClusters(true)
                 .setLoadReportingInterval(Durations.fromMillis(properties.reportingInterval().toMillis())).build();
@@ -98,7 +103,7 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
                     closed = true;
                     responses.onError(Status.INVALID_ARGUMENT.withDescription(!request.hasNode()
                             ? "the first load report must carry the node"
-                            : "node id '" + dev.meshplane.api.validation.TextRules.printable(request.getNode().getId())
+                            : "node id '" + TextRules.printable(request.getNode().getId())
                                     + "' names no virtual node or virtual gateway of this server"
                                     + (foreign == null ? "" : ": " + foreign)).asRuntimeException());
                     return;
@@ -124,7 +129,7 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
                 view = publisher.lastRead(caller.mesh()).or(() -> {
                     try {
                         return readForReports.get(caller.mesh(), () -> loader.load(caller.mesh()));
-                    } catch (java.util.concurrent.ExecutionException | com.google.common.util.concurrent.UncheckedExecutionException e) {
+                    } catch (ExecutionException | UncheckedExecutionException e) {
                         throw new IllegalStateException(e.getCause());
                     }
                 });
@@ -140,7 +145,7 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
             Set<String> clusters = cache.snapshot(caller.groupKey())
                     .map(s -> s.get(ResourceType.CLUSTER).resources().keySet()).orElse(null);
             for (ClusterStats stats : request.getClusterStatsList()) {
-                LoadReportRules.Verdict verdict = rules.judge(caller, view.get(), clusters, stats, state, elapsedMillis);
+                LoadReportRules.Verdict verdict = rules.judge(view.get(), clusters, stats, state, elapsedMillis);
                 if (verdict.ignored() != null) {
                     counters.ignored(verdict.ignored(), 1);
                 } else if (verdict.load() != null) {

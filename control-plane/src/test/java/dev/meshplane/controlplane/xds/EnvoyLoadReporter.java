@@ -33,6 +33,11 @@ final class EnvoyLoadReporter implements AutoCloseable {
     volatile Status ended;
 
     EnvoyLoadReporter(int xdsPort, String nodeId, String bearerToken) {
+        this(xdsPort, node(nodeId), bearerToken);
+    }
+
+    /** The same stream for any node, for instance one that says it is a gRPC client. */
+    EnvoyLoadReporter(int xdsPort, Node node, String bearerToken) {
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress("localhost", xdsPort).usePlaintext();
         if (bearerToken != null) {
             Metadata headers = new Metadata();
@@ -40,7 +45,7 @@ final class EnvoyLoadReporter implements AutoCloseable {
             builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
         }
         channel = builder.build();
-        node = node(nodeId);
+        this.node = node;
         requests = LoadReportingServiceGrpc.newStub(channel).streamLoadStats(new StreamObserver<>() {
             @Override
             public void onNext(LoadStatsResponse response) {

@@ -175,6 +175,32 @@ class LoadReportTest extends ServerTest {
     }
 
     @Test
+    void aClientServedHereReportsOnlyForClustersItWasSent() throws Exception {
+        try (UserServiceMesh scenario = new UserServiceMesh(uniqueName("lrs-sent"), port)) {
+            String mesh = scenario.mesh;
+            // a node with a listener that nobody calls: its cluster exists in the mesh but frontend was never sent it
+            appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("billing").spec(UserServiceMesh.backendNode("v9")));
+            ManagedChannel channel = XdsClients.xdsChannel(scenario.grpcBootstrap("frontend"), UserServiceMesh.SERVICE);
+            try {
+                assertThat(XdsClients.await(Duration.ofSeconds(10), () -> XdsClients.tryCall(channel) != null)).isTrue();
+                double unknown = counters.ignoredCount(Reason.UNKNOWN_CLUSTER);
+                var asGrpc = EnvoyLoadReporter.node("mesh/" + mesh + "/virtualNode/frontend").toBuilder()
+                        .setUserAgentName("gRPC Java").build();
+                try (EnvoyLoadReporter reporter = new EnvoyLoadReporter(xds.port(), asGrpc, null)) {
+                    assertThat(reporter.answer(5000)).isNotNull();
+                    reporter.report(cluster("cds_egress_" + mesh + "_billing_grpc_50051", 30, 30, 0, 0));
+                    assertThat(XdsClients.await(SETTLE, () -> counters.ignoredCount(Reason.UNKNOWN_CLUSTER) - unknown == 1))
+                            .as("a cluster of the mesh that this client was not sent").isTrue();
+                }
+                Thread.sleep(1500);
+                assertThat(edge(traffic(mesh), "frontend", "billing")).isNull();
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void gatewaysReportAsSourcesOfEdges() throws Exception {
         try (UserServiceMesh scenario = new UserServiceMesh(uniqueName("lrs-gateway"), port)) {
             String mesh = scenario.mesh;

@@ -37,6 +37,16 @@ class BootstrapTest extends ServerTest {
         assertThat(bootstrap.at("/layered_runtime/layers/0/static_layer/re2.max_program_size.error_level").asInt())
                 .isEqualTo(1000);
         assertThat(bootstrap.at("/layered_runtime/layers/1/admin_layer").isObject()).isTrue();
+
+        JsonNode loadStats = bootstrap.at("/cluster_manager/load_stats_config");
+        assertThat(loadStats.at("/api_type").asString()).as("load reports over gRPC").isEqualTo("GRPC");
+        assertThat(loadStats.at("/transport_api_version").asString()).isEqualTo("V3");
+        assertThat(loadStats.at("/grpc_services/0/envoy_grpc/cluster_name").asString()).isEqualTo("meshplane-xds");
+
+        HttpResponse<String> withToken = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?proxyToken=abc.def", null);
+        JsonNode tokened = JsonMapper.builder().build().readTree(withToken.body());
+        assertThat(tokened.at("/cluster_manager/load_stats_config/grpc_services/0/initial_metadata/0/value").asString())
+                .as("the load reporting stream carries the proxy token as ADS does").isEqualTo("Bearer abc.def");
     }
 
     @Test

@@ -34,7 +34,8 @@ class OpenApiTest extends ServerTest {
                 "ImportMeshCertificateAuthority", "RotateMeshCertificateAuthority", "EndMeshCertificateAuthorityOverlap",
                 "PutAuthorizationPolicy", "DescribeAuthorizationPolicy", "ListAuthorizationPolicies", "DeleteAuthorizationPolicy",
                 "IssueApiToken", "IssueAccessKey", "IssueProxyToken", "ListCredentials", "RevokeCredential",
-                "RevokeProxyToken", "IssueProxyAccessKey", "RevokeProxyAccessKey", "ListAuditEntries", "ApplyResources");
+                "RevokeProxyToken", "IssueProxyAccessKey", "RevokeProxyAccessKey", "ListAuditEntries", "ApplyResources",
+                "DescribeMeshTraffic");
 
         JsonNode schemas = doc.get("components").get("schemas");
         assertThat(schemas.has("VirtualNodeSpec")).isTrue();

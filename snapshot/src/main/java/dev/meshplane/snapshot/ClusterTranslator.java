@@ -60,7 +60,10 @@ final class ClusterTranslator {
         if (listener != null && listener.outlierDetection() != null) {
             cluster.setOutlierDetection(outlierDetection(listener.outlierDetection()));
         }
-        if (!proxyless) {
+        if (proxyless) {
+            // gRFC A27: gRPC clients report this cluster's load over LRS to the server they take xDS from
+            cluster.setLrsServer(self());
+        } else {
             if (listener != null && listener.healthCheck() != null) {
                 cluster.addHealthChecks(healthCheck(listener.healthCheck()));
             }
@@ -69,6 +72,12 @@ final class ClusterTranslator {
             }
         }
         return cluster.build();
+    }
+
+    /** The config source {@code self}: the management server the resource came from (gRPC's only LRS server). */
+    static ConfigSource self() {
+        return ConfigSource.newBuilder().setSelf(io.envoyproxy.envoy.config.core.v3.SelfConfigSource.getDefaultInstance())
+                .build();
     }
 
     static IpPreference meshIpPreference(MeshView view) {

@@ -159,10 +159,14 @@ public final class GrpcClientRules {
 
     /**
      * grpc-java XdsClusterResource and C-core xds_cluster.cc accept EDS, LOGICAL_DNS (A37) and aggregate
-     * clusters; STRICT_DNS and the rest are refused.
+     * clusters; STRICT_DNS and the rest are refused. A cluster's {@code lrs_server} may only be {@code self}.
      */
     private static void cluster(Cluster cluster, List<String> violations) {
         String where = "cluster " + cluster.getName();
+        if (cluster.hasLrsServer() && !cluster.getLrsServer().hasSelf()) {
+            // grpc-java XdsClusterResource: "only support LRS for the same management server"
+            violations.add(where + ": lrs_server is not 'self', which gRPC clients refuse");
+        }
         switch (cluster.getType()) {
             case EDS -> {
             }

@@ -18,6 +18,37 @@ public final class Names {
         return "cds_egress_" + mesh + "_" + node + "_" + protocol + "_" + port;
     }
 
+    /** What a caller's cluster leads to: a listener of a virtual node of the mesh. */
+    public record EgressTarget(String node, String protocol, int port) {
+    }
+
+    private static final java.util.regex.Pattern EGRESS_TAIL =
+            java.util.regex.Pattern.compile("(.+)_(http|http2|grpc|tcp)_(\\d{1,5})(?:_plaintext|_tls_[0-9a-f]{8})?");
+
+    /**
+     * The target of a cluster named by {@link #egressCluster} (or its TLS variant, {@link TlsVariants}),
+     * read back from the name; empty for every other name (ingress, passthrough, a bootstrap's own
+     * clusters, another mesh's). Whether the node and port exist is the caller's to check.
+     */
+    public static java.util.Optional<EgressTarget> egressTarget(String mesh, String clusterName) {
+        String prefix = "cds_egress_" + mesh + "_";
+        if (clusterName == null || !clusterName.startsWith(prefix)) {
+            return java.util.Optional.empty();
+        }
+        java.util.regex.Matcher m = EGRESS_TAIL.matcher(clusterName.substring(prefix.length()));
+        if (!m.matches()) {
+            return java.util.Optional.empty();
+        }
+        int port = Integer.parseInt(m.group(3));
+        return port < 1 || port > 65535 ? java.util.Optional.empty()
+                : java.util.Optional.of(new EgressTarget(m.group(1), m.group(2), port));
+    }
+
+    /** Whether a cluster stays within the proxy's own host: its app behind an ingress listener, or the passthrough. */
+    public static boolean isProxyLocal(String clusterName) {
+        return clusterName.startsWith("cds_ingress_") || clusterName.equals(PASSTHROUGH_CLUSTER);
+    }
+
     static String ingressCluster(String mesh, String node, String protocol, int port) {
         return "cds_ingress_" + mesh + "_" + node + "_" + protocol + "_" + port;
     }

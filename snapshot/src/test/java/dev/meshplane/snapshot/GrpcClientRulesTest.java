@@ -130,6 +130,16 @@ class GrpcClientRulesTest {
     }
 
     @Test
+    void clustersReportLoadToTheirOwnServerOnly() {
+        Cluster elsewhere = Cluster.newBuilder().setName("c").setType(Cluster.DiscoveryType.EDS)
+                .setLrsServer(ClusterTranslator.ads()).build();
+        assertThat(GrpcClientRules.validate(new ProxyResources(List.of(elsewhere), List.of(), List.of(), List.of())))
+                .containsExactly("cluster c: lrs_server is not 'self', which gRPC clients refuse");
+        Cluster self = elsewhere.toBuilder().setLrsServer(ClusterTranslator.self()).build();
+        assertThat(GrpcClientRules.validate(new ProxyResources(List.of(self), List.of(), List.of(), List.of()))).isEmpty();
+    }
+
+    @Test
     void strictDnsClustersLocalitiesWithoutWeightAndHostNamesAreRefused() {
         ProxyResources resources = new ProxyResources(
                 List.of(Cluster.newBuilder().setName("c").setType(Cluster.DiscoveryType.STRICT_DNS).build()),

@@ -55,8 +55,8 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Bootstraps for data planes: a complete Envoy bootstrap (admin on 9901, ADS to this server, the
- * node id, App Mesh's stats tags) or the gRPC xDS bootstrap for proxyless gRPC applications.
+ * Bootstraps for data planes: a complete Envoy bootstrap (admin on 9901, ADS and load reports to this
+ * server, the node id, App Mesh's stats tags) or the gRPC xDS bootstrap for proxyless gRPC applications.
  */
 @RestController
 @RequestMapping("/v1/meshes/{meshName}")
@@ -250,6 +250,13 @@ class BootstrapController {
                                         .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(XDS_CLUSTER))))
                         .setCdsConfig(ads)
                         .setLdsConfig(ads))
+                // Envoy's load reports (cluster_manager_impl.cc starts a LoadStatsReporter on this source) to this server
+                .setClusterManager(io.envoyproxy.envoy.config.bootstrap.v3.ClusterManager.newBuilder()
+                        .setLoadStatsConfig(ApiConfigSource.newBuilder()
+                                .setApiType(ApiConfigSource.ApiType.GRPC)
+                                .setTransportApiVersion(ApiVersion.V3)
+                                .addGrpcServices(GrpcService.newBuilder()
+                                        .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(XDS_CLUSTER)))))
                 .setStaticResources(Bootstrap.StaticResources.newBuilder()
                         .addClusters(Cluster.newBuilder()
                                 .setName(XDS_CLUSTER)
@@ -313,8 +320,8 @@ class BootstrapController {
     }
 
     /**
-     * With a proxy token (query parameter {@code proxyToken}), Envoy sends it on its ADS stream as
-     * gRPC metadata ({@code authorization: Bearer <token>}), as authentication requires.
+     * With a proxy token (query parameter {@code proxyToken}), Envoy sends it on its ADS and load
+     * reporting streams as gRPC metadata ({@code authorization: Bearer <token>}), as authentication requires.
      */
     private static Bootstrap withProxyToken(Bootstrap bootstrap, String token) {
         if (token == null || token.isBlank()) {
@@ -323,10 +330,11 @@ class BootstrapController {
         if (!token.matches("[A-Za-z0-9_\\-.]{1,4096}")) {
             throw ApiException.badRequest("proxyToken: is not a Meshplane proxy token");
         }
+        var authorization = io.envoyproxy.envoy.config.core.v3.HeaderValue.newBuilder()
+                .setKey("authorization").setValue("Bearer " + token).build();
         Bootstrap.Builder builder = bootstrap.toBuilder();
-        builder.getDynamicResourcesBuilder().getAdsConfigBuilder().getGrpcServicesBuilder(0)
-                .addInitialMetadata(io.envoyproxy.envoy.config.core.v3.HeaderValue.newBuilder()
-                        .setKey("authorization").setValue("Bearer " + token));
+        builder.getDynamicResourcesBuilder().getAdsConfigBuilder().getGrpcServicesBuilder(0).addInitialMetadata(authorization);
+        builder.getClusterManagerBuilder().getLoadStatsConfigBuilder().getGrpcServicesBuilder(0).addInitialMetadata(authorization);
         return builder.build();
     }
 

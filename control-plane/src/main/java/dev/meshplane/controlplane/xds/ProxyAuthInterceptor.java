@@ -11,6 +11,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.envoyproxy.envoy.service.load_stats.v3.LoadStatsRequest;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -23,7 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * With authentication on, an xDS stream must carry a credential in its gRPC metadata: a proxy token
+ * With authentication on, an xDS stream (ADS, or load reports) must carry a credential in its gRPC metadata: a proxy token
  * or an API token ({@code authorization: Bearer <token>}), or an AWS SigV4 signature by a Meshplane
  * access key, made as Envoy's AWS IAM gRPC credentials make it. The credential's principal then
  * decides, through {@link Principal#xds}, what the stream may receive as the node each request
@@ -42,11 +43,17 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
 
     private final Authenticator authenticator;
     private final SecurityEvents events;
+    private final Runnable loadReportRefused;
     private final Set<Checked<?, ?>> open = ConcurrentHashMap.newKeySet();
 
-    public ProxyAuthInterceptor(Authenticator authenticator, SecurityEvents events) {
+    /**
+     * @param loadReportRefused called when a load report is refused for naming a node its credential is not
+     *                          for (it is counted with the load reports ignored)
+     */
+    public ProxyAuthInterceptor(Authenticator authenticator, SecurityEvents events, Runnable loadReportRefused) {
         this.authenticator = authenticator;
         this.events = events;
+        this.loadReportRefused = loadReportRefused;
     }
 
     private static String peer(ServerCall<?, ?> call) {
@@ -76,7 +83,8 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
             @Override
             public void onMessage(Q message) {
                 Node node = message instanceof DiscoveryRequest request && request.hasNode() ? request.getNode()
-                        : message instanceof DeltaDiscoveryRequest request && request.hasNode() ? request.getNode() : null;
+                        : message instanceof DeltaDiscoveryRequest request && request.hasNode() ? request.getNode()
+                        : message instanceof LoadStatsRequest request && request.hasNode() ? request.getNode() : null;
                 if (node == null && !checked.nodeSeen) {
                     events.refused(principal.actor(), SecurityEvents.XDS_STREAM_REFUSED, null, "xDS stream",
                             "the first request carries no node " + peer(call));
@@ -92,6 +100,9 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
                                 : "a " + principal.role().name().toLowerCase(Locale.ROOT) + " credential on "
                                         + String.join(",", principal.meshes()) + " may not stream as a proxy: it needs a proxy"
                                         + " token or proxy access key for the node (or admin on its mesh, for configuration only)";
+                        if (message instanceof LoadStatsRequest) {
+                            loadReportRefused.run();
+                        }
                         events.refused(principal.actor(), SecurityEvents.XDS_STREAM_REFUSED, id.map(ProxyId::mesh).orElse(null),
                                 dev.meshplane.api.validation.TextRules.printable(node.getId()), why + " " + peer(call));
                         checked.refuse(Status.PERMISSION_DENIED.withDescription("node id '" + dev.meshplane.api.validation.TextRules.printable(node.getId())

@@ -19,14 +19,17 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-/** The Aggregated Discovery Service (state-of-the-world and delta) on {@code meshplane.xds.port}. */
+/**
+ * The Aggregated Discovery Service (state-of-the-world and delta) and the Load Reporting Service on
+ * {@code meshplane.xds.port}.
+ */
 @Component
 public class XdsServer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
 
     /** The lifecycle phase: the last to start and the first to stop (the web server stops later still). */
-    static final int PHASE = SmartLifecycle.DEFAULT_PHASE;
+    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE;
 
     /**
      * One writer for every stream: each stream's responses stay in order, and the publisher goes on
@@ -56,13 +59,19 @@ public class XdsServer implements SmartLifecycle {
     /** With the built-in CA, the xDS port's certificate; replaced while the server runs (new handshakes take the new one). */
     private final io.grpc.util.AdvancedTlsX509KeyManager keyManager = new io.grpc.util.AdvancedTlsX509KeyManager();
 
+    private final dev.meshplane.controlplane.traffic.LoadReportingService loadReports;
+
     public XdsServer(XdsProperties properties, ProxyCache cache, ProxyStatusTracker tracker, ApplicationEventPublisher events,
             dev.meshplane.controlplane.auth.Authenticator authenticator, dev.meshplane.controlplane.auth.SecurityEvents securityEvents,
-            dev.meshplane.controlplane.security.CertificateAuthority authority) {
+            dev.meshplane.controlplane.security.CertificateAuthority authority,
+            dev.meshplane.controlplane.traffic.LoadReportingService loadReports,
+            dev.meshplane.controlplane.traffic.LoadReportCounters loadReportCounters) {
         this.authority = authority;
         this.properties = properties;
         this.events = events;
-        this.proxyAuth = new ProxyAuthInterceptor(authenticator, securityEvents);
+        this.loadReports = loadReports;
+        this.proxyAuth = new ProxyAuthInterceptor(authenticator, securityEvents, () -> loadReportCounters.ignored(
+                dev.meshplane.controlplane.traffic.LoadReportCounters.Reason.OTHER_NODE, 1));
         this.discovery = new V3DiscoveryServer(List.of(tracker), cache, () -> sender,
                 new CachedProtoResourcesSerializer());
     }
@@ -90,6 +99,8 @@ public class XdsServer implements SmartLifecycle {
             server = builder
                     .addService(ServerInterceptors.intercept(discovery.getAggregatedDiscoveryServiceImpl(),
                             new ServerClosedStreams(), new NodeRememberingInterceptor(), drainer, proxyAuth))
+                    // load reports: the same port, the same authentication and drain as ADS
+                    .addService(ServerInterceptors.intercept(loadReports, new ServerClosedStreams(), drainer, proxyAuth))
                     .keepAliveTime(30, TimeUnit.SECONDS)
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
@@ -100,7 +111,7 @@ public class XdsServer implements SmartLifecycle {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for xDS on port " + properties.port(), e);
         }
-        log.info("xDS (ADS) listening on port {}{}", server.getPort(), properties.tls().enabled() ? " with TLS" : "");
+        log.info("xDS (ADS, LRS) listening on port {}{}", server.getPort(), properties.tls().enabled() ? " with TLS" : "");
         // tokens revoked through another replica, or expired, cut their streams off within seconds
         rechecks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "meshplane-xds-token-check");

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A plain gRPC backend (no xDS) answering with its own name. Request metadata steers it:
  * {@code x-fail-first} fails a call's first attempt with UNAVAILABLE; {@code x-sleep-ms} delays the answer.
+ * {@link #failEvery} makes a known share of calls fail.
  */
 final class BackendServer implements AutoCloseable {
 
@@ -31,6 +32,9 @@ final class BackendServer implements AutoCloseable {
     final String name;
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger failedAttempts = new AtomicInteger();
+    /** When above 0, every such call fails with INTERNAL (a status no route of the tests retries). */
+    volatile int failEvery;
+    final AtomicInteger failedCalls = new AtomicInteger();
     private final Server server;
 
     BackendServer(String name) throws IOException {
@@ -38,7 +42,14 @@ final class BackendServer implements AutoCloseable {
         SimpleServiceGrpc.SimpleServiceImplBase service = new SimpleServiceGrpc.SimpleServiceImplBase() {
             @Override
             public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responseObserver) {
-                calls.incrementAndGet();
+                int call = calls.incrementAndGet();
+                int every = failEvery;
+                if (every > 0 && call % every == 0) {
+                    failedCalls.incrementAndGet();
+                    responseObserver.onError(Status.INTERNAL.withDescription(name + " fails every " + every + "th call")
+                            .asRuntimeException());
+                    return;
+                }
                 responseObserver.onNext(SimpleResponse.newBuilder().setResponseMessage(name).build());
                 responseObserver.onCompleted();
             }

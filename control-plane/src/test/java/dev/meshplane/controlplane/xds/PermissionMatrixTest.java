@@ -111,6 +111,7 @@ class PermissionMatrixTest extends ServerTest {
         EXPECTED.put("DescribeProxyConfig", Rule.ANY_VIEWER);
         EXPECTED.put("DescribeMeshMtls", Rule.MESH_VIEWER);
         EXPECTED.put("UpdateMeshMtls", Rule.MESH_ADMIN);
+        EXPECTED.put("DescribeMeshTraffic", Rule.MESH_VIEWER);
         EXPECTED.put("GetVirtualNodeCertificate", Rule.CERTIFICATE);
         EXPECTED.put("DescribeMeshCertificateAuthority", Rule.MESH_VIEWER);
         EXPECTED.put("ImportMeshCertificateAuthority", Rule.MESH_ADMIN);

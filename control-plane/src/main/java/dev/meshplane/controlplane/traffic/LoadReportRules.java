@@ -1,0 +1,131 @@
+package dev.meshplane.controlplane.traffic;
+
+import dev.meshplane.api.model.Listener;
+import dev.meshplane.api.model.VirtualNodeSpec;
+import dev.meshplane.controlplane.traffic.LoadReportCounters.Reason;
+import dev.meshplane.snapshot.MeshView;
+import dev.meshplane.snapshot.Names;
+import dev.meshplane.snapshot.ProxyId;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterStats;
+import io.envoyproxy.envoy.config.endpoint.v3.UpstreamLocalityStats;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one cluster's part of a load report (envoy.config.endpoint.v3.ClusterStats, as Envoy's
+ * {@code load_stats_reporter.cc} and gRPC's LRS clients fill it) says about an edge of the mesh, or why
+ * it is not believed. The counts of a locality are since the previous report: issued
+ * ({@code total_issued_requests}), finished well or badly ({@code total_successful_requests},
+ * {@code total_error_requests}) and a gauge of those in progress ({@code total_requests_in_progress}).
+ * One stream's reports are checked against each other: requests cannot finish that were neither
+ * issued since the last report nor then in progress.
+ */
+final class LoadReportRules {
+
+    /** The cluster of Envoy bootstraps that leads to Meshplane itself (BootstrapController): its streams are no edge. */
+    static final String XDS_CLUSTER = "meshplane-xds";
+
+    /** The callee listener and the counts for it summed over the report's localities. */
+    record EdgeLoad(String destinationNode, int destinationPort, long issued, long successful, long errors, long inProgress) {
+    }
+
+    /** One cluster's verdict: a load to store, a reason to ignore it, or neither (nothing to say). */
+    record Verdict(EdgeLoad load, Reason ignored) {
+        static final Verdict NOTHING = new Verdict(null, null);
+    }
+
+    /** What one stream remembers between its reports: requests in progress per cluster and locality. */
+    static final class StreamState {
+        private Map<String, Long> inProgress = new HashMap<>();
+        private Map<String, Long> next = new HashMap<>();
+        private boolean reported;
+
+        /** Call once a whole report is read: its gauges become the previous ones. */
+        void endReport() {
+            inProgress = next;
+            next = new HashMap<>();
+            reported = true;
+        }
+    }
+
+    private final long maxRequestsPerSecond;
+
+    LoadReportRules(long maxRequestsPerSecond) {
+        this.maxRequestsPerSecond = maxRequestsPerSecond;
+    }
+
+    /**
+     * @param view           the caller's mesh
+     * @param callerClusters the clusters this replica sends the caller, or null when it does not serve it
+     * @param stats          one cluster's part of a report
+     * @param state          the stream's memory of its previous report
+     * @param elapsedMillis  server time since the stream's previous report (or its start)
+     */
+    Verdict judge(MeshView view, Set<String> callerClusters, ClusterStats stats, StreamState state,
+            long elapsedMillis) {
+        if (stats.getUpstreamLocalityStatsCount() == 0) {
+            return Verdict.NOTHING; // Envoy lists every cluster it has, with no locality when nothing happened
+        }
+        String cluster = stats.getClusterName();
+        if (Names.isProxyLocal(cluster) || cluster.equals(XDS_CLUSTER)) {
+            return Verdict.NOTHING;
+        }
+        var target = Names.egressTarget(view.mesh(), cluster);
+        if (target.isEmpty() || !listens(view.virtualNodes().get(target.get().node()), target.get().protocol(), target.get().port())
+                || (callerClusters != null && !callerClusters.contains(cluster))) {
+            return new Verdict(null, Reason.UNKNOWN_CLUSTER);
+        }
+        long issued = 0;
+        long successful = 0;
+        long errors = 0;
+        long inProgress = 0;
+        double seconds = Math.max(elapsedMillis, 1000) / 1000.0;
+        Map<String, Long> seen = new HashMap<>();
+        for (UpstreamLocalityStats locality : stats.getUpstreamLocalityStatsList()) {
+            long i = locality.getTotalIssuedRequests();
+            long s = locality.getTotalSuccessfulRequests();
+            long e = locality.getTotalErrorRequests();
+            long p = locality.getTotalRequestsInProgress();
+            if (i < 0 || s < 0 || e < 0 || p < 0) {
+                return new Verdict(null, Reason.NEGATIVE);
+            }
+            if (i / seconds > maxRequestsPerSecond || (s + e) / seconds > maxRequestsPerSecond || p > maxRequestsPerSecond) {
+                return new Verdict(null, Reason.RATE);
+            }
+            String key = cluster + "|" + locality.getLocality().getRegion() + "|" + locality.getLocality().getZone() + "|"
+                    + locality.getLocality().getSubZone() + "|" + locality.getPriority();
+            // a stream's first report may finish requests issued before it began; later ones may not
+            if (state.reported && s + e > i + state.inProgress.getOrDefault(key, 0L)) {
+                return new Verdict(null, Reason.INCONSISTENT);
+            }
+            seen.merge(key, p, Long::sum);
+            issued += i;
+            successful += s;
+            errors += e;
+            inProgress += p;
+        }
+        state.next.putAll(seen);
+        return new Verdict(new EdgeLoad(target.get().node(), target.get().port(), issued, successful, errors, inProgress), null);
+    }
+
+    private static boolean listens(VirtualNodeSpec node, String protocol, int port) {
+        if (node == null || node.listeners() == null) {
+            return false;
+        }
+        for (Listener listener : node.listeners()) {
+            if (listener.portMapping().port() == port && listener.portMapping().protocol().wireValue().equals(protocol)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The caller as a traffic source: its kind ({@code virtualNode} or {@code virtualGateway}), or null if the mesh lacks it. */
+    static String sourceKind(ProxyId caller, MeshView view) {
+        if (caller.kind() == ProxyId.Kind.GATEWAY) {
+            return view.virtualGateways().containsKey(caller.name()) ? "virtualGateway" : null;
+        }
+        return view.virtualNodes().containsKey(caller.name()) ? "virtualNode" : null;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.meshplane.api.importing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects what an importer read, one resource at a time, and finishes the document: a resource given twice is
+ * refused naming both documents, and ACM members are resolved per the options ({@link AcmCertificates}).
+ */
+final class ImportAssembly {
+
+    private final List<ApplyResource> resources = new ArrayList<>();
+    private final Map<ApplyResource, String> where = new IdentityHashMap<>();
+    private final Map<String, String> seen = new HashMap<>();
+    private final List<String> report = new ArrayList<>();
+
+    /** Adds a resource read from the document {@code where}. */
+    void add(ApplyResource resource, String where) {
+        String key = resource.kind() + "/" + resource.meshName() + "/" + resource.parentName() + "/" + resource.name();
+        String earlier = seen.putIfAbsent(key, where);
+        if (earlier != null) {
+            throw new ImportException(where + ": " + resource.describe() + " is also given by " + earlier);
+        }
+        resources.add(resource);
+        this.where.put(resource, where);
+    }
+
+    /** Notes something read differently from how it was written. */
+    void report(String line) {
+        report.add(line);
+    }
+
+    /** The finished document and report. */
+    ImportResult finish(ImportOptions options) {
+        List<ApplyResource> resolved = AcmCertificates.resolve(resources, where, options, report);
+        return new ImportResult(new ApplyDocument(resolved), report);
+    }
+}

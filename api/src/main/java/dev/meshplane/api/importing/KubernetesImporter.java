@@ -34,12 +34,15 @@ import tools.jackson.databind.node.ObjectNode;
  * </ul>
  * Objects of other API groups (Deployments, NetworkPolicies ...) are skipped and reported, so a folder of
  * manifests imports as a whole. Tags, which the CRDs cannot hold, are read from the annotation
- * {@value #TAGS_ANNOTATION} (a JSON list of {@code {"key", "value"}}), which {@link KubernetesExporter} writes.
+ * {@value #TAGS_ANNOTATION} (a JSON list of {@code {"key", "value"}}; a router's routes' from
+ * {@value #ROUTE_TAGS_ANNOTATION}), which {@link KubernetesExporter} writes.
  */
 public final class KubernetesImporter {
 
     /** The annotation carrying a resource's tags. */
     public static final String TAGS_ANNOTATION = "appmesh.meshplane.dev/tags";
+    /** The VirtualRouter annotation carrying its routes' tags: a JSON object from route name to tag list. */
+    public static final String ROUTE_TAGS_ANNOTATION = "appmesh.meshplane.dev/route-tags";
     static final String API_VERSION = "appmesh.k8s.aws/v1beta2";
     private static final String GROUP = "appmesh.k8s.aws/";
     private static final Set<String> KINDS = Set.of("Mesh", "VirtualNode", "VirtualService", "VirtualRouter",
@@ -266,7 +269,7 @@ public final class KubernetesImporter {
             routeTargets(object, route, path, mesh);
             assembly.add(new ApplyResource(ResourceKind.ROUTE, mesh, router, name.asString(),
                     SpecShapes.canonical(route, ResourceKind.ROUTE.specType(), object.describe() + ": " + path, false),
-                    tags(object), null), object.where());
+                    routeTags(object, name.asString()), null), object.where());
         }
     }
 
@@ -337,6 +340,19 @@ public final class KubernetesImporter {
     private void add(K8sObject object, ResourceKind kind, String mesh, String parent, String name, ObjectNode spec) {
         JsonNode canonical = SpecShapes.canonical(spec, kind.specType(), object.describe() + ": spec", false);
         assembly.add(new ApplyResource(kind, mesh, parent, name, canonical, tags(object), null), object.where());
+    }
+
+    private List<TagRef> routeTags(K8sObject router, String route) {
+        JsonNode annotation = router.metadata().path("annotations").path(ROUTE_TAGS_ANNOTATION);
+        if (annotation.isMissingNode()) {
+            return List.of();
+        }
+        String path = router.describe() + ": metadata.annotations." + ROUTE_TAGS_ANNOTATION;
+        try {
+            return SpecShapes.tags(JSON.readTree(annotation.asString()).path(route), path + "." + route, false);
+        } catch (JacksonException e) {
+            throw new ImportException(path + ": not a JSON object of tag lists: " + e.getOriginalMessage());
+        }
     }
 
     private List<TagRef> tags(K8sObject object) {

@@ -1,5 +1,6 @@
 package dev.meshplane.api.importing;
 
+import dev.meshplane.api.resource.ResourceKind;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -26,11 +27,11 @@ public final class AppMeshJsonFormat {
             ObjectNode item = result.addObject();
             ObjectNode data = item.putObject(member(resource.kind()));
             data.put("meshName", resource.meshName());
-            if (resource.kind().parentMember() != null) {
-                data.put(resource.kind().parentMember(), resource.parentName());
+            if (ApplyKinds.parentMember(resource.kind()) != null) {
+                data.put(ApplyKinds.parentMember(resource.kind()), resource.parentName());
             }
             if (resource.kind() != ResourceKind.MESH) {
-                data.put(resource.kind().nameMember(), resource.name());
+                data.put(ApplyKinds.nameMember(resource.kind()), resource.name());
             }
             data.set("spec", resource.spec());
             if (resource.version() != null) {
@@ -74,8 +75,8 @@ public final class AppMeshJsonFormat {
             JsonNode data = item.get(member(kind));
             String path = where + "." + member(kind);
             String mesh = name(data, "meshName", path);
-            String parent = kind.parentMember() == null ? null : name(data, kind.parentMember(), path);
-            String name = kind == ResourceKind.MESH ? mesh : name(data, kind.nameMember(), path);
+            String parent = ApplyKinds.parentMember(kind) == null ? null : name(data, ApplyKinds.parentMember(kind), path);
+            String name = kind == ResourceKind.MESH ? mesh : name(data, ApplyKinds.nameMember(kind), path);
             JsonNode version = data.path("metadata").path("version");
             resources.add(new ApplyResource(kind, mesh, parent, name,
                     SpecShapes.canonical(data.path("spec").isObject() ? data.get("spec") : NODES.objectNode(),
@@ -105,6 +106,6 @@ public final class AppMeshJsonFormat {
 
     /** The member describe output holds a resource of this kind in, e.g. {@code virtualNode}. */
     static String member(ResourceKind kind) {
-        return Character.toLowerCase(kind.kind().charAt(0)) + kind.kind().substring(1);
+        return Character.toLowerCase(ApplyKinds.name(kind).charAt(0)) + ApplyKinds.name(kind).substring(1);
     }
 }

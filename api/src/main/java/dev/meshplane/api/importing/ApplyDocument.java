@@ -1,5 +1,6 @@
 package dev.meshplane.api.importing;
 
+import dev.meshplane.api.resource.ResourceKind;
 import dev.meshplane.api.json.AppMeshJson;
 import dev.meshplane.api.model.TagRef;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What {@code POST /v1/apply} takes: {@code {"resources": [...]}}, each resource as {@link ApplyResource}
- * writes it. Resources are kept in a canonical order (kind as {@link ResourceKind} lists them, then mesh,
+ * writes it. Resources are kept in a canonical order (kind in {@link dev.meshplane.api.resource.ResourceKind}'s order, then mesh,
  * parent and name), so that two documents holding the same resources are equal as JSON.
  */
 public record ApplyDocument(List<ApplyResource> resources) {
@@ -56,12 +57,12 @@ public record ApplyDocument(List<ApplyResource> resources) {
             JsonNode item = array.get(i);
             String where = source + ": resources[" + i + "]";
             String kindName = text(item, "kind", where);
-            ResourceKind kind = ResourceKind.of(kindName).orElseThrow(() -> new ImportException(
+            ResourceKind kind = ApplyKinds.of(kindName).orElseThrow(() -> new ImportException(
                     where + ".kind: unknown kind '" + kindName + "'; known: Mesh, VirtualNode, VirtualRouter, Route,"
                             + " VirtualService, VirtualGateway, GatewayRoute"));
             String mesh = text(item, "meshName", where);
-            String name = text(item, kind.nameMember(), where);
-            String parent = kind.parentMember() == null ? null : text(item, kind.parentMember(), where);
+            String name = text(item, ApplyKinds.nameMember(kind), where);
+            String parent = ApplyKinds.parentMember(kind) == null ? null : text(item, ApplyKinds.parentMember(kind), where);
             JsonNode spec = SpecShapes.canonical(item.path("spec").isMissingNode() ? JsonNodeFactory.instance.objectNode()
                     : item.get("spec"), kind.specType(), where + ".spec", false);
             List<TagRef> tags = SpecShapes.tags(item.path("tags"), where + ".tags", false);

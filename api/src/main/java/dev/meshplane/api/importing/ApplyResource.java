@@ -1,5 +1,6 @@
 package dev.meshplane.api.importing;
 
+import dev.meshplane.api.resource.ResourceKind;
 import dev.meshplane.api.model.TagRef;
 import java.util.List;
 import java.util.Objects;
@@ -21,14 +22,14 @@ public record ApplyResource(ResourceKind kind, String meshName, String parentNam
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(spec, "spec");
         tags = tags == null ? List.of() : List.copyOf(tags);
-        if ((kind.parentMember() == null) != (parentName == null)) {
-            throw new IllegalArgumentException(kind.kind() + " '" + name + "': a parent is needed exactly for routes and gateway routes");
+        if ((ApplyKinds.parentMember(kind) == null) != (parentName == null)) {
+            throw new IllegalArgumentException(ApplyKinds.name(kind) + " '" + name + "': a parent is needed exactly for routes and gateway routes");
         }
     }
 
     /** How messages name this resource: {@code VirtualNode 'web' in mesh 'shop'}. */
     public String describe() {
-        return kind.kind() + " '" + name + "'" + (parentName == null ? "" : " of '" + parentName + "'") + " in mesh '" + meshName + "'";
+        return ApplyKinds.name(kind) + " '" + name + "'" + (parentName == null ? "" : " of '" + parentName + "'") + " in mesh '" + meshName + "'";
     }
 
     /**
@@ -37,13 +38,13 @@ public record ApplyResource(ResourceKind kind, String meshName, String parentNam
      */
     public ObjectNode toJson() {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("kind", kind.kind());
+        node.put("kind", ApplyKinds.name(kind));
         node.put("meshName", meshName);
-        if (kind.parentMember() != null) {
-            node.put(kind.parentMember(), parentName);
+        if (ApplyKinds.parentMember(kind) != null) {
+            node.put(ApplyKinds.parentMember(kind), parentName);
         }
         if (kind != ResourceKind.MESH) {
-            node.put(kind.nameMember(), name);
+            node.put(ApplyKinds.nameMember(kind), name);
         }
         node.set("spec", spec);
         var tagArray = node.putArray("tags");

@@ -1,5 +1,6 @@
 package dev.meshplane.api.importing;
 
+import dev.meshplane.api.resource.ResourceKind;
 import dev.meshplane.api.json.AppMeshJson;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,7 +46,7 @@ public final class CloudFormationExporter {
         ObjectNode resources = template.putObject("Resources");
         for (ApplyResource resource : document.resources()) {
             ObjectNode item = resources.putObject(logicalIds.get(key(resource.kind(), resource.meshName(), resource.parentName(), resource.name())));
-            item.put("Type", "AWS::AppMesh::" + resource.kind().kind());
+            item.put("Type", "AWS::AppMesh::" + ApplyKinds.name(resource.kind()));
             ObjectNode properties = item.putObject("Properties");
             if (resource.kind() == ResourceKind.MESH) {
                 properties.put("MeshName", resource.meshName());
@@ -56,7 +57,7 @@ public final class CloudFormationExporter {
                 } else if (resource.kind() == ResourceKind.GATEWAY_ROUTE) {
                     properties.set("VirtualGatewayName", name(ResourceKind.VIRTUAL_GATEWAY, resource.meshName(), null, resource.parentName()));
                 }
-                properties.put(pascal(resource.kind().nameMember()), resource.name());
+                properties.put(pascal(ApplyKinds.nameMember(resource.kind())), resource.name());
             }
             ObjectNode spec = (ObjectNode) resource.spec().deepCopy();
             SpecReferences.forEach(resource.kind(), spec, (holder, member, target) ->
@@ -77,7 +78,7 @@ public final class CloudFormationExporter {
             return NODES.stringNode(name);
         }
         ObjectNode getAtt = NODES.objectNode();
-        getAtt.putArray("Fn::GetAtt").add(id).add(pascal(kind.nameMember()));
+        getAtt.putArray("Fn::GetAtt").add(id).add(pascal(ApplyKinds.nameMember(kind)));
         return getAtt;
     }
 
@@ -101,7 +102,7 @@ public final class CloudFormationExporter {
 
     private String logicalId(ApplyResource resource) {
         String words = (resource.parentName() == null ? "" : resource.parentName() + "-") + resource.name();
-        StringBuilder id = new StringBuilder(resource.kind().kind());
+        StringBuilder id = new StringBuilder(ApplyKinds.name(resource.kind()));
         for (String word : words.split("[^A-Za-z0-9]+")) {
             if (!word.isEmpty()) {
                 id.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));

@@ -1,5 +1,6 @@
 package dev.meshplane.api.importing;
 
+import dev.meshplane.api.resource.ResourceKind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -117,19 +118,19 @@ public final class CloudFormationImporter {
             throw new ImportException(where(id) + ".Properties: an object is needed");
         }
         Set<String> allowed = new java.util.HashSet<>(Set.of("MeshName", "MeshOwner", "Spec", "Tags"));
-        allowed.add(pascal(kind.nameMember()));
-        if (kind.parentMember() != null) {
-            allowed.add(pascal(kind.parentMember()));
+        allowed.add(pascal(ApplyKinds.nameMember(kind)));
+        if (ApplyKinds.parentMember(kind) != null) {
+            allowed.add(pascal(ApplyKinds.parentMember(kind)));
         }
         for (String key : properties.propertyNames()) {
             if (!allowed.contains(key)) {
                 throw new ImportException(where(id) + ".Properties." + key + ": not a property of " + PREFIX
-                        + kind.kind() + "; its properties are " + String.join(", ", allowed.stream().sorted().toList()));
+                        + ApplyKinds.name(kind) + "; its properties are " + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
         String mesh = name(id, kind, "MeshName");
-        String name = name(id, kind, pascal(kind.nameMember()));
-        String parent = kind.parentMember() == null ? null : name(id, kind, pascal(kind.parentMember()));
+        String name = name(id, kind, pascal(ApplyKinds.nameMember(kind)));
+        String parent = ApplyKinds.parentMember(kind) == null ? null : name(id, kind, pascal(ApplyKinds.parentMember(kind)));
         if (properties.has("MeshOwner")) {
             assembly.report(where(id) + ".Properties.MeshOwner (a mesh shared from another account) has no meaning here; dropped");
         }
@@ -145,7 +146,7 @@ public final class CloudFormationImporter {
         JsonNode properties = resources.path(id).path("Properties");
         String path = where(id) + ".Properties." + property;
         if (!properties.has(property)) {
-            boolean own = property.equals(pascal(kind.nameMember()));
+            boolean own = property.equals(pascal(ApplyKinds.nameMember(kind)));
             if (own) {
                 assembly.report(path + ": not given; named by the logical id '" + id + "'");
                 return id;
@@ -270,10 +271,10 @@ public final class CloudFormationImporter {
                 case "Uid" -> throw new ImportException(path + ": " + id + ".Uid exists only once AWS has created the"
                         + " resource; use a name or the Arn");
                 default -> {
-                    boolean known = attribute.equals(pascal(kind.nameMember()))
-                            || (kind.parentMember() != null && attribute.equals(pascal(kind.parentMember())));
+                    boolean known = attribute.equals(pascal(ApplyKinds.nameMember(kind)))
+                            || (ApplyKinds.parentMember(kind) != null && attribute.equals(pascal(ApplyKinds.parentMember(kind))));
                     if (!known) {
-                        throw new ImportException(path + ": " + PREFIX + kind.kind() + " has no attribute '" + attribute + "'");
+                        throw new ImportException(path + ": " + PREFIX + ApplyKinds.name(kind) + " has no attribute '" + attribute + "'");
                     }
                     yield name(id, kind, attribute);
                 }
@@ -286,12 +287,12 @@ public final class CloudFormationImporter {
     private String arn(String id, ResourceKind kind, String path) {
         String prefix = "arn:" + ref("AWS::Partition", path) + ":appmesh:" + ref("AWS::Region", path) + ":"
                 + ref("AWS::AccountId", path) + ":mesh/" + name(id, kind, "MeshName");
-        String own = kind == ResourceKind.MESH ? "" : name(id, kind, pascal(kind.nameMember()));
+        String own = kind == ResourceKind.MESH ? "" : name(id, kind, pascal(ApplyKinds.nameMember(kind)));
         return switch (kind) {
             case MESH -> prefix;
             case ROUTE -> prefix + "/virtualRouter/" + name(id, kind, "VirtualRouterName") + "/route/" + own;
             case GATEWAY_ROUTE -> prefix + "/virtualGateway/" + name(id, kind, "VirtualGatewayName") + "/gatewayRoute/" + own;
-            default -> prefix + "/" + Character.toLowerCase(kind.kind().charAt(0)) + kind.kind().substring(1) + "/" + own;
+            default -> prefix + "/" + Character.toLowerCase(ApplyKinds.name(kind).charAt(0)) + ApplyKinds.name(kind).substring(1) + "/" + own;
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.meshplane.api.importing;
 
+import dev.meshplane.api.resource.ResourceKind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -75,7 +76,7 @@ public final class KubernetesExporter {
             }
             ObjectNode object = NODES.objectNode();
             object.put("apiVersion", KubernetesImporter.API_VERSION);
-            object.put("kind", resource.kind().kind());
+            object.put("kind", ApplyKinds.name(resource.kind()));
             ObjectNode metadata = object.putObject("metadata");
             metadata.put("name", k8sNames.get(key(resource.kind(), resource.meshName(), resource.name())));
             if (resource.kind() != ResourceKind.MESH) {

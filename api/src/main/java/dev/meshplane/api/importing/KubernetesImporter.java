@@ -1,5 +1,6 @@
 package dev.meshplane.api.importing;
 
+import dev.meshplane.api.resource.ResourceKind;
 import dev.meshplane.api.model.TagRef;
 import java.util.ArrayList;
 import java.util.HashMap;

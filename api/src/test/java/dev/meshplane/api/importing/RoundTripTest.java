@@ -1,5 +1,6 @@
 package dev.meshplane.api.importing;
 
+import dev.meshplane.api.resource.ResourceKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshplane.api.json.AppMeshJson;

@@ -63,9 +63,14 @@ class ImportExportCommandTest {
 
         assertThat(run.code()).as(run.err()).isEqualTo(ExitCodes.OK);
         JsonNode document = JsonMapper.builder().build().readTree(run.out());
-        assertThat(document.at("/resources/0/kind").asString()).isEqualTo("VirtualNode");
-        assertThat(document.at("/resources/0/virtualNodeName").asString()).isEqualTo("web-v1_shop");
-        assertThat(document.at("/resources/1/spec/provider/virtualNode/virtualNodeName").asString()).isEqualTo("web-v1_shop");
+        // an apply document lists kinds in ResourceKind's order: services before nodes
+        assertThat(document.at("/resources/0/kind").asString()).isEqualTo("VirtualService");
+        assertThat(document.at("/resources/0/virtualServiceName").asString()).isEqualTo("web.shop");
+        assertThat(document.at("/resources/0/spec/provider/virtualNode/virtualNodeName").asString()).isEqualTo("web-v1_shop");
+        assertThat(document.at("/resources/1/kind").asString()).isEqualTo("VirtualNode");
+        assertThat(document.at("/resources/1/virtualNodeName").asString()).isEqualTo("web-v1_shop");
+        assertThat(document.at("/resources/1/spec/listeners/0/tls/certificate/sds/secretName").asString())
+                .isEqualTo("meshplane:identity");
         assertThat(run.err()).contains("meshplane: note: " + manifests + "#0 (VirtualNode 'web-v1'): spec.podSelector");
     }
 

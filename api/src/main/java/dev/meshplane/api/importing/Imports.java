@@ -1,9 +1,7 @@
 package dev.meshplane.api.importing;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One entry point for every input format: each document is recognised as a CloudFormation template
@@ -24,28 +22,19 @@ public final class Imports {
      */
     public static ImportResult read(List<SourceDocument> documents, ImportOptions options) {
         List<SourceDocument> kubernetes = new ArrayList<>();
-        List<ApplyResource> resources = new ArrayList<>();
-        Map<ApplyResource, String> origins = new HashMap<>();
-        List<String> report = new ArrayList<>();
+        ImportAssembly assembly = new ImportAssembly();
         for (SourceDocument document : documents) {
             var content = document.content();
             if (CloudFormationImporter.isTemplate(content)) {
                 ImportResult result = CloudFormationImporter.importTemplate(document, options);
-                result.document().resources().forEach(r -> origins.put(r, document.where()));
-                resources.addAll(result.document().resources());
-                report.addAll(result.report());
+                result.document().resources().forEach(r -> assembly.add(r, document.where()));
+                result.report().forEach(assembly::report);
             } else if (content.isObject() && content.has("apiVersion")) {
                 kubernetes.add(document);
             } else if (content.isObject() && content.has("resources")) {
-                ApplyDocument.fromJson(document.where(), content).resources().forEach(r -> {
-                    origins.put(r, document.where());
-                    resources.add(r);
-                });
+                ApplyDocument.fromJson(document.where(), content).resources().forEach(r -> assembly.add(r, document.where()));
             } else if (AppMeshJsonFormat.isDescribeOutput(content)) {
-                AppMeshJsonFormat.read(document).forEach(r -> {
-                    origins.put(r, document.where());
-                    resources.add(r);
-                });
+                AppMeshJsonFormat.read(document).forEach(r -> assembly.add(r, document.where()));
             } else {
                 throw new ImportException(document.where() + ": neither a CloudFormation template, a Kubernetes object"
                         + " (apiVersion, kind), App Mesh JSON (describe output) nor an apply document (resources)");
@@ -53,13 +42,9 @@ public final class Imports {
         }
         if (!kubernetes.isEmpty()) {
             ImportResult result = KubernetesImporter.importDocuments(kubernetes, options);
-            result.document().resources().forEach(r -> origins.put(r, "the Kubernetes objects"));
-            resources.addAll(result.document().resources());
-            report.addAll(result.report());
+            result.document().resources().forEach(r -> assembly.add(r, "the Kubernetes objects"));
+            result.report().forEach(assembly::report);
         }
-        ImportAssembly assembly = new ImportAssembly();
-        resources.forEach(r -> assembly.add(r, origins.get(r)));
-        report.forEach(assembly::report);
         return assembly.finish(options);
     }
 }

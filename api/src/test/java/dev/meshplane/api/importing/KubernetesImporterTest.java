@@ -124,7 +124,7 @@ class KubernetesImporterTest {
     void malformedYamlNamesTheFileAndLine() {
         assertThatThrownBy(() -> YamlDocuments.parse("bad.yaml", "kind: Mesh\nmetadata: {name: [x\n"))
                 .isInstanceOf(ImportException.class)
-                .hasMessageStartingWith("bad.yaml: not YAML")
+                .hasMessageStartingWith("bad.yaml#0: not YAML")
                 .hasMessageContaining("line ");
     }
 

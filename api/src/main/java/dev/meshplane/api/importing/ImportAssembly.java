@@ -1,5 +1,8 @@
 package dev.meshplane.api.importing;
 
+import dev.meshplane.api.error.ApiException;
+import dev.meshplane.api.json.AppMeshJson;
+import dev.meshplane.api.validation.SpecRules;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -8,7 +11,9 @@ import java.util.Map;
 
 /**
  * Collects what an importer read, one resource at a time, and finishes the document: a resource given twice is
- * refused naming both documents, and ACM members are resolved per the options ({@link AcmCertificates}).
+ * refused naming both documents, ACM members are resolved per the options ({@link AcmCertificates}), and what
+ * the API would refuse of a spec ({@link SpecRules}, App Mesh's documented rules) is noted in the report: the
+ * document stays as written, and the apply that takes it refuses it naming the same member.
  */
 final class ImportAssembly {
 
@@ -36,6 +41,16 @@ final class ImportAssembly {
     /** The finished document and report. */
     ImportResult finish(ImportOptions options) {
         List<ApplyResource> resolved = AcmCertificates.resolve(resources, where, options, report);
+        // resolved holds the resources in the order read, ACM replaced
+        for (int i = 0; i < resolved.size(); i++) {
+            ApplyResource resource = resolved.get(i);
+            try {
+                SpecRules.check(AppMeshJson.mapper().treeToValue(resource.spec(), resource.kind().specType()));
+            } catch (ApiException refused) {
+                report.add(where.get(resources.get(i)) + " (" + resource.describe() + "): the API would refuse its spec: "
+                        + refused.getMessage());
+            }
+        }
         return new ImportResult(new ApplyDocument(resolved), report);
     }
 }

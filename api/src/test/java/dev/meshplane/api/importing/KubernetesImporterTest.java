@@ -56,6 +56,10 @@ class KubernetesImporterTest {
         assertThat(result.report()).anyMatch(line -> line.contains("spec.namespaceSelector"));
         assertThat(result.report()).anyMatch(line -> line.contains("cloudMap read as awsCloudMap"));
         assertThat(result.report()).anyMatch(line -> line.contains("ACM replaced"));
+        // App Mesh wants a retry event of some kind; the seed's A/B route gives none, and it is imported as written
+        assertThat(result.report()).contains("seed/ab-test-routes.yaml#0 (Route 'user-service-ab-test' of"
+                + " 'user-service-router_mylearning-prod' in mesh 'mylearning'): the API would refuse its spec:"
+                + " httpRoute.retryPolicy: at least one of [httpRetryEvents, tcpRetryEvents] must be set");
         assertThat(result.document().resources()).hasSize(13);
     }
 

@@ -3,7 +3,6 @@ package dev.meshplane.controlplane.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshplane.api.importing.ApplyDocument;
-import dev.meshplane.api.importing.ApplyKinds;
 import dev.meshplane.api.importing.ApplyResource;
 import dev.meshplane.api.importing.ImportOptions;
 import dev.meshplane.api.importing.Imports;
@@ -13,12 +12,11 @@ import dev.meshplane.api.resource.ResourceKind;
 import dev.meshplane.controlplane.ServerTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The seed's Kubernetes examples (the api module's fixtures), imported with acm=built-in and router, created
@@ -29,8 +27,6 @@ import tools.jackson.databind.node.ObjectNode;
 class ImportedSeedTest extends ServerTest {
 
     private static final Path SEED = Path.of("../api/src/test/resources/importing/seed");
-    private static final List<ResourceKind> CREATION_ORDER = List.of(ResourceKind.MESH, ResourceKind.VIRTUAL_NODE,
-            ResourceKind.VIRTUAL_ROUTER, ResourceKind.ROUTE, ResourceKind.VIRTUAL_SERVICE);
 
     @Test
     void theImportedSeedIsValidApiInputButTheRouteAppMeshRefusesToo() throws Exception {
@@ -38,33 +34,23 @@ class ImportedSeedTest extends ServerTest {
         for (String file : List.of("user-service.yaml", "user-service-v1.yaml", "ab-test-routes.yaml", "rest-of-mesh.yaml")) {
             documents.addAll(YamlDocuments.parse(file, Files.readString(SEED.resolve(file))));
         }
-        String mesh = uniqueName("mylearning");
-        ApplyDocument imported = Imports.read(documents, new ImportOptions(null, null, true, "user-service-router", Map.of()))
+        ApplyDocument read = Imports.read(documents, new ImportOptions(null, null, true, "user-service-router", Map.of()))
                 .document();
-        JsonMapper json = JsonMapper.builder().build();
-        for (ResourceKind kind : CREATION_ORDER) {
-            for (ApplyResource resource : imported.resources()) {
-                if (resource.kind() != kind) {
-                    continue;
-                }
-                ObjectNode body = json.createObjectNode();
-                body.put(ApplyKinds.nameMember(kind), kind == ResourceKind.MESH ? mesh : resource.name());
-                body.set("spec", resource.spec());
-                String path = switch (kind) {
-                    case MESH -> "/v20190125/meshes";
-                    case ROUTE -> "/v20190125/meshes/" + mesh + "/virtualRouter/" + resource.parentName() + "/routes";
-                    default -> "/v20190125/meshes/" + mesh + "/" + kind.arnSegment() + "s";
-                };
-                var response = send("PUT", path, json.writeValueAsString(body));
-                if (resource.name().equals("user-service-ab-test")) {
-                    assertThat(response.statusCode()).isEqualTo(400);
-                    assertThat(response.body())
-                            .contains("spec.httpRoute.retryPolicy: at least one of [httpRetryEvents, tcpRetryEvents] must be set");
-                    continue;
-                }
-                assertThat(response.statusCode()).as(resource.describe() + ": " + response.body()).isEqualTo(200);
+        // a mesh of this test's own, as the server is shared
+        String mesh = uniqueName("mylearning");
+        ApplyDocument imported = new ApplyDocument(read.resources().stream().map(r -> new ApplyResource(r.kind(), mesh,
+                r.parentName(), r.kind() == ResourceKind.MESH ? mesh : r.name(), r.spec(), r.tags(), null)).toList());
+        Map<String, HttpResponse<String>> answers = ResourcesThroughApi.create(port, imported);
+        answers.forEach((resource, response) -> {
+            if (resource.startsWith("Route 'user-service-ab-test'")) {
+                assertThat(response.statusCode()).isEqualTo(400);
+                assertThat(response.body())
+                        .contains("spec.httpRoute.retryPolicy: at least one of [httpRetryEvents, tcpRetryEvents] must be set");
+            } else {
+                assertThat(response.statusCode()).as(resource + ": " + response.body()).isEqualTo(200);
             }
-        }
+        });
+        assertThat(answers).hasSize(imported.resources().size());
         var exported = send("GET", "/v1/meshes/" + mesh + "/export?format=json", null);
         assertThat(exported.statusCode()).isEqualTo(200);
         assertThat(Imports.read(YamlDocuments.parse("export", exported.body()), ImportOptions.none()).document().resources())

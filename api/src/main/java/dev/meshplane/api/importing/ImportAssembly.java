@@ -33,9 +33,11 @@ final class ImportAssembly {
         this.where.put(resource, where);
     }
 
-    /** Notes something read differently from how it was written. */
+    /** Notes something read differently from how it was written; once, however often it was read. */
     void report(String line) {
-        report.add(line);
+        if (!report.contains(line)) {
+            report.add(line);
+        }
     }
 
     /** The finished document and report. */

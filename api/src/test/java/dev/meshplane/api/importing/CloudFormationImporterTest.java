@@ -104,6 +104,24 @@ class CloudFormationImporterTest {
     }
 
     @Test
+    void aResourceNamedByItsLogicalIdIsNotedOnce() {
+        ImportResult result = importTemplate("""
+                Resources:
+                  Shop:
+                    Type: AWS::AppMesh::Mesh
+                  Web:
+                    Type: AWS::AppMesh::VirtualNode
+                    Properties: {MeshName: !GetAtt Shop.MeshName, VirtualNodeName: web}
+                  Api:
+                    Type: AWS::AppMesh::VirtualNode
+                    Properties: {MeshName: !GetAtt Shop.MeshName, VirtualNodeName: api}
+                """, ImportOptions.none());
+        assertThat(result.document().resources()).allMatch(r -> r.meshName().equals("Shop"));
+        assertThat(result.report()).containsOnlyOnce(
+                "stack.yaml#0 Resources.Shop.Properties.MeshName: not given; named by the logical id 'Shop'");
+    }
+
+    @Test
     void aParameterTheTemplateDoesNotDeclareIsRefused() {
         assertThatThrownBy(() -> importTemplate("Resources: {}", new ImportOptions(null, null, false, null, Map.of("Stage", "x"))))
                 .hasMessage("stack.yaml#0: parameter Stage is not declared in the template's Parameters");

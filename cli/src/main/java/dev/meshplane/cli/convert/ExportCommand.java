@@ -5,7 +5,6 @@ import dev.meshplane.api.importing.ApplyDocument;
 import dev.meshplane.api.importing.CloudFormationExporter;
 import dev.meshplane.api.importing.ExportOptions;
 import dev.meshplane.api.importing.ImportException;
-import dev.meshplane.api.importing.ImportOptions;
 import dev.meshplane.api.importing.Imports;
 import dev.meshplane.api.importing.KubernetesExporter;
 import dev.meshplane.api.json.AppMeshJson;
@@ -14,6 +13,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code meshplane export FILE... --format json|k8s|cloudformation}: reads what {@code meshplane import} reads
- * (an apply document, App Mesh JSON, manifests, templates) and prints it in the chosen format, which
+ * (an apply document, App Mesh JSON, manifests, templates, with the same options) and prints it in the chosen format, which
  * {@code meshplane import} reads back to the same apply document.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
@@ -38,6 +38,9 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "files or folders, or - for standard input")
     List<String> inputs;
+
+    @Mixin
+    ImportChoices choices;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "json, k8s or cloudformation")
     Format format;
@@ -57,7 +60,7 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ApplyDocument document;
         try {
-            document = Imports.read(InputFiles.read(inputs), ImportOptions.none()).document();
+            document = Imports.read(InputFiles.read(inputs), choices.options(spec)).document();
         } catch (ImportException e) {
             throw new InvalidInputException(e.getMessage());
         }

@@ -6,14 +6,11 @@ import dev.meshplane.api.importing.ImportResult;
 import dev.meshplane.api.importing.Imports;
 import dev.meshplane.cli.InvalidInputException;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -35,31 +32,15 @@ public final class ImportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "files or folders (their .yaml, .yml, .json files), or - for standard input")
     List<String> inputs;
 
-    @Option(names = "--mesh", paramLabel = "NAME", description = "the mesh of Kubernetes objects without spec.meshRef")
-    String mesh;
-
-    @Option(names = "--namespace", paramLabel = "NAME", description = "the namespace of Kubernetes objects without one (default: default)")
-    String namespace;
-
-    @Option(names = "--acm", paramLabel = "built-in",
-            description = "built-in: ACM certificates and trusts become the mesh CA's SDS secrets; without it they are refused")
-    String acm;
-
-    @Option(names = "--router", paramLabel = "NAME", description = "the VirtualRouter (Kubernetes name) bare 'kind: Route' documents attach to")
-    String router;
-
-    @Option(names = "--parameter", paramLabel = "KEY=VALUE",
-            description = "a CloudFormation parameter's value, or a pseudo parameter's (AWS::Region, AWS::AccountId); repeatable")
-    Map<String, String> parameters = new LinkedHashMap<>();
+    @Mixin
+    ImportChoices choices;
 
     @Override
     public Integer call() throws IOException {
-        if (acm != null && !acm.equals("built-in")) {
-            throw new ParameterException(spec.commandLine(), "--acm takes built-in, got '" + acm + "'");
-        }
+        ImportOptions options = choices.options(spec);
         ImportResult result;
         try {
-            result = Imports.read(InputFiles.read(inputs), new ImportOptions(mesh, namespace, acm != null, router, parameters));
+            result = Imports.read(InputFiles.read(inputs), options);
         } catch (ImportException e) {
             throw new InvalidInputException(e.getMessage());
         }

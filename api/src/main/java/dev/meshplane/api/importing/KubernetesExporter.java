@@ -13,6 +13,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
 /**
  * Writes an apply document as the App Mesh controller's {@code appmesh.k8s.aws/v1beta2} objects, which
@@ -26,7 +27,12 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class KubernetesExporter {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    // quotes only where YAML would read the text as something else ("123", "true", "null", "a: b")
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(YAMLWriteFeature.MINIMIZE_QUOTES, YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS,
+                    YAMLWriteFeature.INDENT_ARRAYS_WITH_INDICATOR)
+            .disable(YAMLWriteFeature.SPLIT_LINES)
+            .build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ExportOptions options;

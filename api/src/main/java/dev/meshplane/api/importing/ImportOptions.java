@@ -5,8 +5,9 @@ import java.util.Map;
 /**
  * Choices an import needs from its user.
  *
- * @param mesh the mesh of Kubernetes objects without {@code spec.meshRef} (the controller takes it from the
- *        namespace's mesh selector, which has no meaning here); null: the one Mesh among the documents
+ * @param mesh the mesh of Kubernetes objects without {@code spec.meshRef}; null: as the controller designates it,
+ *        the Mesh whose {@code namespaceSelector} selects the object's Namespace (when that Namespace is among
+ *        the documents), else the one Mesh among the documents
  * @param namespace the namespace of Kubernetes objects without {@code metadata.namespace}; null: {@code default}
  * @param acmBuiltIn whether ACM certificates and ACM Private CA trusts become Meshplane's own CA's SDS
  *        secrets ({@code meshplane:identity}, {@code meshplane:trust}); otherwise they are refused
@@ -14,8 +15,13 @@ import java.util.Map;
  *        documents attach to; null: such documents are refused
  * @param parameters CloudFormation parameter values (and pseudo parameters such as {@code AWS::Region}),
  *        overriding the template's defaults
+ * @param gateway the VirtualGateway (its Kubernetes name, in the GatewayRoute's namespace) of GatewayRoutes without
+ *        {@code spec.virtualGatewayRef}; null: as the controller designates it, the VirtualGateway whose
+ *        {@code namespaceSelector} and {@code gatewayRouteSelector} select it (when its Namespace is among the
+ *        documents), else the one VirtualGateway among the documents
  */
-public record ImportOptions(String mesh, String namespace, boolean acmBuiltIn, String router, Map<String, String> parameters) {
+public record ImportOptions(String mesh, String namespace, boolean acmBuiltIn, String router, Map<String, String> parameters,
+                            String gateway) {
 
     public ImportOptions {
         parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
@@ -23,7 +29,7 @@ public record ImportOptions(String mesh, String namespace, boolean acmBuiltIn, S
 
     /** No choices made: everything that needs one is refused. */
     public static ImportOptions none() {
-        return new ImportOptions(null, null, false, null, Map.of());
+        return new ImportOptions(null, null, false, null, Map.of(), null);
     }
 
     /** The namespace of objects that name none. */

@@ -16,17 +16,24 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
 /**
- * Writes an apply document as the App Mesh controller's {@code appmesh.k8s.aws/v1beta2} objects, which
+ * Writes an apply document (of one mesh) as the App Mesh controller's {@code appmesh.k8s.aws/v1beta2} objects, which
  * {@link KubernetesImporter} reads back to the same document: every object carries its App Mesh name in
  * {@code spec.awsName} (its {@code metadata.name} is that name made a valid Kubernetes name), routes sit in their
  * router's {@code spec.routes}, references to resources the document holds are {@code *Ref}s and to others
- * {@code *ARN}s, and tags are kept in the annotation {@value KubernetesImporter#TAGS_ANNOTATION} (routes' in their router's
- * {@value KubernetesImporter#ROUTE_TAGS_ANNOTATION}). Versions are not
- * written: Kubernetes objects have their own.
+ * {@code *ARN}s. Membership is written as the controller reads it, since its webhooks set {@code meshRef} and
+ * {@code virtualGatewayRef} themselves and refuse them from users: a Namespace labelled {@value #MESH_LABEL}
+ * {@code =<mesh>} that the Mesh's and VirtualGateways' {@code namespaceSelector} select, and GatewayRoutes labelled
+ * {@value #GATEWAY_LABEL}{@code =<gateway>} that their gateway's {@code gatewayRouteSelector} selects. Tags are kept
+ * in the annotation {@value KubernetesImporter#TAGS_ANNOTATION} (routes' in their router's
+ * {@value KubernetesImporter#ROUTE_TAGS_ANNOTATION}). Versions are not written: Kubernetes objects have their own.
  */
 public final class KubernetesExporter {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The Namespace label the Mesh's namespaceSelector matches, as App Mesh's examples label namespaces. */
+    static final String MESH_LABEL = "mesh";
+    /** The GatewayRoute label its VirtualGateway's gatewayRouteSelector matches. */
+    static final String GATEWAY_LABEL = "gateway";
     // quotes only where YAML would read the text as something else ("123", "true", "null", "a: b")
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(YAMLWriteFeature.MINIMIZE_QUOTES, YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS,
@@ -46,7 +53,8 @@ public final class KubernetesExporter {
     /**
      * The documents as one multi-document YAML stream.
      *
-     * @throws IllegalArgumentException if a route's router or a gateway route's gateway is not in the document
+     * @throws IllegalArgumentException if the document holds several meshes, or a route's router or a gateway
+     *         route's gateway is not in it
      */
     public static String export(ApplyDocument document, ExportOptions options) {
         StringBuilder yaml = new StringBuilder();
@@ -62,7 +70,18 @@ public final class KubernetesExporter {
                 k8sNames.put(key(resource.kind(), resource.meshName(), resource.name()), unique(resource.kind(), resource.name()));
             }
         }
+        List<String> meshes = document.resources().stream().map(ApplyResource::meshName).distinct().toList();
+        if (meshes.size() > 1) {
+            throw new IllegalArgumentException("a Kubernetes export holds one mesh (a namespace belongs to one); the"
+                    + " document holds " + meshes.size() + ": " + String.join(", ", meshes));
+        }
         List<ObjectNode> objects = new ArrayList<>();
+        String mesh = meshes.isEmpty() ? null : k8sNames.get(key(ResourceKind.MESH, meshes.get(0), meshes.get(0)));
+        if (mesh != null) {
+            ObjectNode namespace = NODES.objectNode().put("apiVersion", "v1").put("kind", "Namespace");
+            namespace.putObject("metadata").put("name", options.namespace()).putObject("labels").put(MESH_LABEL, mesh);
+            objects.add(namespace);
+        }
         Map<String, ArrayNode> routesOf = new HashMap<>();
         Map<String, ObjectNode> routeTagsOf = new HashMap<>();
         Map<String, ObjectNode> routerAnnotations = new HashMap<>();
@@ -94,17 +113,20 @@ public final class KubernetesExporter {
             }
             ObjectNode spec = object.putObject("spec");
             spec.put("awsName", resource.name());
-            if (resource.kind() == ResourceKind.GATEWAY_ROUTE) {
+            // meshRef and virtualGatewayRef are the webhooks' to set (they refuse them on create): selectors say it
+            if (resource.kind() == ResourceKind.MESH) {
+                spec.putObject("namespaceSelector").putObject("matchLabels").put(MESH_LABEL, mesh);
+            } else if (resource.kind() == ResourceKind.VIRTUAL_GATEWAY) {
+                if (mesh != null) {
+                    spec.putObject("namespaceSelector").putObject("matchLabels").put(MESH_LABEL, mesh);
+                }
+                spec.putObject("gatewayRouteSelector").putObject("matchLabels").put(GATEWAY_LABEL, metadata.get("name").asString());
+            } else if (resource.kind() == ResourceKind.GATEWAY_ROUTE) {
                 String gateway = k8sNames.get(key(ResourceKind.VIRTUAL_GATEWAY, resource.meshName(), resource.parentName()));
                 if (gateway == null) {
                     throw new IllegalArgumentException(resource.describe() + ": its gateway is not in the document");
                 }
-                spec.putObject("virtualGatewayRef").put("name", gateway);
-            } else if (resource.kind() != ResourceKind.MESH) {
-                String mesh = k8sNames.get(key(ResourceKind.MESH, resource.meshName(), resource.meshName()));
-                if (mesh != null) {
-                    spec.putObject("meshRef").put("name", mesh);
-                }
+                metadata.putObject("labels").put(GATEWAY_LABEL, gateway);
             }
             JsonNode body = references(resource);
             body.properties().forEach(member -> spec.set(
@@ -124,7 +146,7 @@ public final class KubernetesExporter {
             }
         });
         for (ObjectNode object : objects) {
-            if (object.get("metadata").get("annotations").isEmpty()) {
+            if (object.get("metadata").path("annotations").isEmpty()) {
                 ((ObjectNode) object.get("metadata")).remove("annotations");
             }
         }
@@ -170,7 +192,8 @@ public final class KubernetesExporter {
 
     private String unique(ResourceKind kind, String name) {
         String base = name.toLowerCase().replaceAll("[^a-z0-9.-]", "-").replaceAll("^[^a-z0-9]+|[^a-z0-9]+$", "");
-        base = base.isEmpty() ? "x" : base.substring(0, Math.min(base.length(), 240));
+        // 63: names are also label values (MESH_LABEL, GATEWAY_LABEL)
+        base = base.isEmpty() ? "x" : base.substring(0, Math.min(base.length(), 60)).replaceAll("[^a-z0-9]+$", "");
         String candidate = base;
         for (int i = 2; !taken.add(kind + "/" + candidate); i++) {
             candidate = base + "-" + i;

@@ -28,8 +28,14 @@ import tools.jackson.databind.node.ObjectNode;
  *     object's namespace unless they name one) and become those objects' names; {@code *ARN} members become
  *     the name the ARN ends in.</li>
  * <li>VirtualRouters' {@code spec.routes} become Route resources named by their {@code name}.</li>
- * <li>Selectors (podSelector, namespaceSelector, gatewayRouteSelector), {@code meshOwner} and the ARNs of
- *     existing AWS resources have no meaning here: they are dropped and reported.</li>
+ * <li>An object without {@code meshRef} (which the controller's webhooks set and refuse from users) belongs,
+ *     as the controller designates it ({@code pkg/mesh/membership_designator.go}), to the Mesh whose
+ *     {@code namespaceSelector} selects its Namespace, when that Namespace ({@code v1}) is among the documents;
+ *     a GatewayRoute without {@code virtualGatewayRef} to the VirtualGateway whose {@code namespaceSelector} and
+ *     {@code gatewayRouteSelector} select it ({@code pkg/virtualgateway/membership_designator.go}). Without its
+ *     Namespace, the {@code mesh} and {@code gateway} options decide, else the one Mesh or VirtualGateway given.</li>
+ * <li>Selectors, {@code meshOwner} and the ARNs of existing AWS resources are the controller's, not App Mesh's:
+ *     they are dropped from the specs and reported.</li>
  * <li>Member names differ from the API's only in case ({@code certificateARN}) and in
  *     {@code meshServiceDiscovery} (a Mesh's {@code serviceDiscovery}); {@link SpecShapes} maps the rest.</li>
  * </ul>
@@ -57,6 +63,7 @@ public final class KubernetesImporter {
     private final ImportOptions options;
     private final ImportAssembly assembly = new ImportAssembly();
     private final Map<String, K8sObject> objects = new HashMap<>();
+    private final Map<String, JsonNode> namespaceLabels = new HashMap<>();
 
     private KubernetesImporter(ImportOptions options) {
         this.options = options;
@@ -113,6 +120,12 @@ public final class KubernetesImporter {
             }
             return;
         }
+        if (apiVersion.equals("v1") && kind.equals("Namespace") && content.path("metadata").path("name").isString()) {
+            namespaceLabels.put(content.path("metadata").path("name").asString(), content.path("metadata").path("labels"));
+            assembly.report(where + ": Namespace '" + content.path("metadata").path("name").asString()
+                    + "' read for its labels (which Mesh and VirtualGateway select its objects)");
+            return;
+        }
         if (!apiVersion.startsWith(GROUP)) {
             assembly.report(where + ": " + (apiVersion.isEmpty() ? "no apiVersion" : apiVersion) + " " + kind
                     + " is not an App Mesh object; skipped");
@@ -155,7 +168,7 @@ public final class KubernetesImporter {
         spec.remove("awsName");
         for (String selector : SELECTORS) {
             if (spec.remove(selector) != null) {
-                assembly.report(object.describe() + ": spec." + selector + " has no meaning outside Kubernetes; dropped");
+                assembly.report(object.describe() + ": spec." + selector + " is the controller's, not App Mesh's; dropped");
             }
         }
         switch (object.kind()) {
@@ -319,11 +332,8 @@ public final class KubernetesImporter {
     private void gatewayRoute(K8sObject object, ObjectNode spec) {
         dropArn(object, spec, "gatewayRouteARN");
         JsonNode gatewayRef = spec.remove("virtualGatewayRef");
-        if (gatewayRef == null) {
-            throw new ImportException(object.describe() + ": spec.virtualGatewayRef: none given; the controller's"
-                    + " gatewayRouteSelector and namespaceSelector have no meaning here, so name the VirtualGateway");
-        }
-        K8sObject gateway = referenced(object, gatewayRef, "VirtualGateway", "spec.virtualGatewayRef");
+        K8sObject gateway = gatewayRef != null ? referenced(object, gatewayRef, "VirtualGateway", "spec.virtualGatewayRef")
+                : designatedGateway(object);
         String mesh = meshOf(gateway, gateway.spec().deepCopy());
         spec.remove("meshRef");
         for (String protocol : List.of("httpRoute", "http2Route", "grpcRoute")) {
@@ -369,7 +379,43 @@ public final class KubernetesImporter {
         }
     }
 
-    /** The AWS name of the mesh an object belongs to, per its meshRef, the mesh option or the one Mesh given. */
+    /** The VirtualGateway of a GatewayRoute without virtualGatewayRef: the gateway option, its selectors, the one given. */
+    private K8sObject designatedGateway(K8sObject route) {
+        if (options.gateway() != null) {
+            return referenced(route, JsonNodeFactory.instance.objectNode().put("name", options.gateway()), "VirtualGateway",
+                    "gateway=" + options.gateway());
+        }
+        List<K8sObject> gateways = objects.values().stream().filter(o -> o.kind().equals("VirtualGateway")).toList();
+        JsonNode labels = namespaceLabels.get(route.namespace());
+        if (labels != null) {
+            List<K8sObject> selecting = gateways.stream()
+                    .filter(vg -> LabelSelectors.matches(vg.spec().get("namespaceSelector"), labels, false,
+                            vg.describe() + ": spec.namespaceSelector"))
+                    .filter(vg -> LabelSelectors.matches(vg.spec().get("gatewayRouteSelector"), route.metadata().path("labels"),
+                            true, vg.describe() + ": spec.gatewayRouteSelector"))
+                    .toList();
+            if (selecting.size() == 1) {
+                return selecting.get(0);
+            }
+            throw new ImportException(route.describe() + ": spec.virtualGatewayRef: none given, and " + selecting.size()
+                    + " VirtualGateways select it by namespaceSelector and gatewayRouteSelector" + names(selecting)
+                    + "; the controller needs exactly one");
+        }
+        if (gateways.size() == 1) {
+            return gateways.get(0);
+        }
+        throw new ImportException(route.describe() + ": spec.virtualGatewayRef: none given, its Namespace '" + route.namespace()
+                + "' is not among the documents (its labels decide which VirtualGateway selects it), and "
+                + gateways.size() + " VirtualGateways are; add the Namespace, or give gateway=<VirtualGateway name>"
+                + " (meshplane import --gateway)");
+    }
+
+    private static String names(List<K8sObject> objects) {
+        return objects.isEmpty() ? "" : " (" + String.join(", ", objects.stream().map(o -> o.namespace() + "/" + o.name())
+                .sorted().toList()) + ")";
+    }
+
+    /** The AWS name of the mesh an object belongs to: its meshRef, the mesh option, its Namespace's Mesh, the one Mesh. */
     private String meshOf(K8sObject object, ObjectNode spec) {
         JsonNode meshRef = spec.remove("meshRef");
         if (meshRef != null) {
@@ -387,11 +433,23 @@ public final class KubernetesImporter {
             return options.mesh();
         }
         List<K8sObject> meshes = objects.values().stream().filter(o -> o.kind().equals("Mesh")).toList();
+        JsonNode labels = namespaceLabels.get(object.namespace());
+        if (labels != null) {
+            List<K8sObject> selecting = meshes.stream().filter(mesh -> LabelSelectors.matches(mesh.spec().get("namespaceSelector"),
+                    labels, false, mesh.describe() + ": spec.namespaceSelector")).toList();
+            if (selecting.size() == 1) {
+                return selecting.get(0).awsName();
+            }
+            throw new ImportException(object.describe() + ": spec.meshRef: none given, and " + selecting.size()
+                    + " Meshes select its Namespace '" + object.namespace() + "' by namespaceSelector" + names(selecting)
+                    + "; the controller needs exactly one (or give mesh=<name>, meshplane import --mesh)");
+        }
         if (meshes.size() == 1) {
             return meshes.get(0).awsName();
         }
-        throw new ImportException(object.describe() + ": spec.meshRef: none given and " + meshes.size()
-                + " Mesh documents to choose from; give mesh=<name> (meshplane import --mesh) for objects without meshRef");
+        throw new ImportException(object.describe() + ": spec.meshRef: none given, its Namespace '" + object.namespace()
+                + "' is not among the documents (its labels decide which Mesh selects it), and " + meshes.size()
+                + " Meshes are; add the Namespace, or give mesh=<name> (meshplane import --mesh)");
     }
 
     /**

@@ -25,7 +25,7 @@ class CloudFormationImporterTest {
     @Test
     void aCdkShapedTemplateImportsWithItsIntrinsicsResolved() {
         ImportResult result = importTemplate(ImportFixtures.text("cdk-stack.yaml"),
-                new ImportOptions(null, null, true, null, PARAMETERS));
+                new ImportOptions(null, null, true, null, PARAMETERS, null));
 
         ApplyResource mesh = find(result, ResourceKind.MESH, "mylearning");
         assertThat(mesh.spec().at("/egressFilter/type").asString()).isEqualTo("DROP_ALL");
@@ -55,7 +55,7 @@ class CloudFormationImporterTest {
     @Test
     void aParameterWithoutValueNamesTheResourceAndPath() {
         assertThatThrownBy(() -> importTemplate(ImportFixtures.text("cdk-stack.yaml"),
-                new ImportOptions(null, null, true, null, Map.of("AWS::Region", "eu-west-1", "AWS::AccountId", "1"))))
+                new ImportOptions(null, null, true, null, Map.of("AWS::Region", "eu-west-1", "AWS::AccountId", "1"), null)))
                 .isInstanceOf(ImportException.class)
                 .hasMessageContaining("stack.yaml#0 Resources.Mesh.Properties.Tags[0].Value.Ref")
                 .hasMessageContaining("'Environment' has no Default");
@@ -123,7 +123,7 @@ class CloudFormationImporterTest {
 
     @Test
     void aParameterTheTemplateDoesNotDeclareIsRefused() {
-        assertThatThrownBy(() -> importTemplate("Resources: {}", new ImportOptions(null, null, false, null, Map.of("Stage", "x"))))
+        assertThatThrownBy(() -> importTemplate("Resources: {}", new ImportOptions(null, null, false, null, Map.of("Stage", "x"), null)))
                 .hasMessage("stack.yaml#0: parameter Stage is not declared in the template's Parameters");
     }
 
@@ -201,7 +201,7 @@ class CloudFormationImporterTest {
                               {"Key": "where", "Value": {"Fn::Sub": "${AWS::Region}/${!literal}"}}]}}}}
                 """;
         ImportResult result = importTemplate(template, new ImportOptions(null, null, false, null,
-                Map.of("AWS::Region", "eu-west-1", "AWS::AccountId", "111122223333")));
+                Map.of("AWS::Region", "eu-west-1", "AWS::AccountId", "111122223333"), null));
         assertThat(result.document().resources().get(0).tags()).containsExactly(
                 new TagRef("arn", "arn:aws:appmesh:eu-west-1:111122223333:mesh/m"), new TagRef("where", "eu-west-1/${literal}"));
     }

@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 
 class KubernetesImporterTest {
 
-    private static final ImportOptions SEED_OPTIONS = new ImportOptions(null, null, true, "user-service-router", Map.of());
+    private static final ImportOptions SEED_OPTIONS = new ImportOptions(null, null, true, "user-service-router", Map.of(), null);
 
     private static ApplyResource find(ImportResult result, ResourceKind kind, String name) {
         return result.document().resources().stream().filter(r -> r.kind() == kind && r.name().equals(name)).findFirst()
@@ -66,7 +66,7 @@ class KubernetesImporterTest {
     @Test
     void acmCertificatesAreRefusedWithoutTheOptionNamingEachResource() {
         assertThatThrownBy(() -> KubernetesImporter.importDocuments(documents(ImportFixtures.seedWithRest()),
-                new ImportOptions(null, null, false, "user-service-router", Map.of())))
+                new ImportOptions(null, null, false, "user-service-router", Map.of(), null)))
                 .isInstanceOf(ImportException.class)
                 .hasMessageContaining("seed/user-service-v1.yaml#0 (VirtualNode 'user-service-v1' in mesh 'mylearning')")
                 .hasMessageContaining("spec.listeners[0].tls.certificate.acm")
@@ -76,7 +76,7 @@ class KubernetesImporterTest {
     @Test
     void bareRoutesAreRefusedWithoutARouterSayingSo() {
         assertThatThrownBy(() -> KubernetesImporter.importDocuments(documents(ImportFixtures.seedWithRest()),
-                new ImportOptions(null, null, true, null, Map.of())))
+                new ImportOptions(null, null, true, null, Map.of(), null)))
                 .isInstanceOf(ImportException.class)
                 .hasMessageContaining("seed/ab-test-routes.yaml#0 (Route 'user-service-ab-test')")
                 .hasMessageContaining("carries no router")
@@ -86,7 +86,7 @@ class KubernetesImporterTest {
     @Test
     void referencesToObjectsNotAmongTheDocumentsNameTheField() {
         assertThatThrownBy(() -> KubernetesImporter.importDocuments(documents(ImportFixtures.SEED), new ImportOptions("mylearning", null, true,
-                "user-service-router", Map.of())))
+                "user-service-router", Map.of(), null)))
                 .isInstanceOf(ImportException.class)
                 .hasMessageContaining("spec.routes[0].httpRoute.action.weightedTargets[1].virtualNodeRef")
                 .hasMessageContaining("no VirtualNode 'user-service-v2' in namespace 'mylearning-prod'");
@@ -119,7 +119,7 @@ class KubernetesImporterTest {
                     - portMapping: {port: 80, protocol: http}
                       healthCheck: {protocl: http}
                 """;
-        assertThatThrownBy(() -> KubernetesImporter.importDocuments(YamlDocuments.parse("in.yaml", yaml), new ImportOptions("m", null, false, null, Map.of())))
+        assertThatThrownBy(() -> KubernetesImporter.importDocuments(YamlDocuments.parse("in.yaml", yaml), new ImportOptions("m", null, false, null, Map.of(), null)))
                 .isInstanceOf(ImportException.class)
                 .hasMessageContaining("in.yaml#0 (VirtualNode 'web'): spec.listeners[0].healthCheck.protocl: not a member here");
     }
@@ -151,5 +151,84 @@ class KubernetesImporterTest {
         ImportResult result = KubernetesImporter.importDocuments(YamlDocuments.parse("in.yaml", yaml), ImportOptions.none());
         assertThat(find(result, ResourceKind.VIRTUAL_SERVICE, "api.shop").spec().at("/provider/virtualNode/virtualNodeName").asString())
                 .isEqualTo("api-v1");
+    }
+
+    private static final String MEMBERSHIP = """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: shop, labels: {mesh: shop, team: web}}
+            ---
+            apiVersion: appmesh.k8s.aws/v1beta2
+            kind: Mesh
+            metadata: {name: shop}
+            spec: {namespaceSelector: {matchLabels: {mesh: shop}}}
+            ---
+            apiVersion: appmesh.k8s.aws/v1beta2
+            kind: Mesh
+            metadata: {name: other}
+            spec:
+              namespaceSelector:
+                matchExpressions: [{key: mesh, operator: In, values: [other]}]
+            ---
+            apiVersion: appmesh.k8s.aws/v1beta2
+            kind: VirtualGateway
+            metadata: {name: public, namespace: shop}
+            spec:
+              namespaceSelector: {matchLabels: {team: web}}
+              gatewayRouteSelector: {matchLabels: {gateway: public}}
+            ---
+            apiVersion: appmesh.k8s.aws/v1beta2
+            kind: VirtualGateway
+            metadata: {name: internal, namespace: shop}
+            spec:
+              namespaceSelector: {matchExpressions: [{key: team, operator: Exists}]}
+              gatewayRouteSelector: {matchLabels: {gateway: internal}}
+            ---
+            apiVersion: appmesh.k8s.aws/v1beta2
+            kind: GatewayRoute
+            metadata: {name: home, namespace: shop, labels: {gateway: internal}}
+            spec:
+              httpRoute:
+                match: {prefix: /}
+                action: {target: {virtualService: {virtualServiceARN: "arn:aws:appmesh:eu-west-1:1:mesh/shop/virtualService/web"}}}
+            """;
+
+    @Test
+    void meshesAndGatewaysAreDesignatedAsTheControllerDoesByNamespaceAndRouteLabels() {
+        ImportResult result = KubernetesImporter.importDocuments(YamlDocuments.parse("in.yaml", MEMBERSHIP), ImportOptions.none());
+
+        ApplyResource gateway = find(result, ResourceKind.VIRTUAL_GATEWAY, "public_shop");
+        assertThat(gateway.meshName()).isEqualTo("shop");
+        ApplyResource route = find(result, ResourceKind.GATEWAY_ROUTE, "home_shop");
+        assertThat(route.parentName()).isEqualTo("internal_shop");
+        assertThat(route.meshName()).isEqualTo("shop");
+        assertThat(result.report()).anyMatch(line -> line.startsWith("in.yaml#0: Namespace 'shop' read for its labels"));
+    }
+
+    @Test
+    void aGatewayRouteMoreThanOneGatewaySelectsIsRefusedNamingThem() {
+        String ambiguous = MEMBERSHIP.replace("gatewayRouteSelector: {matchLabels: {gateway: public}}", "gatewayRouteSelector: {}");
+        assertThatThrownBy(() -> KubernetesImporter.importDocuments(YamlDocuments.parse("in.yaml", ambiguous), ImportOptions.none()))
+                .hasMessage("in.yaml#5 (GatewayRoute 'home'): spec.virtualGatewayRef: none given, and 2 VirtualGateways select it"
+                        + " by namespaceSelector and gatewayRouteSelector (shop/internal, shop/public); the controller needs exactly one");
+    }
+
+    @Test
+    void withoutItsNamespaceAGatewayRouteNeedsTheGatewayOption() {
+        String noNamespace = MEMBERSHIP.substring(MEMBERSHIP.indexOf("---") + 4);
+        assertThatThrownBy(() -> KubernetesImporter.importDocuments(YamlDocuments.parse("in.yaml", noNamespace),
+                new ImportOptions("shop", null, false, null, Map.of(), null)))
+                .hasMessageContaining("(GatewayRoute 'home'): spec.virtualGatewayRef: none given, its Namespace 'shop' is not among")
+                .hasMessageContaining("gateway=<VirtualGateway name>");
+        ImportResult result = KubernetesImporter.importDocuments(YamlDocuments.parse("in.yaml", noNamespace),
+                new ImportOptions("shop", null, false, null, Map.of(), "public"));
+        assertThat(find(result, ResourceKind.GATEWAY_ROUTE, "home_shop").parentName()).isEqualTo("public_shop");
+    }
+
+    @Test
+    void aSelectorOperatorKubernetesDoesNotHaveIsRefused() {
+        String wrong = MEMBERSHIP.replace("operator: Exists", "operator: Present");
+        assertThatThrownBy(() -> KubernetesImporter.importDocuments(YamlDocuments.parse("in.yaml", wrong), ImportOptions.none()))
+                .hasMessageContaining("(VirtualGateway 'internal'): spec.namespaceSelector.matchExpressions: operator 'Present'");
     }
 }

@@ -45,7 +45,7 @@ class RoundTripTest {
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         ApplyDocument seed = KubernetesImporter.importDocuments(ImportFixtures.documents(ImportFixtures.seedWithRest()),
-                new ImportOptions(null, null, true, "user-service-router", Map.of())).document();
+                new ImportOptions(null, null, true, "user-service-router", Map.of(), null)).document();
         for (Format format : Format.values()) {
             cases.add(Arguments.of(format, "the seed's mesh", seed));
             for (long seedValue = 1; seedValue <= 5; seedValue++) {

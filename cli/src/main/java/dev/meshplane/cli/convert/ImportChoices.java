@@ -24,6 +24,10 @@ final class ImportChoices {
     @Option(names = "--router", paramLabel = "NAME", description = "the VirtualRouter (Kubernetes name) bare 'kind: Route' documents attach to")
     String router;
 
+    @Option(names = "--gateway", paramLabel = "NAME",
+            description = "the VirtualGateway (Kubernetes name) of GatewayRoutes that no VirtualGateway's selectors designate")
+    String gateway;
+
     @Option(names = "--parameter", paramLabel = "KEY=VALUE",
             description = "a CloudFormation parameter's value, or a pseudo parameter's (AWS::Region, AWS::AccountId); repeatable")
     Map<String, String> parameters = new LinkedHashMap<>();
@@ -37,6 +41,6 @@ final class ImportChoices {
         if (acm != null && !acm.equals("built-in")) {
             throw new ParameterException(spec.commandLine(), "--acm takes built-in, got '" + acm + "'");
         }
-        return new ImportOptions(mesh, namespace, acm != null, router, parameters);
+        return new ImportOptions(mesh, namespace, acm != null, router, parameters, gateway);
     }
 }

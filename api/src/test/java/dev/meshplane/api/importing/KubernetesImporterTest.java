@@ -231,4 +231,29 @@ class KubernetesImporterTest {
         assertThatThrownBy(() -> KubernetesImporter.importDocuments(YamlDocuments.parse("in.yaml", wrong), ImportOptions.none()))
                 .hasMessageContaining("(VirtualGateway 'internal'): spec.namespaceSelector.matchExpressions: operator 'Present'");
     }
+
+    @Test
+    void aKubectlListDumpImportsWithItsMeshRefsAndStatusIgnored() {
+        String dump = """
+                apiVersion: v1
+                kind: List
+                items:
+                  - apiVersion: appmesh.k8s.aws/v1beta2
+                    kind: Mesh
+                    metadata: {name: shop, uid: 5d1e, resourceVersion: "42", managedFields: [{manager: kubectl}]}
+                    spec: {awsName: shop-mesh, egressFilter: {type: ALLOW_ALL}}
+                    status: {meshARN: "arn:aws:appmesh:eu-west-1:111122223333:mesh/shop-mesh", observedGeneration: 1}
+                  - apiVersion: appmesh.k8s.aws/v1beta2
+                    kind: VirtualNode
+                    metadata: {name: web, namespace: shop, uid: 77aa}
+                    spec:
+                      awsName: web_shop
+                      meshRef: {name: shop, uid: 5d1e}
+                      listeners: [{portMapping: {port: 80, protocol: http}}]
+                    status: {conditions: [{type: VirtualNodeActive, status: "True"}]}
+                """;
+        ImportResult result = KubernetesImporter.importDocuments(YamlDocuments.parse("dump.yaml", dump), ImportOptions.none());
+        assertThat(find(result, ResourceKind.VIRTUAL_NODE, "web_shop").meshName()).isEqualTo("shop-mesh");
+        assertThat(find(result, ResourceKind.MESH, "shop-mesh").spec().at("/egressFilter/type").asString()).isEqualTo("ALLOW_ALL");
+    }
 }

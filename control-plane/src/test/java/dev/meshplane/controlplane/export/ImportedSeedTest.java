@@ -34,7 +34,7 @@ class ImportedSeedTest extends ServerTest {
         for (String file : List.of("user-service.yaml", "user-service-v1.yaml", "ab-test-routes.yaml", "rest-of-mesh.yaml")) {
             documents.addAll(YamlDocuments.parse(file, Files.readString(SEED.resolve(file))));
         }
-        ApplyDocument read = Imports.read(documents, new ImportOptions(null, null, true, "user-service-router", Map.of()))
+        ApplyDocument read = Imports.read(documents, new ImportOptions(null, null, true, "user-service-router", Map.of(), null))
                 .document();
         // a mesh of this test's own, as the server is shared
         String mesh = uniqueName("mylearning");

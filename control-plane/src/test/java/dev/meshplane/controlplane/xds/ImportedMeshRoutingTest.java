@@ -31,7 +31,8 @@ class ImportedMeshRoutingTest extends ServerTest {
         String namespace = uniqueName("imported") + ".local";
         ApplyDocument document = Imports.read(
                 YamlDocuments.parse("grpc-stack.yaml", Files.readString(Path.of("src/test/resources/importing/grpc-stack.yaml"))),
-                new ImportOptions(null, null, false, null, Map.of("MeshName", mesh, "CloudMapNamespace", namespace))).document();
+                new ImportOptions(null, null, false, null, Map.of("MeshName", mesh, "CloudMapNamespace", namespace), null))
+                .document();
         ResourcesThroughApi.create(port, document).forEach((resource, response) ->
                 assertThat(response.statusCode()).as(resource + ": " + response.body()).isEqualTo(200));
 

@@ -80,7 +80,7 @@ public final class KubernetesImporter {
         KubernetesImporter importer = new KubernetesImporter(options);
         List<K8sObject> read = new ArrayList<>();
         for (SourceDocument document : documents) {
-            importer.index(document, document.content(), document.where(), read);
+            importer.index(document.content(), document.where(), read);
         }
         for (K8sObject object : read) {
             importer.convert(object);
@@ -108,7 +108,7 @@ public final class KubernetesImporter {
         }
     }
 
-    private void index(SourceDocument document, JsonNode content, String where, List<K8sObject> read) {
+    private void index(JsonNode content, String where, List<K8sObject> read) {
         if (!content.isObject()) {
             throw new ImportException(where + ": a Kubernetes object (apiVersion, kind, metadata, spec) is needed");
         }
@@ -116,7 +116,7 @@ public final class KubernetesImporter {
         String kind = content.path("kind").asString("");
         if (kind.equals("List") && content.path("items").isArray()) {
             for (int i = 0; i < content.get("items").size(); i++) {
-                index(document, content.get("items").get(i), where + " items[" + i + "]", read);
+                index(content.get("items").get(i), where + " items[" + i + "]", read);
             }
             return;
         }

@@ -9,11 +9,6 @@ package dev.meshplane.api.importing;
  */
 public record ExportOptions(String namespace, String region, String accountId) {
 
-    /** Namespace {@code default}, region {@code us-east-1}, account {@code 000000000000}. */
-    public static ExportOptions defaults() {
-        return new ExportOptions("default", "us-east-1", "000000000000");
-    }
-
     /** The ARN App Mesh gives a resource, as the importers read it back. */
     String arn(String mesh, String type, String name) {
         return "arn:aws:appmesh:" + region + ":" + accountId + ":mesh/" + mesh + "/" + type + "/" + name;

@@ -1,5 +1,7 @@
 package dev.meshplane.cli;
 
+import dev.meshplane.cli.convert.ExportCommand;
+import dev.meshplane.cli.convert.ImportCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -10,12 +12,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code meshplane} command: one top-level command whose subcommands each do one job
- * ({@code migrate ecs-task-definition} today). Exit codes are {@link ExitCodes}'; refused input and
+ * ({@code migrate ecs-task-definition}, {@code import}, {@code export}). Exit codes are {@link ExitCodes}'; refused input and
  * unreadable files are reported on standard error in one line, never as a stack trace.
  */
 @Command(name = "meshplane", mixinStandardHelpOptions = true, version = "meshplane 0.1.0",
         description = "Meshplane's command line: move App Mesh deployments to Meshplane.",
-        subcommands = {MigrateCommand.class},
+        subcommands = {MigrateCommand.class, ImportCommand.class, ExportCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
@@ -35,6 +37,8 @@ public final class Meshplane implements Runnable {
     /** The command line with this program's error handling: refused input exits 1, an I/O failure 3, with a message. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Meshplane());
+        // --format k8s as users type it, for enum constants spelt in capitals
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((exception, line, parsed) -> {
             if (exception instanceof InvalidInputException) {
                 line.getErr().println("meshplane: " + exception.getMessage());

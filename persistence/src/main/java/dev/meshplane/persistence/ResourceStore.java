@@ -205,6 +205,20 @@ public class ResourceStore {
         return resources.findSpecs(mesh);
     }
 
+    /**
+     * Every resource of a mesh, the mesh included, with tags and versions, from one snapshot of the database
+     * (what an export writes).
+     *
+     * @throws ApiException NotFoundException when the mesh does not exist
+     */
+    @Transactional(readOnly = true, isolation = org.springframework.transaction.annotation.Isolation.REPEATABLE_READ)
+    public List<StoredResource> everything(String mesh) {
+        find(ResourceId.mesh(mesh));
+        return resources.findSpecKeys(mesh).stream()
+                .map(row -> StoredResource.of(find(new ResourceId(row.kind(), mesh, row.parent(), row.name()))))
+                .toList();
+    }
+
     /** The names of every mesh. */
     @Transactional(readOnly = true)
     public List<String> meshNames() {

@@ -110,6 +110,7 @@ class PermissionMatrixTest extends ServerTest {
         EXPECTED.put("ListProxies", Rule.ANY_VIEWER);
         EXPECTED.put("DescribeProxyConfig", Rule.ANY_VIEWER);
         EXPECTED.put("DescribeMeshMtls", Rule.MESH_VIEWER);
+        EXPECTED.put("ExportMesh", Rule.MESH_VIEWER);
         EXPECTED.put("UpdateMeshMtls", Rule.MESH_ADMIN);
         EXPECTED.put("DescribeMeshTraffic", Rule.MESH_VIEWER);
         EXPECTED.put("GetVirtualNodeCertificate", Rule.CERTIFICATE);

@@ -1,0 +1,58 @@
+package dev.meshplane.api.importing;
+
+import dev.meshplane.api.error.ApiException;
+import dev.meshplane.api.json.AppMeshJson;
+import dev.meshplane.api.validation.SpecRules;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects what an importer read, one resource at a time, and finishes the document: a resource given twice is
+ * refused naming both documents, ACM members are resolved per the options ({@link AcmCertificates}), and what
+ * the API would refuse of a spec ({@link SpecRules}, App Mesh's documented rules) is noted in the report: the
+ * document stays as written, and the apply that takes it refuses it naming the same member.
+ */
+final class ImportAssembly {
+
+    private final List<ApplyResource> resources = new ArrayList<>();
+    private final Map<ApplyResource, String> where = new IdentityHashMap<>();
+    private final Map<String, String> seen = new HashMap<>();
+    private final List<String> report = new ArrayList<>();
+
+    /** Adds a resource read from the document {@code where}. */
+    void add(ApplyResource resource, String where) {
+        String key = resource.kind() + "/" + resource.meshName() + "/" + resource.parentName() + "/" + resource.name();
+        String earlier = seen.putIfAbsent(key, where);
+        if (earlier != null) {
+            throw new ImportException(where + ": " + resource.describe() + " is also given by " + earlier);
+        }
+        resources.add(resource);
+        this.where.put(resource, where);
+    }
+
+    /** Notes something read differently from how it was written; once, however often it was read. */
+    void report(String line) {
+        if (!report.contains(line)) {
+            report.add(line);
+        }
+    }
+
+    /** The finished document and report. */
+    ImportResult finish(ImportOptions options) {
+        List<ApplyResource> resolved = AcmCertificates.resolve(resources, where, options, report);
+        // resolved holds the resources in the order read, ACM replaced
+        for (int i = 0; i < resolved.size(); i++) {
+            ApplyResource resource = resolved.get(i);
+            try {
+                SpecRules.check(AppMeshJson.mapper().treeToValue(resource.spec(), resource.kind().specType()));
+            } catch (ApiException refused) {
+                report.add(where.get(resources.get(i)) + " (" + resource.describe() + "): the API would refuse its spec: "
+                        + refused.getMessage());
+            }
+        }
+        return new ImportResult(new ApplyDocument(resolved), report);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.meshplane.api.importing;
+
+import dev.meshplane.api.json.AppMeshJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads YAML (and JSON, which YAML 1.2 includes) into JSON trees, one per document of a multi-document
+ * stream. CloudFormation's short-form tags become their long forms as CloudFormation reads them
+ * ({@code !Ref x} is {@code {"Ref": "x"}}, {@code !GetAtt a.b} is {@code {"Fn::GetAtt": ["a", "b"]}}, any other
+ * {@code !Name} is {@code {"Fn::Name": ...}}), per the template reference's "intrinsic function reference".
+ * Anchors and aliases are expanded; duplicate keys are refused. A text that starts with {@code {} or {@code [}
+ * is JSON, read by Meshplane's strict JSON reader ({@link AppMeshJson}: duplicate members refused, nesting
+ * limited), which also takes tab-indented JSON that YAML would not.
+ */
+public final class YamlDocuments {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    // short forms that name no Fn:: function
+    private static final Map<String, String> SPECIAL_TAGS = Map.of("!Ref", "Ref", "!Condition", "Condition");
+
+    private YamlDocuments() {
+    }
+
+    /**
+     * Parses every document of {@code text}; empty documents (a trailing {@code ---}) are skipped, but keep
+     * their index so that positions match what an editor shows.
+     *
+     * @throws ImportException naming the source, the document's index, the line and column, when the text is
+     *         neither YAML nor JSON, or nests deeper than {@link AppMeshJson#MAX_NESTING_DEPTH}
+     */
+    public static List<SourceDocument> parse(String source, String text) {
+        String start = text.stripLeading();
+        if (start.startsWith("{") || start.startsWith("[")) {
+            return List.of(new SourceDocument(source, 0, json(source, text)));
+        }
+        LoadSettings settings = LoadSettings.builder()
+                .setAllowDuplicateKeys(false)
+                .setMaxAliasesForCollections(50)
+                .setCodePointLimit(16 * 1024 * 1024)
+                .build();
+        List<SourceDocument> documents = new ArrayList<>();
+        int index = 0;
+        try {
+            for (Node node : new Compose(settings).composeAllFromString(text)) {
+                if (node != null && !(node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.NULL))) {
+                    documents.add(new SourceDocument(source, index, toJson(node, source + "#" + index, 0)));
+                }
+                index++;
+            }
+        } catch (MarkedYamlEngineException e) {
+            throw new ImportException(source + "#" + index + ": not YAML: " + e.getProblem() + " at line "
+                    + (e.getProblemMark().map(m -> m.getLine() + 1).orElse(0)) + ", column "
+                    + (e.getProblemMark().map(m -> m.getColumn() + 1).orElse(0)));
+        } catch (YamlEngineException e) {
+            throw new ImportException(source + "#" + index + ": not YAML: " + e.getMessage());
+        }
+        return documents;
+    }
+
+    private static JsonNode json(String source, String text) {
+        try {
+            return AppMeshJson.mapper().readTree(text);
+        } catch (JacksonException e) {
+            String at = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ImportException(source + "#0: not JSON: " + e.getOriginalMessage() + at);
+        }
+    }
+
+    private static JsonNode toJson(Node node, String where, int depth) {
+        if (depth > AppMeshJson.MAX_NESTING_DEPTH) {
+            throw new ImportException(where + ": nested deeper than " + AppMeshJson.MAX_NESTING_DEPTH + " levels");
+        }
+        String tag = node.getTag().getValue();
+        JsonNode plain = plain(node, where, depth);
+        if (tag.startsWith("!") && !tag.startsWith("!!")) {
+            ObjectNode intrinsic = NODES.objectNode();
+            String function = SPECIAL_TAGS.getOrDefault(tag, "Fn::" + tag.substring(1));
+            // the short form of GetAtt takes "resource.attribute" as one string
+            if (function.equals("Fn::GetAtt") && plain.isString() && plain.asString().contains(".")) {
+                String value = plain.asString();
+                int dot = value.indexOf('.');
+                plain = NODES.arrayNode().add(value.substring(0, dot)).add(value.substring(dot + 1));
+            }
+            intrinsic.set(function, plain);
+            return intrinsic;
+        }
+        return plain;
+    }
+
+    private static JsonNode plain(Node node, String where, int depth) {
+        if (node instanceof MappingNode mapping) {
+            ObjectNode object = NODES.objectNode();
+            for (NodeTuple tuple : mapping.getValue()) {
+                if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+                    throw new YamlEngineException("a mapping key that is not a plain value");
+                }
+                object.set(key.getValue(), toJson(tuple.getValueNode(), where, depth + 1));
+            }
+            return object;
+        }
+        if (node instanceof SequenceNode sequence) {
+            ArrayNode array = NODES.arrayNode();
+            sequence.getValue().forEach(item -> array.add(toJson(item, where, depth + 1)));
+            return array;
+        }
+        ScalarNode scalar = (ScalarNode) node;
+        Tag tag = scalar.getTag();
+        String value = scalar.getValue();
+        if (tag.equals(Tag.NULL)) {
+            return NODES.nullNode();
+        }
+        if (tag.equals(Tag.BOOL)) {
+            return NODES.booleanNode(Boolean.parseBoolean(value.toLowerCase()));
+        }
+        if (tag.equals(Tag.INT)) {
+            return NODES.numberNode(new java.math.BigInteger(value.replace("_", "")).longValueExact());
+        }
+        if (tag.equals(Tag.FLOAT)) {
+            return NODES.numberNode(Double.parseDouble(value));
+        }
+        return NODES.stringNode(value);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.meshplane.api.importing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meshplane.api.resource.ResourceKind;
+import org.junit.jupiter.api.Test;
+
+/** Recognising formats, and refusing documents of none or malformed ones, naming document and field. */
+class ImportsTest {
+
+    @Test
+    void aYamlErrorNamesTheDocumentItIsIn() {
+        String yaml = "kind: Mesh\n---\nkind: [Mesh\n";
+        assertThatThrownBy(() -> YamlDocuments.parse("two.yaml", yaml))
+                .isInstanceOf(ImportException.class)
+                .hasMessageStartingWith("two.yaml#1: not YAML")
+                .hasMessageContaining("line 4");
+    }
+
+    @Test
+    void jsonIsReadStrictlyTabsIncluded() {
+        String tabbed = "{\n\t\"resources\": [\n\t\t{\"kind\": \"Mesh\", \"meshName\": \"m\"}\n\t]\n}";
+        ImportResult result = Imports.read(YamlDocuments.parse("doc.json", tabbed), ImportOptions.none());
+        assertThat(result.document().resources()).singleElement()
+                .satisfies(r -> assertThat(r.kind()).isEqualTo(ResourceKind.MESH));
+        assertThatThrownBy(() -> YamlDocuments.parse("dup.json", "{\"resources\": [], \"resources\": []}"))
+                .hasMessageStartingWith("dup.json#0: not JSON: Duplicate");
+        assertThatThrownBy(() -> YamlDocuments.parse("cut.json", "{\"resources\": [\n"))
+                .hasMessageStartingWith("cut.json#0: not JSON")
+                .hasMessageContaining("line 2");
+    }
+
+    @Test
+    void deepNestingIsRefused() {
+        String deep = "a: " + "[".repeat(80) + "]".repeat(80) + "\n";
+        assertThatThrownBy(() -> YamlDocuments.parse("deep.yaml", deep))
+                .hasMessageStartingWith("deep.yaml#0: nested deeper than 64 levels");
+    }
+
+    @Test
+    void applyDocumentsAndDescribeOutputNameTheItemAndMember() {
+        assertThatThrownBy(() -> Imports.read(YamlDocuments.parse("apply.json",
+                "{\"resources\": [{\"kind\": \"Mesh\", \"meshName\": \"m\"}, {\"kind\": \"Cluster\"}]}"), ImportOptions.none()))
+                .hasMessageStartingWith("apply.json#0: resources[1].kind: unknown kind 'Cluster'");
+        assertThatThrownBy(() -> Imports.read(YamlDocuments.parse("describe.json",
+                "{\"virtualNode\": {\"meshName\": \"m\", \"spec\": {}}}"), ImportOptions.none()))
+                .hasMessage("describe.json#0.virtualNode.virtualNodeName: a name is needed");
+        assertThatThrownBy(() -> Imports.read(YamlDocuments.parse("describe.json",
+                "{\"virtualNode\": {\"meshName\": \"m\", \"virtualNodeName\": \"n\", \"spec\": {\"listeners\": {}}}}"),
+                ImportOptions.none()))
+                .hasMessage("describe.json#0.virtualNode.spec.listeners: a list is needed here, got object");
+        assertThatThrownBy(() -> Imports.read(YamlDocuments.parse("other.yaml", "hello: world\n"), ImportOptions.none()))
+                .hasMessageStartingWith("other.yaml#0: neither a CloudFormation template");
+    }
+
+    @Test
+    void aResourceTwoDocumentsGiveIsRefusedNamingBoth() {
+        String mesh = "{\"resources\": [{\"kind\": \"Mesh\", \"meshName\": \"m\"}]}";
+        var documents = new java.util.ArrayList<>(YamlDocuments.parse("a.json", mesh));
+        documents.addAll(YamlDocuments.parse("b.json", mesh));
+        assertThatThrownBy(() -> Imports.read(documents, ImportOptions.none()))
+                .hasMessage("b.json#0: Mesh 'm' in mesh 'm' is also given by a.json#0");
+    }
+}

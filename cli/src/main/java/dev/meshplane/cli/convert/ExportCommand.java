@@ -1,0 +1,81 @@
+package dev.meshplane.cli.convert;
+
+import dev.meshplane.api.importing.AppMeshJsonFormat;
+import dev.meshplane.api.importing.ApplyDocument;
+import dev.meshplane.api.importing.CloudFormationExporter;
+import dev.meshplane.api.importing.ExportOptions;
+import dev.meshplane.api.importing.ImportException;
+import dev.meshplane.api.importing.Imports;
+import dev.meshplane.api.importing.KubernetesExporter;
+import dev.meshplane.api.json.AppMeshJson;
+import dev.meshplane.cli.InvalidInputException;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code meshplane export FILE... --format json|k8s|cloudformation}: reads what {@code meshplane import} reads
+ * (an apply document, App Mesh JSON, manifests, templates, with the same options) and prints it in the chosen format, which
+ * {@code meshplane import} reads back to the same apply document.
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Print resources (an apply document, App Mesh JSON, or anything 'import' reads) as App Mesh JSON"
+            + " (describe output), appmesh.k8s.aws/v1beta2 YAML or a CloudFormation template. Importing the output"
+            + " gives the same apply document back."})
+public final class ExportCommand implements Callable<Integer> {
+
+    /** The formats export writes. */
+    enum Format { JSON, K8S, CLOUDFORMATION }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "files or folders, or - for standard input")
+    List<String> inputs;
+
+    @Mixin
+    ImportChoices choices;
+
+    @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "json, k8s or cloudformation")
+    Format format;
+
+    @Option(names = "--namespace", paramLabel = "NAME", defaultValue = "default", description = "the Kubernetes namespace to write (default: ${DEFAULT-VALUE})")
+    String namespace;
+
+    @Option(names = "--region", paramLabel = "REGION", defaultValue = "us-east-1",
+            description = "the region in ARNs of resources the input does not hold (default: ${DEFAULT-VALUE})")
+    String region;
+
+    @Option(names = "--account-id", paramLabel = "ACCOUNT", defaultValue = "000000000000",
+            description = "the account in those ARNs (default: ${DEFAULT-VALUE})")
+    String accountId;
+
+    @Override
+    public Integer call() throws IOException {
+        ApplyDocument document;
+        try {
+            document = Imports.read(InputFiles.read(inputs), choices.options(spec)).document();
+        } catch (ImportException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+        String text;
+        try {
+            text = switch (format) {
+                case JSON -> AppMeshJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(AppMeshJsonFormat.export(document)) + "\n";
+                case K8S -> KubernetesExporter.export(document, new ExportOptions(namespace, region, accountId));
+                case CLOUDFORMATION -> CloudFormationExporter.export(document) + "\n";
+            };
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+        spec.commandLine().getOut().print(text);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.meshplane.cli.convert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshplane.cli.ExitCodes;
+import dev.meshplane.cli.Meshplane;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class ImportExportCommandTest {
+
+    private static final String MANIFESTS = """
+            apiVersion: appmesh.k8s.aws/v1beta2
+            kind: VirtualNode
+            metadata: {name: web-v1, namespace: shop}
+            spec:
+              podSelector: {matchLabels: {app: web}}
+              listeners:
+                - portMapping: {port: 8080, protocol: http}
+                  tls:
+                    mode: STRICT
+                    certificate:
+                      acm: {certificateARN: "arn:aws:acm:eu-west-1:111122223333:certificate/x"}
+            ---
+            apiVersion: appmesh.k8s.aws/v1beta2
+            kind: VirtualService
+            metadata: {name: web, namespace: shop}
+            spec:
+              provider:
+                virtualNode:
+                  virtualNodeRef: {name: web-v1}
+            """;
+
+    @TempDir
+    Path folder;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Meshplane.commandLine();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        int code = commandLine.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void importPrintsTheApplyDocumentAndNotesWhatItDropped() throws IOException {
+        Path manifests = Files.writeString(folder.resolve("web.yaml"), MANIFESTS);
+
+        Run run = run("import", manifests.toString(), "--mesh", "shop", "--acm=built-in");
+
+        assertThat(run.code()).as(run.err()).isEqualTo(ExitCodes.OK);
+        JsonNode document = JsonMapper.builder().build().readTree(run.out());
+        // an apply document lists kinds in ResourceKind's order: services before nodes
+        assertThat(document.at("/resources/0/kind").asString()).isEqualTo("VirtualService");
+        assertThat(document.at("/resources/0/virtualServiceName").asString()).isEqualTo("web.shop");
+        assertThat(document.at("/resources/0/spec/provider/virtualNode/virtualNodeName").asString()).isEqualTo("web-v1_shop");
+        assertThat(document.at("/resources/1/kind").asString()).isEqualTo("VirtualNode");
+        assertThat(document.at("/resources/1/virtualNodeName").asString()).isEqualTo("web-v1_shop");
+        assertThat(document.at("/resources/1/spec/listeners/0/tls/certificate/sds/secretName").asString())
+                .isEqualTo("meshplane:identity");
+        assertThat(run.err()).contains("meshplane: note: " + manifests + "#0 (VirtualNode 'web-v1'): spec.podSelector");
+    }
+
+    @Test
+    void refusedInputExitsOneNamingDocumentAndField() throws IOException {
+        Path manifests = Files.writeString(folder.resolve("web.yaml"), MANIFESTS);
+
+        Run run = run("import", folder.toString(), "--mesh", "shop");
+
+        assertThat(run.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains(manifests + "#0 (VirtualNode 'web-v1_shop' in mesh 'shop'): spec.listeners[0].tls.certificate.acm")
+                .contains("acm=built-in");
+    }
+
+    @Test
+    void aWrongAcmValueIsAUsageError() throws IOException {
+        Path manifests = Files.writeString(folder.resolve("web.yaml"), MANIFESTS);
+
+        assertThat(run("import", manifests.toString(), "--acm=aws").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("import", folder.resolve("missing.yaml").toString()).code()).isEqualTo(ExitCodes.IO_ERROR);
+    }
+
+    @Test
+    void exportInEachFormatImportsBackToTheSameDocument() throws IOException {
+        Path manifests = Files.writeString(folder.resolve("web.yaml"), MANIFESTS);
+        Run imported = run("import", manifests.toString(), "--mesh", "shop", "--acm=built-in");
+        Path document = Files.writeString(folder.resolve("document.json"), imported.out());
+
+        for (String format : new String[] {"json", "k8s", "cloudformation"}) {
+            Run exported = run("export", document.toString(), "--format", format);
+            assertThat(exported.code()).as(format + ": " + exported.err()).isEqualTo(ExitCodes.OK);
+            Path file = Files.writeString(folder.resolve("exported-" + format + ".txt.yaml"), exported.out());
+            // the input holds no Mesh, so the Kubernetes objects carry no meshRef: --mesh names it, as for the seed
+            Run again = run("import", file.toString(), "--mesh", "shop");
+            assertThat(again.code()).as(format + ": " + again.err()).isEqualTo(ExitCodes.OK);
+            assertThat(again.out()).as(format).isEqualTo(imported.out());
+        }
+    }
+}

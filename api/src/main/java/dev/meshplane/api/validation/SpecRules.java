@@ -166,7 +166,11 @@ public final class SpecRules {
                 f.add("methodName", "needs serviceName as well (App Mesh refuses a method name without its service;"
                         + " alone it would match every call)");
             }
+            f.grpcPathSegment("serviceName", m.serviceName());
+            f.grpcPathSegment("methodName", m.methodName());
         });
+        rule(dev.meshplane.api.model.GrpcGatewayRouteMatch.class, (m, f) -> f.grpcPathSegment("serviceName",
+                m.serviceName()));
         rule(dev.meshplane.api.model.HttpRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
         rule(dev.meshplane.api.model.GrpcRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
         rule(dev.meshplane.api.model.TcpRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
@@ -383,6 +387,24 @@ public final class SpecRules {
                         + " or '*'");
             } else if (name.endsWith(".")) {
                 add(member, "'" + name + "' ends with '.'; write the host name without the trailing dot");
+            }
+        }
+
+        /**
+         * A gRPC call's :path is "/" Service-Name "/" method name (gRPC's PROTOCOL-HTTP2.md), and a gRPC route matches
+         * on it (path /service/method or prefix /service/). Envoy matches the path without its query string, and
+         * neither it nor gRPC clients send a :path with spaces: an empty name or one holding '/', '?', '#' or a space
+         * would match no call, silently.
+         */
+        void grpcPathSegment(String member, String name) {
+            if (name == null) {
+                return;
+            }
+            if (name.isEmpty()) {
+                add(member, "must not be empty (a gRPC call's path is /<service>/<method>)");
+            } else if (name.chars().anyMatch(c -> c == '/' || c == '?' || c == '#' || Character.isWhitespace(c))) {
+                add(member, "'" + name + "' has a '/', '?', '#' or space; a gRPC call's path is /<service>/<method>,"
+                        + " so no call would match it");
             }
         }
 

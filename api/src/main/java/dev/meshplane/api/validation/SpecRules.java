@@ -41,6 +41,12 @@ public final class SpecRules {
             java.util.regex.Pattern.compile("^[0-9A-Za-z!#$%&'*+\\-.^_`|~]+$");
 
     private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile("^[0-9A-Za-z._-]+$");
+    /**
+     * The port of Envoy's admin interface in Meshplane's bootstraps and in App Mesh's Envoy image
+     * (amazon-ecs-service-connect-agent, agent/envoy_bootstrap/envoy_bootstrap.go: ENVOY_ADMIN_ACCESS_PORT, 9901 by default).
+     */
+    public static final int ENVOY_ADMIN_PORT = 9901;
+
     /** The longest protobuf Duration, in seconds (google/protobuf/duration.proto). */
     static final long MAX_DURATION_SECONDS = 315_576_000_000L;
 
@@ -143,6 +149,13 @@ public final class SpecRules {
         rule(VirtualGatewayListener.class, (l, f) -> {
             String protocol = l.portMapping() == null || l.portMapping().protocol() == null
                     ? null : l.portMapping().protocol().wireValue();
+            // a gateway's Envoy binds each listener port itself and its admin interface holds this one:
+            // network/listen_socket_impl.cc "cannot bind '0.0.0.0:9901': Address already in use" refuses the listener
+            if (l.portMapping() != null && l.portMapping().port() != null && l.portMapping().port() == ENVOY_ADMIN_PORT) {
+                f.add("portMapping.port", "port " + ENVOY_ADMIN_PORT + " is the Envoy admin interface's port in"
+                        + " Meshplane's bootstraps and App Mesh's Envoy image (ENVOY_ADMIN_ACCESS_PORT); Envoy could not"
+                        + " bind the listener and would refuse the gateway's listeners");
+            }
             f.sameProtocol("connectionPool", protocol, l.connectionPool() == null ? null
                     : setMember(l.connectionPool()));
         });

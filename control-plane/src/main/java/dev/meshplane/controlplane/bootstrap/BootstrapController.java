@@ -65,7 +65,7 @@ import tools.jackson.databind.json.JsonMapper;
 class BootstrapController {
 
     static final String XDS_CLUSTER = "meshplane-xds";
-    static final int ADMIN_PORT = 9901;
+    static final int ADMIN_PORT = dev.meshplane.api.validation.SpecRules.ENVOY_ADMIN_PORT;
 
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
             .usingTypeRegistry(TypeRegistry.newBuilder().add(HttpProtocolOptions.getDescriptor())

@@ -85,6 +85,7 @@ class BadInputTest extends ServerTest {
     @CsvSource(delimiter = '|', value = {
         "router port twice | virtualRouters | {'virtualRouterName':'r','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},{'portMapping':{'port':8080,'protocol':'grpc'}}]}} | spec.listeners[1].portMapping.port: port 8080 is already mapped by listeners[0]",
         "gateway port twice | virtualGateways | {'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':8443,'protocol':'http'}},{'portMapping':{'port':8443,'protocol':'http2'}}]}} | spec.listeners[1].portMapping.port: port 8443 is already mapped by listeners[0]",
+        "gateway SDS secret without a name | virtualGateways | {'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':8443,'protocol':'http'},'tls':{'mode':'STRICT','certificate':{'sds':{'secretName':''}}}}]}} | spec.listeners[0].tls.certificate.sds.secretName: must name a secret",
         "gateway on Envoy's admin port | virtualGateways | {'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':9901,'protocol':'http'}}]}} | spec.listeners[0].portMapping.port: port 9901 is the Envoy admin interface's port",
         "virtual service named with a wildcard | virtualServices | {'virtualServiceName':'*.shop.local','spec':{}} | virtualServiceName: '*.shop.local' has a '*', which Envoy would read as a wildcard domain",
         "virtual service named with a port | virtualServices | {'virtualServiceName':'api.shop.local:8080','spec':{}} | virtualServiceName: 'api.shop.local:8080' has a ':'",

@@ -209,6 +209,10 @@ public final class SpecRules {
         });
         rule(dev.meshplane.api.model.DnsServiceDiscovery.class, (d, f) -> f.ipLiteral("hostname",
                 d.hostname() == null ? null : IpLiterals.hostname(d.hostname())));
+        rule(dev.meshplane.api.model.ListenerTlsSdsCertificate.class, (c, f) -> f.secretName(c.secretName()));
+        rule(dev.meshplane.api.model.TlsValidationContextSdsTrust.class, (t, f) -> f.secretName(t.secretName()));
+        rule(dev.meshplane.api.model.VirtualGatewayListenerTlsSdsCertificate.class, (c, f) -> f.secretName(c.secretName()));
+        rule(dev.meshplane.api.model.VirtualGatewayTlsValidationContextSdsTrust.class, (t, f) -> f.secretName(t.secretName()));
         rule(ListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(VirtualGatewayListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(TlsValidationContextTrust.class, (t, f) -> f.noAcm(t.acm()));
@@ -418,6 +422,18 @@ public final class SpecRules {
             } else if (name.chars().anyMatch(c -> c == '/' || c == '?' || c == '#' || Character.isWhitespace(c))) {
                 add(member, "'" + name + "' has a '/', '?', '#' or space; a gRPC call's path is /<service>/<method>,"
                         + " so no call would match it");
+            }
+        }
+
+        /**
+         * Envoy asks its SDS server for the secret by this name and keeps the listener or cluster waiting until it is
+         * served (Envoy's docs, configuration/security/secret.rst; context_config_impl.cc passes the name on as it is):
+         * the model leaves SdsSecretName unconstrained, but no SDS server serves an empty or blank name.
+         */
+        void secretName(String name) {
+            if (name != null && name.isBlank()) {
+                add("secretName", "must name a secret (an SDS server serves none by an empty name, and Envoy would wait"
+                        + " for it, sending no traffic through that listener or cluster)");
             }
         }
 

@@ -138,6 +138,17 @@ class BootstrapTest extends ServerTest {
             assertThat(refused.statusCode()).as(bad).isEqualTo(400);
             assertThat(refused.body()).contains("directEgress: '" + bad + "'");
         }
+        // Envoy refuses a second listener on an address ("has duplicate address", listener_manager_impl.cc)
+        for (String[] clash : new String[][] {{"8080,8080", "8080:8080/http", "directEgress entry 8080:8080/http"},
+                {"15001", "15001:15001/http", "the sidecar's outbound listener"},
+                {"15000:8080", "15000:8080/http", "the sidecar's inbound listener"},
+                {"9901:8080/grpc", "9901:8080/grpc", "Envoy's admin interface"}}) {
+            HttpResponse<String> refused = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?directEgress="
+                    + clash[0], null);
+            assertThat(refused.statusCode()).as(clash[0]).isEqualTo(400);
+            assertThat(refused.body()).contains("directEgress: '" + clash[1] + "' listens on port", "already taken by "
+                    + clash[2]);
+        }
         HttpResponse<String> withToken = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?proxyToken=mpp_abc-123", null);
         JsonNode tokenBootstrap = JsonMapper.builder().build().readTree(withToken.body());
         assertThat(tokenBootstrap.at("/dynamic_resources/ads_config/grpc_services/0/initial_metadata/0/key").asString())

@@ -11,6 +11,7 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
 import io.envoyproxy.envoy.config.core.v3.SubstitutionFormatString;
+import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
@@ -24,6 +25,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import dev.meshplane.api.validation.IpLiterals;
 import dev.meshplane.api.validation.RegexRules;
 import dev.meshplane.api.validation.Re2ProgramSize;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.ArrayList;
@@ -50,6 +52,7 @@ final class EnvoyLoadRules {
             accessLogFormats(listener, violations);
         } else if (resource instanceof RouteConfiguration routes) {
             domains(routes, violations);
+            rewrites(routes, violations);
         }
         if (resource instanceof ClusterLoadAssignment assignment) {
             addresses(assignment, "ClusterLoadAssignment", violations);
@@ -208,6 +211,54 @@ final class EnvoyLoadRules {
                 }
             }
         }
+    }
+
+    /**
+     * common/regex.h: Envoy applies regex_rewrite with RE2::GlobalReplace, whose substitution (re2.cc, Rewrite) reads
+     * '\N' as capture group N and '\\' as one backslash. A group the pattern does not have makes RE2 replace nothing
+     * ("invalid substitution"), any other backslash is "invalid rewrite pattern": Envoy loads the route and then
+     * leaves the path unrewritten or cut short, silently.
+     */
+    private static void rewrites(RouteConfiguration routes, List<String> violations) {
+        for (int h = 0; h < routes.getVirtualHostsCount(); h++) {
+            for (int r = 0; r < routes.getVirtualHosts(h).getRoutesCount(); r++) {
+                Route route = routes.getVirtualHosts(h).getRoutes(r);
+                if (!route.hasRoute() || !route.getRoute().hasRegexRewrite()) {
+                    continue;
+                }
+                RegexMatchAndSubstitute rewrite = route.getRoute().getRegexRewrite();
+                int groups;
+                try {
+                    groups = com.google.re2j.Pattern.compile(rewrite.getPattern().getRegex()).groupCount();
+                } catch (com.google.re2j.PatternSyntaxException e) {
+                    continue; // matchers() reports the pattern itself
+                }
+                String problem = substitutionProblem(rewrite.getSubstitution(), groups);
+                if (problem != null) {
+                    violations.add("RouteConfiguration.virtual_hosts[" + h + "].routes[" + r
+                            + "].route.regex_rewrite.substitution: '" + rewrite.getSubstitution() + "' " + problem);
+                }
+            }
+        }
+    }
+
+    private static String substitutionProblem(String substitution, int groups) {
+        for (int i = 0; i < substitution.length(); i++) {
+            if (substitution.charAt(i) != '\\') {
+                continue;
+            }
+            char next = i + 1 < substitution.length() ? substitution.charAt(i + 1) : 0;
+            if (next >= '0' && next <= '9') {
+                if (next - '0' > groups) {
+                    return "names capture group \\" + next + " of a pattern with " + groups
+                            + " capture groups, so RE2 rewrites nothing";
+                }
+            } else if (next != '\\') {
+                return "has a backslash RE2 reads as an invalid rewrite pattern (write '\\\\' for a backslash)";
+            }
+            i++;
+        }
+        return null;
     }
 
     /**

@@ -274,12 +274,13 @@ final class GatewayTranslator {
             if (replacement != null && action != null && !replacement.equals(prefix)) {
                 String pattern = "^" + escape(prefix) + (prefix.endsWith("/") || !replacement.endsWith("/") ? "" : "/?");
                 action.setRegexRewrite(RegexMatchAndSubstitute.newBuilder()
-                        .setPattern(RegexMatcher.newBuilder().setRegex(pattern)).setSubstitution(replacement));
+                        .setPattern(RegexMatcher.newBuilder().setRegex(pattern)).setSubstitution(literalSubstitution(replacement)));
             }
         }
         if (rewrite != null && rewrite.path() != null && rewrite.path().exact() != null && action != null) {
             action.setRegexRewrite(RegexMatchAndSubstitute.newBuilder()
-                    .setPattern(RegexMatcher.newBuilder().setRegex("^.*$")).setSubstitution(rewrite.path().exact()));
+                    .setPattern(RegexMatcher.newBuilder().setRegex("^.*$"))
+                    .setSubstitution(literalSubstitution(rewrite.path().exact())));
         }
         if (match.headers() != null) {
             for (HttpGatewayRouteHeader header : match.headers()) {
@@ -313,6 +314,11 @@ final class GatewayTranslator {
             sb.append(c);
         }
         return sb.toString();
+    }
+
+    /** A literal for RE2's rewrite strings (Envoy's regex_rewrite substitution), where '\' starts a group reference. */
+    private static String literalSubstitution(String literal) {
+        return literal.replace("\\", "\\\\");
     }
 
     /** What the matched prefix becomes: "/" by default, the given value, or null when the rewrite is off. */

@@ -41,6 +41,12 @@ public final class SpecRules {
             java.util.regex.Pattern.compile("^[0-9A-Za-z!#$%&'*+\\-.^_`|~]+$");
 
     private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile("^[0-9A-Za-z._-]+$");
+    /**
+     * The port of Envoy's admin interface in Meshplane's bootstraps and in App Mesh's Envoy image
+     * (amazon-ecs-service-connect-agent, agent/envoy_bootstrap/envoy_bootstrap.go: ENVOY_ADMIN_ACCESS_PORT, 9901 by default).
+     */
+    public static final int ENVOY_ADMIN_PORT = 9901;
+
     /** The longest protobuf Duration, in seconds (google/protobuf/duration.proto). */
     static final long MAX_DURATION_SECONDS = 315_576_000_000L;
 
@@ -143,6 +149,13 @@ public final class SpecRules {
         rule(VirtualGatewayListener.class, (l, f) -> {
             String protocol = l.portMapping() == null || l.portMapping().protocol() == null
                     ? null : l.portMapping().protocol().wireValue();
+            // a gateway's Envoy binds each listener port itself and its admin interface holds this one:
+            // network/listen_socket_impl.cc "cannot bind '0.0.0.0:9901': Address already in use" refuses the listener
+            if (l.portMapping() != null && l.portMapping().port() != null && l.portMapping().port() == ENVOY_ADMIN_PORT) {
+                f.add("portMapping.port", "port " + ENVOY_ADMIN_PORT + " is the Envoy admin interface's port in"
+                        + " Meshplane's bootstraps and App Mesh's Envoy image (ENVOY_ADMIN_ACCESS_PORT); Envoy could not"
+                        + " bind the listener and would refuse the gateway's listeners");
+            }
             f.sameProtocol("connectionPool", protocol, l.connectionPool() == null ? null
                     : setMember(l.connectionPool()));
         });
@@ -166,7 +179,11 @@ public final class SpecRules {
                 f.add("methodName", "needs serviceName as well (App Mesh refuses a method name without its service;"
                         + " alone it would match every call)");
             }
+            f.grpcPathSegment("serviceName", m.serviceName());
+            f.grpcPathSegment("methodName", m.methodName());
         });
+        rule(dev.meshplane.api.model.GrpcGatewayRouteMatch.class, (m, f) -> f.grpcPathSegment("serviceName",
+                m.serviceName()));
         rule(dev.meshplane.api.model.HttpRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
         rule(dev.meshplane.api.model.GrpcRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
         rule(dev.meshplane.api.model.TcpRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
@@ -192,6 +209,10 @@ public final class SpecRules {
         });
         rule(dev.meshplane.api.model.DnsServiceDiscovery.class, (d, f) -> f.ipLiteral("hostname",
                 d.hostname() == null ? null : IpLiterals.hostname(d.hostname())));
+        rule(dev.meshplane.api.model.ListenerTlsSdsCertificate.class, (c, f) -> f.secretName(c.secretName()));
+        rule(dev.meshplane.api.model.TlsValidationContextSdsTrust.class, (t, f) -> f.secretName(t.secretName()));
+        rule(dev.meshplane.api.model.VirtualGatewayListenerTlsSdsCertificate.class, (c, f) -> f.secretName(c.secretName()));
+        rule(dev.meshplane.api.model.VirtualGatewayTlsValidationContextSdsTrust.class, (t, f) -> f.secretName(t.secretName()));
         rule(ListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(VirtualGatewayListenerTlsCertificate.class, (c, f) -> f.noAcm(c.acm()));
         rule(TlsValidationContextTrust.class, (t, f) -> f.noAcm(t.acm()));
@@ -383,6 +404,36 @@ public final class SpecRules {
                         + " or '*'");
             } else if (name.endsWith(".")) {
                 add(member, "'" + name + "' ends with '.'; write the host name without the trailing dot");
+            }
+        }
+
+        /**
+         * A gRPC call's :path is "/" Service-Name "/" method name (gRPC's PROTOCOL-HTTP2.md), and a gRPC route matches
+         * on it (path /service/method or prefix /service/). Envoy matches the path without its query string, and
+         * neither it nor gRPC clients send a :path with spaces: an empty name or one holding '/', '?', '#' or a space
+         * would match no call, silently.
+         */
+        void grpcPathSegment(String member, String name) {
+            if (name == null) {
+                return;
+            }
+            if (name.isEmpty()) {
+                add(member, "must not be empty (a gRPC call's path is /<service>/<method>)");
+            } else if (name.chars().anyMatch(c -> c == '/' || c == '?' || c == '#' || Character.isWhitespace(c))) {
+                add(member, "'" + name + "' has a '/', '?', '#' or space; a gRPC call's path is /<service>/<method>,"
+                        + " so no call would match it");
+            }
+        }
+
+        /**
+         * Envoy asks its SDS server for the secret by this name and keeps the listener or cluster waiting until it is
+         * served (Envoy's docs, configuration/security/secret.rst; context_config_impl.cc passes the name on as it is):
+         * the model leaves SdsSecretName unconstrained, but no SDS server serves an empty or blank name.
+         */
+        void secretName(String name) {
+            if (name != null && name.isBlank()) {
+                add("secretName", "must name a secret (an SDS server serves none by an empty name, and Envoy would wait"
+                        + " for it, sending no traffic through that listener or cluster)");
             }
         }
 

@@ -42,6 +42,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -64,7 +65,7 @@ import tools.jackson.databind.json.JsonMapper;
 class BootstrapController {
 
     static final String XDS_CLUSTER = "meshplane-xds";
-    static final int ADMIN_PORT = 9901;
+    static final int ADMIN_PORT = dev.meshplane.api.validation.SpecRules.ENVOY_ADMIN_PORT;
 
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
             .usingTypeRegistry(TypeRegistry.newBuilder().add(HttpProtocolOptions.getDescriptor())
@@ -134,6 +135,7 @@ class BootstrapController {
             throw ApiException.badRequest("directEgress: applies to Envoy bootstraps (format=envoy) only");
         }
         List<DirectEgress> listeners = directEgress.stream().map(DirectEgress::parse).toList();
+        DirectEgress.checkListenPorts(listeners);
         mustExist(id);
         Bootstrap.Builder bootstrap = withLocalSds(withProxyToken(withXdsTls(envoy(id, nodeId(id), host(request),
                 xds.port()), host(request)), request.getParameter("proxyToken")), sdsSocketPath).toBuilder();
@@ -156,6 +158,31 @@ class BootstrapController {
             int service = port(m.group(2), text);
             int listen = m.group(1) == null ? service : port(m.group(1), text);
             return new DirectEgress(listen, service, m.group(3) == null ? "http" : m.group(3));
+        }
+
+        /**
+         * Envoy binds every listener's address when it adds the listener: a listen port given twice, or one
+         * of the sidecar's own listeners (served over ADS) or its admin interface, fails with "error adding
+         * listener: '...' has duplicate address '...' as existing listener" (listener_manager_impl.cc) or
+         * "cannot bind" (Envoy does not start, or refuses the sidecar's listeners). Throws BadRequestException
+         * naming the entry.
+         */
+        static void checkListenPorts(List<DirectEgress> listeners) {
+            Map<Integer, String> taken = new HashMap<>(Map.of(ADMIN_PORT, "Envoy's admin interface",
+                    dev.meshplane.snapshot.Names.INGRESS_PORT, "the sidecar's inbound listener",
+                    dev.meshplane.snapshot.Names.EGRESS_PORT, "the sidecar's outbound listener"));
+            for (DirectEgress listener : listeners) {
+                String holder = taken.putIfAbsent(listener.listenPort(), "directEgress entry " + listener.text());
+                if (holder != null) {
+                    throw ApiException.badRequest("directEgress: '" + listener.text() + "' listens on port "
+                            + listener.listenPort() + ", already taken by " + holder + "; Envoy refuses two listeners"
+                            + " on one address (give a listenPort: listenPort:servicePort)");
+                }
+            }
+        }
+
+        private String text() {
+            return listenPort + ":" + servicePort + "/" + protocol;
         }
 
         private static int port(String digits, String text) {

@@ -304,7 +304,7 @@ final class AuthorizationTranslator {
             any.addIds(authenticated(StringMatcher.newBuilder().setExact(BuiltInSecrets.spiffeId(mesh, "virtualGateway", gateway))));
         }
         if (Boolean.TRUE.equals(from.anyMeshIdentity())) {
-            any.addIds(authenticated(StringMatcher.newBuilder().setPrefix("spiffe://" + mesh + "/")));
+            any.addIds(authenticated(StringMatcher.newBuilder().setPrefix(BuiltInSecrets.meshSpiffePrefix(mesh))));
         }
         for (String block : nonNull(from.ipBlocks())) {
             any.addIds(Principal.newBuilder().setDirectRemoteIp(cidr(block)));

@@ -99,7 +99,18 @@ public final class BuiltInSecrets {
         return spiffeId(id.mesh(), id.kind() == ProxyId.Kind.GATEWAY ? "virtualGateway" : "virtualNode", id.name());
     }
 
+    /**
+     * {@code spiffe://<mesh>/<kind>/<name>}, the mesh and name percent-encoded (RFC 3986, as UTF-8) where they hold
+     * characters a URI cannot carry as they are (App Mesh's ResourceName allows any): the id goes into a
+     * certificate's URI SAN, an IA5String (ASCII only; BouncyCastle writes 'ü' as the single byte 0xFC), and Envoy's
+     * and gRPC's SAN and RBAC principal matchers compare it with the string Meshplane sends them, byte for byte.
+     */
     public static String spiffeId(String mesh, String kind, String name) {
-        return "spiffe://" + mesh + "/" + kind + "/" + name;
+        return meshSpiffePrefix(mesh) + kind + "/" + com.google.common.net.UrlEscapers.urlPathSegmentEscaper().escape(name);
+    }
+
+    /** What every SPIFFE id of the mesh starts with, {@code spiffe://<mesh>/}, encoded as {@link #spiffeId} encodes it. */
+    public static String meshSpiffePrefix(String mesh) {
+        return "spiffe://" + com.google.common.net.UrlEscapers.urlPathSegmentEscaper().escape(mesh) + "/";
     }
 }

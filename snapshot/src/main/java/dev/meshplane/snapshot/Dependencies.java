@@ -46,7 +46,7 @@ public final class Dependencies {
         if (proxy.kind() == ProxyId.Kind.GATEWAY) {
             keys.add(ownKey(proxy));
             for (Map.Entry<String, GatewayRouteSpec> route : view.gatewayRoutes().getOrDefault(proxy.name(), Map.of()).entrySet()) {
-                keys.add("gatewayRoute:" + proxy.name() + "/" + route.getKey());
+                keys.add("gatewayRoute:" + pair(proxy.name(), route.getKey()));
                 GatewayRouteSpec spec = route.getValue();
                 var target = spec.grpcRoute() != null ? spec.grpcRoute().action().target()
                         : spec.httpRoute() != null ? spec.httpRoute().action().target() : spec.http2Route().action().target();
@@ -88,7 +88,7 @@ public final class Dependencies {
             String router = spec.provider().virtualRouter().virtualRouterName();
             keys.add("router:" + router);
             view.routesOf(router).forEach((route, routeSpec) -> {
-                keys.add("route:" + router + "/" + route);
+                keys.add("route:" + pair(router, route));
                 // every target counts, also one routing reaches on no port yet: its next listener makes it a cluster
                 targetNodes(routeSpec).forEach(node -> keys.add("node:" + node));
             });
@@ -100,7 +100,7 @@ public final class Dependencies {
                     VirtualNodeSpec node = view.virtualNodes().get(target.node());
                     if (node != null && node.serviceDiscovery() != null && node.serviceDiscovery().awsCloudMap() != null) {
                         var cloudMap = node.serviceDiscovery().awsCloudMap();
-                        keys.add("registry:" + cloudMap.namespaceName() + "/" + cloudMap.serviceName());
+                        keys.add("registry:" + pair(cloudMap.namespaceName(), cloudMap.serviceName()));
                     }
                 }
             }
@@ -159,22 +159,44 @@ public final class Dependencies {
         diff("route:", flatten(before.routes()), flatten(after.routes()), changed);
         diff("gatewayRoute:", flatten(before.gatewayRoutes()), flatten(after.gatewayRoutes()), changed);
         // a route added to or removed from a router changes what the router's callers get
-        Set.copyOf(changed).stream().filter(k -> k.startsWith("route:"))
-                .forEach(k -> changed.add("router:" + k.substring("route:".length(), k.indexOf('/'))));
-        Set.copyOf(changed).stream().filter(k -> k.startsWith("gatewayRoute:"))
-                .forEach(k -> changed.add("gateway:" + k.substring("gatewayRoute:".length(), k.indexOf('/'))));
+        parentsOfChanged("router:", before.routes(), after.routes(), changed);
+        parentsOfChanged("gateway:", before.gatewayRoutes(), after.gatewayRoutes(), changed);
         Map<String, Object> beforeInstances = new HashMap<>();
-        before.instances().forEach((k, v) -> beforeInstances.put(k.namespace() + "/" + k.service(), Set.copyOf(v)));
+        before.instances().forEach((k, v) -> beforeInstances.put(pair(k.namespace(), k.service()), Set.copyOf(v)));
         Map<String, Object> afterInstances = new HashMap<>();
-        after.instances().forEach((k, v) -> afterInstances.put(k.namespace() + "/" + k.service(), Set.copyOf(v)));
+        after.instances().forEach((k, v) -> afterInstances.put(pair(k.namespace(), k.service()), Set.copyOf(v)));
         diff("registry:", beforeInstances, afterInstances, changed);
         return changed;
     }
 
     private static <T> Map<String, T> flatten(Map<String, Map<String, T>> nested) {
         Map<String, T> flat = new HashMap<>();
-        nested.forEach((parent, children) -> children.forEach((name, spec) -> flat.put(parent + "/" + name, spec)));
+        nested.forEach((parent, children) -> children.forEach((name, spec) -> flat.put(pair(parent, name), spec)));
         return flat;
+    }
+
+    /**
+     * The key part of a child resource: parent and name joined by '/', each with its own '/' and '%' escaped, since
+     * App Mesh's names may hold a '/' (router 'a/b' with route 'c' and router 'a' with route 'b/c' are two routes).
+     */
+    private static String pair(String parent, String name) {
+        return escape(parent) + "/" + escape(name);
+    }
+
+    private static String escape(String name) {
+        return name.replace("%", "%25").replace("/", "%2F");
+    }
+
+    /** Adds the key of each parent (router, gateway) whose children (routes) were added, removed or changed. */
+    private static <T> void parentsOfChanged(String prefix, Map<String, Map<String, T>> before,
+            Map<String, Map<String, T>> after, Set<String> changed) {
+        Set<String> parents = new HashSet<>(before.keySet());
+        parents.addAll(after.keySet());
+        for (String parent : parents) {
+            if (!Objects.equals(before.getOrDefault(parent, Map.of()), after.getOrDefault(parent, Map.of()))) {
+                changed.add(prefix + parent);
+            }
+        }
     }
 
     private static void diff(String prefix, Map<String, ?> before, Map<String, ?> after, Set<String> changed) {

@@ -18,6 +18,7 @@ import dev.meshplane.api.model.VirtualRouterSpec;
 import dev.meshplane.api.model.VirtualServiceSpec;
 import dev.meshplane.api.security.AuthorizationPolicySpec;
 import dev.meshplane.api.security.MtlsMode;
+import dev.meshplane.api.validation.AuthorizationPolicyRules;
 import dev.meshplane.api.validation.RequestDecoder;
 import dev.meshplane.snapshot.MeshView.Instance;
 import dev.meshplane.snapshot.MeshView.ServiceKey;
@@ -42,8 +43,8 @@ import tools.jackson.databind.node.ObjectNode;
  * references the store would refuse, is left out as it would be in a real mesh. What remains is a
  * {@link MeshView} the translators must serve. Values are drawn from a {@link Random} that jqwik seeds.
  *
- * <p>Input classes other work of issue 12 owns are not generated, each marked with its example number; the
- * generator is to be widened as those land.
+ * <p>Each input class of issue 12's examples is generated in valid and invalid variants (marked with the
+ * example's number), so that the API's refusals are exercised as well as what it lets through.
  */
 final class AcceptedSpecs {
 
@@ -57,27 +58,43 @@ final class AcceptedSpecs {
     private static final String[] HTTP_RETRY_EVENTS = {"server-error", "gateway-error", "client-error", "stream-error"};
     private static final String[] GRPC_RETRY_EVENTS = {"cancelled", "deadline-exceeded", "internal",
         "resource-exhausted", "unavailable"};
-    // example 4 (RE2 program size) is another engineer's: only regexes far below Envoy's limit of 100
+    // example 4: regexes of every size, and some RE2 refuses or re2j (grpc-java) does not parse
     private static final String[] REGEXES = {"/api/v[0-9]+/.*", "^/a.*", "[a-z]+", "/(orders|carts)", ".*\\.json",
-        "v[12]", "(?i)beta"};
+        "v[12]", "(?i)beta", "^/api/(v1|v2)/(orders|carts|customers)/[a-z0-9-]{36}$", "(?P<v>v[0-9])", "[[:alpha:]]+",
+        "\\Qa.b\\E", "[^/]+$"};
+    private static final String[] BAD_REGEXES = {"(", "a{1001}", "\\C", "\\pL+", "(?i)ü", "a**", "x{2,1}", "(?<n>x)"};
     private static final String[] HEADER_NAMES = {"x-user", "x-canary", "user-agent", "x-version", "content-type",
         "x-Mixed-Case", "x_under"};
     private static final String[] TEXT_VALUES = {"premium", "v1", "a b", "Beta", "/", "*", "1", "ü", "x;y", "%"};
-    // example 3 (access log command grammar) is another engineer's: only commands every Envoy knows
+    // example 3: access log formats within Envoy's command grammar and outside it, with '%%' escapes
     private static final String[] LOG_TEXTS = {"%START_TIME% %REQ(:METHOD)% %RESPONSE_CODE%",
         "[%START_TIME%] \"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%\" %RESPONSE_CODE%\n",
-        "plain text", "%UPSTREAM_HOST% %DURATION%"};
-    private static final String[] LOG_JSON_VALUES = {"%START_TIME%", "%RESPONSE_CODE%", "%REQ(:PATH)%", "constant"};
+        "plain text", "%UPSTREAM_HOST% %DURATION%", "100%% of %REQ(USER-AGENT):10%", "%%%%", "%%",
+        "%START_TIME(%Y-%m-%dT%H:%M:%S.%3fZ)%", "%DYNAMIC_METADATA(envoy.lb:canary)% %GRPC_STATUS(CAMEL_STRING)%",
+        "%FILTER_STATE(key):20%"};
+    private static final String[] BAD_LOG_TEXTS = {"%DURATION_MS%", "100% done", "%START_TIME(%Y%n)%", "%REQ()%",
+        "%REQ(a:b%", "%duration%", "%GRPC_STATUS(FANCY)%", "%REQ(bad header)%", "%DURATION:10%", "took %DURATION", "%"};
+    private static final String[] LOG_JSON_VALUES = {"%START_TIME%", "%RESPONSE_CODE%", "%REQ(:PATH)%", "constant",
+        "100%%", "%START_TIME(%s)%"};
+    private static final String[] BAD_LOG_JSON_VALUES = {"%DURATION_MS%", "%REQ(a?b?c)%", "%",
+        "%DYNAMIC_METADATA(ns:key):5%"};
     // the model leaves hostnames free: edge values beside the usual ones
     private static final String[] DNS_HOSTNAMES = {"orders.internal", "10.0.0.5", "users.svc.cluster.local",
-        "db-1.internal", "2001:db8::5", "x.", "ü.local"};
+        "db-1.internal", "2001:db8::5", "x.", "ü.local", "Orders.Internal", "2fast.example.com"};
+    // example 12: IP literals Envoy's parser refuses, and forms Java's parser reads otherwise
+    private static final String[] ODD_DNS_HOSTNAMES = {"10.0.0.256", "10.1", "127.1", "0x7f.1", "010.0.0.1",
+        "[::1]", "::1%lo", "fe80::1%eth0", "1::2::3", "::ffff:10.0.0.1", "1.2.3.4::", "10"};
     private static final String[] BAD_DNS_HOSTNAMES = {"", " ", "bad host"};
-    // example 10 (SDS names nobody serves) is another engineer's: only Meshplane's built-in secret names
+    // example 10: Meshplane's built-in secret names and the ones a proxy's own SDS serves (SPIRE's, for example)
     private static final String[] SECRETS = {BuiltInSecrets.IDENTITY, BuiltInSecrets.TRUST};
+    private static final String[] LOCAL_SECRETS = {"spiffe://m.local/ns/default/sa/web", "spiffe://m.local", "default",
+        "ROOTCA", "my cert", "a/b"};
     private static final String[] PATHS = {"/etc/certs/chain.pem", "/etc/certs/key.pem", "/etc/ssl/ca.pem"};
     private static final String[] SANS = {"orders.m.local", "spiffe://m/virtualNode/web", "*.m.local"};
+    // example 12: CIDR blocks Envoy reads, and malformed ones Java's address parser would let through
     private static final String[] IP_BLOCKS = {"10.0.0.0/8", "192.168.1.0/24", "0.0.0.0/0", "2001:db8::/32",
-        "172.16.0.1/32"};
+        "172.16.0.1/32", "10/8", "10.0.0.0/33", "fd00::/129", "10.0.0.0/08", "10.1/16", "010.0.0.0/8", "10.0.0.0/",
+        "fe80::1%eth0/64", "::/0", "FD00:0:0:0:0:0:0:1/64", "10.0.0.5", " 10.0.0.0/8", "10.0.0.1/8"};
 
     private final Random random;
     private final Set<String> serviceNames = new TreeSet<>();
@@ -110,15 +127,24 @@ final class AcceptedSpecs {
     }
 
     private Case build() {
-        // example 5 (domains that differ in case only) is another engineer's: service names are lower case
         int serviceCount = 1 + random.nextInt(5);
         for (int i = 0; i < serviceCount; i++) {
             serviceNames.add("svc" + i + ".m.local");
+            // example 5: names Envoy lower-cases into one domain
+            if (random.nextInt(6) == 0) {
+                serviceNames.add(random.nextBoolean() ? "Svc" + i + ".m.local" : "SVC" + i + ".M.LOCAL");
+            }
+            // the model's ServiceName has no pattern: edge values beside the usual ones
+            if (random.nextInt(8) == 0) {
+                serviceNames.add(pick(new String[] {"svc" + i + ".m.local.", "s_" + i + ".m.local", "10.0.0." + (i + 1),
+                    "svc " + i, "ü" + i + ".m.local", "svc" + i, "[::" + (i + 1) + "]",
+                    ("s" + i + ".").repeat(100).substring(0, 255)}));
+            }
         }
         MeshSpec mesh = accept(CreateMeshRequest.class, "meshName", MESH, meshSpec(), CreateMeshRequest::spec);
         int nodeCount = 1 + random.nextInt(5);
         for (int i = 0; i < nodeCount; i++) {
-            String name = "node" + i;
+            String name = name("node", i);
             VirtualNodeSpec spec = accept(CreateVirtualNodeRequest.class, "virtualNodeName", name, virtualNode(),
                     CreateVirtualNodeRequest::spec);
             if (spec != null) {
@@ -127,7 +153,7 @@ final class AcceptedSpecs {
         }
         int routerCount = random.nextInt(3);
         for (int i = 0; i < routerCount; i++) {
-            String name = "router" + i;
+            String name = name("router", i);
             VirtualRouterSpec spec = accept(CreateVirtualRouterRequest.class, "virtualRouterName", name, virtualRouter(),
                     CreateVirtualRouterRequest::spec);
             if (spec != null) {
@@ -145,17 +171,18 @@ final class AcceptedSpecs {
             Map<String, RouteSpec> own = new LinkedHashMap<>();
             int count = random.nextInt(5);
             for (int i = 0; i < count; i++) {
-                RouteSpec spec = accept(CreateRouteRequest.class, "routeName", "route" + i,
-                        route(routers.get(router)), CreateRouteRequest::spec);
+                String name = name("route", i);
+                RouteSpec spec = accept(CreateRouteRequest.class, "routeName", name, route(routers.get(router)),
+                        CreateRouteRequest::spec);
                 if (spec != null) {
-                    own.put("route" + i, spec);
+                    own.put(name, spec);
                 }
             }
             routes.put(router, own);
         }
         int gatewayCount = random.nextInt(3);
         for (int i = 0; i < gatewayCount; i++) {
-            String name = "gateway" + i;
+            String name = name("gateway", i);
             VirtualGatewaySpec spec = accept(CreateVirtualGatewayRequest.class, "virtualGatewayName", name, gateway(),
                     CreateVirtualGatewayRequest::spec);
             if (spec == null) {
@@ -165,10 +192,11 @@ final class AcceptedSpecs {
             Map<String, GatewayRouteSpec> own = new LinkedHashMap<>();
             int count = services.isEmpty() ? 0 : random.nextInt(5);
             for (int j = 0; j < count; j++) {
-                GatewayRouteSpec route = accept(CreateGatewayRouteRequest.class, "gatewayRouteName", "groute" + j,
+                String routeName = name("groute", j);
+                GatewayRouteSpec route = accept(CreateGatewayRouteRequest.class, "gatewayRouteName", routeName,
                         gatewayRoute(), CreateGatewayRouteRequest::spec);
                 if (route != null) {
-                    own.put("groute" + j, route);
+                    own.put(routeName, route);
                 }
             }
             gatewayRoutes.put(name, own);
@@ -208,15 +236,12 @@ final class AcceptedSpecs {
         }
     }
 
-    /**
-     * Authorization policies are decoded and checked against the model's constraints here; the rest of what their
-     * controller checks (CIDR syntax, example 12, another engineer's; header names; RE2) lives in control-plane,
-     * so only well-formed values of those are generated.
-     */
+    /** Decodes and checks a policy as PutAuthorizationPolicy does (the model's constraints, then its own rules). */
     private AuthorizationPolicySpec acceptPolicy(ObjectNode spec) {
         try {
             AuthorizationPolicySpec policy = JSON.treeToValue(spec, AuthorizationPolicySpec.class);
             RequestDecoder.validate(policy, "spec");
+            AuthorizationPolicyRules.check(policy);
             return policy;
         } catch (ApiException e) {
             refused.add(e.getMessage());
@@ -246,8 +271,7 @@ final class AcceptedSpecs {
     private ObjectNode virtualNode() {
         ObjectNode spec = JSON.createObjectNode();
         ArrayNode listeners = spec.putArray("listeners");
-        // example 6 (duplicate port mappings) is another engineer's: each listener its own port
-        List<Integer> ports = distinctPorts(random.nextInt(4));
+        List<Integer> ports = listenerPorts(random.nextInt(4));
         for (int port : ports) {
             listeners.add(listener(port));
         }
@@ -268,7 +292,11 @@ final class AcceptedSpecs {
         switch (random.nextInt(3)) {
             case 0 -> {
                 ObjectNode dns = spec.putObject("serviceDiscovery").putObject("dns");
-                dns.put("hostname", random.nextInt(16) == 0 ? pick(BAD_DNS_HOSTNAMES) : pick(DNS_HOSTNAMES));
+                dns.put("hostname", switch (random.nextInt(16)) {
+                    case 0 -> pick(BAD_DNS_HOSTNAMES);
+                    case 1, 2 -> pick(ODD_DNS_HOSTNAMES);
+                    default -> pick(DNS_HOSTNAMES);
+                });
                 maybe(() -> dns.put("responseType", random.nextBoolean() ? "LOADBALANCER" : "ENDPOINTS"));
                 maybe(() -> dns.put("ipPreference", ipPreference()));
             }
@@ -280,6 +308,23 @@ final class AcceptedSpecs {
             spec.putObject("logging").putObject("accessLog").set("file", accessLog());
         }
         return spec;
+    }
+
+    /**
+     * The {@code i}th resource name of a kind: mostly plain, sometimes what the model's ResourceName (1 to 255
+     * characters) also allows: the previous name in another case (example 5), spaces, ':', ',', '+', '"', non-ASCII,
+     * 255 and 256 characters ('/', a backslash, ';' and '%' are refused by control-plane's ResourceService, not generated).
+     */
+    private String name(String base, int i) {
+        return switch (random.nextInt(16)) {
+            case 0 -> i > 0 ? base.toUpperCase(java.util.Locale.ROOT) + (i - 1) : base + i;
+            case 1 -> base + " " + i;
+            case 2 -> base + ":" + i;
+            case 3 -> base + ",\"+" + i;
+            case 4 -> "ü-" + base + i;
+            case 5 -> (base + i + "-").repeat(60).substring(0, 255 + random.nextInt(2));
+            default -> base + i;
+        };
     }
 
     private String backendName() {
@@ -337,20 +382,22 @@ final class AcceptedSpecs {
 
     private ObjectNode certificate() {
         ObjectNode certificate = JSON.createObjectNode();
-        if (random.nextBoolean()) {
-            certificate.putObject("file").put("certificateChain", PATHS[0]).put("privateKey", PATHS[1]);
-        } else {
-            certificate.putObject("sds").put("secretName", pick(SECRETS));
+        switch (random.nextInt(16)) {
+            case 0 -> certificate.putObject("acm").put("certificateArn",
+                    "arn:aws:acm:us-east-1:111122223333:certificate/abc");
+            case 1, 2, 3, 4, 5, 6, 7 -> certificate.putObject("file").put("certificateChain", PATHS[0]).put("privateKey", PATHS[1]);
+            default -> certificate.putObject("sds").put("secretName", secretName());
         }
         return certificate;
     }
 
     private ObjectNode validation() {
         ObjectNode validation = JSON.createObjectNode();
-        if (random.nextBoolean()) {
-            validation.putObject("trust").putObject("file").put("certificateChain", PATHS[2]);
-        } else {
-            validation.putObject("trust").putObject("sds").put("secretName", pick(SECRETS));
+        switch (random.nextInt(16)) {
+            case 0 -> validation.putObject("trust").putObject("acm").putArray("certificateAuthorityArns")
+                    .add("arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/abc");
+            case 1, 2, 3, 4, 5, 6, 7 -> validation.putObject("trust").putObject("file").put("certificateChain", PATHS[2]);
+            default -> validation.putObject("trust").putObject("sds").put("secretName", secretName());
         }
         if (random.nextBoolean()) {
             ArrayNode exact = validation.putObject("subjectAlternativeNames").putObject("match").putArray("exact");
@@ -422,11 +469,12 @@ final class AcceptedSpecs {
         ObjectNode file = JSON.createObjectNode();
         file.put("path", random.nextBoolean() ? "/dev/stdout" : "/var/log/envoy/access.log");
         switch (random.nextInt(3)) {
-            case 0 -> file.putObject("format").put("text", pick(LOG_TEXTS));
+            case 0 -> file.putObject("format").put("text", random.nextInt(4) == 0 ? pick(BAD_LOG_TEXTS) : pick(LOG_TEXTS));
             case 1 -> {
                 ArrayNode json = file.putObject("format").putArray("json");
                 for (String key : distinct(1 + random.nextInt(3), () -> pick(new String[] {"start", "code", "path", "k"}))) {
-                    json.addObject().put("key", key).put("value", pick(LOG_JSON_VALUES));
+                    json.addObject().put("key", key).put("value", random.nextInt(6) == 0 ? pick(BAD_LOG_JSON_VALUES)
+                            : pick(LOG_JSON_VALUES));
                 }
             }
             default -> {
@@ -440,7 +488,7 @@ final class AcceptedSpecs {
     private ObjectNode virtualRouter() {
         ObjectNode spec = JSON.createObjectNode();
         ArrayNode listeners = spec.putArray("listeners");
-        for (int port : distinctPorts(1 + random.nextInt(2))) {
+        for (int port : listenerPorts(1 + random.nextInt(2))) {
             listeners.addObject().putObject("portMapping").put("port", port).put("protocol", pick(PROTOCOLS));
         }
         return spec;
@@ -564,7 +612,7 @@ final class AcceptedSpecs {
         switch (random.nextInt(routerRoute ? 3 : 4)) {
             case 0 -> match.put("prefix", pick(new String[] {"/", "/api", "/api/", "/orders/v1", "/a b", "/?x", "/#"}));
             case 1 -> match.putObject("path").put("exact", pick(new String[] {"/", "/health", "/api/orders", "/a b", "/x?y"}));
-            case 2 -> match.putObject("path").put("regex", pick(REGEXES));
+            case 2 -> match.putObject("path").put("regex", regex());
             default -> {
             }
         }
@@ -582,13 +630,14 @@ final class AcceptedSpecs {
         return headers;
     }
 
+    /** Every kind App Mesh has, for Envoy and for gRPC clients (example 1: C-core 1.51 gets the forms it parses). */
     private ObjectNode headerMatch() {
         ObjectNode match = JSON.createObjectNode();
         switch (random.nextInt(5)) {
             case 0 -> match.put("exact", pick(TEXT_VALUES));
             case 1 -> match.put("prefix", pick(TEXT_VALUES));
             case 2 -> match.put("suffix", pick(TEXT_VALUES));
-            case 3 -> match.put("regex", pick(REGEXES));
+            case 3 -> match.put("regex", regex());
             default -> {
                 long start = random.nextInt(1000) - 10;
                 match.putObject("range").put("start", start).put("end", start + 1 + random.nextInt(1000));
@@ -602,8 +651,10 @@ final class AcceptedSpecs {
         ObjectNode match = route.putObject("match");
         if (random.nextInt(4) > 0) {
             match.put("serviceName", pick(new String[] {"users.UserService", "pkg.v1.Orders", "Svc", "", "a/b", "x y"}));
-            // example 6 (methodName without serviceName) is another engineer's: a method only with a service
-            maybe(() -> match.put("methodName", pick(new String[] {"GetUser", "List", "m", "a/b", "*"})));
+        }
+        // example 6: a method name without its service, which App Mesh refuses, sometimes
+        if (match.has("serviceName") ? random.nextBoolean() : random.nextInt(8) == 0) {
+            match.put("methodName", pick(new String[] {"GetUser", "List", "m", "a/b", "*"}));
         }
         if (random.nextInt(3) == 0) {
             match.set("metadata", headers(1 + random.nextInt(2)));
@@ -641,8 +692,7 @@ final class AcceptedSpecs {
     private ObjectNode gateway() {
         ObjectNode spec = JSON.createObjectNode();
         ArrayNode listeners = spec.putArray("listeners");
-        // example 6 (duplicate port mappings) is another engineer's: each listener its own port
-        for (int port : distinctPorts(1 + random.nextInt(2))) {
+        for (int port : listenerPorts(1 + random.nextInt(2))) {
             String protocol = pick(GATEWAY_PROTOCOLS);
             ObjectNode listener = listeners.addObject();
             listener.putObject("portMapping").put("port", port).put("protocol", protocol);
@@ -684,10 +734,11 @@ final class AcceptedSpecs {
             target.put("port", port());
         }
         if (random.nextInt(3) == 0) {
-            // example 5 (hostnames that differ in case only) is another engineer's: lower case only
+            // example 5: host names that differ in case only among the usual ones and the edge values
             match.putObject("hostname").put(random.nextBoolean() ? "exact" : "suffix",
                     pick(new String[] {"api.example.com", ".example.com", "example.com", "a.b", "*", "*.example.com",
-                        "a*b", "example.com.", "api.example.com:8080", "[::1]"}));
+                        "a*b", "example.com.", "api.example.com:8080", "[::1]", "API.example.com", "Api.Example.Com",
+                        ".Example.com", "EXAMPLE.COM"}));
         }
         if (random.nextInt(4) == 0) {
             match.put("port", port());
@@ -713,10 +764,18 @@ final class AcceptedSpecs {
         if (random.nextInt(3) == 0) {
             ObjectNode rewrite = action.putObject("rewrite");
             maybe(() -> rewrite.putObject("hostname").put("defaultTargetHostname", enabled()));
-            switch (random.nextInt(3)) {
+            // every kind of rewrite, none, and the combinations the API refuses (prefix and path; both prefix forms)
+            switch (random.nextInt(6)) {
                 case 0 -> rewrite.putObject("prefix").put("defaultPrefix", enabled());
                 case 1 -> rewrite.putObject("prefix").put("value", pick(new String[] {"/", "/v2/", "/x", "x", " "}));
-                default -> rewrite.putObject("path").put("exact", pick(new String[] {"/", "/new", "/a/b", "new", "/a?b"}));
+                case 2 -> rewrite.putObject("path").put("exact", pick(new String[] {"/", "/new", "/a/b", "new", "/a?b"}));
+                case 3 -> {
+                    rewrite.putObject("prefix").put("defaultPrefix", enabled());
+                    rewrite.putObject("path").put("exact", "/new");
+                }
+                case 4 -> rewrite.putObject("prefix").put("defaultPrefix", enabled()).put("value", "/v2/");
+                default -> {
+                }
             }
         }
         return spec;
@@ -745,7 +804,7 @@ final class AcceptedSpecs {
             if (random.nextBoolean()) {
                 ObjectNode from = rule.putObject("from");
                 maybe(() -> from.putArray("virtualNodes").add(nodes.isEmpty() ? "web" : pick(nodes.keySet())));
-                maybe(() -> from.putArray("virtualGateways").add("gateway0"));
+                maybe(() -> from.putArray("virtualGateways").add(gateways.isEmpty() ? "gateway0" : pick(gateways.keySet())));
                 maybe(() -> from.put("anyMeshIdentity", random.nextBoolean()));
                 maybe(() -> from.putArray("ipBlocks").add(pick(IP_BLOCKS)));
             }
@@ -755,11 +814,15 @@ final class AcceptedSpecs {
                 maybe(() -> to.putArray("prefixes").add(pick(new String[] {"/", "/api/"})));
                 maybe(() -> to.putArray("methods").add(pick(HTTP_METHODS)));
                 if (random.nextBoolean()) {
-                    ObjectNode header = to.putArray("headers").addObject().put("name", pick(HEADER_NAMES).toLowerCase());
+                    ObjectNode header = to.putArray("headers").addObject().put("name", random.nextInt(8) == 0
+                            ? pick(new String[] {"bad header", "", "x:y"}) : pick(HEADER_NAMES).toLowerCase());
+                    if (random.nextInt(8) == 0) {
+                        header.put("exact", pick(TEXT_VALUES));
+                    }
                     switch (random.nextInt(4)) {
                         case 0 -> header.put("exact", pick(TEXT_VALUES));
                         case 1 -> header.put("prefix", pick(TEXT_VALUES));
-                        case 2 -> header.put("regex", pick(REGEXES));
+                        case 2 -> header.put("regex", regex());
                         default -> header.put("present", random.nextBoolean());
                     }
                 }
@@ -795,6 +858,36 @@ final class AcceptedSpecs {
 
     private List<Integer> distinctPorts(int count) {
         return distinct(count, this::port);
+    }
+
+    /** Mostly a built-in secret; sometimes one the proxy's own SDS server holds (example 10). */
+    private String secretName() {
+        return random.nextInt(4) == 0 ? pick(LOCAL_SECRETS) : pick(SECRETS);
+    }
+
+    /**
+     * Mostly a listed regex (sometimes one RE2 or re2j refuses); sometimes one whose RE2 program size lies anywhere
+     * around Envoy's limit (example 4).
+     */
+    private String regex() {
+        if (random.nextInt(4) > 0) {
+            return random.nextInt(6) == 0 ? pick(BAD_REGEXES) : pick(REGEXES);
+        }
+        int repeat = 1 + random.nextInt(400);
+        return switch (random.nextInt(3)) {
+            case 0 -> "^/api/(v1|v2)/(orders|carts|customers)/[a-z0-9-]{" + repeat + "}$";
+            case 1 -> "(a|bc|def){" + repeat + "}";
+            default -> "[[:alnum:]]{1," + repeat + "}";
+        };
+    }
+
+    /** Listener ports as a user writes them: mostly distinct, sometimes one twice (example 6: App Mesh refuses it). */
+    private List<Integer> listenerPorts(int count) {
+        List<Integer> ports = distinctPorts(count);
+        if (!ports.isEmpty() && random.nextInt(12) == 0) {
+            ports.add(ports.get(random.nextInt(ports.size())));
+        }
+        return ports;
     }
 
     private <T> List<T> distinct(int count, java.util.function.Supplier<T> values) {

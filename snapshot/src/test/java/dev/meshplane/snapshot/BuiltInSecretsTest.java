@@ -41,4 +41,13 @@ class BuiltInSecretsTest {
                   "attributes": [{"key": "secret", "value": "meshplane:identity"}]}}}"""))).isFalse();
         assertThat(BuiltInSecrets.namesBuiltInSecret(null)).isFalse();
     }
+
+    /** A certificate's URI SAN is ASCII (IA5String) and Envoy compares it byte for byte with the id it is sent. */
+    @Test
+    void aSpiffeIdIsAsciiWhateverTheNameHolds() {
+        assertThat(BuiltInSecrets.spiffeId("prod", "virtualNode", "users-v1.2_x")).isEqualTo("spiffe://prod/virtualNode/users-v1.2_x");
+        assertThat(BuiltInSecrets.spiffeId("prod mesh", "virtualGateway", "a b,ü%/"))
+                .isEqualTo("spiffe://prod%20mesh/virtualGateway/a%20b,%C3%BC%25%2F");
+        assertThat(BuiltInSecrets.spiffeId("prod mesh", "virtualNode", "n")).startsWith(BuiltInSecrets.meshSpiffePrefix("prod mesh"));
+    }
 }

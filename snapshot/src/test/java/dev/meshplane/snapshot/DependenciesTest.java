@@ -82,6 +82,39 @@ class DependenciesTest {
         assertThat(Dependencies.of(before, web)).contains("node:v2");
     }
 
+    /**
+     * Found by AcceptedSpecsPropertyTest once it generated names with a '/' (App Mesh allows them): a route added to
+     * router 'r/1' marked router 'r' changed, so the callers of 'r/1' kept their configuration without the route; and
+     * router 'a/b' route 'c' and router 'a' route 'b/c' were one key.
+     */
+    @Test
+    void namesWithASlashAreKeptApart() throws Exception {
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {"web": {"backends": [{"virtualService": {"virtualServiceName": "orders.local"}}]},
+                                  "v1": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}],
+                                         "serviceDiscovery": {"dns": {"hostname": "v1.internal"}}}},
+                 "virtualRouters": {"r/1": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}]}},
+                 "routes": {"r/1": {}},
+                 "virtualServices": {"orders.local": {"provider": {"virtualRouter": {"virtualRouterName": "r/1"}}}}}
+                """;
+        MeshView before = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        MeshView after = GoldenTest.view(JsonMapper.builder().build().readTree(json.replace("\"routes\": {\"r/1\": {}}",
+                "\"routes\": {\"r/1\": {\"all\": {\"httpRoute\": {\"match\": {\"prefix\": \"/\"}, \"action\":"
+                        + " {\"weightedTargets\": [{\"virtualNode\": \"v1\", \"weight\": 1}]}}}}}")));
+        ProxyId web = new ProxyId("m", ProxyId.Kind.SIDECAR, "web");
+        assertThat(MeshTranslator.translate(after, web)).isNotEqualTo(MeshTranslator.translate(before, web));
+        Set<String> changed = Dependencies.changed(before, after);
+        assertThat(changed).contains("router:r/1");
+        assertThat(Dependencies.of(before, web)).anyMatch(changed::contains);
+
+        RouteSpec route = AppMeshJson.mapper().readValue("{\"httpRoute\":{\"match\":{\"prefix\":\"/\"},"
+                + "\"action\":{\"weightedTargets\":[{\"virtualNode\":\"v1\",\"weight\":1}]}}}", RouteSpec.class);
+        MeshView two = withRoutes(before, Map.of("a/b", Map.of("c", route), "a", Map.of("b/c", route)));
+        MeshView one = withRoutes(before, Map.of("a/b", Map.of("c", route), "a", Map.of()));
+        assertThat(Dependencies.changed(two, one)).contains("router:a").doesNotContain("router:a/b");
+    }
+
     @Test
     void aChangeNamesWhatItTouched() throws Exception {
         MeshView before = seed();

@@ -12,6 +12,7 @@ import dev.meshplane.api.model.CreateVirtualServiceRequest;
 import dev.meshplane.api.model.TagRef;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.resource.ResourceKind;
+import dev.meshplane.api.validation.AuthorizationPolicyRules;
 import dev.meshplane.api.validation.RequestDecoder;
 import dev.meshplane.controlplane.appmesh.ResourceService;
 import dev.meshplane.controlplane.security.AuthorizationPolicies;
@@ -112,7 +113,7 @@ final class ApplyDocument {
             throw new ApiException(e.code(), at + " (" + what + "): " + e.getMessage());
         }
         try {
-            AuthorizationPolicies.check(decoded.spec());
+            AuthorizationPolicyRules.check(decoded.spec());
         } catch (ApiException e) {
             // the check names members from the policy's body, which is this item's spec
             throw new ApiException(e.code(), at + " (" + what + "): spec." + e.getMessage());

@@ -1,7 +1,7 @@
 package dev.meshplane.controlplane.security;
 
 import dev.meshplane.api.error.ApiException;
-import dev.meshplane.api.validation.RegexRules;
+import dev.meshplane.api.validation.AuthorizationPolicyRules;
 import dev.meshplane.api.json.AppMeshJson;
 import dev.meshplane.api.security.AuthorizationPolicyData;
 import dev.meshplane.api.security.AuthorizationPolicySpec;
@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 
 /**
- * Writes and reads authorization policies: their checks beyond the model's constraints, the store, and
- * the audit entry of each change. The REST handlers and declarative apply both write through it.
+ * Writes and reads authorization policies: their name check, the spec check ({@link AuthorizationPolicyRules}),
+ * the store, and the audit entry of each change. The REST handlers and declarative apply both write through it.
  */
 @Service
 public class AuthorizationPolicies {
@@ -39,10 +39,10 @@ public class AuthorizationPolicies {
     /**
      * Creates the policy or replaces its spec, with its audit entry, in the caller's transaction if there is one.
      *
-     * @throws ApiException 400 for a spec {@link #check} refuses, 404 when the mesh does not exist
+     * @throws ApiException 400 for a spec {@link AuthorizationPolicyRules#check} refuses, 404 when the mesh does not exist
      */
     public AuthorizationPolicyData put(String meshName, String policyName, AuthorizationPolicySpec spec) {
-        check(spec);
+        AuthorizationPolicyRules.check(spec);
         String json = AppMeshJson.mapper().writeValueAsString(spec);
         return auditor.write(() -> policies.put(meshName, policyName, json), row -> new Auditor.Entry(
                         "PutAuthorizationPolicy", meshName, "authorizationPolicy/" + policyName,
@@ -70,45 +70,6 @@ public class AuthorizationPolicies {
     public AuthorizationPolicyData get(String meshName, String policyName) {
         return policies.get(meshName, policyName).map(AuthorizationPolicies::view)
                 .orElseThrow(() -> notFound(meshName, policyName));
-    }
-
-    /** What the model's constraints cannot say: one way to match a header, RE2 Envoy loads, valid CIDR blocks (400 naming the member). */
-    public static void check(AuthorizationPolicySpec spec) {
-        for (int r = 0; r < spec.rules().size(); r++) {
-            var rule = spec.rules().get(r);
-            String at = "rules[" + r + "]";
-            if (rule.from() != null && rule.from().ipBlocks() != null) {
-                for (int i = 0; i < rule.from().ipBlocks().size(); i++) {
-                    cidr(at + ".from.ipBlocks[" + i + "]", rule.from().ipBlocks().get(i));
-                }
-            }
-            if (rule.to() != null && rule.to().headers() != null) {
-                for (int h = 0; h < rule.to().headers().size(); h++) {
-                    var header = rule.to().headers().get(h);
-                    String member = at + ".to.headers[" + h + "]";
-                    long ways = java.util.stream.Stream.of(header.exact(), header.prefix(), header.regex(), header.present())
-                            .filter(java.util.Objects::nonNull).count();
-                    if (ways != 1) {
-                        throw ApiException.badRequest(member + ": exactly one of [exact, prefix, regex, present] must be set");
-                    }
-                    if (!header.name().matches("[0-9A-Za-z!#$%&'*+\\-.^_`|~]+")) {
-                        throw ApiException.badRequest(member + ".name: '" + header.name() + "' is not an HTTP header name");
-                    }
-                    String regexProblem = header.regex() == null ? null : RegexRules.problem(header.regex());
-                    if (regexProblem != null) {
-                        throw ApiException.badRequest(member + ".regex: " + regexProblem);
-                    }
-                }
-            }
-        }
-    }
-
-    /** Envoy refuses the listener for a range its own address parser refuses (IpLiterals says how it reads them). */
-    private static void cidr(String member, String block) {
-        String problem = dev.meshplane.api.validation.IpLiterals.cidr(block);
-        if (problem != null) {
-            throw ApiException.badRequest(member + ": " + problem);
-        }
     }
 
     private static ApiException notFound(String mesh, String name) {

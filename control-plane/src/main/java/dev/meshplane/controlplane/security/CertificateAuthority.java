@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -231,7 +233,10 @@ public class CertificateAuthority {
         }
         try {
             X509Certificate certificate = sign(ca, keys, notBefore, notAfter,
-                    new X500Name("O=Meshplane,OU=" + proxy.mesh() + ",CN=" + proxy.name()),
+                    // built attribute by attribute: a name holding ',', '+', '"' or a backslash (App Mesh allows them) is no
+                    // longer parsed as X.500 syntax, which refused it and left the proxy without a certificate
+                    new X500NameBuilder().addRDN(BCStyle.O, "Meshplane").addRDN(BCStyle.OU, proxy.mesh())
+                            .addRDN(BCStyle.CN, proxy.name()).build(),
                     new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, BuiltInSecrets.spiffeId(proxy))),
                     KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
             // at half the lifetime (counted from issue, not from the minute it is backdated for clock skew)
@@ -354,7 +359,9 @@ public class CertificateAuthority {
     private X509Certificate selfSigned(String mesh, KeyPair keys) {
         Instant now = clock.instant();
         try {
-            X500Name name = new X500Name("O=Meshplane,OU=" + mesh + ",CN=Meshplane CA " + mesh + " " + now.getEpochSecond());
+            // attribute by attribute, so that a mesh name holding ',', '+', '"' or a backslash is a value, not X.500 syntax
+            X500Name name = new X500NameBuilder().addRDN(BCStyle.O, "Meshplane").addRDN(BCStyle.OU, mesh)
+                    .addRDN(BCStyle.CN, "Meshplane CA " + mesh + " " + now.getEpochSecond()).build();
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             org.bouncycastle.cert.X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, new BigInteger(127, random),
                     Date.from(now.minusSeconds(60)), Date.from(now.plus(properties.caLifetime())), name, keys.getPublic())

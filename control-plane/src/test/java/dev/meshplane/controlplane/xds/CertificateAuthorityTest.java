@@ -165,6 +165,33 @@ class CertificateAuthorityTest extends ServerTest {
         }
     }
 
+    /**
+     * App Mesh's names may hold any character (found widening AcceptedSpecs' names): the mesh's CA and the node's
+     * certificate are still issued (the subject was parsed as X.500 syntax, which refused ',', '+', '"' and a backslash), and
+     * the URI SAN is the ASCII SPIFFE id the RBAC and SAN matchers are sent (a raw 'ü' was written as the byte 0xFC).
+     */
+    @Test
+    void namesOfAnyCharactersGetTheirCertificateWithTheSpiffeIdTheMatchersAreSent() throws Exception {
+        mesh = uniqueName("ca") + ",ü";
+        String name = "api \"1\"+ü,x";
+        appMesh.createMesh(r -> r.meshName(mesh));
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName(name).spec(dev.meshplane.controlplane.Fixtures.node("api.local")));
+        json(send("PUT", "/v1/meshes/" + com.google.common.net.UrlEscapers.urlPathSegmentEscaper().escape(mesh) + "/mtls",
+                "{\"mode\":\"STRICT\"}"), 200);
+        try (AdsStream ads = new AdsStream(xds.port())) {
+            ads.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node("mesh/" + mesh + "/virtualNode/" + name))
+                    .setTypeUrl(AdsStream.LDS).build());
+            DiscoveryResponse listeners = ads.next(5000);
+            assertThat(listeners).isNotNull();
+            ads.send(AdsStream.ack(listeners));
+            X509Certificate certificate = identity(sds(ads, null));
+            String spiffeId = dev.meshplane.snapshot.BuiltInSecrets.spiffeId(mesh, "virtualNode", name);
+            assertThat(spiffeId).matches("\\p{ASCII}+");
+            assertThat(uriSans(certificate)).containsExactly(spiffeId);
+            assertThat(certificate.getSubjectX500Principal().getName()).contains("ü");
+        }
+    }
+
     @Test
     void aProxyWhoseConfigurationNamesNoBuiltInSecretIsIssuedNone() throws Exception {
         String node = meshWithNode();

@@ -4,6 +4,7 @@ import dev.meshplane.api.json.AppMeshJson;
 import dev.meshplane.cli.Meshplane;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,7 +90,7 @@ public final class GetCommand implements Callable<Integer> {
     /** The option's value as a path segment; a usage error (exit 2) naming the option when it is missing. */
     private String required(String value, String option) {
         if (value == null) {
-            throw new ParameterException(spec.commandLine(), "get " + kind.name().toLowerCase(java.util.Locale.ROOT)
+            throw new ParameterException(spec.commandLine(), "get " + kind.name().toLowerCase(Locale.ROOT)
                     + " needs " + option);
         }
         return encode(value);

@@ -9,7 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -96,7 +98,7 @@ public final class ServerClient {
     }
 
     /** The headers the SDK's SigV4 signer adds (Authorization, X-Amz-Date, X-Amz-Security-Token), Host left out. */
-    private java.util.Map<String, String> sign(String method, URI uri, byte[] payload, boolean json) {
+    private Map<String, String> sign(String method, URI uri, byte[] payload, boolean json) {
         SdkHttpRequest.Builder builder = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
         if (json) {
             builder.putHeader("Content-Type", "application/json");
@@ -110,7 +112,7 @@ public final class ServerClient {
                 r.payload(ContentStreamProvider.fromByteArray(payload));
             }
         });
-        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
         signed.request().headers().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             if (!SET_BY_CLIENT.contains(lower) && !lower.equals("content-type")) {

@@ -44,8 +44,10 @@ final class ImportAssembly {
     ImportResult finish(ImportOptions options) {
         List<ApplyResource> resolved = AcmCertificates.resolve(resources, where, options, report);
         // resolved holds the resources in the order read, ACM replaced
+        Map<ApplyResource, String> resolvedWhere = new IdentityHashMap<>();
         for (int i = 0; i < resolved.size(); i++) {
             ApplyResource resource = resolved.get(i);
+            resolvedWhere.put(resource, where.get(resources.get(i)));
             try {
                 SpecRules.check(AppMeshJson.mapper().treeToValue(resource.spec(), resource.kind().specType()));
             } catch (ApiException refused) {
@@ -53,6 +55,8 @@ final class ImportAssembly {
                         + refused.getMessage());
             }
         }
-        return new ImportResult(new ApplyDocument(resolved), report);
+        ApplyDocument document = new ApplyDocument(resolved);
+        // the document sorts its resources but keeps them as they are, so identity still finds each one's source
+        return new ImportResult(document, report, document.resources().stream().map(resolvedWhere::get).toList());
     }
 }

@@ -5,11 +5,16 @@ import java.util.List;
 /**
  * What an import produced: the apply document, and the report of what was read differently from how it was
  * written (selectors with no meaning outside Kubernetes, dropped ARNs, generated names, alternative spellings),
- * one line each naming the document and the field.
+ * one line each naming the document and the field; and for each resource of the document, in its order, the
+ * document it was read from ({@code file#index}), so that a later refusal can name what the user wrote.
  */
-public record ImportResult(ApplyDocument document, List<String> report) {
+public record ImportResult(ApplyDocument document, List<String> report, List<String> sources) {
 
     public ImportResult {
         report = List.copyOf(report);
+        sources = List.copyOf(sources);
+        if (sources.size() != document.resources().size()) {
+            throw new IllegalArgumentException("one source per resource is needed");
+        }
     }
 }

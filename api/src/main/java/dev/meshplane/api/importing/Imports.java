@@ -27,8 +27,7 @@ public final class Imports {
             var content = document.content();
             if (CloudFormationImporter.isTemplate(content)) {
                 ImportResult result = CloudFormationImporter.importTemplate(document, options);
-                result.document().resources().forEach(r -> assembly.add(r, document.where()));
-                result.report().forEach(assembly::report);
+                addAll(assembly, result);
             } else if (content.isObject() && content.has("apiVersion")) {
                 kubernetes.add(document);
             } else if (content.isObject() && content.has("resources")) {
@@ -42,9 +41,16 @@ public final class Imports {
         }
         if (!kubernetes.isEmpty()) {
             ImportResult result = KubernetesImporter.importDocuments(kubernetes, options);
-            result.document().resources().forEach(r -> assembly.add(r, "the Kubernetes objects"));
-            result.report().forEach(assembly::report);
+            addAll(assembly, result);
         }
         return assembly.finish(options);
+    }
+
+    /** Adds an importer's resources, each with the document it was read from, and its report. */
+    private static void addAll(ImportAssembly assembly, ImportResult result) {
+        for (int i = 0; i < result.sources().size(); i++) {
+            assembly.add(result.document().resources().get(i), result.sources().get(i));
+        }
+        result.report().forEach(assembly::report);
     }
 }

@@ -6,6 +6,11 @@ import java.util.List;
 import java.util.Map;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.DocumentEndEvent;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -43,7 +48,8 @@ public final class YamlDocuments {
      * their index so that positions match what an editor shows.
      *
      * @throws ImportException naming the source, the document's index, the line and column, when the text is
-     *         neither YAML nor JSON, or nests deeper than {@link AppMeshJson#MAX_NESTING_DEPTH}
+     *         neither YAML nor JSON, or nests deeper than {@link AppMeshJson#MAX_NESTING_DEPTH} (checked on the
+     *         parser's events, before anything recursive reads the text)
      */
     public static List<SourceDocument> parse(String source, String text) {
         String start = text.stripLeading();
@@ -58,6 +64,21 @@ public final class YamlDocuments {
         List<SourceDocument> documents = new ArrayList<>();
         int index = 0;
         try {
+            // the composer recurses once per level, so a deep text would overflow the stack before toJson's check
+            int depth = 0;
+            for (Event event : new Parse(settings).parseString(text)) {
+                if (event instanceof CollectionStartEvent && ++depth > AppMeshJson.MAX_NESTING_DEPTH) {
+                    throw new ImportException(source + "#" + index + ": nested deeper than "
+                            + AppMeshJson.MAX_NESTING_DEPTH + " levels at line " + event.getStartMark()
+                            .map(m -> m.getLine() + 1).orElse(0));
+                }
+                if (event instanceof CollectionEndEvent) {
+                    depth--;
+                } else if (event instanceof DocumentEndEvent) {
+                    index++;
+                }
+            }
+            index = 0;
             for (Node node : new Compose(settings).composeAllFromString(text)) {
                 if (node != null && !(node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.NULL))) {
                     documents.add(new SourceDocument(source, index, toJson(node, source + "#" + index, 0)));

@@ -62,4 +62,32 @@ class ImportsTest {
         assertThatThrownBy(() -> Imports.read(documents, ImportOptions.none()))
                 .hasMessage("b.json#0: Mesh 'm' in mesh 'm' is also given by a.json#0");
     }
+
+    @Test
+    void deeplyNestedYamlIsRefusedNamingTheDocumentNotOverflowingTheStack() {
+        // the composer recurses per level: 5,000 levels overflowed its stack before the parser's events were checked
+        String deep = "kind: Mesh\n---\na: " + "[".repeat(5000) + "]".repeat(5000) + "\n";
+        assertThatThrownBy(() -> YamlDocuments.parse("deep.yaml", deep))
+                .isInstanceOf(ImportException.class)
+                .hasMessageStartingWith("deep.yaml#1: nested deeper than ");
+    }
+
+    @Test
+    void eachImportedResourceKeepsTheDocumentItWasReadFrom() {
+        String yaml = """
+                apiVersion: appmesh.k8s.aws/v1beta2
+                kind: Mesh
+                metadata: {name: m}
+                ---
+                apiVersion: appmesh.k8s.aws/v1beta2
+                kind: VirtualNode
+                metadata: {name: web, namespace: shop}
+                spec:
+                  meshRef: {name: m}
+                """;
+        ImportResult result = Imports.read(YamlDocuments.parse("k.yaml", yaml), ImportOptions.none());
+        assertThat(result.document().resources()).extracting(ApplyResource::kind)
+                .containsExactly(ResourceKind.MESH, ResourceKind.VIRTUAL_NODE);
+        assertThat(result.sources()).containsExactly("k.yaml#0", "k.yaml#1");
+    }
 }

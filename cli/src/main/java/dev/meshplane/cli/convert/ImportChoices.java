@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** The options that tell an import what its input leaves open ({@link ImportOptions}), shared by import and export. */
-final class ImportChoices {
+public final class ImportChoices {
 
     @Option(names = "--mesh", paramLabel = "NAME", description = "the mesh of Kubernetes objects without spec.meshRef")
     String mesh;
@@ -37,7 +37,7 @@ final class ImportChoices {
      *
      * @throws ParameterException (exit 2) when --acm is given anything but built-in
      */
-    ImportOptions options(CommandSpec spec) {
+    public ImportOptions options(CommandSpec spec) {
         if (acm != null && !acm.equals("built-in")) {
             throw new ParameterException(spec.commandLine(), "--acm takes built-in, got '" + acm + "'");
         }

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The documents of the files, folders (their .yaml, .yml and .json files, in name order) or standard input named. */
-final class InputFiles {
+public final class InputFiles {
 
     private InputFiles() {
     }
@@ -24,7 +24,7 @@ final class InputFiles {
      * @throws InvalidInputException when a file is not YAML or JSON, or a folder holds no such file
      * @throws IOException when a file cannot be read
      */
-    static List<SourceDocument> read(List<String> inputs) throws IOException {
+    public static List<SourceDocument> read(List<String> inputs) throws IOException {
         List<SourceDocument> documents = new ArrayList<>();
         for (String input : inputs) {
             if (input.equals("-")) {

@@ -87,7 +87,7 @@ public class ApplyService {
     /**
      * Plans and applies a document's resources.
      *
-     * @param desired  the document's App Mesh resources ({@link ApplyDocument#read})
+     * @param desired  the document's App Mesh resources ({@link ApplyRequestReader#read})
      * @param policies the document's authorization policies
      * @param dryRun  plan, and run every write's checks, but store nothing
      * @param prune   also delete what the named meshes hold and the document does not
@@ -118,7 +118,7 @@ public class ApplyService {
             }
             return done;
         });
-        return new ApplyResult(dryRun, prune, entries);
+        return new ApplyResult(dryRun, prune, entries, List.of());
     }
 
     private List<Step> plan(List<DesiredResource> desired, Map<ResourceId, SpecRow> stored, boolean prune) {
@@ -287,7 +287,7 @@ public class ApplyService {
             }
         }
         return new PlanEntry(step.action().name().toLowerCase(java.util.Locale.ROOT), d == null ? null : d.index(),
-                ApplyDocument.kindName(id.kind()), id.mesh(), id.parent().isEmpty() ? null : id.parent(), id.name(),
+                ApplyRequestReader.kindName(id.kind()), id.mesh(), id.parent().isEmpty() ? null : id.parent(), id.name(),
                 before, after, step.changes());
     }
 

@@ -37,11 +37,15 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code additional-spring-configuration-metadata.json} for settings read without such a class).
  * Names are compared in Spring's canonical form, so {@code meshplane.xds.drainWindow},
  * {@code meshplane.xds.drain-window} and {@code MESHPLANE_XDS_DRAINWINDOW} are one setting, as the
- * binder sees them. Runs after the configuration files are loaded (lowest precedence).
+ * binder sees them. The command line's variables {@code MESHPLANE_ENDPOINT} and {@code MESHPLANE_TOKEN} are
+ * not settings and pass. Runs after the configuration files are loaded (lowest precedence).
  */
 public class UnknownSettings implements EnvironmentPostProcessor, Ordered {
 
     static final String PREFIX = "meshplane";
+    // the meshplane command line's own variables (its --endpoint and --token), often exported in the shell that
+    // starts the server too: not settings, so not refused
+    private static final Set<String> COMMAND_LINE_VARIABLES = Set.of("MESHPLANE_ENDPOINT", "MESHPLANE_TOKEN");
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -55,7 +59,8 @@ public class UnknownSettings implements EnvironmentPostProcessor, Ordered {
             }
             Set<String> bound = known.boundIn(iterable);
             iterable.stream().filter(name -> root.isAncestorOf(name) && !known.covers(name)
-                    && !bound.contains(written(iterable, name))).forEach(name ->
+                    && !bound.contains(written(iterable, name))
+                    && !COMMAND_LINE_VARIABLES.contains(written(iterable, name))).forEach(name ->
                     problems.add("'" + name + "' " + origin(source, name)
                             + known.nearest(name).map(n -> " (did you mean '" + n + "'?)").orElse("")));
         }

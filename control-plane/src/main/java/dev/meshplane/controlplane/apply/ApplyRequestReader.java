@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Reads an apply document ({@link ApplyRequest}) into {@link DesiredResource}s (and {@link DesiredPolicy}s for
@@ -29,7 +30,7 @@ import java.util.Map;
  * the members that the Create operation takes from its path ({@code meshName}, {@code virtualRouterName},
  * {@code virtualGatewayName}) and {@code kind} and {@code version} are taken out.
  */
-final class ApplyDocument {
+final class ApplyRequestReader {
 
     /** The kinds as the document names them, with the Create request each is decoded as. */
     static final Map<String, ResourceKind> KINDS = new LinkedHashMap<>();
@@ -48,7 +49,7 @@ final class ApplyDocument {
         }
     }
 
-    private ApplyDocument() {
+    private ApplyRequestReader() {
     }
 
     /** The kind as the document and the plan spell it: {@code VirtualNode} for {@link ResourceKind#VIRTUAL_NODE}. */
@@ -65,6 +66,15 @@ final class ApplyDocument {
      *     would refuse, a resource given twice
      */
     static Contents read(byte[] body) {
+        return read(body, i -> "resources[" + i + "]");
+    }
+
+    /**
+     * As {@link #read(byte[])}, but messages name item {@code i} as {@code where.apply(i)}: an imported document
+     * names the YAML document or template the item was read from, which the user wrote, rather than its position
+     * in the converted document.
+     */
+    static Contents read(byte[] body, IntFunction<String> where) {
         List<Map<String, Object>> items = RequestDecoder.decode(body, ApplyRequest.class).resources();
         List<DesiredResource> resources = new ArrayList<>();
         List<DesiredPolicy> policies = new ArrayList<>();
@@ -72,20 +82,20 @@ final class ApplyDocument {
         Map<String, DesiredPolicy> seenPolicies = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
             if (PolicyApply.KIND.equals(items.get(i).get("kind"))) {
-                DesiredPolicy policy = policy(i, items.get(i));
+                DesiredPolicy policy = policy(i, where.apply(i), items.get(i));
                 DesiredPolicy earlier = seenPolicies.putIfAbsent(policy.mesh() + "/" + policy.name(), policy);
                 if (earlier != null) {
-                    throw ApiException.badRequest(policy.label() + ": is already given as resources[" + earlier.index()
-                            + "]; each resource may appear once");
+                    throw ApiException.badRequest(policy.label() + ": is already given as " + where.apply(earlier.index())
+                            + "; each resource may appear once");
                 }
                 policies.add(policy);
                 continue;
             }
-            DesiredResource resource = item(i, items.get(i));
+            DesiredResource resource = item(i, where.apply(i), items.get(i));
             DesiredResource earlier = seen.putIfAbsent(resource.id(), resource);
             if (earlier != null) {
-                throw ApiException.badRequest(resource.label() + ": is already given as resources[" + earlier.index()
-                        + "]; each resource may appear once");
+                throw ApiException.badRequest(resource.label() + ": is already given as " + where.apply(earlier.index())
+                        + "; each resource may appear once");
             }
             resources.add(resource);
         }
@@ -97,8 +107,7 @@ final class ApplyDocument {
     }
 
     /** An {@code AuthorizationPolicy} item, checked as PutAuthorizationPolicy checks its name and body. */
-    private static DesiredPolicy policy(int index, Map<String, Object> item) {
-        String at = "resources[" + index + "]";
+    private static DesiredPolicy policy(int index, String at, Map<String, Object> item) {
         Map<String, Object> request = new LinkedHashMap<>(item);
         request.remove("kind");
         String mesh = text(at, PolicyApply.KIND, request, "meshName", true);
@@ -118,11 +127,10 @@ final class ApplyDocument {
             // the check names members from the policy's body, which is this item's spec
             throw new ApiException(e.code(), at + " (" + what + "): spec." + e.getMessage());
         }
-        return new DesiredPolicy(index, mesh, decoded.policyName(), decoded.spec(), version);
+        return new DesiredPolicy(index, at, mesh, decoded.policyName(), decoded.spec(), version);
     }
 
-    private static DesiredResource item(int index, Map<String, Object> item) {
-        String at = "resources[" + index + "]";
+    private static DesiredResource item(int index, String at, Map<String, Object> item) {
         Map<String, Object> request = new LinkedHashMap<>(item);
         Object kindValue = request.remove("kind");
         ResourceKind kind = kindValue instanceof String name ? KINDS.get(name) : null;
@@ -186,7 +194,7 @@ final class ApplyDocument {
             tags = r.tags();
         }
         ResourceId id = kind == ResourceKind.MESH ? ResourceId.mesh(name) : new ResourceId(kind, mesh, parent, name);
-        return new DesiredResource(index, id, spec, decoded, tagsGiven ? tags : null, version);
+        return new DesiredResource(index, at, id, spec, decoded, tagsGiven ? tags : null, version);
     }
 
     /** A member naming the resource's mesh or parent, taken out of the request (or only read, when it stays in it). */

@@ -1,0 +1,181 @@
+package dev.meshplane.controlplane.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshplane.cli.Meshplane;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The {@code meshplane} command's server commands, run in-process against the real server (authentication on) and
+ * its PostgreSQL: {@code diff} exits 6 and stores nothing, {@code apply --dry-run} stores nothing, {@code apply}
+ * creates, a second {@code diff} exits 0, an edit shows field by field; {@code get} and {@code proxies}; a bearer
+ * token and SigV4 from the AWS CLI's variables (signed by the SDK's signer); and each exit code.
+ */
+class MeshplaneCliTest extends AuthenticatedServerTest {
+
+    record Run(int code, String out, String err) {
+    }
+
+    private Run meshplane(Map<String, String> environment, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = Meshplane.commandLine(environment);
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        int code = command.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Map<String, String> withToken() {
+        return Map.of("MESHPLANE_ENDPOINT", "http://localhost:" + port, "MESHPLANE_TOKEN", ADMIN);
+    }
+
+    private static String manifests(String mesh, int port) {
+        return """
+                apiVersion: appmesh.k8s.aws/v1beta2
+                kind: Mesh
+                metadata: {name: %s}
+                ---
+                apiVersion: appmesh.k8s.aws/v1beta2
+                kind: VirtualNode
+                metadata: {name: web, namespace: shop}
+                spec:
+                  listeners: [{portMapping: {port: %d, protocol: http}}]
+                  serviceDiscovery: {dns: {hostname: web.shop.svc.cluster.local}}
+                """.formatted(mesh, port);
+    }
+
+    private int meshStatus(String mesh) throws Exception {
+        return call("GET", "/v20190125/meshes/" + mesh, null, ADMIN).statusCode();
+    }
+
+    @Test
+    void diffApplyGetAndProxiesWithABearerToken(@TempDir Path dir) throws Exception {
+        String mesh = uniqueName("cli");
+        Path file = dir.resolve("mesh.yaml");
+        Files.writeString(file, manifests(mesh, 8080));
+
+        Run diff = meshplane(withToken(), "diff", "-f", file.toString());
+        assertThat(diff.code()).as(diff.err()).isEqualTo(6);
+        assertThat(diff.out()).isEqualTo("created Mesh '" + mesh + "' in mesh '" + mesh + "'\n"
+                + "created VirtualNode 'web_shop' in mesh '" + mesh + "'\n");
+        Run dryRun = meshplane(withToken(), "apply", "-f", dir.toString(), "--dry-run");
+        assertThat(dryRun.code()).as(dryRun.err()).isZero();
+        assertThat(dryRun.out()).isEqualTo(diff.out());
+        assertThat(meshStatus(mesh)).as("diff and a dry run store nothing").isEqualTo(404);
+
+        Run applied = meshplane(withToken(), "apply", "-f", file.toString());
+        assertThat(applied.code()).as(applied.err()).isZero();
+        assertThat(applied.out()).isEqualTo(diff.out());
+        assertThat(meshStatus(mesh)).isEqualTo(200);
+        Run same = meshplane(withToken(), "diff", "-f", file.toString());
+        assertThat(same.code()).as(same.err()).isZero();
+        assertThat(same.out()).isEmpty();
+
+        Files.writeString(file, manifests(mesh, 9090));
+        Run edited = meshplane(withToken(), "diff", "-f", file.toString());
+        assertThat(edited.code()).isEqualTo(6);
+        assertThat(edited.out()).isEqualTo("updated VirtualNode 'web_shop' in mesh '" + mesh + "'\n"
+                + "    spec.listeners[0].portMapping.port: 8080 -> 9090\n");
+        Run json = meshplane(withToken(), "apply", "-f", file.toString(), "--output", "json");
+        assertThat(json.code()).as(json.err()).isZero();
+        var plan = tools.jackson.databind.json.JsonMapper.builder().build().readTree(json.out());
+        assertThat(plan.path("dryRun").asBoolean()).isFalse();
+        assertThat(plan.path("plan").findValuesAsString("action")).containsExactly("unchanged", "updated");
+
+        Run node = meshplane(withToken(), "get", "virtualNode", "web_shop", "--mesh", mesh);
+        assertThat(node.code()).as(node.err()).isZero();
+        assertThat(node.out()).contains("\"virtualNodeName\" : \"web_shop\"").contains("9090");
+        Run list = meshplane(withToken(), "get", "virtualNode", "--mesh", mesh);
+        assertThat(list.code()).isZero();
+        assertThat(list.out()).contains("web_shop");
+        Run missing = meshplane(withToken(), "get", "virtualNode", "nothing", "--mesh", mesh);
+        assertThat(missing.code()).isEqualTo(4);
+        assertThat(missing.err()).startsWith("meshplane: NotFoundException (404): ");
+        Run noRouter = meshplane(withToken(), "get", "route", "--mesh", mesh);
+        assertThat(noRouter.code()).isEqualTo(2);
+        assertThat(noRouter.err()).contains("get route needs --router");
+
+        Run proxies = meshplane(withToken(), "proxies", "--output", "json");
+        assertThat(proxies.code()).as(proxies.err()).isZero();
+        assertThat(proxies.out()).contains("\"proxies\"");
+    }
+
+    @Test
+    void exitCodesNameWhatWentWrong(@TempDir Path dir) throws Exception {
+        String mesh = uniqueName("cli");
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, manifests(mesh, 70000));
+        Run refused = meshplane(withToken(), "apply", "-f", bad.toString());
+        assertThat(refused.code()).isEqualTo(4);
+        assertThat(refused.err()).startsWith("meshplane: " + bad + "#1: BadRequestException (400): resources[1] (virtual node"
+                + " 'web_shop' in mesh '" + mesh + "'): spec.listeners[0].portMapping.port: ");
+        assertThat(meshStatus(mesh)).isEqualTo(404);
+
+        Path unknown = dir.resolve("unknown.yaml");
+        Files.writeString(unknown, "apiVersion: appmesh.k8s.aws/v1beta2\nkind: Gizmo\nmetadata: {name: g}\n");
+        Run invalid = meshplane(withToken(), "apply", "-f", unknown.toString());
+        assertThat(invalid.code()).isEqualTo(1);
+        assertThat(invalid.err()).startsWith("meshplane: " + unknown + "#0").contains("Gizmo");
+
+        Run unreadable = meshplane(withToken(), "diff", "-f", dir.resolve("absent.yaml").toString());
+        assertThat(unreadable.code()).isEqualTo(3);
+
+        Path good = dir.resolve("good.yaml");
+        Files.writeString(good, manifests(mesh, 8080));
+        Run anonymous = meshplane(Map.of("MESHPLANE_ENDPOINT", "http://localhost:" + port), "apply", "-f", good.toString());
+        assertThat(anonymous.code()).isEqualTo(4);
+        assertThat(anonymous.err()).contains("(401)");
+        Run wrongToken = meshplane(Map.of("MESHPLANE_ENDPOINT", "http://localhost:" + port), "get", "mesh",
+                "--token", "not-a-token");
+        assertThat(wrongToken.code()).isEqualTo(4);
+
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        Run unreachable = meshplane(withToken(), "get", "mesh", "--endpoint", "http://localhost:" + closed);
+        assertThat(unreachable.code()).isEqualTo(5);
+        assertThat(unreachable.err()).startsWith("meshplane: cannot reach http://localhost:" + closed);
+        assertThat(meshplane(withToken(), "get", "mesh", "--endpoint", "ftp://x").code()).isEqualTo(2);
+        assertThat(meshStatus(mesh)).isEqualTo(404);
+    }
+
+    @Test
+    void theAwsCliVariablesSignWithSigV4(@TempDir Path dir) throws Exception {
+        String mesh = meshWithNodes();
+        String[] key = accessKey("cli-sigv4", "editor", mesh);
+        Map<String, String> aws = new HashMap<>(Map.of("MESHPLANE_ENDPOINT", "http://localhost:" + port,
+                "AWS_ACCESS_KEY_ID", key[0], "AWS_SECRET_ACCESS_KEY", key[1], "AWS_DEFAULT_REGION", "us-east-1"));
+
+        Run node = meshplane(aws, "get", "virtualNode", "api", "--mesh", mesh);
+        assertThat(node.code()).as(node.err()).isZero();
+        assertThat(node.out()).contains("\"virtualNodeName\" : \"api\"");
+
+        // a signed body: the payload's hash is part of the signature
+        Path file = dir.resolve("node.json");
+        Files.writeString(file, """
+                {"resources": [{"kind": "VirtualNode", "meshName": "%s", "virtualNodeName": "signed",
+                  "spec": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}],
+                           "serviceDiscovery": {"dns": {"hostname": "signed.local"}}}}]}""".formatted(mesh));
+        Run applied = meshplane(aws, "apply", "-f", file.toString());
+        assertThat(applied.code()).as(applied.err()).isZero();
+        assertThat(applied.out()).isEqualTo("created VirtualNode 'signed' in mesh '" + mesh + "'\n");
+
+        aws.put("AWS_SECRET_ACCESS_KEY", key[1] + "x");
+        Run wrongSecret = meshplane(aws, "get", "virtualNode", "api", "--mesh", mesh);
+        assertThat(wrongSecret.code()).isEqualTo(4);
+        assertThat(wrongSecret.err()).contains("(401)").contains("the signature does not match");
+        aws.remove("AWS_SECRET_ACCESS_KEY");
+        assertThat(meshplane(aws, "get", "virtualNode", "api", "--mesh", mesh).code()).isEqualTo(2);
+    }
+}

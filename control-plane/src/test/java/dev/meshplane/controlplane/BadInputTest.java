@@ -67,6 +67,9 @@ class BadInputTest extends ServerTest {
         "one backend in two letter cases | {'virtualNodeName':'n','spec':{'backends':[{'virtualService':{'virtualServiceName':'Api.example.local'}},{'virtualService':{'virtualServiceName':'api.example.local'}}]}} | spec.backends[1].virtualService.virtualServiceName: 'api.example.local' is already backends[0]",
         "dns host as address shorthand | {'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':'10.1'}}}} | spec.serviceDiscovery.dns.hostname: '10.1' is not an IP address",
         "dns host with zone id | {'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':'fe80::1%eth0'}}}} | spec.serviceDiscovery.dns.hostname: 'fe80::1%eth0' carries a zone id",
+        "listener on the sidecar's outbound port | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':15001,'protocol':'http'}}]}} | spec.listeners[0].portMapping.port: port 15001 is the sidecar's own",
+        "listener on Envoy's admin port | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':9901,'protocol':'tcp'}}]}} | spec.listeners[0].portMapping.port: port 9901 is the sidecar's own",
+        "http2 health check on an http listener | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'healthCheck':{'protocol':'http2','path':'/','healthyThreshold':2,'unhealthyThreshold':2,'intervalMillis':5000,'timeoutMillis':2000}}]}} | spec.listeners[0].healthCheck.protocol: an http2 health check probes over HTTP/2",
         "dns host in brackets | {'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':'[fd00::1]'}}}} | spec.serviceDiscovery.dns.hostname: '[fd00::1]' is not an IP address",
         "outlier detection zero interval | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'outlierDetection':{'interval':{'unit':'s','value':0},'baseEjectionDuration':{'unit':'ms','value':0},'maxEjectionPercent':10,'maxServerErrors':5}}]}} | spec.listeners[0].outlierDetection.interval.value: must be greater than 0",
         "outlier detection zero ejection | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'outlierDetection':{'interval':{'unit':'s','value':10},'baseEjectionDuration':{'unit':'ms','value':0},'maxEjectionPercent':10,'maxServerErrors':5}}]}} | spec.listeners[0].outlierDetection.baseEjectionDuration.value: must be greater than 0",
@@ -171,6 +174,21 @@ class BadInputTest extends ServerTest {
                     "BadRequestException", "meshName: must not");
         }
         assertNothingStored();
+    }
+
+    /** Spring cuts ';...' off a path segment before it resolves the handler: such a path must not act on another name. */
+    @Test
+    void aPathParameterDoesNotAddressTheNameBeforeIt() throws Exception {
+        assertThat(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", "{\"virtualNodeName\":\"zz\",\"spec\":{}}")
+                .statusCode()).isEqualTo(200);
+        for (String method : new String[] {"GET", "DELETE", "PUT"}) {
+            assertRefused(send(method, "/v20190125/meshes/" + mesh + "/virtualNodes/zz;anything",
+                    method.equals("PUT") ? "{\"spec\":{\"listeners\":[]}}" : null), 400, "BadRequestException",
+                    "path: must not contain ';'");
+        }
+        HttpResponse<String> still = send("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/zz", null);
+        assertThat(still.statusCode()).isEqualTo(200);
+        assertThat(still.body()).contains("\"version\":1");
     }
 
     /** App Mesh: a clientToken names one request; the same token with another request is a conflict, and nothing changes. */

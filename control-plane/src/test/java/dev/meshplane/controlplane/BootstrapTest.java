@@ -66,6 +66,23 @@ class BootstrapTest extends ServerTest {
         assertThat(badFormat.body()).contains("format: must be envoy or grpc");
     }
 
+    /** A gateway is always an Envoy: a gRPC bootstrap or a virtual node's options for it are refused, not ignored. */
+    @Test
+    void aGatewayBootstrapRefusesWhatOnlyVirtualNodesTake() throws Exception {
+        String mesh = uniqueName("boot-gw");
+        appMesh.createMesh(r -> r.meshName(mesh));
+        appMesh.createVirtualGateway(r -> r.meshName(mesh).virtualGatewayName("gw").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(8443).protocol("http")))));
+        String base = "/v1/meshes/" + mesh + "/virtualGateways/gw/bootstrap";
+        assertThat(send("GET", base + "?proxyToken=abc.def", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> grpc = send("GET", base + "?format=grpc", null);
+        assertThat(grpc.statusCode()).isEqualTo(400);
+        assertThat(grpc.body()).contains("format: a virtual gateway is an Envoy and takes format=envoy only");
+        HttpResponse<String> egress = send("GET", base + "?directEgress=8443", null);
+        assertThat(egress.statusCode()).isEqualTo(400);
+        assertThat(egress.body()).contains("directEgress: is not a parameter of a virtual gateway's bootstrap");
+    }
+
     /** Issue 12, example 10: the local SDS server's static cluster, as App Mesh's image adds it for APPMESH_SDS_SOCKET_PATH. */
     @Test
     void localSdsSocketForSecretsMeshplaneDoesNotServe() throws Exception {

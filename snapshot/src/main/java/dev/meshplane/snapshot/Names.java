@@ -6,9 +6,9 @@ package dev.meshplane.snapshot;
 public final class Names {
 
     /** The port of a sidecar's inbound listener (App Mesh's {@code ProxyIngressPort}). */
-    public static final int INGRESS_PORT = 15000;
+    public static final int INGRESS_PORT = dev.meshplane.api.validation.SpecRules.PROXY_INGRESS_PORT;
     /** The port of a sidecar's outbound listener (App Mesh's {@code ProxyEgressPort}). */
-    public static final int EGRESS_PORT = 15001;
+    public static final int EGRESS_PORT = dev.meshplane.api.validation.SpecRules.PROXY_EGRESS_PORT;
     static final String INGRESS_LISTENER = "lds_ingress_0.0.0.0_" + INGRESS_PORT;
     static final String EGRESS_LISTENER = "lds_egress_0.0.0.0_" + EGRESS_PORT;
     static final String PASSTHROUGH_CLUSTER = "cds_egress_passthrough";

@@ -46,6 +46,10 @@ public final class SpecRules {
      * (amazon-ecs-service-connect-agent, agent/envoy_bootstrap/envoy_bootstrap.go: ENVOY_ADMIN_ACCESS_PORT, 9901 by default).
      */
     public static final int ENVOY_ADMIN_PORT = 9901;
+    /** App Mesh's ProxyIngressPort: where redirected inbound traffic reaches the sidecar (its listener lds_ingress_0.0.0.0_15000). */
+    public static final int PROXY_INGRESS_PORT = 15000;
+    /** App Mesh's ProxyEgressPort: where redirected outbound traffic reaches the sidecar (lds_egress_0.0.0.0_15001). */
+    public static final int PROXY_EGRESS_PORT = 15001;
 
     /** The longest protobuf Duration, in seconds (google/protobuf/duration.proto). */
     static final long MAX_DURATION_SECONDS = 315_576_000_000L;
@@ -137,6 +141,15 @@ public final class SpecRules {
                     : setMember(l.connectionPool()));
             f.sameProtocol("timeout", protocol, l.timeout() == null ? null : setMember(l.timeout()));
             f.grpcHealthCheck(protocol, l.healthCheck());
+            f.http2HealthCheck(protocol, l.healthCheck());
+            // the sidecar sends a listener port's traffic to 127.0.0.1:<port>, where the application shares the
+            // sidecar's network namespace: on the sidecar's own ports it would reach Envoy again, not the application
+            Integer port = l.portMapping() == null ? null : l.portMapping().port();
+            if (port != null && (port == PROXY_INGRESS_PORT || port == PROXY_EGRESS_PORT || port == ENVOY_ADMIN_PORT)) {
+                f.add("portMapping.port", "port " + port + " is the sidecar's own (" + PROXY_INGRESS_PORT + " inbound, "
+                        + PROXY_EGRESS_PORT + " outbound, " + ENVOY_ADMIN_PORT + " admin, as in App Mesh's Envoy image);"
+                        + " the application cannot listen on it beside its Envoy, and traffic would loop back into Envoy");
+            }
         });
         rule(dev.meshplane.api.model.OutlierDetection.class, (o, f) -> {
             // Envoy's cluster/v3/outlier_detection.proto: interval and base_ejection_time carry PGV "duration.gt: 0s",
@@ -373,6 +386,18 @@ public final class SpecRules {
                     && !protocol.equals("grpc") && !protocol.equals("http2")) {
                 add("healthCheck.protocol", "a grpc health check needs a listener of protocol grpc or http2 (Envoy"
                         + " sends it over HTTP/2), but this listener's protocol is '" + protocol + "'");
+            }
+        }
+
+        /**
+         * An http2 health check probes with HTTP/2 (codec_client_type HTTP2, prior knowledge), which an application
+         * on an http (HTTP/1.1) listener does not speak, so every endpoint would be marked unhealthy.
+         */
+        void http2HealthCheck(String protocol, dev.meshplane.api.model.HealthCheckPolicy check) {
+            if (check != null && check.protocol() == dev.meshplane.api.model.PortProtocol.HTTP2 && "http".equals(protocol)) {
+                add("healthCheck.protocol", "an http2 health check probes over HTTP/2, which an http listener's"
+                        + " application does not speak (every endpoint would be unhealthy); use http, or a listener of"
+                        + " protocol http2 or grpc");
             }
         }
 

@@ -221,14 +221,29 @@ class BootstrapController {
 
     @GetMapping(value = "/virtualGateways/{name}/bootstrap", produces = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
-    @Operation(operationId = "GetVirtualGatewayBootstrap", summary = "Bootstrap for a virtual gateway's Envoy")
+    @Operation(operationId = "GetVirtualGatewayBootstrap", summary = "Bootstrap for a virtual gateway's Envoy",
+            description = "A virtual gateway is always an Envoy: format=envoy only. Query parameters other than format,"
+                    + " proxyToken and sdsSocketPath (directEgress, certDir, tokenFile, which apply to virtual nodes) are"
+                    + " a 400 BadRequestException naming them, not ignored.")
     ResponseEntity<String> virtualGateway(@PathVariable String meshName, @PathVariable String name,
-            @Parameter(description = "envoy or grpc") @RequestParam(defaultValue = "envoy") String format,
+            @Parameter(description = "envoy (the only format for a gateway)") @RequestParam(defaultValue = "envoy") String format,
             @Parameter(description = SDS_SOCKET_PATH) @RequestParam(required = false) String sdsSocketPath,
             HttpServletRequest request) throws InvalidProtocolBufferException {
+        if (!format.equals("envoy")) {
+            throw ApiException.badRequest("format: a virtual gateway is an Envoy and takes format=envoy only, got '"
+                    + format + "' (format=grpc is for proxyless clients of a virtual node)");
+        }
+        for (String parameter : request.getParameterMap().keySet()) {
+            if (!GATEWAY_PARAMETERS.contains(parameter)) {
+                throw ApiException.badRequest(parameter + ": is not a parameter of a virtual gateway's bootstrap"
+                        + " (it takes " + String.join(", ", GATEWAY_PARAMETERS) + ")");
+            }
+        }
         return bootstrap(ResourceId.of(ResourceKind.VIRTUAL_GATEWAY, meshName, name), format, request, null, null,
                 sdsSocketPath);
     }
+
+    private static final List<String> GATEWAY_PARAMETERS = List.of("format", "proxyToken", "sdsSocketPath");
 
     private static final String SDS_SOCKET_PATH = "format=envoy: the Unix socket of the proxy's own SDS server (a SPIRE"
             + " agent's, for example), for SDS secret names other than Meshplane's built-in ones, as App Mesh's Envoy"

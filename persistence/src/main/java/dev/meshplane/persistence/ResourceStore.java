@@ -2,8 +2,12 @@ package dev.meshplane.persistence;
 
 import dev.meshplane.api.error.ApiException;
 import dev.meshplane.api.error.ErrorCode;
+import dev.meshplane.api.json.AppMeshJson;
+import dev.meshplane.api.model.RouteSpec;
+import dev.meshplane.api.model.VirtualRouterSpec;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.resource.ResourceKind;
+import dev.meshplane.api.resource.RouteListenerFit;
 import dev.meshplane.api.resource.SpecReferences;
 import dev.meshplane.api.resource.SpecReferences.Reference;
 import java.time.Instant;
@@ -70,6 +74,9 @@ public class ResourceStore {
         }
         checkQuota(id);
         checkSpecLimits(write.spec());
+        if (id.kind() == ResourceKind.ROUTE) {
+            checkServedByRouter(id, find(id.parentId()), write.spec());
+        }
         if (tags.size() > limits.tagsPerResource()) {
             throw new ApiException(ErrorCode.TOO_MANY_TAGS, "tags: " + tags.size() + " tags exceed the limit of "
                     + limits.tagsPerResource() + " per resource");
@@ -97,6 +104,11 @@ public class ResourceStore {
                     + id.describe());
         }
         checkSpecLimits(write.spec());
+        if (id.kind() == ResourceKind.ROUTE) {
+            checkServedByRouter(id, find(id.parentId()), write.spec());
+        } else if (id.kind() == ResourceKind.VIRTUAL_ROUTER) {
+            checkRoutesStillServed(id, write.spec());
+        }
         Set<ReferenceTarget> refs = checkReferences(id, write.spec());
         entity.updateSpec(write.specJson(), now());
         entity.recordRequest(write.clientToken(), write.requestHash());
@@ -331,6 +343,30 @@ public class ResourceStore {
                 && node.backends().size() > limits.backendsPerVirtualNode()) {
             throw ApiException.limitExceeded("spec.backends: " + node.backends().size()
                     + " backends exceed the limit of " + limits.backendsPerVirtualNode() + " per virtual node");
+        }
+    }
+
+    /** A route must be served by a listener of its router, or it would appear in no route configuration. */
+    private static void checkServedByRouter(ResourceId id, ResourceEntity router, Object spec) {
+        if (spec instanceof RouteSpec route) {
+            RouteListenerFit.check(router.resourceId().name(),
+                    AppMeshJson.mapper().readValue(router.getSpec(), VirtualRouterSpec.class), route, "spec");
+        }
+    }
+
+    /** A router update must keep a listener for each of its routes, or those routes would be dropped silently. */
+    private void checkRoutesStillServed(ResourceId id, Object spec) {
+        if (!(spec instanceof VirtualRouterSpec router)) {
+            return;
+        }
+        for (ResourceEntity route : resources.findByKindAndMeshNameAndParentNameOrderByNameAsc(ResourceKind.ROUTE,
+                id.mesh(), id.name(), Limit.unlimited())) {
+            String problem = RouteListenerFit.problem(id.name(), router,
+                    AppMeshJson.mapper().readValue(route.getSpec(), RouteSpec.class), "spec");
+            if (problem != null) {
+                throw ApiException.badRequest("spec.listeners: " + route.resourceId().describe()
+                        + " would no longer be served: its " + problem);
+            }
         }
     }
 

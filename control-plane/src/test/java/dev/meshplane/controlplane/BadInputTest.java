@@ -181,6 +181,35 @@ class BadInputTest extends ServerTest {
                 .contains("\"protocol\":\"http\"").contains("\"version\":1");
     }
 
+    /**
+     * The same kind for gateway routes: a gateway route no listener of its virtual gateway serves is refused on
+     * create, and a gateway update that would leave one unserved is refused naming it; nothing changes.
+     * Gateway 'gw' listens on http 8080.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "http port not a listener | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/','port':9999},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.httpRoute.match.port: port 9999 is not a listener port of virtual gateway 'gw' (its http listeners: 8080)",
+        "grpc route on an http gateway | {'gatewayRouteName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.grpcRoute: virtual gateway 'gw' has no grpc listener (its listeners: http 8080)",
+        "http2 route on an http gateway | {'gatewayRouteName':'x','spec':{'http2Route':{'match':{'prefix':'/'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.http2Route: virtual gateway 'gw' has no http2 listener (its listeners: http 8080)",
+    })
+    void gatewayRoutesNoListenerOfTheirGatewayServesAreRefused(String name, String body, String message) throws Exception {
+        appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName("s.local").spec(s -> { }));
+        appMesh.createVirtualGateway(r -> r.meshName(mesh).virtualGatewayName("gw").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(8080).protocol("http")))));
+        String routes = "/v20190125/meshes/" + mesh + "/virtualGateway/gw/gatewayRoutes";
+        assertRefused(send("PUT", routes, body.replace('\'', '"')), 400, "BadRequestException", message);
+        assertThat(send("GET", routes, null).body()).isEqualTo("{\"gatewayRoutes\":[]}");
+        String served = "{'gatewayRouteName':'ok','spec':{'httpRoute':{'match':{'prefix':'/'},'action':"
+                + "{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}}";
+        assertThat(send("PUT", routes, served.replace('\'', '"')).statusCode()).isEqualTo(200);
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualGateways/gw",
+                "{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'grpc'}}]}}".replace('\'', '"')), 400,
+                "BadRequestException", "spec.listeners: gateway route 'ok' of virtual gateway 'gw' in mesh '" + mesh
+                        + "' would no longer be served: its spec.httpRoute: virtual gateway 'gw' has no http listener");
+        assertThat(send("GET", "/v20190125/meshes/" + mesh + "/virtualGateways/gw", null).body())
+                .contains("\"protocol\":\"http\"").contains("\"version\":1");
+    }
+
     private void createRoutersAndNode() {
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("n").spec(s -> s.listeners(l -> l
                 .portMapping(p -> p.port(8080).protocol("http")))));

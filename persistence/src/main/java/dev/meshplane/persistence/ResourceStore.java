@@ -3,7 +3,9 @@ package dev.meshplane.persistence;
 import dev.meshplane.api.error.ApiException;
 import dev.meshplane.api.error.ErrorCode;
 import dev.meshplane.api.json.AppMeshJson;
+import dev.meshplane.api.model.GatewayRouteSpec;
 import dev.meshplane.api.model.RouteSpec;
+import dev.meshplane.api.model.VirtualGatewaySpec;
 import dev.meshplane.api.model.VirtualRouterSpec;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.resource.ResourceKind;
@@ -74,8 +76,8 @@ public class ResourceStore {
         }
         checkQuota(id);
         checkSpecLimits(write.spec());
-        if (id.kind() == ResourceKind.ROUTE) {
-            checkServedByRouter(id, find(id.parentId()), write.spec());
+        if (id.parentId() != null) {
+            checkServedByParent(find(id.parentId()), write.spec());
         }
         if (tags.size() > limits.tagsPerResource()) {
             throw new ApiException(ErrorCode.TOO_MANY_TAGS, "tags: " + tags.size() + " tags exceed the limit of "
@@ -104,9 +106,9 @@ public class ResourceStore {
                     + id.describe());
         }
         checkSpecLimits(write.spec());
-        if (id.kind() == ResourceKind.ROUTE) {
-            checkServedByRouter(id, find(id.parentId()), write.spec());
-        } else if (id.kind() == ResourceKind.VIRTUAL_ROUTER) {
+        if (id.parentId() != null) {
+            checkServedByParent(find(id.parentId()), write.spec());
+        } else {
             checkRoutesStillServed(id, write.spec());
         }
         Set<ReferenceTarget> refs = checkReferences(id, write.spec());
@@ -346,23 +348,37 @@ public class ResourceStore {
         }
     }
 
-    /** A route must be served by a listener of its router, or it would appear in no route configuration. */
-    private static void checkServedByRouter(ResourceId id, ResourceEntity router, Object spec) {
+    /**
+     * A route must be served by a listener of its router, a gateway route by one of its gateway's, or it would
+     * appear in no route configuration.
+     */
+    private static void checkServedByParent(ResourceEntity parent, Object spec) {
         if (spec instanceof RouteSpec route) {
-            RouteListenerFit.check(router.resourceId().name(),
-                    AppMeshJson.mapper().readValue(router.getSpec(), VirtualRouterSpec.class), route, "spec");
+            RouteListenerFit.check(parent.resourceId().name(),
+                    AppMeshJson.mapper().readValue(parent.getSpec(), VirtualRouterSpec.class), route);
+        } else if (spec instanceof GatewayRouteSpec route) {
+            RouteListenerFit.check(parent.resourceId().name(),
+                    AppMeshJson.mapper().readValue(parent.getSpec(), VirtualGatewaySpec.class), route);
         }
     }
 
-    /** A router update must keep a listener for each of its routes, or those routes would be dropped silently. */
+    /**
+     * A router or gateway update must keep a listener for each of its routes, or those routes would be dropped
+     * silently; the first route left unserved is named.
+     */
     private void checkRoutesStillServed(ResourceId id, Object spec) {
-        if (!(spec instanceof VirtualRouterSpec router)) {
+        ResourceKind child = spec instanceof VirtualRouterSpec ? ResourceKind.ROUTE
+                : spec instanceof VirtualGatewaySpec ? ResourceKind.GATEWAY_ROUTE : null;
+        if (child == null) {
             return;
         }
-        for (ResourceEntity route : resources.findByKindAndMeshNameAndParentNameOrderByNameAsc(ResourceKind.ROUTE,
-                id.mesh(), id.name(), Limit.unlimited())) {
-            String problem = RouteListenerFit.problem(id.name(), router,
-                    AppMeshJson.mapper().readValue(route.getSpec(), RouteSpec.class), "spec");
+        for (ResourceEntity route : resources.findByKindAndMeshNameAndParentNameOrderByNameAsc(child, id.mesh(),
+                id.name(), Limit.unlimited())) {
+            String problem = spec instanceof VirtualRouterSpec router
+                    ? RouteListenerFit.problem(id.name(), router,
+                            AppMeshJson.mapper().readValue(route.getSpec(), RouteSpec.class))
+                    : RouteListenerFit.problem(id.name(), (VirtualGatewaySpec) spec,
+                            AppMeshJson.mapper().readValue(route.getSpec(), GatewayRouteSpec.class));
             if (problem != null) {
                 throw ApiException.badRequest("spec.listeners: " + route.resourceId().describe()
                         + " would no longer be served: its " + problem);

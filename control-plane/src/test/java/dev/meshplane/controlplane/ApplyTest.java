@@ -409,6 +409,12 @@ class ApplyTest extends ServerTest {
         cases.put("resources[2] (route 'rt' of virtual router 'absent' in mesh '" + mesh + "'): virtualRouterName:"
                 + " virtual router 'absent' does not exist in mesh '" + mesh + "' and is not in the document",
                 document(mesh(mesh), node(mesh, "a", 8080), route(mesh, "absent", "rt", "{\"virtualNode\":\"a\",\"weight\":1}")));
+        ObjectNode grpcOnHttp = route(mesh, "r", "rt", "{\"virtualNode\":\"a\",\"weight\":1}");
+        grpcOnHttp.set("spec", JSON.readTree("{\"grpcRoute\":{\"match\":{\"serviceName\":\"a.B\"},\"action\":"
+                + "{\"weightedTargets\":[{\"virtualNode\":\"a\",\"weight\":1}]}}}"));
+        cases.put("resources[3] (route 'rt' of virtual router 'r' in mesh '" + mesh + "'): spec.grpcRoute: virtual router"
+                + " 'r' has no grpc listener (its listeners: http 8080)",
+                document(mesh(mesh), node(mesh, "a", 8080), router(mesh, "r"), grpcOnHttp));
         cases.put("resources[1] (Route): virtualRouterName: is required", document(mesh(mesh), routeWithout(mesh)));
         cases.put("resources[0] (virtual node 'a' in mesh 'nowhere-" + mesh + "'): meshName: mesh 'nowhere-" + mesh
                 + "' does not exist and is not in the document", document(node("nowhere-" + mesh, "a", 8080)));

@@ -135,6 +135,94 @@ class BadInputTest extends ServerTest {
                 .doesNotContain("\"x\"");
     }
 
+    /**
+     * Issue 12, example 7's kind: a route no listener of its router serves (a kind without a listener of its
+     * protocol, or a match.port that is not such a listener's port) would be in no route configuration, so it is
+     * refused naming the member, as App Mesh refuses it; nothing is stored. Router 'hr' listens on http 8080,
+     * router 'two' on http 8080 and grpc 9090.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "http port not a listener | hr | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/','port':9999},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.httpRoute.match.port: port 9999 is not a listener port of virtual router 'hr' (its http listeners: 8080)",
+        "http port of the grpc listener | two | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/','port':9090},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.httpRoute.match.port: port 9090 is not a listener port of virtual router 'two' (its http listeners: 8080)",
+        "grpc port not a listener | two | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B','port':8080},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.grpcRoute.match.port: port 8080 is not a listener port of virtual router 'two' (its grpc listeners: 9090)",
+        "grpc route on an http router | hr | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.grpcRoute: virtual router 'hr' has no grpc listener (its listeners: http 8080)",
+        "http2 route on an http router | hr | {'routeName':'x','spec':{'http2Route':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.http2Route: virtual router 'hr' has no http2 listener (its listeners: http 8080)",
+        "tcp route on an http and grpc router | two | {'routeName':'x','spec':{'tcpRoute':{'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.tcpRoute: virtual router 'two' has no tcp listener (its listeners: http 8080, grpc 9090)",
+    })
+    void routesNoListenerOfTheirRouterServesAreRefused(String name, String router, String body, String message)
+            throws Exception {
+        createRoutersAndNode();
+        String routes = "/v20190125/meshes/" + mesh + "/virtualRouter/" + router + "/routes";
+        assertRefused(send("PUT", routes, body.replace('\'', '"')), 400, "BadRequestException", message);
+        assertThat(send("GET", routes, null).body()).isEqualTo("{\"routes\":[]}");
+    }
+
+    /**
+     * The same rule on updates: a route updated onto a port its router does not listen on, and a router updated
+     * to drop the listener a route uses, are refused naming the member (and the route), and nothing changes.
+     */
+    @Test
+    void updatesThatLeaveARouteUnservedAreRefused() throws Exception {
+        createRoutersAndNode();
+        String route = "/v20190125/meshes/" + mesh + "/virtualRouter/hr/routes";
+        String served = "{'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/','port':8080},'action':"
+                + "{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}}";
+        assertThat(send("PUT", route, served.replace('\'', '"')).statusCode()).isEqualTo(200);
+        assertRefused(send("PUT", route + "/x", "{'spec':{'httpRoute':{'match':{'prefix':'/','port':9999},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}}"
+                .replace('\'', '"')), 400, "BadRequestException",
+                "spec.httpRoute.match.port: port 9999 is not a listener port of virtual router 'hr' (its http listeners: 8080)");
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualRouters/hr",
+                "{'spec':{'listeners':[{'portMapping':{'port':8081,'protocol':'http'}}]}}".replace('\'', '"')), 400,
+                "BadRequestException", "spec.listeners: route 'x' of virtual router 'hr' in mesh '" + mesh
+                        + "' would no longer be served: its spec.httpRoute.match.port: port 8080 is not a listener port");
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualRouters/hr",
+                "{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http2'}}]}}".replace('\'', '"')), 400,
+                "BadRequestException", "its spec.httpRoute: virtual router 'hr' has no http listener (its listeners: http2 8080)");
+        assertThat(send("GET", route + "/x", null).body()).contains("\"port\":8080").contains("\"version\":1");
+        assertThat(send("GET", "/v20190125/meshes/" + mesh + "/virtualRouters/hr", null).body())
+                .contains("\"protocol\":\"http\"").contains("\"version\":1");
+    }
+
+    /**
+     * The same kind for gateway routes: a gateway route no listener of its virtual gateway serves is refused on
+     * create, and a gateway update that would leave one unserved is refused naming it; nothing changes.
+     * Gateway 'gw' listens on http 8080.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "http port not a listener | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/','port':9999},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.httpRoute.match.port: port 9999 is not a listener port of virtual gateway 'gw' (its http listeners: 8080)",
+        "grpc route on an http gateway | {'gatewayRouteName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.grpcRoute: virtual gateway 'gw' has no grpc listener (its listeners: http 8080)",
+        "http2 route on an http gateway | {'gatewayRouteName':'x','spec':{'http2Route':{'match':{'prefix':'/'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.http2Route: virtual gateway 'gw' has no http2 listener (its listeners: http 8080)",
+    })
+    void gatewayRoutesNoListenerOfTheirGatewayServesAreRefused(String name, String body, String message) throws Exception {
+        appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName("s.local").spec(s -> { }));
+        appMesh.createVirtualGateway(r -> r.meshName(mesh).virtualGatewayName("gw").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(8080).protocol("http")))));
+        String routes = "/v20190125/meshes/" + mesh + "/virtualGateway/gw/gatewayRoutes";
+        assertRefused(send("PUT", routes, body.replace('\'', '"')), 400, "BadRequestException", message);
+        assertThat(send("GET", routes, null).body()).isEqualTo("{\"gatewayRoutes\":[]}");
+        String served = "{'gatewayRouteName':'ok','spec':{'httpRoute':{'match':{'prefix':'/'},'action':"
+                + "{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}}";
+        assertThat(send("PUT", routes, served.replace('\'', '"')).statusCode()).isEqualTo(200);
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualGateways/gw",
+                "{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'grpc'}}]}}".replace('\'', '"')), 400,
+                "BadRequestException", "spec.listeners: gateway route 'ok' of virtual gateway 'gw' in mesh '" + mesh
+                        + "' would no longer be served: its spec.httpRoute: virtual gateway 'gw' has no http listener");
+        assertThat(send("GET", "/v20190125/meshes/" + mesh + "/virtualGateways/gw", null).body())
+                .contains("\"protocol\":\"http\"").contains("\"version\":1");
+    }
+
+    private void createRoutersAndNode() {
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("n").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(8080).protocol("http")))));
+        appMesh.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("hr").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(8080).protocol("http")))));
+        appMesh.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("two").spec(s -> s.listeners(
+                l -> l.portMapping(p -> p.port(8080).protocol("http")),
+                l -> l.portMapping(p -> p.port(9090).protocol("grpc")))));
+    }
+
     /** Over Envoy's RE2 limit (1000): 1004 instructions, as RE2 measures it. */
     private static final String HUGE_REGEX = "[a-z]{1000}";
 

@@ -2,8 +2,14 @@ package dev.meshplane.persistence;
 
 import dev.meshplane.api.error.ApiException;
 import dev.meshplane.api.error.ErrorCode;
+import dev.meshplane.api.json.AppMeshJson;
+import dev.meshplane.api.model.GatewayRouteSpec;
+import dev.meshplane.api.model.RouteSpec;
+import dev.meshplane.api.model.VirtualGatewaySpec;
+import dev.meshplane.api.model.VirtualRouterSpec;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.resource.ResourceKind;
+import dev.meshplane.api.resource.RouteListenerFit;
 import dev.meshplane.api.resource.SpecReferences;
 import dev.meshplane.api.resource.SpecReferences.Reference;
 import java.time.Instant;
@@ -70,6 +76,9 @@ public class ResourceStore {
         }
         checkQuota(id);
         checkSpecLimits(write.spec());
+        if (id.parentId() != null) {
+            checkServedByParent(find(id.parentId()), write.spec());
+        }
         if (tags.size() > limits.tagsPerResource()) {
             throw new ApiException(ErrorCode.TOO_MANY_TAGS, "tags: " + tags.size() + " tags exceed the limit of "
                     + limits.tagsPerResource() + " per resource");
@@ -97,6 +106,11 @@ public class ResourceStore {
                     + id.describe());
         }
         checkSpecLimits(write.spec());
+        if (id.parentId() != null) {
+            checkServedByParent(find(id.parentId()), write.spec());
+        } else {
+            checkRoutesStillServed(id, write.spec());
+        }
         Set<ReferenceTarget> refs = checkReferences(id, write.spec());
         entity.updateSpec(write.specJson(), now());
         entity.recordRequest(write.clientToken(), write.requestHash());
@@ -331,6 +345,44 @@ public class ResourceStore {
                 && node.backends().size() > limits.backendsPerVirtualNode()) {
             throw ApiException.limitExceeded("spec.backends: " + node.backends().size()
                     + " backends exceed the limit of " + limits.backendsPerVirtualNode() + " per virtual node");
+        }
+    }
+
+    /**
+     * A route must be served by a listener of its router, a gateway route by one of its gateway's, or it would
+     * appear in no route configuration.
+     */
+    private static void checkServedByParent(ResourceEntity parent, Object spec) {
+        if (spec instanceof RouteSpec route) {
+            RouteListenerFit.check(parent.resourceId().name(),
+                    AppMeshJson.mapper().readValue(parent.getSpec(), VirtualRouterSpec.class), route);
+        } else if (spec instanceof GatewayRouteSpec route) {
+            RouteListenerFit.check(parent.resourceId().name(),
+                    AppMeshJson.mapper().readValue(parent.getSpec(), VirtualGatewaySpec.class), route);
+        }
+    }
+
+    /**
+     * A router or gateway update must keep a listener for each of its routes, or those routes would be dropped
+     * silently; the first route left unserved is named.
+     */
+    private void checkRoutesStillServed(ResourceId id, Object spec) {
+        ResourceKind child = spec instanceof VirtualRouterSpec ? ResourceKind.ROUTE
+                : spec instanceof VirtualGatewaySpec ? ResourceKind.GATEWAY_ROUTE : null;
+        if (child == null) {
+            return;
+        }
+        for (ResourceEntity route : resources.findByKindAndMeshNameAndParentNameOrderByNameAsc(child, id.mesh(),
+                id.name(), Limit.unlimited())) {
+            String problem = spec instanceof VirtualRouterSpec router
+                    ? RouteListenerFit.problem(id.name(), router,
+                            AppMeshJson.mapper().readValue(route.getSpec(), RouteSpec.class))
+                    : RouteListenerFit.problem(id.name(), (VirtualGatewaySpec) spec,
+                            AppMeshJson.mapper().readValue(route.getSpec(), GatewayRouteSpec.class));
+            if (problem != null) {
+                throw ApiException.badRequest("spec.listeners: " + route.resourceId().describe()
+                        + " would no longer be served: its " + problem);
+            }
         }
     }
 

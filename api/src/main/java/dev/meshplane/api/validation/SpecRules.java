@@ -141,7 +141,6 @@ public final class SpecRules {
                     : setMember(l.connectionPool()));
             f.sameProtocol("timeout", protocol, l.timeout() == null ? null : setMember(l.timeout()));
             f.grpcHealthCheck(protocol, l.healthCheck());
-            f.http2HealthCheck(protocol, l.healthCheck());
             // the sidecar sends a listener port's traffic to 127.0.0.1:<port>, where the application shares the
             // sidecar's network namespace: on the sidecar's own ports it would reach Envoy again, not the application
             Integer port = l.portMapping() == null ? null : l.portMapping().port();
@@ -386,18 +385,6 @@ public final class SpecRules {
                     && !protocol.equals("grpc") && !protocol.equals("http2")) {
                 add("healthCheck.protocol", "a grpc health check needs a listener of protocol grpc or http2 (Envoy"
                         + " sends it over HTTP/2), but this listener's protocol is '" + protocol + "'");
-            }
-        }
-
-        /**
-         * An http2 health check probes with HTTP/2 (codec_client_type HTTP2, prior knowledge), which an application
-         * on an http (HTTP/1.1) listener does not speak, so every endpoint would be marked unhealthy.
-         */
-        void http2HealthCheck(String protocol, dev.meshplane.api.model.HealthCheckPolicy check) {
-            if (check != null && check.protocol() == dev.meshplane.api.model.PortProtocol.HTTP2 && "http".equals(protocol)) {
-                add("healthCheck.protocol", "an http2 health check probes over HTTP/2, which an http listener's"
-                        + " application does not speak (every endpoint would be unhealthy); use http, or a listener of"
-                        + " protocol http2 or grpc");
             }
         }
 

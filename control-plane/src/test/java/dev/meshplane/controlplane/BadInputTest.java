@@ -263,21 +263,6 @@ class BadInputTest extends ServerTest {
         assertNothingStored();
     }
 
-    /** Spring cuts ';...' off a path segment before it resolves the handler: such a path must not act on another name. */
-    @Test
-    void aPathParameterDoesNotAddressTheNameBeforeIt() throws Exception {
-        assertThat(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", "{\"virtualNodeName\":\"zz\",\"spec\":{}}")
-                .statusCode()).isEqualTo(200);
-        for (String method : new String[] {"GET", "DELETE", "PUT"}) {
-            assertRefused(send(method, "/v20190125/meshes/" + mesh + "/virtualNodes/zz;anything",
-                    method.equals("PUT") ? "{\"spec\":{\"listeners\":[]}}" : null), 400, "BadRequestException",
-                    "path: must not contain ';'");
-        }
-        HttpResponse<String> still = send("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/zz", null);
-        assertThat(still.statusCode()).isEqualTo(200);
-        assertThat(still.body()).contains("\"version\":1");
-    }
-
     /** App Mesh: a clientToken names one request; the same token with another request is a conflict, and nothing changes. */
     @Test
     void aClientTokenReusedForAnotherRequestIsAConflict() throws Exception {

@@ -1,6 +1,5 @@
 package dev.meshplane.controlplane.web;
 
-import dev.meshplane.api.error.ApiException;
 import dev.meshplane.api.validation.TextRules;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,8 +17,7 @@ import org.springframework.web.util.UriUtils;
  * {@link TextRules} for what a URL carries: every resolved path variable (the decoded value the
  * handler receives) and every query parameter, before any handler runs. A control character gets a
  * 400 BadRequestException naming the variable, e.g. {@code meshName: must not contain control
- * characters (U+0001 at index 1)}, instead of a 500 from PostgreSQL or a forged log line. A path holding a
- * {@code ;} (a path parameter, which Spring would cut off before resolving the handler) is a 400 too.
+ * characters (U+0001 at index 1)}, instead of a 500 from PostgreSQL or a forged log line.
  */
 @Configuration(proxyBeanMethods = false)
 class UrlTextRules implements WebMvcConfigurer, HandlerInterceptor {
@@ -31,14 +29,6 @@ class UrlTextRules implements WebMvcConfigurer, HandlerInterceptor {
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-        // Spring resolves the handler on the path with every ';...' segment parameter cut off
-        // (UrlPathHelper.removeSemicolonContent), so /virtualNodes/zz;x would act on 'zz': refused instead
-        String uri = request.getRequestURI();
-        int semicolon = uri.indexOf(';');
-        if (semicolon >= 0) {
-            throw ApiException.badRequest("path: must not contain ';' (at index " + semicolon + "); a name holding one"
-                    + " cannot exist, and path parameters are not part of the App Mesh API");
-        }
         if (request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE) instanceof Map<?, ?> variables) {
             variables.forEach((name, value) -> TextRules.checkParameter(String.valueOf(name), String.valueOf(value)));
         }

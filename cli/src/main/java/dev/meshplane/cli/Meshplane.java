@@ -95,6 +95,8 @@ public final class Meshplane implements Runnable {
 
     /** Runs the command line and exits with its {@link ExitCodes exit code}. */
     public static void main(String[] args) {
+        // the process's exit code is the CLI's contract with CI scripts (ExitCodes); tests run commandLine().execute
+        // in-process and assert the code, and MeshplaneCliTest runs the launcher script and the shaded jar through this main
         System.exit(commandLine().execute(args));
     }
 }

@@ -58,6 +58,38 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
         return call("GET", "/v20190125/meshes/" + mesh, null, ADMIN).statusCode();
     }
 
+    /**
+     * The launcher script and the shaded jar as a CI job runs them: the process's exit code is what a script branches
+     * on (0 done, 2 usage, 4 refused by the server). The jar is cli's package-phase output, which the reactor builds
+     * before control-plane's tests in {@code mvn verify}.
+     */
+    @Test
+    void theLauncherScriptExitsWithTheCommandsCode() throws Exception {
+        Path launcher = Path.of("..", "cli", "meshplane").toAbsolutePath().normalize();
+        assertThat(launcher.resolveSibling("target/meshplane-cli.jar")).as("cli's package phase output").exists();
+        assertThat(launch(launcher, Map.of(), "--help").code()).isZero();
+        assertThat(launch(launcher, Map.of(), "no-such-command").code()).isEqualTo(2);
+        Run listed = launch(launcher, withToken(), "get", "mesh");
+        assertThat(listed.code()).as(listed.err()).isZero();
+        Run refused = launch(launcher, Map.of("MESHPLANE_ENDPOINT", "http://localhost:" + port, "MESHPLANE_TOKEN",
+                "not-a-token"), "get", "mesh");
+        assertThat(refused.code()).as(refused.err()).isEqualTo(4);
+    }
+
+    private static Run launch(Path launcher, Map<String, String> environment, String... args) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder();
+        builder.command().add(launcher.toString());
+        builder.command().addAll(java.util.List.of(args));
+        builder.environment().keySet().removeIf(name -> name.startsWith("MESHPLANE_") || name.startsWith("AWS_"));
+        builder.environment().putAll(environment);
+        builder.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        Path out = Files.createTempFile("meshplane-out", ".txt");
+        Path err = Files.createTempFile("meshplane-err", ".txt");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the launcher ends").isTrue();
+        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     @Test
     void diffApplyGetAndProxiesWithABearerToken(@TempDir Path dir) throws Exception {
         String mesh = uniqueName("cli");

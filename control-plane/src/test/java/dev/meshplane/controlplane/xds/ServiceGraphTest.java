@@ -38,9 +38,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code GET /v1/meshes/{mesh}/graph} over the seed's shape: course-service calls user-service through a 90/10
- * router, a gateway routes to course-service, proxies connect over ADS (one rejects its clusters) and course-service
- * reports its calls over LRS. The same graph as JSON, as DOT (read back by JGraphT's parser) and as SVG (read back
- * as XML). Same properties as {@link LoadReportTest}, so the two share one server; the mesh, its proxies and its
+ * router, a gateway routes to course-service, proxies connect over ADS (one rejects its clusters), and course-service,
+ * analytics-service and the gateway report their calls over LRS. The same graph as JSON, as DOT (read back by
+ * JGraphT's parser) and as SVG (read back as XML). Same properties as {@link LoadReportTest}, so the two share one server; the mesh, its proxies and its
  * reports are set up once for the class, as the first test needs them.
  */
 @TestPropertySource(properties = "meshplane.traffic.reporting-interval=1s")
@@ -137,17 +137,21 @@ class ServiceGraphTest extends ServerTest {
         connect(mesh, "virtualGateway", "web-gateway", true);
         EnvoyLoadReporter course = new EnvoyLoadReporter(xds.port(), "mesh/" + mesh + "/virtualNode/course-service", null);
         EnvoyLoadReporter analytics = new EnvoyLoadReporter(xds.port(), "mesh/" + mesh + "/virtualNode/analytics-service", null);
+        EnvoyLoadReporter gateway = new EnvoyLoadReporter(xds.port(), "mesh/" + mesh + "/virtualGateway/web-gateway", null);
         open.add(course);
         open.add(analytics);
+        open.add(gateway);
         assertThat(course.answer(20_000)).isNotNull();
         assertThat(analytics.answer(20_000)).isNotNull();
+        assertThat(gateway.answer(20_000)).isNotNull();
         course.report(cluster("cds_egress_" + mesh + "_user-service-v1_http_8080", 90, 88, 2, 0),
                 cluster("cds_egress_" + mesh + "_user-service-v2_http_8080", 10, 7, 3, 0));
         analytics.report(cluster("cds_egress_" + mesh + "_user-service-v1_http_8080", 5, 5, 0, 0));
+        gateway.report(cluster("cds_egress_" + mesh + "_course-service_http_8080", 40, 40, 0, 0));
         assertThat(XdsClients.await(Duration.ofSeconds(20), () -> {
             try {
                 JsonNode edges = graph("").get("edges");
-                return edges.valueStream().filter(e -> e.get("kind").asString().equals("traffic")).count() == 3;
+                return edges.valueStream().filter(e -> e.get("kind").asString().equals("traffic")).count() == 4;
             } catch (Exception | AssertionError e) {
                 return false;
             }
@@ -194,7 +198,7 @@ class ServiceGraphTest extends ServerTest {
         assertThat(course.at("/proxies/items/0/state").asString()).isEqualTo("acked");
         assertThat(course.at("/proxies/items/0/lastNack").isNull()).isTrue();
         assertThat(course.at("/traffic/outbound/requests").asLong()).isEqualTo(100);
-        assertThat(course.at("/traffic/inbound/requests").asLong()).isZero();
+        assertThat(course.at("/traffic/inbound/requests").asLong()).as("from the gateway").isEqualTo(40);
         JsonNode gateway = byId(graph.get("nodes"), "virtualGateway/web-gateway");
         assertThat(gateway.at("/proxies/acked").asInt()).isEqualTo(1);
         assertThat(gateway.at("/proxies/items/0/kind").asString()).isEqualTo("gateway");
@@ -235,6 +239,10 @@ class ServiceGraphTest extends ServerTest {
         JsonNode ambiguous = byId(edges, "traffic/virtualNode/analytics-service/virtualNode/user-service-v1/8080");
         assertThat(ambiguous.has("via") && ambiguous.get("via").isNull()).as("two of its services lead to v1").isTrue();
         assertThat(ambiguous.get("health").asString()).isEqualTo("healthy");
+        JsonNode fromGateway = byId(edges, "traffic/virtualGateway/web-gateway/virtualNode/course-service/8080");
+        assertThat(fromGateway.get("via").asString()).as("its gateway route's service, provided by the node itself")
+                .isEqualTo("virtualService/course-service.mylearning.local");
+        assertThat(fromGateway.at("/traffic/requests").asLong()).isEqualTo(40);
 
         // the traffic API names the same virtual services on its edges
         JsonNode traffic = json(send("GET", "/v1/meshes/" + mesh + "/traffic?window=5m", null), 200);
@@ -243,7 +251,8 @@ class ServiceGraphTest extends ServerTest {
                 e.get("virtualService").isNull() ? null : e.get("virtualService").asString()));
         assertThat(services).containsEntry("course-service->user-service-v1", "user-service.mylearning.local")
                 .containsEntry("course-service->user-service-v2", "user-service.mylearning.local")
-                .containsEntry("analytics-service->user-service-v1", null);
+                .containsEntry("analytics-service->user-service-v1", null)
+                .containsEntry("web-gateway->course-service", "course-service.mylearning.local");
     }
 
     @Test

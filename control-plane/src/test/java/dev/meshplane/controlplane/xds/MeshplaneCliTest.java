@@ -127,6 +127,11 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
         Run node = meshplane(withToken(), "get", "virtualNode", "web_shop", "--mesh", mesh);
         assertThat(node.code()).as(node.err()).isZero();
         assertThat(node.out()).contains("\"virtualNodeName\" : \"web_shop\"").contains("9090");
+        // timestamps as the API writes them (epoch seconds with a fraction), not re-printed from a double (1.79E9)
+        String described = call("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/web_shop", null, ADMIN).body();
+        java.util.regex.Matcher createdAt = java.util.regex.Pattern.compile("\"createdAt\":([0-9.]+)[,}]").matcher(described);
+        assertThat(createdAt.find()).as(described).isTrue();
+        assertThat(node.out()).contains("\"createdAt\" : " + createdAt.group(1) + ",");
         Run list = meshplane(withToken(), "get", "virtualNode", "--mesh", mesh);
         assertThat(list.code()).isZero();
         assertThat(list.out()).contains("web_shop");
@@ -149,7 +154,8 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
         Files.writeString(bad, manifests(mesh, 70000));
         Run refused = meshplane(withToken(), "apply", "-f", bad.toString());
         assertThat(refused.code()).isEqualTo(4);
-        assertThat(refused.err()).startsWith("meshplane: " + bad + "#1: BadRequestException (400): resources[1] (virtual node"
+        // the document the user wrote takes the place of the position in the converted document (resources[1])
+        assertThat(refused.err()).startsWith("meshplane: BadRequestException (400): " + bad + "#1 (virtual node"
                 + " 'web_shop' in mesh '" + mesh + "'): spec.listeners[0].portMapping.port: ");
         assertThat(meshStatus(mesh)).isEqualTo(404);
 

@@ -64,6 +64,12 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (ImportException e) {
             throw new InvalidInputException(e.getMessage());
         }
+        if (!document.policies().isEmpty()) {
+            // App Mesh's formats have no authorization policies; dropping them silently would lose them on re-import
+            throw new InvalidInputException(document.policies().get(0).describe() + ": json, k8s and cloudformation are"
+                    + " App Mesh's formats and have no AuthorizationPolicy (Meshplane's own resource); keep policies in"
+                    + " an apply document");
+        }
         String text;
         try {
             text = switch (format) {

@@ -110,4 +110,28 @@ class ImportExportCommandTest {
             assertThat(again.out()).as(format).isEqualTo(imported.out());
         }
     }
+
+    @Test
+    void authorizationPoliciesImportAsWrittenAndExportNamesWhyItCannotWriteThem() throws IOException {
+        Path policy = Files.writeString(folder.resolve("policy.yaml"), """
+                resources:
+                  - kind: AuthorizationPolicy
+                    meshName: shop
+                    policyName: deny-admin
+                    spec: {targets: {virtualNodes: [web]}, action: DENY, rules: [{to: {prefixes: [/admin]}}]}
+                """);
+        Run imported = run("import", policy.toString());
+        assertThat(imported.code()).as(imported.err()).isZero();
+        JsonNode item = JsonMapper.builder().build().readTree(imported.out()).get("resources").get(0);
+        assertThat(item.path("kind").asString()).isEqualTo("AuthorizationPolicy");
+        assertThat(item.path("policyName").asString()).isEqualTo("deny-admin");
+        assertThat(item.at("/spec/rules/0/to/prefixes/0").asString()).isEqualTo("/admin");
+
+        // App Mesh's formats have no such resource: dropped silently, it would be lost on the way back
+        Run exported = run("export", policy.toString(), "--format", "k8s");
+        assertThat(exported.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(exported.out()).isEmpty();
+        assertThat(exported.err()).startsWith("meshplane: AuthorizationPolicy 'deny-admin' in mesh 'shop': json, k8s and"
+                + " cloudformation are App Mesh's formats");
+    }
 }

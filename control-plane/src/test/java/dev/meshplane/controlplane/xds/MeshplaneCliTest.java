@@ -216,4 +216,50 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
         aws.remove("AWS_SECRET_ACCESS_KEY");
         assertThat(meshplane(aws, "get", "virtualNode", "api", "--mesh", mesh).code()).isEqualTo(2);
     }
+
+    /** What POST /v1/apply takes in JSON, the command takes from files too: authorization policies, in YAML. */
+    @Test
+    void applyCarriesAuthorizationPoliciesFromYaml(@TempDir Path dir) throws Exception {
+        String mesh = uniqueName("cli-policy");
+        Path file = dir.resolve("policy.yaml");
+        Files.writeString(file, """
+                resources:
+                  - {kind: Mesh, meshName: %1$s}
+                  - kind: VirtualNode
+                    meshName: %1$s
+                    virtualNodeName: api
+                    spec:
+                      listeners: [{portMapping: {port: 8080, protocol: http}}]
+                      serviceDiscovery: {dns: {hostname: api.local}}
+                  - kind: AuthorizationPolicy
+                    meshName: %1$s
+                    policyName: deny-admin
+                    spec:
+                      targets: {virtualNodes: [api]}
+                      action: DENY
+                      rules: [{to: {prefixes: [/admin]}}]
+                """.formatted(mesh));
+        Run applied = meshplane(withToken(), "apply", "-f", file.toString());
+        assertThat(applied.code()).as(applied.err()).isZero();
+        assertThat(applied.out()).contains("created AuthorizationPolicy 'deny-admin' in mesh '" + mesh + "'\n");
+        var policy = call("GET", "/v1/meshes/" + mesh + "/authorizationPolicies/deny-admin", null, ADMIN);
+        assertThat(policy.statusCode()).as(policy.body()).isEqualTo(200);
+        assertThat(policy.body()).contains("/admin");
+        Run same = meshplane(withToken(), "diff", "-f", file.toString());
+        assertThat(same.code()).as(same.out() + same.err()).isZero();
+
+        Path bad = dir.resolve("bad-policy.yaml");
+        Files.writeString(bad, """
+                resources:
+                  - kind: AuthorizationPolicy
+                    meshName: %s
+                    policyName: wide
+                    spec: {targets: {virtualNodes: [api]}, action: DENY, rules: [{from: {ipBlocks: [10.0.0.0/33]}}]}
+                """.formatted(mesh));
+        Run refused = meshplane(withToken(), "apply", "-f", bad.toString());
+        assertThat(refused.code()).isEqualTo(4);
+        assertThat(refused.err()).startsWith("meshplane: BadRequestException (400): " + bad + "#0 (authorization policy"
+                + " 'wide' in mesh '" + mesh + "'): spec.rules[0].from.ipBlocks[0]: ");
+        assertThat(call("GET", "/v1/meshes/" + mesh + "/authorizationPolicies/wide", null, ADMIN).statusCode()).isEqualTo(404);
+    }
 }

@@ -35,7 +35,7 @@ class ApplyFormatsTest extends ServerTest {
     private static String seedYaml(String mesh) throws Exception {
         List<String> texts = new ArrayList<>();
         for (String file : SEED_FILES) {
-            texts.add(Files.readString(SEED.resolve(file)).replace("name: mylearning\n", "name: " + mesh + "\n"));
+            texts.add(Files.readString(SEED.resolve(file)).replace("name: mylearning-prod-mesh\n", "name: " + mesh + "\n"));
         }
         return String.join("\n---\n", texts);
     }

@@ -59,7 +59,10 @@ final class PlanRun {
         }
     }
 
-    /** Prints the plan: one line per resource, its field changes indented under it; or the answer as JSON. */
+    /**
+     * Prints the plan: one line per resource, its field changes indented under it ("would create ..." for a dry run,
+     * which changed nothing; "created ..." once applied); or the answer as JSON.
+     */
     static void print(PrintWriter out, JsonNode result, boolean json, boolean changesOnly) {
         if (json) {
             out.println(ServerClient.pretty(result));
@@ -72,8 +75,11 @@ final class PlanRun {
                 continue;
             }
             String parent = entry.path("parentName").isString() ? " of '" + entry.path("parentName").asString() + "'" : "";
-            out.println(action + " " + entry.path("kind").asString() + " '" + entry.path("name").asString() + "'" + parent
-                    + " in mesh '" + entry.path("meshName").asString() + "'");
+            String kind = entry.path("kind").asString();
+            // a mesh is its own mesh: "created Mesh 'm' in mesh 'm'" said it twice
+            String mesh = kind.equals("Mesh") ? "" : " in mesh '" + entry.path("meshName").asString() + "'";
+            out.println(verb(action, result.path("dryRun").asBoolean()) + " " + kind + " '" + entry.path("name").asString()
+                    + "'" + parent + mesh);
             for (JsonNode change : entry.path("changes")) {
                 out.println("    " + change.path("path").asString() + ": " + value(change, "oldValue") + " -> "
                         + value(change, "newValue"));
@@ -90,6 +96,19 @@ final class PlanRun {
             }
         }
         return false;
+    }
+
+    /** The plan's action as a dry run says it: the server names what was or would be done alike (created, ...). */
+    private static String verb(String action, boolean dryRun) {
+        if (!dryRun) {
+            return action;
+        }
+        return switch (action) {
+            case "created" -> "would create";
+            case "updated" -> "would update";
+            case "deleted" -> "would delete";
+            default -> action;
+        };
     }
 
     private static String value(JsonNode change, String member) {

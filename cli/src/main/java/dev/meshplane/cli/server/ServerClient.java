@@ -69,6 +69,20 @@ public final class ServerClient {
      * @throws ServerException exit 4 for a 4xx (its x-amzn-ErrorType and message), exit 5 for a 5xx or no answer
      */
     public JsonNode send(String method, String pathAndQuery, String body) {
+        String answer = exchange(method, pathAndQuery, body);
+        return answer.isEmpty() ? null : ANSWERS.readTree(answer);
+    }
+
+    /**
+     * Sends a GET and returns the body of a 2xx as it came (YAML, JSON or text).
+     *
+     * @throws ServerException as {@link #send} does
+     */
+    public String text(String pathAndQuery) {
+        return exchange("GET", pathAndQuery, null);
+    }
+
+    private String exchange(String method, String pathAndQuery, String body) {
         URI uri = URI.create(endpoint.toString().replaceAll("/+$", "") + pathAndQuery);
         byte[] payload = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
@@ -93,7 +107,7 @@ public final class ServerClient {
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-            return response.body().isEmpty() ? null : ANSWERS.readTree(response.body());
+            return response.body();
         }
         String type = response.headers().firstValue("x-amzn-ErrorType").orElse("HTTP " + status);
         String message = response.body();

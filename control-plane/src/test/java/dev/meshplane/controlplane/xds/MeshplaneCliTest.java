@@ -98,8 +98,9 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
 
         Run diff = meshplane(withToken(), "diff", "-f", file.toString());
         assertThat(diff.code()).as(diff.err()).isEqualTo(6);
-        assertThat(diff.out()).isEqualTo("created Mesh '" + mesh + "' in mesh '" + mesh + "'\n"
-                + "created VirtualNode 'web_shop' in mesh '" + mesh + "'\n");
+        // a dry run says what it would do, not "created": nothing was
+        assertThat(diff.out()).isEqualTo("would create Mesh '" + mesh + "'\n"
+                + "would create VirtualNode 'web_shop' in mesh '" + mesh + "'\n");
         Run dryRun = meshplane(withToken(), "apply", "-f", dir.toString(), "--dry-run");
         assertThat(dryRun.code()).as(dryRun.err()).isZero();
         assertThat(dryRun.out()).isEqualTo(diff.out());
@@ -107,7 +108,8 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
 
         Run applied = meshplane(withToken(), "apply", "-f", file.toString());
         assertThat(applied.code()).as(applied.err()).isZero();
-        assertThat(applied.out()).isEqualTo(diff.out());
+        assertThat(applied.out()).isEqualTo("created Mesh '" + mesh + "'\n"
+                + "created VirtualNode 'web_shop' in mesh '" + mesh + "'\n");
         assertThat(meshStatus(mesh)).isEqualTo(200);
         Run same = meshplane(withToken(), "diff", "-f", file.toString());
         assertThat(same.code()).as(same.err()).isZero();
@@ -116,7 +118,7 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
         Files.writeString(file, manifests(mesh, 9090));
         Run edited = meshplane(withToken(), "diff", "-f", file.toString());
         assertThat(edited.code()).isEqualTo(6);
-        assertThat(edited.out()).isEqualTo("updated VirtualNode 'web_shop' in mesh '" + mesh + "'\n"
+        assertThat(edited.out()).isEqualTo("would update VirtualNode 'web_shop' in mesh '" + mesh + "'\n"
                 + "    spec.listeners[0].portMapping.port: 8080 -> 9090\n");
         Run json = meshplane(withToken(), "apply", "-f", file.toString(), "--output", "json");
         assertThat(json.code()).as(json.err()).isZero();
@@ -141,6 +143,20 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
         Run noRouter = meshplane(withToken(), "get", "route", "--mesh", mesh);
         assertThat(noRouter.code()).isEqualTo(2);
         assertThat(noRouter.err()).contains("get route needs --router");
+
+        // export from the server, in each format, and what it prints applies back as no change
+        for (String format : java.util.List.of("json", "k8s", "cloudformation")) {
+            Run exported = meshplane(withToken(), "export", "--mesh", mesh, "--format", format, "--namespace", "shop");
+            assertThat(exported.code()).as(exported.err()).isZero();
+            Path copy = Files.writeString(dir.resolve("exported-" + format + (format.equals("k8s") ? ".yaml" : ".json")),
+                    exported.out());
+            assertThat(exported.out()).contains("web_shop");
+            Run back = meshplane(withToken(), "diff", "-f", copy.toString());
+            assertThat(back.code()).as(format + ": " + back.out() + back.err()).isZero();
+        }
+        Run nothingToExport = meshplane(withToken(), "export", "--format", "k8s");
+        assertThat(nothingToExport.code()).isEqualTo(2);
+        assertThat(nothingToExport.err()).contains("--mesh NAME to export that mesh from the server");
 
         Run proxies = meshplane(withToken(), "proxies", "--output", "json");
         assertThat(proxies.code()).as(proxies.err()).isZero();

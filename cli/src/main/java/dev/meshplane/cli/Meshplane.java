@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
             "4:the server refused the request (4xx: an invalid resource, a version conflict, not allowed); nothing changed",
             "5:the server could not be reached, or failed (5xx)",
             "6:diff: applying would change something"},
-        footer = {"%nServer commands (apply, diff, get, proxies) call --endpoint (or $MESHPLANE_ENDPOINT, default"
+        footer = {"%nServer commands (apply, diff, get, proxies, and export --mesh without files) call --endpoint (or $MESHPLANE_ENDPOINT, default"
             + " http://localhost:8080) with --token (or $MESHPLANE_TOKEN), else SigV4 from AWS_ACCESS_KEY_ID,"
             + " AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_REGION or AWS_DEFAULT_REGION (default us-east-1)."})
 public final class Meshplane implements Runnable {

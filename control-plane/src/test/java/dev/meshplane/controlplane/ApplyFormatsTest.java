@@ -35,7 +35,7 @@ class ApplyFormatsTest extends ServerTest {
     private static String seedYaml(String mesh) throws Exception {
         List<String> texts = new ArrayList<>();
         for (String file : SEED_FILES) {
-            texts.add(Files.readString(SEED.resolve(file)).replace("name: mylearning\n", "name: " + mesh + "\n"));
+            texts.add(Files.readString(SEED.resolve(file)).replace("name: mylearning-prod-mesh\n", "name: " + mesh + "\n"));
         }
         return String.join("\n---\n", texts);
     }
@@ -111,6 +111,30 @@ class ApplyFormatsTest extends ServerTest {
         // the same template as JSON text, with the format left to the importers
         JsonNode again = json(post(query.replace("format=cloudformation", "format=auto"), "application/json", template), 200);
         again.path("plan").forEach(entry -> assertThat(entry.path("action").asString()).isEqualTo("unchanged"));
+    }
+
+    /** An apply document in YAML takes every kind the JSON one takes, authorization policies included. */
+    @Test
+    void aYamlApplyDocumentCarriesItsAuthorizationPolicies() throws Exception {
+        String mesh = uniqueName("yaml-policy");
+        HttpResponse<String> applied = post("", "application/yaml", """
+                resources:
+                  - {kind: Mesh, meshName: %1$s}
+                  - kind: VirtualNode
+                    meshName: %1$s
+                    virtualNodeName: api
+                    spec: {listeners: [{portMapping: {port: 8080, protocol: http}}], serviceDiscovery: {dns: {hostname: api.local}}}
+                  - kind: AuthorizationPolicy
+                    meshName: %1$s
+                    policyName: deny-admin
+                    spec: {targets: {virtualNodes: [api]}, action: DENY, rules: [{to: {prefixes: [/admin]}}]}
+                """.formatted(mesh));
+        JsonNode plan = json(applied, 200).get("plan");
+        assertThat(plan.findValuesAsString("kind")).containsExactly("Mesh", "VirtualNode", "AuthorizationPolicy");
+        assertThat(plan.findValuesAsString("action")).containsOnly("created");
+        HttpResponse<String> policy = send("GET", "/v1/meshes/" + mesh + "/authorizationPolicies/deny-admin", null);
+        assertThat(policy.statusCode()).as(policy.body()).isEqualTo(200);
+        assertThat(policy.body()).contains("/admin");
     }
 
     @Test

@@ -18,7 +18,9 @@ import java.util.Map;
 final class ImportAssembly {
 
     private final List<ApplyResource> resources = new ArrayList<>();
+    private final List<ApplyPolicy> policies = new ArrayList<>();
     private final Map<ApplyResource, String> where = new IdentityHashMap<>();
+    private final Map<ApplyPolicy, String> policyWhere = new IdentityHashMap<>();
     private final Map<String, String> seen = new HashMap<>();
     private final List<String> report = new ArrayList<>();
 
@@ -31,6 +33,16 @@ final class ImportAssembly {
         }
         resources.add(resource);
         this.where.put(resource, where);
+    }
+
+    /** Adds an authorization policy read from the document {@code where}. */
+    void add(ApplyPolicy policy, String where) {
+        String earlier = seen.putIfAbsent(ApplyPolicy.KIND + "/" + policy.meshName() + "/" + policy.policyName(), where);
+        if (earlier != null) {
+            throw new ImportException(where + ": " + policy.describe() + " is also given by " + earlier);
+        }
+        policies.add(policy);
+        policyWhere.put(policy, where);
     }
 
     /** Notes something read differently from how it was written; once, however often it was read. */
@@ -51,12 +63,16 @@ final class ImportAssembly {
             try {
                 SpecRules.check(AppMeshJson.mapper().treeToValue(resource.spec(), resource.kind().specType()));
             } catch (ApiException refused) {
-                report.add(where.get(resources.get(i)) + " (" + resource.describe() + "): the API would refuse its spec: "
-                        + refused.getMessage());
+                // SpecRules holds App Mesh's documented rules: App Mesh refused such a spec too, so the fix is in the file;
+                // report(), because an importer's own result already carries this line and is joined here again
+                report(where.get(resources.get(i)) + " (" + resource.describe() + "): App Mesh refuses this spec too, and"
+                        + " so will the apply; change the document: spec." + refused.getMessage());
             }
         }
-        ApplyDocument document = new ApplyDocument(resolved);
-        // the document sorts its resources but keeps them as they are, so identity still finds each one's source
-        return new ImportResult(document, report, document.resources().stream().map(resolvedWhere::get).toList());
+        ApplyDocument document = new ApplyDocument(resolved, policies);
+        // the document sorts its items but keeps them as they are, so identity still finds each one's source
+        List<String> sources = new ArrayList<>(document.resources().stream().map(resolvedWhere::get).toList());
+        document.policies().forEach(policy -> sources.add(policyWhere.get(policy)));
+        return new ImportResult(document, report, sources);
     }
 }

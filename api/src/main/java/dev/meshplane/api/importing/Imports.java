@@ -7,7 +7,7 @@ import java.util.List;
  * One entry point for every input format: each document is recognised as a CloudFormation template
  * ({@code Resources} or {@code AWSTemplateFormatVersion}), a Kubernetes object ({@code apiVersion}; all of them
  * are read together, so references cross files), App Mesh JSON ({@link AppMeshJsonFormat}) or an apply document
- * ({@code resources}), and the results are joined into one document.
+ * ({@code resources}, JSON or YAML, authorization policies included), and the results are joined into one document.
  */
 public final class Imports {
 
@@ -31,7 +31,9 @@ public final class Imports {
             } else if (content.isObject() && content.has("apiVersion")) {
                 kubernetes.add(document);
             } else if (content.isObject() && content.has("resources")) {
-                ApplyDocument.fromJson(document.where(), content).resources().forEach(r -> assembly.add(r, document.where()));
+                ApplyDocument read = ApplyDocument.fromJson(document.where(), content);
+                read.resources().forEach(r -> assembly.add(r, document.where()));
+                read.policies().forEach(p -> assembly.add(p, document.where()));
             } else if (AppMeshJsonFormat.isDescribeOutput(content)) {
                 AppMeshJsonFormat.read(document).forEach(r -> assembly.add(r, document.where()));
             } else {
@@ -48,7 +50,7 @@ public final class Imports {
 
     /** Adds an importer's resources, each with the document it was read from, and its report. */
     private static void addAll(ImportAssembly assembly, ImportResult result) {
-        for (int i = 0; i < result.sources().size(); i++) {
+        for (int i = 0; i < result.document().resources().size(); i++) {
             assembly.add(result.document().resources().get(i), result.sources().get(i));
         }
         result.report().forEach(assembly::report);

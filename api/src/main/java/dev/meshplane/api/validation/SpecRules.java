@@ -56,6 +56,11 @@ public final class SpecRules {
 
     static final Set<String> HTTP_RETRY_EVENTS = Set.of("server-error", "gateway-error", "client-error", "stream-error");
 
+    // The model's HttpRetryPolicy/GrpcRetryPolicy: "Specify at least one value for at least one of the types of
+    // RetryEvents"; App Mesh has no default event, and neither the CDK nor the controller's webhooks fill one in
+    private static final String RETRY_EVENTS_FIX = ": App Mesh retries only on the events listed and refuses a policy"
+            + " with none; list the failures to retry, e.g. httpRetryEvents [server-error, gateway-error]";
+
     private static final Map<Class<?>, BiConsumer<Object, Findings>> RULES = new LinkedHashMap<>();
 
     static {
@@ -97,13 +102,13 @@ public final class SpecRules {
         rule(HttpRetryPolicy.class, (p, f) -> {
             f.retryEvents(p.httpRetryEvents());
             if (p.httpRetryEvents() == null && p.tcpRetryEvents() == null) {
-                f.add("", "at least one of [httpRetryEvents, tcpRetryEvents] must be set");
+                f.add("", "at least one of [httpRetryEvents, tcpRetryEvents] must be set" + RETRY_EVENTS_FIX);
             }
         });
         rule(GrpcRetryPolicy.class, (p, f) -> {
             f.retryEvents(p.httpRetryEvents());
             if (p.grpcRetryEvents() == null && p.httpRetryEvents() == null && p.tcpRetryEvents() == null) {
-                f.add("", "at least one of [grpcRetryEvents, httpRetryEvents, tcpRetryEvents] must be set");
+                f.add("", "at least one of [grpcRetryEvents, httpRetryEvents, tcpRetryEvents] must be set" + RETRY_EVENTS_FIX);
             }
         });
         rule(Duration.class, (d, f) -> {

@@ -90,4 +90,39 @@ class ImportsTest {
                 .containsExactly(ResourceKind.MESH, ResourceKind.VIRTUAL_NODE);
         assertThat(result.sources()).containsExactly("k.yaml#0", "k.yaml#1");
     }
+
+    @Test
+    void authorizationPoliciesOfAnApplyDocumentInYamlAreCarriedAsWritten() {
+        // what POST /v1/apply takes in JSON, the importers (so meshplane apply and YAML bodies) carry too
+        String yaml = """
+                resources:
+                  - kind: AuthorizationPolicy
+                    meshName: shop
+                    policyName: deny-admin
+                    version: 3
+                    spec:
+                      targets: {virtualNodes: [api]}
+                      action: DENY
+                      rules: [{to: {prefixes: [/admin]}}]
+                  - {kind: Mesh, meshName: shop}
+                """;
+        var documents = new java.util.ArrayList<>(YamlDocuments.parse("policy.yaml", yaml));
+        documents.addAll(YamlDocuments.parse("other.json", "{\"resources\": [{\"kind\": \"AuthorizationPolicy\","
+                + " \"meshName\": \"shop\", \"policyName\": \"allow-all\", \"spec\": {\"action\": \"ALLOW\"}}]}"));
+        ImportResult result = Imports.read(documents, ImportOptions.none());
+
+        assertThat(result.document().resources()).extracting(ApplyResource::kind).containsExactly(ResourceKind.MESH);
+        assertThat(result.document().toJson().get("resources").get(2).toString()).isEqualTo("{\"kind\":\"AuthorizationPolicy\","
+                + "\"meshName\":\"shop\",\"policyName\":\"deny-admin\",\"spec\":{\"targets\":{\"virtualNodes\":[\"api\"]},"
+                + "\"action\":\"DENY\",\"rules\":[{\"to\":{\"prefixes\":[\"/admin\"]}}]},\"version\":3}");
+        assertThat(result.document().toJson().get("resources").get(1).path("policyName").asString()).isEqualTo("allow-all");
+        assertThat(result.sources()).containsExactly("policy.yaml#0", "other.json#0", "policy.yaml#0");
+
+        assertThatThrownBy(() -> Imports.read(YamlDocuments.parse("twice.yaml", yaml + "  - {kind: AuthorizationPolicy,"
+                + " meshName: shop, policyName: deny-admin, spec: {action: ALLOW}}\n"), ImportOptions.none()))
+                .hasMessage("twice.yaml#0: AuthorizationPolicy 'deny-admin' in mesh 'shop' is also given by twice.yaml#0");
+        assertThatThrownBy(() -> Imports.read(YamlDocuments.parse("nospec.yaml",
+                "resources: [{kind: AuthorizationPolicy, meshName: shop, policyName: p}]\n"), ImportOptions.none()))
+                .hasMessage("nospec.yaml#0: resources[0].spec: an AuthorizationPolicy needs its spec (targets, action, rules)");
+    }
 }

@@ -20,10 +20,11 @@ class KubernetesImporterTest {
 
     @Test
     void theSeedsExamplesImportWithTheAcmAndRouterOptions() {
-        ImportResult result = KubernetesImporter.importDocuments(documents(ImportFixtures.seedWithRest()), SEED_OPTIONS);
+        // through Imports, as the command and the server read files: its report joins the importer's
+        ImportResult result = Imports.read(documents(ImportFixtures.seedWithRest()), SEED_OPTIONS);
 
         ApplyResource v1 = find(result, ResourceKind.VIRTUAL_NODE, "user-service-v1");
-        assertThat(v1.meshName()).isEqualTo("mylearning");
+        assertThat(v1.meshName()).isEqualTo("mylearning-prod-mesh");
         JsonNode listener = v1.spec().get("listeners").get(0);
         assertThat(listener.at("/tls/certificate/sds/secretName").asString()).isEqualTo("meshplane:identity");
         assertThat(listener.at("/tls/certificate/acm").isMissingNode()).isTrue();
@@ -56,10 +57,13 @@ class KubernetesImporterTest {
         assertThat(result.report()).anyMatch(line -> line.contains("spec.namespaceSelector"));
         assertThat(result.report()).anyMatch(line -> line.contains("cloudMap read as awsCloudMap"));
         assertThat(result.report()).anyMatch(line -> line.contains("ACM replaced"));
-        // App Mesh wants a retry event of some kind; the seed's A/B route gives none, and it is imported as written
-        assertThat(result.report()).contains("seed/ab-test-routes.yaml#0 (Route 'user-service-ab-test' of"
-                + " 'user-service-router_mylearning-prod' in mesh 'mylearning'): the API would refuse its spec:"
-                + " httpRoute.retryPolicy: at least one of [httpRetryEvents, tcpRetryEvents] must be set");
+        // App Mesh wants a retry event of some kind; the seed's A/B route gives none, and it is imported as written,
+        // with one line saying App Mesh refused it too and what to write instead
+        assertThat(result.report()).containsOnlyOnce("seed/ab-test-routes.yaml#0 (Route 'user-service-ab-test' of"
+                + " 'user-service-router_mylearning-prod' in mesh 'mylearning-prod-mesh'): App Mesh refuses this spec too, and so"
+                + " will the apply; change the document: spec.httpRoute.retryPolicy: at least one of [httpRetryEvents,"
+                + " tcpRetryEvents] must be set: App Mesh retries only on the events listed and refuses a policy with"
+                + " none; list the failures to retry, e.g. httpRetryEvents [server-error, gateway-error]");
         assertThat(result.document().resources()).hasSize(13);
     }
 
@@ -68,7 +72,7 @@ class KubernetesImporterTest {
         assertThatThrownBy(() -> KubernetesImporter.importDocuments(documents(ImportFixtures.seedWithRest()),
                 new ImportOptions(null, null, false, "user-service-router", Map.of(), null)))
                 .isInstanceOf(ImportException.class)
-                .hasMessageContaining("seed/user-service-v1.yaml#0 (VirtualNode 'user-service-v1' in mesh 'mylearning')")
+                .hasMessageContaining("seed/user-service-v1.yaml#0 (VirtualNode 'user-service-v1' in mesh 'mylearning-prod-mesh')")
                 .hasMessageContaining("spec.listeners[0].tls.certificate.acm")
                 .hasMessageContaining("acm=built-in");
     }
@@ -85,7 +89,7 @@ class KubernetesImporterTest {
 
     @Test
     void referencesToObjectsNotAmongTheDocumentsNameTheField() {
-        assertThatThrownBy(() -> KubernetesImporter.importDocuments(documents(ImportFixtures.SEED), new ImportOptions("mylearning", null, true,
+        assertThatThrownBy(() -> KubernetesImporter.importDocuments(documents(ImportFixtures.SEED), new ImportOptions("mylearning-prod-mesh", null, true,
                 "user-service-router", Map.of(), null)))
                 .isInstanceOf(ImportException.class)
                 .hasMessageContaining("spec.routes[0].httpRoute.action.weightedTargets[1].virtualNodeRef")

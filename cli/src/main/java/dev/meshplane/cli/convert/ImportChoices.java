@@ -32,6 +32,11 @@ public final class ImportChoices {
             description = "a CloudFormation parameter's value, or a pseudo parameter's (AWS::Region, AWS::AccountId); repeatable")
     Map<String, String> parameters = new LinkedHashMap<>();
 
+    /** The --mesh option's value, or null. */
+    public String mesh() {
+        return mesh;
+    }
+
     /**
      * The options as the importers take them.
      *

@@ -1,6 +1,5 @@
 package dev.meshplane.cli.server;
 
-import dev.meshplane.api.json.AppMeshJson;
 import dev.meshplane.cli.Meshplane;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +81,7 @@ public final class GetCommand implements Callable<Integer> {
             path += "/" + encode(name);
         }
         var answer = server.client(spec, root.environment()).send("GET", path, null);
-        spec.commandLine().getOut().println(AppMeshJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+        spec.commandLine().getOut().println(ServerClient.pretty(answer));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -3,7 +3,6 @@ package dev.meshplane.cli.server;
 import dev.meshplane.api.importing.ImportException;
 import dev.meshplane.api.importing.ImportResult;
 import dev.meshplane.api.importing.Imports;
-import dev.meshplane.api.json.AppMeshJson;
 import dev.meshplane.cli.InvalidInputException;
 import dev.meshplane.cli.convert.ImportChoices;
 import dev.meshplane.cli.convert.InputFiles;
@@ -21,7 +20,8 @@ import tools.jackson.databind.JsonNode;
  */
 final class PlanRun {
 
-    private static final Pattern ITEM = Pattern.compile("^resources\\[(\\d+)]");
+    // the server's refusal of item i: "BadRequestException (400): resources[i] (route 'x' ...): ..."
+    private static final Pattern ITEM = Pattern.compile("^([A-Za-z]+ \\(\\d+\\): )resources\\[(\\d+)]");
 
     private PlanRun() {
     }
@@ -48,20 +48,24 @@ final class PlanRun {
         try {
             return client.send("POST", "/v1/apply?dryRun=" + dryRun + "&prune=" + prune, imported.document().toJsonText());
         } catch (ServerException e) {
-            // the server names a position in the converted document; the user knows the file it came from
-            Matcher item = ITEM.matcher(e.getMessage().replaceFirst("^[A-Za-z]+ \\(\\d+\\): ", ""));
-            if (item.find() && Integer.parseInt(item.group(1)) < imported.sources().size()) {
-                throw new ServerException(e.exitCode(), imported.sources().get(Integer.parseInt(item.group(1))) + ": "
-                        + e.getMessage());
+            // the server names a position in the converted document; the user knows the file and document it came
+            // from, so that takes the position's place, as the server's own YAML refusals name "request body#i"
+            Matcher item = ITEM.matcher(e.getMessage());
+            if (item.find() && Integer.parseInt(item.group(2)) < imported.sources().size()) {
+                throw new ServerException(e.exitCode(), item.group(1) + imported.sources().get(Integer.parseInt(item.group(2)))
+                        + e.getMessage().substring(item.end()));
             }
             throw e;
         }
     }
 
-    /** Prints the plan: one line per resource, its field changes indented under it; or the answer as JSON. */
+    /**
+     * Prints the plan: one line per resource, its field changes indented under it ("would create ..." for a dry run,
+     * which changed nothing; "created ..." once applied); or the answer as JSON.
+     */
     static void print(PrintWriter out, JsonNode result, boolean json, boolean changesOnly) {
         if (json) {
-            out.println(AppMeshJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            out.println(ServerClient.pretty(result));
             out.flush();
             return;
         }
@@ -71,8 +75,11 @@ final class PlanRun {
                 continue;
             }
             String parent = entry.path("parentName").isString() ? " of '" + entry.path("parentName").asString() + "'" : "";
-            out.println(action + " " + entry.path("kind").asString() + " '" + entry.path("name").asString() + "'" + parent
-                    + " in mesh '" + entry.path("meshName").asString() + "'");
+            String kind = entry.path("kind").asString();
+            // a mesh is its own mesh: "created Mesh 'm' in mesh 'm'" said it twice
+            String mesh = kind.equals("Mesh") ? "" : " in mesh '" + entry.path("meshName").asString() + "'";
+            out.println(verb(action, result.path("dryRun").asBoolean()) + " " + kind + " '" + entry.path("name").asString()
+                    + "'" + parent + mesh);
             for (JsonNode change : entry.path("changes")) {
                 out.println("    " + change.path("path").asString() + ": " + value(change, "oldValue") + " -> "
                         + value(change, "newValue"));
@@ -89,6 +96,19 @@ final class PlanRun {
             }
         }
         return false;
+    }
+
+    /** The plan's action as a dry run says it: the server names what was or would be done alike (created, ...). */
+    private static String verb(String action, boolean dryRun) {
+        if (!dryRun) {
+            return action;
+        }
+        return switch (action) {
+            case "created" -> "would create";
+            case "updated" -> "would update";
+            case "deleted" -> "would delete";
+            default -> action;
+        };
     }
 
     private static String value(JsonNode change, String member) {

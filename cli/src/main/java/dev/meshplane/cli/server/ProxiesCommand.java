@@ -1,6 +1,5 @@
 package dev.meshplane.cli.server;
 
-import dev.meshplane.api.json.AppMeshJson;
 import dev.meshplane.cli.Meshplane;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,7 +36,7 @@ public final class ProxiesCommand implements Callable<Integer> {
         JsonNode answer = server.client(spec, root.environment()).send("GET", "/v1/proxies", null);
         var out = spec.commandLine().getOut();
         if (output == Output.JSON) {
-            out.println(AppMeshJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+            out.println(ServerClient.pretty(answer));
         } else {
             for (JsonNode proxy : answer.path("proxies")) {
                 out.println(proxy.path("nodeId").asString() + "\t" + proxy.path("kind").asString() + "\t"

@@ -18,7 +18,11 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.JsonNodeFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Calls Meshplane's HTTP API with {@link java.net.http.HttpClient}, authenticated by a bearer token or by SigV4
@@ -29,6 +33,14 @@ public final class ServerClient {
 
     // java.net.http sets these itself and refuses them as request headers; Host is the URI's, as signed
     private static final Set<String> SET_BY_CLIENT = Set.of("host", "content-length", "connection");
+
+    // the answers' numbers as the server wrote them: timestamps are epoch seconds with a fraction (1796055806.991),
+    // which a double would print back as 1.796055806991E9
+    private static final JsonMapper ANSWERS = AppMeshJson.configure(JsonMapper.builder(AppMeshJson.jsonFactory()))
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
 
     private final URI endpoint;
     private final String token;
@@ -57,6 +69,20 @@ public final class ServerClient {
      * @throws ServerException exit 4 for a 4xx (its x-amzn-ErrorType and message), exit 5 for a 5xx or no answer
      */
     public JsonNode send(String method, String pathAndQuery, String body) {
+        String answer = exchange(method, pathAndQuery, body);
+        return answer.isEmpty() ? null : ANSWERS.readTree(answer);
+    }
+
+    /**
+     * Sends a GET and returns the body of a 2xx as it came (YAML, JSON or text).
+     *
+     * @throws ServerException as {@link #send} does
+     */
+    public String text(String pathAndQuery) {
+        return exchange("GET", pathAndQuery, null);
+    }
+
+    private String exchange(String method, String pathAndQuery, String body) {
         URI uri = URI.create(endpoint.toString().replaceAll("/+$", "") + pathAndQuery);
         byte[] payload = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
@@ -81,7 +107,7 @@ public final class ServerClient {
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-            return response.body().isEmpty() ? null : AppMeshJson.mapper().readTree(response.body());
+            return response.body();
         }
         String type = response.headers().firstValue("x-amzn-ErrorType").orElse("HTTP " + status);
         String message = response.body();
@@ -95,6 +121,11 @@ public final class ServerClient {
         }
         throw new ServerException(status < 500 ? ExitCodes.SERVER_REFUSED : ExitCodes.SERVER_ERROR,
                 type + " (" + status + "): " + message);
+    }
+
+    /** An answer as indented JSON, its numbers written as the server wrote them. */
+    public static String pretty(JsonNode answer) {
+        return ANSWERS.writerWithDefaultPrettyPrinter().writeValueAsString(answer);
     }
 
     /** The headers the SDK's SigV4 signer adds (Authorization, X-Amz-Date, X-Amz-Security-Token), Host left out. */

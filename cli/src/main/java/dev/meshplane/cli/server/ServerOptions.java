@@ -31,7 +31,7 @@ public final class ServerOptions {
      * @throws ParameterException (exit 2) when the endpoint is not an http(s) URL, or only one of the AWS key's
      *         two variables is set
      */
-    ServerClient client(CommandSpec spec, Map<String, String> environment) {
+    public ServerClient client(CommandSpec spec, Map<String, String> environment) {
         String url = endpoint != null ? endpoint : environment.getOrDefault("MESHPLANE_ENDPOINT", "http://localhost:8080");
         URI uri;
         try {

@@ -110,4 +110,63 @@ class ImportExportCommandTest {
             assertThat(again.out()).as(format).isEqualTo(imported.out());
         }
     }
+
+    @Test
+    void authorizationPoliciesImportAsWrittenAndExportNamesWhyItCannotWriteThem() throws IOException {
+        Path policy = Files.writeString(folder.resolve("policy.yaml"), """
+                resources:
+                  - kind: AuthorizationPolicy
+                    meshName: shop
+                    policyName: deny-admin
+                    spec: {targets: {virtualNodes: [web]}, action: DENY, rules: [{to: {prefixes: [/admin]}}]}
+                """);
+        Run imported = run("import", policy.toString());
+        assertThat(imported.code()).as(imported.err()).isZero();
+        JsonNode item = JsonMapper.builder().build().readTree(imported.out()).get("resources").get(0);
+        assertThat(item.path("kind").asString()).isEqualTo("AuthorizationPolicy");
+        assertThat(item.path("policyName").asString()).isEqualTo("deny-admin");
+        assertThat(item.at("/spec/rules/0/to/prefixes/0").asString()).isEqualTo("/admin");
+
+        // App Mesh's formats have no such resource: dropped silently, it would be lost on the way back
+        Run exported = run("export", policy.toString(), "--format", "k8s");
+        assertThat(exported.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(exported.out()).isEmpty();
+        assertThat(exported.err()).startsWith("meshplane: AuthorizationPolicy 'deny-admin' in mesh 'shop': json, k8s and"
+                + " cloudformation are App Mesh's formats");
+    }
+
+    /**
+     * README's migration in five commands: step 2 applies the seed's manifests, step 3 issues a proxy key for a node
+     * of that mesh, step 4 keeps the task definition's node id. The Envoy connects as that id, so the manifests must
+     * create exactly that node in exactly that mesh (they named the mesh 'mylearning' while the task names
+     * 'mylearning-prod-mesh', and the key was refused to the Envoy).
+     */
+    @Test
+    void theSeedsTaskDefinitionNamesANodeTheSeedsManifestsCreate() throws IOException {
+        Path seed = Path.of("..", "api", "src", "test", "resources", "importing", "seed").toAbsolutePath().normalize();
+        Run imported = run("import", seed.toString(), "--acm=built-in", "--router", "user-service-router");
+        assertThat(imported.code()).as(imported.err()).isZero();
+        JsonMapper json = JsonMapper.builder().build();
+        String nodeId = null;
+        for (JsonNode container : json.readTree(Path.of("src", "test", "resources", "migrate", "mylearning-user-service.json")
+                .toFile()).get("containerDefinitions")) {
+            for (JsonNode variable : container.path("environment")) {
+                if (variable.path("name").asString().equals("APPMESH_VIRTUAL_NODE_NAME")) {
+                    nodeId = variable.path("value").asString();
+                }
+            }
+        }
+        assertThat(nodeId).isEqualTo("mesh/mylearning-prod-mesh/virtualNode/user-service-v1");
+        String[] id = nodeId.split("/");
+        JsonNode resources = json.readTree(imported.out()).get("resources");
+        assertThat(resources).anySatisfy(r -> {
+            assertThat(r.path("kind").asString()).isEqualTo("Mesh");
+            assertThat(r.path("meshName").asString()).isEqualTo(id[1]);
+        });
+        assertThat(resources).anySatisfy(r -> {
+            assertThat(r.path("kind").asString()).isEqualTo("VirtualNode");
+            assertThat(r.path("meshName").asString()).isEqualTo(id[1]);
+            assertThat(r.path("virtualNodeName").asString()).isEqualTo(id[3]);
+        });
+    }
 }

@@ -42,8 +42,9 @@ class ApplyController {
                     + " dryRun=true nothing is stored and the plan is returned. A resource not at the version planned"
                     + " against (or the version the document names) is a ConflictException, and nothing is applied."
                     + " The body is the apply document (JSON) or, with format=k8s|cloudformation|auto or a YAML"
-                    + " Content-Type, Kubernetes v1beta2 objects or CloudFormation templates, read by the importers"
-                    + " with the import options given as query parameters; their report is returned as notes.")
+                    + " Content-Type, Kubernetes v1beta2 objects, CloudFormation templates or the apply document in YAML"
+                    + " (its AuthorizationPolicy items included), read by the importers with the import options given as"
+                    + " query parameters; their report is returned as notes.")
     @ApiResponse(responseCode = "200", description = "The plan, as carried out (or, with dryRun, as it would be)",
             content = @Content(schema = @Schema(implementation = ApplyResult.class)))
     @ApiResponse(responseCode = "400", description = "BadRequestException (or LimitExceededException): a resource"

@@ -98,8 +98,9 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
 
         Run diff = meshplane(withToken(), "diff", "-f", file.toString());
         assertThat(diff.code()).as(diff.err()).isEqualTo(6);
-        assertThat(diff.out()).isEqualTo("created Mesh '" + mesh + "' in mesh '" + mesh + "'\n"
-                + "created VirtualNode 'web_shop' in mesh '" + mesh + "'\n");
+        // a dry run says what it would do, not "created": nothing was
+        assertThat(diff.out()).isEqualTo("would create Mesh '" + mesh + "'\n"
+                + "would create VirtualNode 'web_shop' in mesh '" + mesh + "'\n");
         Run dryRun = meshplane(withToken(), "apply", "-f", dir.toString(), "--dry-run");
         assertThat(dryRun.code()).as(dryRun.err()).isZero();
         assertThat(dryRun.out()).isEqualTo(diff.out());
@@ -107,7 +108,8 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
 
         Run applied = meshplane(withToken(), "apply", "-f", file.toString());
         assertThat(applied.code()).as(applied.err()).isZero();
-        assertThat(applied.out()).isEqualTo(diff.out());
+        assertThat(applied.out()).isEqualTo("created Mesh '" + mesh + "'\n"
+                + "created VirtualNode 'web_shop' in mesh '" + mesh + "'\n");
         assertThat(meshStatus(mesh)).isEqualTo(200);
         Run same = meshplane(withToken(), "diff", "-f", file.toString());
         assertThat(same.code()).as(same.err()).isZero();
@@ -116,7 +118,7 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
         Files.writeString(file, manifests(mesh, 9090));
         Run edited = meshplane(withToken(), "diff", "-f", file.toString());
         assertThat(edited.code()).isEqualTo(6);
-        assertThat(edited.out()).isEqualTo("updated VirtualNode 'web_shop' in mesh '" + mesh + "'\n"
+        assertThat(edited.out()).isEqualTo("would update VirtualNode 'web_shop' in mesh '" + mesh + "'\n"
                 + "    spec.listeners[0].portMapping.port: 8080 -> 9090\n");
         Run json = meshplane(withToken(), "apply", "-f", file.toString(), "--output", "json");
         assertThat(json.code()).as(json.err()).isZero();
@@ -127,6 +129,11 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
         Run node = meshplane(withToken(), "get", "virtualNode", "web_shop", "--mesh", mesh);
         assertThat(node.code()).as(node.err()).isZero();
         assertThat(node.out()).contains("\"virtualNodeName\" : \"web_shop\"").contains("9090");
+        // timestamps as the API writes them (epoch seconds with a fraction), not re-printed from a double (1.79E9)
+        String described = call("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/web_shop", null, ADMIN).body();
+        java.util.regex.Matcher createdAt = java.util.regex.Pattern.compile("\"createdAt\":([0-9.]+)[,}]").matcher(described);
+        assertThat(createdAt.find()).as(described).isTrue();
+        assertThat(node.out()).contains("\"createdAt\" : " + createdAt.group(1) + ",");
         Run list = meshplane(withToken(), "get", "virtualNode", "--mesh", mesh);
         assertThat(list.code()).isZero();
         assertThat(list.out()).contains("web_shop");
@@ -136,6 +143,20 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
         Run noRouter = meshplane(withToken(), "get", "route", "--mesh", mesh);
         assertThat(noRouter.code()).isEqualTo(2);
         assertThat(noRouter.err()).contains("get route needs --router");
+
+        // export from the server, in each format, and what it prints applies back as no change
+        for (String format : java.util.List.of("json", "k8s", "cloudformation")) {
+            Run exported = meshplane(withToken(), "export", "--mesh", mesh, "--format", format, "--namespace", "shop");
+            assertThat(exported.code()).as(exported.err()).isZero();
+            Path copy = Files.writeString(dir.resolve("exported-" + format + (format.equals("k8s") ? ".yaml" : ".json")),
+                    exported.out());
+            assertThat(exported.out()).contains("web_shop");
+            Run back = meshplane(withToken(), "diff", "-f", copy.toString());
+            assertThat(back.code()).as(format + ": " + back.out() + back.err()).isZero();
+        }
+        Run nothingToExport = meshplane(withToken(), "export", "--format", "k8s");
+        assertThat(nothingToExport.code()).isEqualTo(2);
+        assertThat(nothingToExport.err()).contains("--mesh NAME to export that mesh from the server");
 
         Run proxies = meshplane(withToken(), "proxies", "--output", "json");
         assertThat(proxies.code()).as(proxies.err()).isZero();
@@ -149,7 +170,8 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
         Files.writeString(bad, manifests(mesh, 70000));
         Run refused = meshplane(withToken(), "apply", "-f", bad.toString());
         assertThat(refused.code()).isEqualTo(4);
-        assertThat(refused.err()).startsWith("meshplane: " + bad + "#1: BadRequestException (400): resources[1] (virtual node"
+        // the document the user wrote takes the place of the position in the converted document (resources[1])
+        assertThat(refused.err()).startsWith("meshplane: BadRequestException (400): " + bad + "#1 (virtual node"
                 + " 'web_shop' in mesh '" + mesh + "'): spec.listeners[0].portMapping.port: ");
         assertThat(meshStatus(mesh)).isEqualTo(404);
 
@@ -209,5 +231,51 @@ class MeshplaneCliTest extends AuthenticatedServerTest {
         assertThat(wrongSecret.err()).contains("(401)").contains("the signature does not match");
         aws.remove("AWS_SECRET_ACCESS_KEY");
         assertThat(meshplane(aws, "get", "virtualNode", "api", "--mesh", mesh).code()).isEqualTo(2);
+    }
+
+    /** What POST /v1/apply takes in JSON, the command takes from files too: authorization policies, in YAML. */
+    @Test
+    void applyCarriesAuthorizationPoliciesFromYaml(@TempDir Path dir) throws Exception {
+        String mesh = uniqueName("cli-policy");
+        Path file = dir.resolve("policy.yaml");
+        Files.writeString(file, """
+                resources:
+                  - {kind: Mesh, meshName: %1$s}
+                  - kind: VirtualNode
+                    meshName: %1$s
+                    virtualNodeName: api
+                    spec:
+                      listeners: [{portMapping: {port: 8080, protocol: http}}]
+                      serviceDiscovery: {dns: {hostname: api.local}}
+                  - kind: AuthorizationPolicy
+                    meshName: %1$s
+                    policyName: deny-admin
+                    spec:
+                      targets: {virtualNodes: [api]}
+                      action: DENY
+                      rules: [{to: {prefixes: [/admin]}}]
+                """.formatted(mesh));
+        Run applied = meshplane(withToken(), "apply", "-f", file.toString());
+        assertThat(applied.code()).as(applied.err()).isZero();
+        assertThat(applied.out()).contains("created AuthorizationPolicy 'deny-admin' in mesh '" + mesh + "'\n");
+        var policy = call("GET", "/v1/meshes/" + mesh + "/authorizationPolicies/deny-admin", null, ADMIN);
+        assertThat(policy.statusCode()).as(policy.body()).isEqualTo(200);
+        assertThat(policy.body()).contains("/admin");
+        Run same = meshplane(withToken(), "diff", "-f", file.toString());
+        assertThat(same.code()).as(same.out() + same.err()).isZero();
+
+        Path bad = dir.resolve("bad-policy.yaml");
+        Files.writeString(bad, """
+                resources:
+                  - kind: AuthorizationPolicy
+                    meshName: %s
+                    policyName: wide
+                    spec: {targets: {virtualNodes: [api]}, action: DENY, rules: [{from: {ipBlocks: [10.0.0.0/33]}}]}
+                """.formatted(mesh));
+        Run refused = meshplane(withToken(), "apply", "-f", bad.toString());
+        assertThat(refused.code()).isEqualTo(4);
+        assertThat(refused.err()).startsWith("meshplane: BadRequestException (400): " + bad + "#0 (authorization policy"
+                + " 'wide' in mesh '" + mesh + "'): spec.rules[0].from.ipBlocks[0]: ");
+        assertThat(call("GET", "/v1/meshes/" + mesh + "/authorizationPolicies/wide", null, ADMIN).statusCode()).isEqualTo(404);
     }
 }

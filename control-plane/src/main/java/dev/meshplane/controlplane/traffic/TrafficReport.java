@@ -6,6 +6,7 @@ import dev.meshplane.persistence.TrafficStore.EdgeKey;
 import dev.meshplane.persistence.TrafficStore.EdgeTotals;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,9 @@ public class TrafficReport {
     /** Edges named in the note at most; the rest are counted. */
     private static final int NOTE_EDGES = 20;
     private static final String[] CODE_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+    /** Edges in the order the API lists them: by caller kind and name, then callee node and port. */
+    private static final Comparator<EdgeKey> EDGE_ORDER = Comparator.comparing(EdgeKey::sourceKind)
+            .thenComparing(EdgeKey::source).thenComparing(EdgeKey::destinationNode).thenComparingInt(EdgeKey::destinationPort);
 
     /** The traffic of a mesh over a window. */
     public record MeshTraffic(String meshName, String window, long windowSeconds, Instant from, Instant to, String latencyNote,
@@ -166,9 +170,6 @@ public class TrafficReport {
         return new MeshTraffic(mesh, window.text(), window.length().toSeconds(), from, to, note(withoutLatency), edges,
                 virtualNodes);
     }
-
-    private static final java.util.Comparator<EdgeKey> EDGE_ORDER = java.util.Comparator.comparing(EdgeKey::sourceKind)
-            .thenComparing(EdgeKey::source).thenComparing(EdgeKey::destinationNode).thenComparingInt(EdgeKey::destinationPort);
 
     private static String note(List<String> withoutLatency) {
         if (withoutLatency.isEmpty()) {

@@ -43,10 +43,36 @@ class BootstrapTest extends ServerTest {
         assertThat(loadStats.at("/transport_api_version").asString()).isEqualTo("V3");
         assertThat(loadStats.at("/grpc_services/0/envoy_grpc/cluster_name").asString()).isEqualTo("meshplane-xds");
 
+        // Envoy's metrics service sink (issue 15): to this server, counters as deltas, mergeable histograms
+        JsonNode sink = bootstrap.at("/stats_sinks/0");
+        assertThat(sink.at("/name").asString()).isEqualTo("envoy.stat_sinks.metrics_service");
+        assertThat(sink.at("/typed_config/@type").asString())
+                .isEqualTo("type.googleapis.com/envoy.config.metrics.v3.MetricsServiceConfig");
+        assertThat(sink.at("/typed_config/grpc_service/envoy_grpc/cluster_name").asString()).isEqualTo("meshplane-xds");
+        assertThat(sink.at("/typed_config/transport_api_version").asString()).isEqualTo("V3");
+        assertThat(sink.at("/typed_config/report_counters_as_deltas").asBoolean()).isTrue();
+        assertThat(sink.at("/typed_config/histogram_emit_mode").asString()).as("bucket counts, no quantile summary")
+                .isEqualTo("HISTOGRAM");
+        assertThat(sink.at("/typed_config/emit_tags_as_labels").isMissingNode()).as("names keep the cluster").isTrue();
+        var sinkConfig = io.envoyproxy.envoy.config.metrics.v3.MetricsServiceConfig.newBuilder();
+        com.google.protobuf.util.JsonFormat.parser().ignoringUnknownFields()
+                .merge(sink.get("typed_config").toString().replaceFirst("\"@type\":\"[^\"]*\",?", ""), sinkConfig);
+        assertThat(dev.meshplane.snapshot.EnvoyValidator.validate(sinkConfig.build())).as("Envoy's own rules").isEmpty();
+        JsonNode kept = bootstrap.at("/stats_config/stats_matcher/inclusion_list/patterns");
+        assertThat(kept.at("/0/safe_regex/regex").asString()).isEqualTo("cluster\\.cds_egress_.+\\.upstream_rq_(time|[1-5]xx)");
+        java.util.regex.Pattern regex = java.util.regex.Pattern.compile(kept.at("/0/safe_regex/regex").asString());
+        assertThat(regex.matcher("cluster.cds_egress_" + mesh + "_api_http_8080.upstream_rq_time").matches()).isTrue();
+        assertThat(regex.matcher("cluster.cds_egress_" + mesh + "_api_http_8080.upstream_rq_5xx").matches()).isTrue();
+        assertThat(regex.matcher("cluster.cds_egress_" + mesh + "_api_http_8080.upstream_rq_503").matches()).isFalse();
+        assertThat(regex.matcher("cluster.cds_ingress_" + mesh + "_web_http_8080.upstream_rq_time").matches()).isFalse();
+        assertThat(kept.at("/1/prefix").asString()).isEqualTo("server.");
+
         HttpResponse<String> withToken = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?proxyToken=abc.def", null);
         JsonNode tokened = JsonMapper.builder().build().readTree(withToken.body());
         assertThat(tokened.at("/cluster_manager/load_stats_config/grpc_services/0/initial_metadata/0/value").asString())
                 .as("the load reporting stream carries the proxy token as ADS does").isEqualTo("Bearer abc.def");
+        assertThat(tokened.at("/stats_sinks/0/typed_config/grpc_service/initial_metadata/0/value").asString())
+                .as("and so does the metrics service stream").isEqualTo("Bearer abc.def");
     }
 
     @Test
@@ -100,7 +126,8 @@ class BootstrapTest extends ServerTest {
             com.google.protobuf.util.JsonFormat.parser().usingTypeRegistry(com.google.protobuf.TypeRegistry.newBuilder()
                     .add(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.getDescriptor())
                     .add(io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDescriptor())
-                    .add(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDescriptor()).build())
+                    .add(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDescriptor())
+                    .add(io.envoyproxy.envoy.config.metrics.v3.MetricsServiceConfig.getDescriptor()).build())
                     .merge(response.body(), parsed);
             io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap bootstrap = parsed.build();
             assertThat(dev.meshplane.snapshot.EnvoyValidator.validate(bootstrap)).as("Envoy's own rules").isEmpty();
@@ -135,7 +162,8 @@ class BootstrapTest extends ServerTest {
         com.google.protobuf.util.JsonFormat.parser().usingTypeRegistry(com.google.protobuf.TypeRegistry.newBuilder()
                 .add(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.getDescriptor())
                 .add(io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDescriptor())
-                .add(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDescriptor()).build())
+                .add(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDescriptor())
+                .add(io.envoyproxy.envoy.config.metrics.v3.MetricsServiceConfig.getDescriptor()).build())
                 .merge(response.body(), parsed);
         io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap bootstrap = parsed.build();
         assertThat(dev.meshplane.snapshot.EnvoyValidator.validate(bootstrap)).as("Envoy's own rules").isEmpty();

@@ -71,7 +71,8 @@ class BootstrapController {
             .usingTypeRegistry(TypeRegistry.newBuilder().add(HttpProtocolOptions.getDescriptor())
                     .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDescriptor())
                     .add(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.getDescriptor())
-                    .add(io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDescriptor()).build());
+                    .add(io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDescriptor())
+                    .add(io.envoyproxy.envoy.config.metrics.v3.MetricsServiceConfig.getDescriptor()).build());
 
     private final ResourceStore store;
     private final XdsServer xds;
@@ -314,10 +315,48 @@ class BootstrapController {
                                                 .setEndpoint(Endpoint.newBuilder().setAddress(address(host, port))))))))
                 .setStatsConfig(StatsConfig.newBuilder()
                         .addStatsTags(TagSpecifier.newBuilder().setTagName("appmesh.mesh").setFixedValue(id.mesh()))
-                        .addStatsTags(TagSpecifier.newBuilder().setTagName(resourceTag).setFixedValue(id.name())))
+                        .addStatsTags(TagSpecifier.newBuilder().setTagName(resourceTag).setFixedValue(id.name()))
+                        .setStatsMatcher(METRICS_SERVICE_STATS))
+                .addStatsSinks(METRICS_SERVICE_SINK)
                 .setLayeredRuntime(runtime())
                 .build();
     }
+
+    /**
+     * The stats Envoy keeps (its {@code stats_matcher} decides which stats exist at all, for every sink and the
+     * admin endpoint): the upstream request time and responses per status class of its clusters towards the
+     * mesh, which Meshplane reads from the metrics service, and the {@code server.} stats health checks read
+     * (such as {@code server.state}). Envoy's metrics service sink has no filter of its own
+     * ({@code grpc_metrics_service_impl.h}: it sends every stat that was used); without this a sidecar would
+     * send its thousands of stats at every flush.
+     */
+    private static final io.envoyproxy.envoy.config.metrics.v3.StatsMatcher METRICS_SERVICE_STATS =
+            io.envoyproxy.envoy.config.metrics.v3.StatsMatcher.newBuilder()
+                    .setInclusionList(io.envoyproxy.envoy.type.matcher.v3.ListStringMatcher.newBuilder()
+                            .addPatterns(io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder()
+                                    .setSafeRegex(io.envoyproxy.envoy.type.matcher.v3.RegexMatcher.newBuilder()
+                                            .setRegex("cluster\\.cds_egress_.+\\.upstream_rq_(time|[1-5]xx)")))
+                            .addPatterns(io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder().setPrefix("server.")))
+                    .build();
+
+    /**
+     * Envoy's metrics service sink towards Meshplane's xDS cluster (EnvoyMetricsService): counters as deltas
+     * since the last flush, names with the cluster in them (tags not split off as labels), and histograms as
+     * bucket counts only, which merge across proxies and time where quantile summaries do not
+     * ({@code envoy.config.metrics.v3.MetricsServiceConfig}).
+     */
+    private static final io.envoyproxy.envoy.config.metrics.v3.StatsSink METRICS_SERVICE_SINK =
+            io.envoyproxy.envoy.config.metrics.v3.StatsSink.newBuilder()
+                    .setName("envoy.stat_sinks.metrics_service")
+                    .setTypedConfig(Any.pack(io.envoyproxy.envoy.config.metrics.v3.MetricsServiceConfig.newBuilder()
+                            .setGrpcService(GrpcService.newBuilder()
+                                    .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(XDS_CLUSTER)))
+                            .setTransportApiVersion(ApiVersion.V3)
+                            .setReportCountersAsDeltas(com.google.protobuf.BoolValue.of(true))
+                            .setEmitTagsAsLabels(false)
+                            .setHistogramEmitMode(io.envoyproxy.envoy.config.metrics.v3.HistogramEmitMode.HISTOGRAM)
+                            .build()))
+                    .build();
 
     /**
      * Envoy refuses a regex whose RE2 program size is over re2.max_program_size.error_level (100 unless
@@ -362,8 +401,8 @@ class BootstrapController {
     }
 
     /**
-     * With a proxy token (query parameter {@code proxyToken}), Envoy sends it on its ADS and load
-     * reporting streams as gRPC metadata ({@code authorization: Bearer <token>}), as authentication requires.
+     * With a proxy token (query parameter {@code proxyToken}), Envoy sends it on its ADS, load
+     * reporting and metrics service streams as gRPC metadata ({@code authorization: Bearer <token>}), as authentication requires.
      */
     private static Bootstrap withProxyToken(Bootstrap bootstrap, String token) {
         if (token == null || token.isBlank()) {
@@ -377,6 +416,18 @@ class BootstrapController {
         Bootstrap.Builder builder = bootstrap.toBuilder();
         builder.getDynamicResourcesBuilder().getAdsConfigBuilder().getGrpcServicesBuilder(0).addInitialMetadata(authorization);
         builder.getClusterManagerBuilder().getLoadStatsConfigBuilder().getGrpcServicesBuilder(0).addInitialMetadata(authorization);
+        for (var sink : builder.getStatsSinksBuilderList()) {
+            if (sink.getName().equals(METRICS_SERVICE_SINK.getName())) {
+                try {
+                    var config = sink.getTypedConfig().unpack(io.envoyproxy.envoy.config.metrics.v3.MetricsServiceConfig.class)
+                            .toBuilder();
+                    config.getGrpcServiceBuilder().addInitialMetadata(authorization);
+                    sink.setTypedConfig(Any.pack(config.build()));
+                } catch (InvalidProtocolBufferException e) {
+                    throw new IllegalStateException("the metrics service sink is Meshplane's own", e);
+                }
+            }
+        }
         return builder.build();
     }
 

@@ -68,13 +68,9 @@ final class LoadReportRules {
             return Verdict.NOTHING; // Envoy lists every cluster it has, with no locality when nothing happened
         }
         String cluster = stats.getClusterName();
-        if (Names.isProxyLocal(cluster) || cluster.equals(XDS_CLUSTER)) {
-            return Verdict.NOTHING;
-        }
-        var target = Names.egressTarget(view.mesh(), cluster);
-        if (target.isEmpty() || !listens(view.virtualNodes().get(target.get().node()), target.get().protocol(), target.get().port())
-                || (callerClusters != null && !callerClusters.contains(cluster))) {
-            return new Verdict(null, Reason.UNKNOWN_CLUSTER);
+        Edge edge = edge(view, callerClusters, cluster);
+        if (edge.target() == null) {
+            return new Verdict(null, edge.ignored());
         }
         long issued = 0;
         long successful = 0;
@@ -106,7 +102,32 @@ final class LoadReportRules {
             inProgress += p;
         }
         state.next.putAll(seen);
-        return new Verdict(new EdgeLoad(target.get().node(), target.get().port(), issued, successful, errors, inProgress), null);
+        return new Verdict(new EdgeLoad(edge.target().node(), edge.target().port(), issued, successful, errors, inProgress), null);
+    }
+
+    /** Where a caller's cluster leads: a listener of a virtual node of its mesh, or why not (null: no edge, nothing to count). */
+    record Edge(Names.EgressTarget target, Reason ignored) {
+        static final Edge NONE = new Edge(null, null);
+    }
+
+    /**
+     * The callee listener of one of the caller's clusters, the same for load reports and Envoy's metrics: the
+     * proxy's own clusters (ingress, passthrough, the bootstrap's xDS cluster) are no edge; a cluster that is
+     * not {@code cds_egress_<mesh>_<node>_<protocol>_<port>} towards a listener of a virtual node of the mesh
+     * (or, where this replica serves the caller, one it was not sent) is unknown.
+     *
+     * @param callerClusters the clusters this replica sends the caller, or null when it does not serve it
+     */
+    static Edge edge(MeshView view, Set<String> callerClusters, String cluster) {
+        if (Names.isProxyLocal(cluster) || cluster.equals(XDS_CLUSTER)) {
+            return Edge.NONE;
+        }
+        var target = Names.egressTarget(view.mesh(), cluster);
+        if (target.isEmpty() || !listens(view.virtualNodes().get(target.get().node()), target.get().protocol(), target.get().port())
+                || (callerClusters != null && !callerClusters.contains(cluster))) {
+            return new Edge(null, Reason.UNKNOWN_CLUSTER);
+        }
+        return new Edge(target.get(), null);
     }
 
     private static boolean listens(VirtualNodeSpec node, String protocol, int port) {

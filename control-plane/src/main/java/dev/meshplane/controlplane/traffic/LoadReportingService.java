@@ -1,30 +1,14 @@
 package dev.meshplane.controlplane.traffic;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
-import com.google.common.util.concurrent.UncheckedExecutionException;
 import com.google.protobuf.util.Durations;
-import dev.meshplane.api.validation.TextRules;
-import dev.meshplane.controlplane.appmesh.AppMeshProperties;
 import dev.meshplane.controlplane.traffic.LoadReportCounters.Reason;
-import dev.meshplane.controlplane.xds.ConfigPublisher;
-import dev.meshplane.controlplane.xds.MeshViewLoader;
-import dev.meshplane.controlplane.xds.Proxies;
-import dev.meshplane.controlplane.xds.ProxyCache;
-import dev.meshplane.snapshot.MeshView;
 import dev.meshplane.snapshot.ProxyId;
-import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterStats;
 import io.envoyproxy.envoy.service.load_stats.v3.LoadReportingServiceGrpc;
 import io.envoyproxy.envoy.service.load_stats.v3.LoadStatsRequest;
 import io.envoyproxy.envoy.service.load_stats.v3.LoadStatsResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,33 +24,18 @@ import org.springframework.stereotype.Component;
 @Component
 public class LoadReportingService extends LoadReportingServiceGrpc.LoadReportingServiceImplBase {
 
-    private static final Logger log = LoggerFactory.getLogger(LoadReportingService.class);
-
-    private final ConfigPublisher publisher;
-    private final MeshViewLoader loader;
-    private final ProxyCache cache;
+    private final ReportingCallers callers;
     private final TrafficRecorder recorder;
     private final LoadReportCounters counters;
-    private final AppMeshProperties appMesh;
     private final LoadReportRules rules;
     private final LoadStatsResponse answer;
-    /**
-     * Meshes read for reports whose proxies take their configuration from another replica (this one
-     * holds no view of them): read once per reporting interval, not once per report.
-     */
-    private final Cache<String, Optional<MeshView>> readForReports;
 
-    public LoadReportingService(ConfigPublisher publisher, MeshViewLoader loader, ProxyCache cache, TrafficRecorder recorder,
-            LoadReportCounters counters, AppMeshProperties appMesh, TrafficProperties properties) {
-        this.publisher = publisher;
-        this.loader = loader;
-        this.cache = cache;
+    public LoadReportingService(ReportingCallers callers, TrafficRecorder recorder, LoadReportCounters counters,
+            TrafficProperties properties) {
+        this.callers = callers;
         this.recorder = recorder;
         this.counters = counters;
-        this.appMesh = appMesh;
         this.rules = new LoadReportRules(properties.maxRequestsPerSecond());
-        this.readForReports = CacheBuilder.newBuilder()
-                .expireAfterWrite(properties.reportingInterval()).maximumSize(1_000).build();
         this.answer = LoadStatsResponse.newBuilder().setSendAllClusters(true)
                 .setLoadReportingInterval(Durations.fromMillis(properties.reportingInterval().toMillis())).build();
     }
@@ -95,21 +64,16 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
                 return;
             }
             if (caller == null) {
-                Optional<ProxyId> id = request.hasNode() ? Proxies.identify(request.getNode()) : Optional.empty();
-                String foreign = request.hasNode()
-                        ? ProxyId.ownerProblem(request.getNode().getId(), appMesh.region(), appMesh.accountId()) : null;
-                if (id.isEmpty() || foreign != null) {
+                ReportingCallers.Identified identified = callers.identify(request.hasNode() ? request.getNode() : null,
+                        "load report");
+                if (identified.caller() == null) {
                     counters.ignored(Reason.UNKNOWN_NODE, 1);
                     closed = true;
-                    responses.onError(Status.INVALID_ARGUMENT.withDescription(!request.hasNode()
-                            ? "the first load report must carry the node"
-                            : "node id '" + TextRules.printable(request.getNode().getId())
-                                    + "' names no virtual node or virtual gateway of this server"
-                                    + (foreign == null ? "" : ": " + foreign)).asRuntimeException());
+                    responses.onError(Status.INVALID_ARGUMENT.withDescription(identified.refusal()).asRuntimeException());
                     return;
                 }
                 nodeId = request.getNode().getId();
-                caller = id.get();
+                caller = identified.caller();
                 responses.onNext(answer);
             } else if (request.hasNode() && !request.getNode().getId().equals(nodeId)) {
                 counters.ignored(Reason.OTHER_NODE, 1);
@@ -124,28 +88,17 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
         }
 
         private void record(LoadStatsRequest request, long elapsedMillis) {
-            Optional<MeshView> view;
-            try {
-                view = publisher.lastRead(caller.mesh()).or(() -> {
-                    try {
-                        return readForReports.get(caller.mesh(), () -> loader.load(caller.mesh()));
-                    } catch (ExecutionException | UncheckedExecutionException e) {
-                        throw new IllegalStateException(e.getCause());
-                    }
-                });
-            } catch (RuntimeException e) {
-                log.debug("No view of mesh {} for a load report: {}", caller.mesh(), e.toString());
+            ReportingCallers.Context context = callers.context(caller);
+            if (context == null) {
                 return;
             }
-            String sourceKind = view.map(v -> LoadReportRules.sourceKind(caller, v)).orElse(null);
+            String sourceKind = context.sourceKind();
             if (sourceKind == null) {
                 counters.ignored(Reason.UNKNOWN_NODE, 1);
                 return;
             }
-            Set<String> clusters = cache.snapshot(caller.groupKey())
-                    .map(s -> s.get(ResourceType.CLUSTER).resources().keySet()).orElse(null);
             for (ClusterStats stats : request.getClusterStatsList()) {
-                LoadReportRules.Verdict verdict = rules.judge(view.get(), clusters, stats, state, elapsedMillis);
+                LoadReportRules.Verdict verdict = rules.judge(context.view(), context.clusters(), stats, state, elapsedMillis);
                 if (verdict.ignored() != null) {
                     counters.ignored(verdict.ignored(), 1);
                 } else if (verdict.load() != null) {

@@ -15,7 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 /** A mesh's traffic as its proxies report it (docs/traffic.md). */
 @RestController
 @RequestMapping("/v1/meshes/{meshName}")
-@Tag(name = "Traffic", description = "Traffic between the mesh's nodes, as Envoy and gRPC clients report it over LRS")
+@Tag(name = "Traffic", description = "Traffic between the mesh's nodes, as Envoy and gRPC clients report it over LRS,"
+        + " with Envoy's latency and status classes from its metrics service")
 class TrafficController {
 
     private final ResourceStore resources;
@@ -30,12 +31,16 @@ class TrafficController {
 
     @GetMapping("/traffic")
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'viewer')")
-    @Operation(operationId = "DescribeMeshTraffic", summary = "Requests, success and error rates per edge and per virtual node",
+    @Operation(operationId = "DescribeMeshTraffic", summary = "Requests, success and error rates, latency and status"
+            + " classes per edge and per virtual node",
             description = "From the load reports of every proxy of the mesh (Envoy sidecars and gateways, proxyless gRPC"
                     + " clients), received by any replica: per edge (caller virtual node or gateway to a listener of a"
                     + " virtual node, with the virtual service it went through when the routing tells, else null) and per virtual node (inbound and outbound), requests per second over the window,"
-                    + " success and error rates among finished requests, and requests in flight on average. Latency"
-                    + " fields are null: load reports carry no latency.")
+                    + " success and error rates among finished requests, and requests in flight on average. From Envoy's"
+                    + " metrics service: latencyP50Millis and latencyP99Millis, interpolated within Envoy's histogram"
+                    + " buckets merged over the window (off by at most the width of the bucket holding the true value),"
+                    + " and responseCodes (responses per status class, 1xx to 5xx); both null where no Envoy reported"
+                    + " them. gRPC clients report no latency: latencyNote names the edges without it.")
     TrafficReport.MeshTraffic traffic(@PathVariable String meshName,
             @Parameter(description = "how far back: a whole number of seconds, minutes or hours (30s, 5m, 1h), from"
                     + " meshplane.traffic.bucket to meshplane.traffic.retention; 5m by default")

@@ -13,13 +13,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retention             how long buckets are kept (the longest window a traffic query may ask for)
  * @param maxRequestsPerSecond  the most requests per second, and requests in progress, one proxy may report
  *                              towards one locality of one cluster; a report beyond it is ignored and counted
+ * @param maxSeries             the most pairs of mesh and virtual node with traffic series in Prometheus, per replica
  */
 @ConfigurationProperties("meshplane.traffic")
 public record TrafficProperties(
         @DefaultValue("10s") Duration reportingInterval,
         @DefaultValue("10s") Duration bucket,
         @DefaultValue("1h") Duration retention,
-        @DefaultValue("100000") long maxRequestsPerSecond) {
+        @DefaultValue("100000") long maxRequestsPerSecond,
+        @DefaultValue("500") int maxSeries) {
 
     public TrafficProperties {
         if (reportingInterval.compareTo(Duration.ofMillis(100)) < 0) {
@@ -32,6 +34,9 @@ public record TrafficProperties(
         if (maxRequestsPerSecond < 1) {
             throw new IllegalArgumentException("meshplane.traffic.max-requests-per-second must be positive, got "
                     + maxRequestsPerSecond);
+        }
+        if (maxSeries < 0) {
+            throw new IllegalArgumentException("meshplane.traffic.max-series must be zero or more, got " + maxSeries);
         }
     }
 }

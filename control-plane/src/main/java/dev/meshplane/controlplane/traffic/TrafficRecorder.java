@@ -5,8 +5,11 @@ import dev.meshplane.persistence.TrafficStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,10 +22,12 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Sums accepted load in memory per mesh, caller, callee listener and time bucket, and writes the sums
- * to PostgreSQL once per reporting interval in one batch (adding to what other replicas wrote); deletes
- * buckets older than the retention. Memory is bounded: beyond {@link #MAX_PENDING} unwritten sums (the
- * database away for long), new load is dropped and counted ({@code reason="overflow"}).
+ * Sums accepted load (LRS) and Envoy's metrics (responses per status class, latency histogram bins) in
+ * memory per mesh, caller, callee listener and time bucket, and writes the sums to PostgreSQL once per
+ * reporting interval in batches (adding to what other replicas wrote); what was written goes to this
+ * replica's Prometheus series ({@link TrafficSeries}). Deletes buckets older than the retention. Memory is
+ * bounded: beyond {@link #MAX_PENDING} unwritten sums (the database away for long), new reports are
+ * dropped and counted ({@code reason="overflow"}).
  */
 @Component
 public class TrafficRecorder implements SmartLifecycle {
@@ -42,19 +47,33 @@ public class TrafficRecorder implements SmartLifecycle {
         long inFlightMillis;
     }
 
+    /** What Envoy's metrics service said of one edge in one bucket: responses 1xx to 5xx, latency samples per bin. */
+    private static final class EnvoyTally {
+        final long[] responses = new long[5];
+        final SortedMap<Double, Long> bins = new TreeMap<>();
+    }
+
     private final TrafficStore store;
     private final TrafficProperties properties;
     private final LoadReportCounters counters;
-    /** Adders share the read lock; the flush takes the write lock to swap the map. */
+    private final TrafficSeries series;
+    /** Adders share the read lock; the flush takes the write lock to swap the maps. */
     private final ReadWriteLock swap = new ReentrantReadWriteLock();
     private volatile Map<Key, Tally> pending = new ConcurrentHashMap<>();
+    private volatile Map<Key, EnvoyTally> pendingEnvoy = new ConcurrentHashMap<>();
     private ScheduledExecutorService executor;
     private volatile long lastAgeOut;
 
-    public TrafficRecorder(TrafficStore store, TrafficProperties properties, LoadReportCounters counters) {
+    public TrafficRecorder(TrafficStore store, TrafficProperties properties, LoadReportCounters counters, TrafficSeries series) {
         this.store = store;
         this.properties = properties;
         this.counters = counters;
+        this.series = series;
+    }
+
+    private Instant currentBucket() {
+        long bucketMillis = properties.bucket().toMillis();
+        return Instant.ofEpochMilli(System.currentTimeMillis() / bucketMillis * bucketMillis);
     }
 
     /**
@@ -64,10 +83,45 @@ public class TrafficRecorder implements SmartLifecycle {
      */
     public boolean add(String mesh, String sourceKind, String source, String destinationNode, int port, long issued,
             long successful, long errors, long inProgress, long elapsedMillis) {
-        long bucketMillis = properties.bucket().toMillis();
-        Instant bucket = Instant.ofEpochMilli(System.currentTimeMillis() / bucketMillis * bucketMillis);
-        return merge(new Key(mesh, bucket, sourceKind, source, destinationNode, port), issued, successful, errors,
+        return merge(new Key(mesh, currentBucket(), sourceKind, source, destinationNode, port), issued, successful, errors,
                 inProgress * elapsedMillis);
+    }
+
+    /**
+     * Adds what Envoy's metrics service reported now of one caller's calls towards one callee listener.
+     *
+     * @param responses responses per status class, 1xx to 5xx (index 0 to 4), each zero or more
+     * @param bins      latency samples per bin upper bound in milliseconds (positive infinity for the last), each zero or more
+     * @return false when memory for unwritten reports is full and the report was dropped (and counted)
+     */
+    public boolean addEnvoy(String mesh, String sourceKind, String source, String destinationNode, int port, long[] responses,
+            SortedMap<Double, Long> bins) {
+        return mergeEnvoy(new Key(mesh, currentBucket(), sourceKind, source, destinationNode, port), responses, bins);
+    }
+
+    private boolean mergeEnvoy(Key key, long[] responses, SortedMap<Double, Long> bins) {
+        swap.readLock().lock();
+        try {
+            Map<Key, EnvoyTally> map = pendingEnvoy;
+            EnvoyTally found = map.get(key);
+            if (found == null) {
+                if (map.size() + pending.size() >= MAX_PENDING) {
+                    counters.ignored(Reason.OVERFLOW, 1);
+                    return false;
+                }
+                found = map.computeIfAbsent(key, k -> new EnvoyTally());
+            }
+            EnvoyTally tally = found;
+            synchronized (tally) {
+                for (int i = 0; i < tally.responses.length; i++) {
+                    tally.responses[i] += responses[i];
+                }
+                bins.forEach((bound, samples) -> tally.bins.merge(bound, samples, Long::sum));
+            }
+            return true;
+        } finally {
+            swap.readLock().unlock();
+        }
     }
 
     private boolean merge(Key key, long issued, long successful, long errors, long inFlightMillis) {
@@ -76,7 +130,7 @@ public class TrafficRecorder implements SmartLifecycle {
             Map<Key, Tally> map = pending;
             Tally tally = map.get(key);
             if (tally == null) {
-                if (map.size() >= MAX_PENDING) {
+                if (map.size() + pendingEnvoy.size() >= MAX_PENDING) {
                     counters.ignored(Reason.OVERFLOW, 1);
                     return false;
                 }
@@ -94,19 +148,31 @@ public class TrafficRecorder implements SmartLifecycle {
         }
     }
 
-    /** Writes every unwritten sum in one batch; on failure keeps them for the next try (within the bound). */
+    /** Writes every unwritten sum in batches; on failure keeps them for the next try (within the bound). */
     public void flush() {
         Map<Key, Tally> taken;
+        Map<Key, EnvoyTally> takenEnvoy;
         swap.writeLock().lock();
         try {
             taken = pending;
-            if (taken.isEmpty()) {
+            takenEnvoy = pendingEnvoy;
+            if (taken.isEmpty() && takenEnvoy.isEmpty()) {
                 return;
             }
             pending = new ConcurrentHashMap<>();
+            pendingEnvoy = new ConcurrentHashMap<>();
         } finally {
             swap.writeLock().unlock();
         }
+        if (!taken.isEmpty()) {
+            flushLoad(taken);
+        }
+        if (!takenEnvoy.isEmpty()) {
+            flushEnvoy(takenEnvoy);
+        }
+    }
+
+    private void flushLoad(Map<Key, Tally> taken) {
         List<TrafficStore.Bucket> rows = new ArrayList<>(taken.size());
         taken.forEach((k, t) -> rows.add(new TrafficStore.Bucket(k.mesh(), k.bucket(), k.sourceKind(), k.source(),
                 k.destinationNode(), k.port(), t.issued, t.successful, t.errors, t.inFlightMillis)));
@@ -117,7 +183,36 @@ public class TrafficRecorder implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.warn("Could not write {} traffic sums ({}); keeping them for the next try", rows.size(), e.toString());
             taken.forEach((k, t) -> merge(k, t.issued, t.successful, t.errors, t.inFlightMillis));
+            return;
         }
+        taken.forEach((k, t) -> series.load(k.mesh(), k.destinationNode(), t.issued, t.errors));
+    }
+
+    private void flushEnvoy(Map<Key, EnvoyTally> taken) {
+        List<TrafficStore.ResponseBucket> responses = new ArrayList<>();
+        List<TrafficStore.LatencyBucket> latency = new ArrayList<>();
+        taken.forEach((k, t) -> {
+            if (Arrays.stream(t.responses).anyMatch(n -> n > 0)) {
+                responses.add(new TrafficStore.ResponseBucket(k.mesh(), k.bucket(), k.sourceKind(), k.source(),
+                        k.destinationNode(), k.port(), t.responses));
+            }
+            t.bins.forEach((bound, samples) -> {
+                if (samples > 0) {
+                    latency.add(new TrafficStore.LatencyBucket(k.mesh(), k.bucket(), k.sourceKind(), k.source(),
+                            k.destinationNode(), k.port(), bound, samples));
+                }
+            });
+        });
+        long start = System.nanoTime();
+        try {
+            store.addEnvoyMetrics(responses, latency);
+            counters.wrote(Duration.ofNanos(System.nanoTime() - start));
+        } catch (RuntimeException e) {
+            log.warn("Could not write {} sums of Envoy's metrics ({}); keeping them for the next try", taken.size(), e.toString());
+            taken.forEach((k, t) -> mergeEnvoy(k, t.responses, t.bins));
+            return;
+        }
+        taken.forEach((k, t) -> series.envoy(k.mesh(), k.destinationNode(), t.responses, t.bins));
     }
 
     /** Deletes buckets older than the retention, at most once a minute (any replica may: deleting twice is harmless). */

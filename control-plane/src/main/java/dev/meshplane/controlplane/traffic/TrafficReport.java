@@ -3,25 +3,39 @@ package dev.meshplane.controlplane.traffic;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.meshplane.controlplane.xds.MeshViewLoader;
 import dev.meshplane.persistence.TrafficStore;
+import dev.meshplane.persistence.TrafficStore.EdgeKey;
 import dev.meshplane.persistence.TrafficStore.EdgeTotals;
 import dev.meshplane.snapshot.MeshView;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.springframework.stereotype.Service;
 
 /**
  * A mesh's traffic over a window, from the buckets every replica wrote: per edge (caller node or
- * gateway to callee node listener) and per virtual node (what it received and what it sent).
+ * gateway to callee node listener) and per virtual node (what it received and what it sent). Counts
+ * come from load reports; responses per status class and latency quantiles from Envoy's metrics
+ * service, the quantiles computed from the window's merged histogram bins ({@link LatencyQuantiles}).
  */
 @Service
 public class TrafficReport {
 
-    /** Why latency is null: LRS carries counts only. */
-    static final String LATENCY_NOTE = "Latency is not known from load reports: gRPC clients report no latency over"
-            + " LRS, and Envoy's latency comes with the metrics service, which Meshplane does not take yet.";
+    /** Where latency comes from, and why some edges have none. */
+    static final String LATENCY_NOTE = "Latency comes from Envoy's metrics service (the upstream_rq_time histograms of"
+            + " Envoy sidecars and gateways); gRPC clients report no latency over LRS, so their edges have none.";
+    /** Edges named in the note at most; the rest are counted. */
+    private static final int NOTE_EDGES = 20;
+    private static final String[] CODE_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+    /** Edges in the order the API lists them: by caller kind and name, then callee node and port. */
+    private static final Comparator<EdgeKey> EDGE_ORDER = Comparator.comparing(EdgeKey::sourceKind)
+            .thenComparing(EdgeKey::source).thenComparing(EdgeKey::destinationNode).thenComparingInt(EdgeKey::destinationPort);
 
     /** The traffic of a mesh over a window. */
     public record MeshTraffic(String meshName, String window, long windowSeconds, Instant from, Instant to, String latencyNote,
@@ -50,36 +64,69 @@ public class TrafficReport {
 
     /**
      * Counts over the window and what they make: requests finished well ({@code successRate}) or badly
-     * ({@code errorRate}) out of those that finished (null when none did), and requests in flight on average.
+     * ({@code errorRate}) out of those that finished (null when none did), requests in flight on average,
+     * latency quantiles (null where no Envoy reported latency) and responses per status class (null where
+     * no Envoy reported them).
      */
     public record Figures(long requests, long successful, long errors, double requestsPerSecond, Double successRate,
             Double errorRate, double averageInFlight,
             @JsonInclude(JsonInclude.Include.ALWAYS) Double latencyP50Millis,
-            @JsonInclude(JsonInclude.Include.ALWAYS) Double latencyP99Millis) {
+            @JsonInclude(JsonInclude.Include.ALWAYS) Double latencyP99Millis,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, Long> responseCodes) {
 
-        public static final Figures NONE = new Figures(0, 0, 0, 0, null, null, 0, null, null);
+        public static final Figures NONE = of(new Sums(), 1);
+    }
 
-        static Figures of(long issued, long successful, long errors, long inFlightMillis, long windowMillis) {
-            long finished = successful + errors;
-            return new Figures(issued, successful, errors, issued * 1000.0 / windowMillis,
-                    finished == 0 ? null : (double) successful / finished, finished == 0 ? null : (double) errors / finished,
-                    (double) inFlightMillis / windowMillis, null, null);
+    /** What is summed per edge or per virtual node over a window before it becomes {@link Figures}. */
+    private static final class Sums {
+        long issued;
+        long successful;
+        long errors;
+        long inFlightMillis;
+        long[] responses;
+        final SortedMap<Double, Long> bins = new TreeMap<>();
+
+        void add(EdgeTotals totals) {
+            if (totals != null) {
+                issued += totals.issued();
+                successful += totals.successful();
+                errors += totals.errors();
+                inFlightMillis += totals.inFlightMillis();
+            }
         }
+
+        void add(long[] codes, SortedMap<Double, Long> latency) {
+            if (codes != null) {
+                if (responses == null) {
+                    responses = new long[5];
+                }
+                for (int i = 0; i < 5; i++) {
+                    responses[i] += codes[i];
+                }
+            }
+            if (latency != null) {
+                latency.forEach((bound, samples) -> bins.merge(bound, samples, Long::sum));
+            }
+        }
+    }
+
+    private static Figures of(Sums sums, long windowMillis) {
+        long finished = sums.successful + sums.errors;
+        Map<String, Long> codes = null;
+        if (sums.responses != null) {
+            codes = new LinkedHashMap<>();
+            for (int i = 0; i < 5; i++) {
+                codes.put(CODE_CLASSES[i], sums.responses[i]);
+            }
+        }
+        return new Figures(sums.issued, sums.successful, sums.errors, sums.issued * 1000.0 / windowMillis,
+                finished == 0 ? null : (double) sums.successful / finished, finished == 0 ? null : (double) sums.errors / finished,
+                (double) sums.inFlightMillis / windowMillis, LatencyQuantiles.quantile(sums.bins, 0.5),
+                LatencyQuantiles.quantile(sums.bins, 0.99), codes);
     }
 
     private final TrafficStore store;
     private final MeshViewLoader views;
-
-    private static void add(long[] sums, EdgeTotals totals) {
-        sums[0] += totals.issued();
-        sums[1] += totals.successful();
-        sums[2] += totals.errors();
-        sums[3] += totals.inFlightMillis();
-    }
-
-    private static Figures figures(long[] sums, long windowMillis) {
-        return sums == null ? Figures.NONE : Figures.of(sums[0], sums[1], sums[2], sums[3], windowMillis);
-    }
 
     public TrafficReport(TrafficStore store, MeshViewLoader views) {
         this.store = store;
@@ -96,23 +143,54 @@ public class TrafficReport {
         Instant to = Instant.now();
         Instant from = to.minus(window.length());
         long windowMillis = window.length().toMillis();
-        List<Edge> edges = new ArrayList<>();
-        Map<String, long[]> inbound = new TreeMap<>();
-        Map<String, long[]> outbound = new TreeMap<>();
+        Map<EdgeKey, EdgeTotals> load = new LinkedHashMap<>();
         for (EdgeTotals totals : store.totals(mesh, from)) {
-            edges.add(new Edge(new Source(totals.sourceKind(), totals.source()), VirtualServiceInference.via(view,
-                    totals.sourceKind(), totals.source(), totals.destinationNode(), totals.destinationPort()),
-                    new Destination(totals.destinationNode(), totals.destinationPort()), Figures.of(totals.issued(),
-                            totals.successful(), totals.errors(), totals.inFlightMillis(), windowMillis)));
-            add(inbound.computeIfAbsent(totals.destinationNode(), n -> new long[4]), totals);
-            if (totals.sourceKind().equals("virtualNode")) {
-                add(outbound.computeIfAbsent(totals.source(), n -> new long[4]), totals);
+            load.put(new EdgeKey(totals.sourceKind(), totals.source(), totals.destinationNode(), totals.destinationPort()), totals);
+        }
+        Map<EdgeKey, long[]> responses = store.responseTotals(mesh, from);
+        Map<EdgeKey, SortedMap<Double, Long>> latency = store.latencyTotals(mesh, from);
+        SortedSet<EdgeKey> keys = new TreeSet<>(EDGE_ORDER);
+        keys.addAll(load.keySet());
+        keys.addAll(responses.keySet());
+        keys.addAll(latency.keySet());
+        List<Edge> edges = new ArrayList<>();
+        List<String> withoutLatency = new ArrayList<>();
+        Map<String, Sums> inbound = new TreeMap<>();
+        Map<String, Sums> outbound = new TreeMap<>();
+        for (EdgeKey key : keys) {
+            Sums edge = new Sums();
+            edge.add(load.get(key));
+            edge.add(responses.get(key), latency.get(key));
+            edges.add(new Edge(new Source(key.sourceKind(), key.source()), VirtualServiceInference.via(view,
+                    key.sourceKind(), key.source(), key.destinationNode(), key.destinationPort()), new Destination(key.destinationNode(),
+                    key.destinationPort()), of(edge, windowMillis)));
+            if (!latency.containsKey(key)) {
+                withoutLatency.add(key.source() + " -> " + key.destinationNode() + ":" + key.destinationPort());
+            }
+            Sums in = inbound.computeIfAbsent(key.destinationNode(), n -> new Sums());
+            in.add(load.get(key));
+            in.add(responses.get(key), latency.get(key));
+            if (key.sourceKind().equals("virtualNode")) {
+                Sums out = outbound.computeIfAbsent(key.source(), n -> new Sums());
+                out.add(load.get(key));
+                out.add(responses.get(key), latency.get(key));
             }
         }
-        java.util.SortedSet<String> names = new java.util.TreeSet<>(inbound.keySet());
+        SortedSet<String> names = new TreeSet<>(inbound.keySet());
         names.addAll(outbound.keySet());
-        List<NodeTraffic> virtualNodes = names.stream().map(n -> new NodeTraffic(n, figures(inbound.get(n), windowMillis),
-                figures(outbound.get(n), windowMillis))).toList();
-        return new MeshTraffic(mesh, window.text(), window.length().toSeconds(), from, to, LATENCY_NOTE, edges, virtualNodes);
+        List<NodeTraffic> virtualNodes = names.stream().map(n -> new NodeTraffic(n,
+                inbound.containsKey(n) ? of(inbound.get(n), windowMillis) : Figures.NONE,
+                outbound.containsKey(n) ? of(outbound.get(n), windowMillis) : Figures.NONE)).toList();
+        return new MeshTraffic(mesh, window.text(), window.length().toSeconds(), from, to, note(withoutLatency), edges,
+                virtualNodes);
+    }
+
+    private static String note(List<String> withoutLatency) {
+        if (withoutLatency.isEmpty()) {
+            return LATENCY_NOTE;
+        }
+        String named = String.join(", ", withoutLatency.subList(0, Math.min(NOTE_EDGES, withoutLatency.size())));
+        return LATENCY_NOTE + " Edges without latency in this window: " + named
+                + (withoutLatency.size() > NOTE_EDGES ? " and " + (withoutLatency.size() - NOTE_EDGES) + " more." : ".");
     }
 }

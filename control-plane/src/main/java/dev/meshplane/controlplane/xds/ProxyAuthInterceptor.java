@@ -12,6 +12,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.envoyproxy.envoy.service.load_stats.v3.LoadStatsRequest;
+import io.envoyproxy.envoy.service.metrics.v3.StreamMetricsMessage;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -24,7 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * With authentication on, an xDS stream (ADS, or load reports) must carry a credential in its gRPC metadata: a proxy token
+ * With authentication on, an xDS stream (ADS, load reports or Envoy's metrics) must carry a credential in its gRPC metadata: a proxy token
  * or an API token ({@code authorization: Bearer <token>}), or an AWS SigV4 signature by a Meshplane
  * access key, made as Envoy's AWS IAM gRPC credentials make it. The credential's principal then
  * decides, through {@link Principal#xds}, what the stream may receive as the node each request
@@ -47,8 +48,8 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
     private final Set<Checked<?, ?>> open = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param loadReportRefused called when a load report is refused for naming a node its credential is not
-     *                          for (it is counted with the load reports ignored)
+     * @param loadReportRefused called when a load report or metrics message is refused for naming a node its
+     *                          credential is not for (it is counted with the load reports ignored)
      */
     public ProxyAuthInterceptor(Authenticator authenticator, SecurityEvents events, Runnable loadReportRefused) {
         this.authenticator = authenticator;
@@ -84,7 +85,9 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
             public void onMessage(Q message) {
                 Node node = message instanceof DiscoveryRequest request && request.hasNode() ? request.getNode()
                         : message instanceof DeltaDiscoveryRequest request && request.hasNode() ? request.getNode()
-                        : message instanceof LoadStatsRequest request && request.hasNode() ? request.getNode() : null;
+                        : message instanceof LoadStatsRequest request && request.hasNode() ? request.getNode()
+                        : message instanceof StreamMetricsMessage metrics && metrics.getIdentifier().hasNode()
+                                ? metrics.getIdentifier().getNode() : null;
                 if (node == null && !checked.nodeSeen) {
                     events.refused(principal.actor(), SecurityEvents.XDS_STREAM_REFUSED, null, "xDS stream",
                             "the first request carries no node " + peer(call));
@@ -100,7 +103,7 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
                                 : "a " + principal.role().name().toLowerCase(Locale.ROOT) + " credential on "
                                         + String.join(",", principal.meshes()) + " may not stream as a proxy: it needs a proxy"
                                         + " token or proxy access key for the node (or admin on its mesh, for configuration only)";
-                        if (message instanceof LoadStatsRequest) {
+                        if (message instanceof LoadStatsRequest || message instanceof StreamMetricsMessage) {
                             loadReportRefused.run();
                         }
                         events.refused(principal.actor(), SecurityEvents.XDS_STREAM_REFUSED, id.map(ProxyId::mesh).orElse(null),

@@ -20,8 +20,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The Aggregated Discovery Service (state-of-the-world and delta) and the Load Reporting Service on
- * {@code meshplane.xds.port}.
+ * The Aggregated Discovery Service (state-of-the-world and delta), the Load Reporting Service and Envoy's
+ * metrics service on {@code meshplane.xds.port}.
  */
 @Component
 public class XdsServer implements SmartLifecycle {
@@ -60,16 +60,19 @@ public class XdsServer implements SmartLifecycle {
     private final io.grpc.util.AdvancedTlsX509KeyManager keyManager = new io.grpc.util.AdvancedTlsX509KeyManager();
 
     private final dev.meshplane.controlplane.traffic.LoadReportingService loadReports;
+    private final dev.meshplane.controlplane.traffic.EnvoyMetricsService envoyMetrics;
 
     public XdsServer(XdsProperties properties, ProxyCache cache, ProxyStatusTracker tracker, ApplicationEventPublisher events,
             dev.meshplane.controlplane.auth.Authenticator authenticator, dev.meshplane.controlplane.auth.SecurityEvents securityEvents,
             dev.meshplane.controlplane.security.CertificateAuthority authority,
             dev.meshplane.controlplane.traffic.LoadReportingService loadReports,
+            dev.meshplane.controlplane.traffic.EnvoyMetricsService envoyMetrics,
             dev.meshplane.controlplane.traffic.LoadReportCounters loadReportCounters) {
         this.authority = authority;
         this.properties = properties;
         this.events = events;
         this.loadReports = loadReports;
+        this.envoyMetrics = envoyMetrics;
         this.proxyAuth = new ProxyAuthInterceptor(authenticator, securityEvents, () -> loadReportCounters.ignored(
                 dev.meshplane.controlplane.traffic.LoadReportCounters.Reason.OTHER_NODE, 1));
         this.discovery = new V3DiscoveryServer(List.of(tracker), cache, () -> sender,
@@ -101,6 +104,7 @@ public class XdsServer implements SmartLifecycle {
                             new ServerClosedStreams(), new NodeRememberingInterceptor(), drainer, proxyAuth))
                     // load reports: the same port, the same authentication and drain as ADS
                     .addService(ServerInterceptors.intercept(loadReports, new ServerClosedStreams(), drainer, proxyAuth))
+                    .addService(ServerInterceptors.intercept(envoyMetrics, new ServerClosedStreams(), drainer, proxyAuth))
                     .keepAliveTime(30, TimeUnit.SECONDS)
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
@@ -111,7 +115,7 @@ public class XdsServer implements SmartLifecycle {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for xDS on port " + properties.port(), e);
         }
-        log.info("xDS (ADS, LRS) listening on port {}{}", server.getPort(), properties.tls().enabled() ? " with TLS" : "");
+        log.info("xDS (ADS, LRS, metrics service) listening on port {}{}", server.getPort(), properties.tls().enabled() ? " with TLS" : "");
         // tokens revoked through another replica, or expired, cut their streams off within seconds
         rechecks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "meshplane-xds-token-check");

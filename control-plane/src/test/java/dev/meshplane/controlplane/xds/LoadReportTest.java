@@ -102,7 +102,9 @@ class LoadReportTest extends ServerTest {
                 assertThat(toV1.at("/traffic/requestsPerSecond").asDouble()).isEqualTo(v1Calls / 300.0, org.assertj.core.api.Assertions.within(1e-9));
                 assertThat(toV2.at("/traffic").has("latencyP50Millis")).as("present, and null").isTrue();
                 assertThat(toV2.at("/traffic/latencyP50Millis").isNull()).isTrue();
-                assertThat(t.get("latencyNote").asString()).contains("gRPC clients report no latency over LRS");
+                assertThat(t.get("latencyNote").asString()).contains("gRPC clients report no latency over LRS")
+                        .contains("frontend -> user-v1:50051", "frontend -> user-v2:50051");
+                assertThat(toV2.at("/traffic/responseCodes").isNull()).as("no status classes from a gRPC client").isTrue();
 
                 JsonNode v2Node = null;
                 for (JsonNode node : t.get("virtualNodes")) {

@@ -21,8 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Two replicas (two servers in one JVM) on one PostgreSQL: load reported to each is seen through the
- * other, reports of the same edge and bucket sent to both are added, not overwritten, and a replica
- * that stops writes what it has not written yet.
+ * other, reports of the same edge and bucket sent to both are added, not overwritten (load reports, and
+ * Envoy's latency bins and status classes), and a replica that stops writes what it has not written yet.
  */
 class TrafficReplicasTest {
 
@@ -63,6 +63,23 @@ class TrafficReplicasTest {
         }
     }
 
+    /** The first edge's traffic figures through a replica, or null. */
+    private JsonNode figuresThrough(ConfigurableApplicationContext replica, String mesh) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort(replica)
+                    + "/v1/meshes/" + mesh + "/traffic?window=5m")).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode edges = JsonMapper.builder().build().readTree(response.body()).get("edges");
+            return edges == null || edges.isEmpty() ? null : edges.get(0).get("traffic");
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private long responses2xxThrough(ConfigurableApplicationContext replica, String mesh) {
+        JsonNode figures = figuresThrough(replica, mesh);
+        return figures == null || figures.get("responseCodes").isNull() ? 0 : figures.at("/responseCodes/2xx").asLong();
+    }
+
     @Test
     void loadReportedToOneReplicaIsSeenThroughTheOtherAndBothAdd() throws Exception {
         try (EmbeddedPostgres database = EmbeddedPostgres.builder().setDataDirectory(work.resolve("postgres")).start()) {
@@ -89,6 +106,24 @@ class TrafficReplicasTest {
                             .as("both replicas' reports added up, read through A").isTrue();
                 }
                 assertThat(requestsThrough(b, mesh)).isEqualTo(48);
+
+                // Envoy's latency bins and status classes add up across replicas too (issue 15)
+                double[] fast = new double[40];
+                java.util.Arrays.fill(fast, 7);
+                double[] slow = new double[8];
+                java.util.Arrays.fill(slow, 300);
+                try (EnvoyMetricsSink toA = new EnvoyMetricsSink(xdsPort(a), node, null);
+                        EnvoyMetricsSink toB = new EnvoyMetricsSink(xdsPort(b), node, null)) {
+                    String stat = "cluster." + toV1 + ".upstream_rq_";
+                    toA.flush(EnvoyMetricsSink.histogram(stat + "time", fast), EnvoyMetricsSink.counter(stat + "2xx", 40));
+                    toB.flush(EnvoyMetricsSink.histogram(stat + "time", slow), EnvoyMetricsSink.counter(stat + "2xx", 8));
+                    assertThat(XdsClients.await(Duration.ofSeconds(20), () -> responses2xxThrough(a, mesh) == 48))
+                            .as("both replicas' status classes added up, read through A").isTrue();
+                }
+                JsonNode figures = figuresThrough(b, mesh);
+                assertThat(figures.at("/responseCodes/2xx").asLong()).isEqualTo(48);
+                assertThat(figures.get("latencyP50Millis").asDouble()).as("from A's bins: (5, 10]").isBetween(5.0, 10.0);
+                assertThat(figures.get("latencyP99Millis").asDouble()).as("from B's bins: (250, 500]").isBetween(250.0, 500.0);
             }
         }
     }

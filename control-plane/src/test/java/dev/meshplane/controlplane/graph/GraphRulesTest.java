@@ -18,7 +18,7 @@ class GraphRulesTest {
 
     private static Figures finished(long successful, long errors) {
         return new Figures(successful + errors, successful, errors, 1, (double) successful / (successful + errors),
-                (double) errors / (successful + errors), 0, null, null);
+                (double) errors / (successful + errors), 0, null, null, null);
     }
 
     @Test

@@ -35,7 +35,7 @@ class OpenApiTest extends ServerTest {
                 "PutAuthorizationPolicy", "DescribeAuthorizationPolicy", "ListAuthorizationPolicies", "DeleteAuthorizationPolicy",
                 "IssueApiToken", "IssueAccessKey", "IssueProxyToken", "ListCredentials", "RevokeCredential",
                 "RevokeProxyToken", "IssueProxyAccessKey", "RevokeProxyAccessKey", "ListAuditEntries", "ApplyResources",
-                "DescribeMeshTraffic");
+                "DescribeMeshTraffic", "DescribeMeshTracing", "PutMeshTracing", "DeleteMeshTracing");
 
         JsonNode schemas = doc.get("components").get("schemas");
         assertThat(schemas.has("VirtualNodeSpec")).isTrue();

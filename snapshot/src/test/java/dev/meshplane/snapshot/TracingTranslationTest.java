@@ -99,6 +99,12 @@ class TracingTranslationTest {
         assertThat(EnvoyValidator.validate(listener(Tracing.Http.newBuilder().setName(TracingTranslator.ZIPKIN)
                 .setTypedConfig(Any.pack(v1)).build())))
                 .anyMatch(v -> v.contains("collector_endpoint_version: DEPRECATED_AND_UNAVAILABLE_DO_NOT_USE is not a version"));
+        // PGV inside the tracer's typed config is reached too (EnvoyTypes knows the tracer types)
+        XRayConfig unnamed = XRayConfig.newBuilder().setDaemonEndpoint(SocketAddress.newBuilder()
+                .setProtocol(SocketAddress.Protocol.UDP).setAddress("127.0.0.1").setPortValue(2000)).build();
+        assertThat(EnvoyValidator.validate(listener(Tracing.Http.newBuilder().setName(TracingTranslator.XRAY)
+                .setTypedConfig(Any.pack(unnamed)).build())))
+                .anyMatch(v -> v.contains("segment_name: must be at least 1 characters long"));
         XRayConfig fine = XRayConfig.newBuilder().setSegmentName("s").setDaemonEndpoint(SocketAddress.newBuilder()
                 .setProtocol(SocketAddress.Protocol.UDP).setAddress("127.0.0.1").setPortValue(2000)).build();
         assertThat(EnvoyValidator.validate(listener(Tracing.Http.newBuilder().setName(TracingTranslator.XRAY)

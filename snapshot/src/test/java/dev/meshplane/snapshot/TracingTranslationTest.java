@@ -6,7 +6,6 @@ import com.google.protobuf.Any;
 import dev.meshplane.api.json.AppMeshJson;
 import dev.meshplane.api.tracing.TracingSpec;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
-import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.trace.v3.Tracing;

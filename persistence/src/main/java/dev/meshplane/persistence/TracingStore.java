@@ -66,6 +66,7 @@ public class TracingStore {
         return existing;
     }
 
+    /** The mesh's settings; empty while its tracing is off (or the mesh does not exist). */
     @Transactional(readOnly = true)
     public Optional<TracingRow> get(String mesh) {
         return jdbc.sql("select " + COLUMNS + " from mesh_tracing where mesh_name = ?").param(mesh)

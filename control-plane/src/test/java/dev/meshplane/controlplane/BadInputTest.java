@@ -248,6 +248,46 @@ class BadInputTest extends ServerTest {
                 .doesNotContain("program size").doesNotContain("regex");
     }
 
+    /**
+     * Issue 15's tracing settings: each field as its consumer reads it (Envoy's tracers, their PGV rules and
+     * factories, the X-Ray daemon and Zipkin collector), a 400 naming the member, and no settings stored.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "no provider | {'samplingPercent':5} | provider: is required",
+        "unknown provider | {'provider':'jaeger'} | provider: 'jaeger' is not one of [xray, zipkin, opentelemetry]",
+        "sampling over 100 | {'provider':'xray','samplingPercent':100.5} | samplingPercent: must be from 0 to 100, got 100.5",
+        "negative sampling | {'provider':'xray','samplingPercent':-1} | samplingPercent: must be from 0 to 100, got -1.0",
+        "sampling as a string | {'provider':'xray','samplingPercent':'5%'} | samplingPercent: expected",
+        "another provider's settings | {'provider':'xray','zipkin':{'collector':'zipkin:9411'}} | zipkin: given with provider xray; only provider zipkin takes it",
+        "zipkin without its settings | {'provider':'zipkin'} | zipkin: is required with provider zipkin",
+        "opentelemetry without a collector | {'provider':'opentelemetry','opentelemetry':{}} | opentelemetry.collector: is required",
+        "xray daemon as a name | {'provider':'xray','xray':{'daemonAddress':'xray-daemon:2000'}} | xray.daemonAddress: 'xray-daemon:2000' is not <IPv4 address>[:<port>]",
+        "xray daemon over IPv6 | {'provider':'xray','xray':{'daemonAddress':'[::1]:2000'}} | xray.daemonAddress: '[::1]:2000' is not <IPv4 address>[:<port>]",
+        "xray daemon address shorthand | {'provider':'xray','xray':{'daemonAddress':'127.1:2000'}} | xray.daemonAddress: '127.1:2000' is not <IPv4 address>",
+        "xray daemon port 0 | {'provider':'xray','xray':{'daemonAddress':'127.0.0.1:0'}} | xray.daemonAddress: '127.0.0.1:0': the port must be a number from 1 to 65535",
+        "xray segment name with a semicolon | {'provider':'xray','xray':{'segmentName':'web;v1'}} | xray.segmentName: 'web;v1' holds a character X-Ray does not take",
+        "xray empty segment name | {'provider':'xray','xray':{'segmentName':''}} | xray.segmentName: must have 1 to 200 characters",
+        "zipkin collector without a port | {'provider':'zipkin','zipkin':{'collector':'zipkin.observability'}} | zipkin.collector: 'zipkin.observability' is not <host>:<port>",
+        "zipkin port out of range | {'provider':'zipkin','zipkin':{'collector':'zipkin:65536'}} | zipkin.collector: 'zipkin:65536': the port must be a number from 1 to 65535",
+        "zipkin port with a sign | {'provider':'zipkin','zipkin':{'collector':'zipkin:+9411'}} | zipkin.collector: 'zipkin:+9411': the port must be",
+        "zipkin host with an underscore | {'provider':'zipkin','zipkin':{'collector':'zip_kin:9411'}} | zipkin.collector: 'zip_kin' (in 'zip_kin:9411') is neither an IP address nor a DNS name",
+        "zipkin host as address shorthand | {'provider':'zipkin','zipkin':{'collector':'10.1:9411'}} | zipkin.collector: '10.1' is not an IP address",
+        "zipkin IPv6 without brackets | {'provider':'zipkin','zipkin':{'collector':'fd00::1:9411'}} | zipkin.collector: 'fd00::1:9411': write an IPv6 address in brackets",
+        "zipkin IPv6 with a zone id | {'provider':'zipkin','zipkin':{'collector':'[fe80::1%eth0]:9411'}} | zipkin.collector: 'fe80::1%eth0' carries a zone id",
+        "zipkin path without a slash | {'provider':'zipkin','zipkin':{'collector':'zipkin:9411','path':'api/v2/spans'}} | zipkin.path: 'api/v2/spans' is not an HTTP request path",
+        "zipkin path with a space | {'provider':'zipkin','zipkin':{'collector':'zipkin:9411','path':'/api/v2/my spans'}} | zipkin.path: '/api/v2/my spans' is not an HTTP request path",
+        "zipkin version Envoy does not implement | {'provider':'zipkin','zipkin':{'collector':'zipkin:9411','version':'GRPC'}} | zipkin.version: 'GRPC' is not one of [HTTP_JSON, HTTP_PROTO]",
+        "opentelemetry trailing dot | {'provider':'opentelemetry','opentelemetry':{'collector':'otel.example.:4317'}} | opentelemetry.collector: 'otel.example.' (in 'otel.example.:4317') is neither",
+        "opentelemetry label too long | {'provider':'opentelemetry','opentelemetry':{'collector':'a234567890123456789012345678901234567890123456789012345678901234.example:4317'}} | is neither an IP address nor a DNS name",
+        "unknown member | {'provider':'opentelemetry','opentelemetry':{'collector':'otel:4317','endpoint':'x'}} | opentelemetry.endpoint: unknown member",
+    })
+    void malformedTracingSettingsAreRefused(String name, String body, String message) throws Exception {
+        assertRefused(send("PUT", "/v1/meshes/" + mesh + "/tracing", body.replace('\'', '"')), 400, "BadRequestException",
+                message);
+        assertThat(send("GET", "/v1/meshes/" + mesh + "/tracing", null).statusCode()).as("nothing stored").isEqualTo(404);
+    }
+
     /** A name that can be created must be addressable: Describe and Delete take it as one path segment. */
     @Test
     void namesThatNoPathCouldAddressAreRefused() throws Exception {

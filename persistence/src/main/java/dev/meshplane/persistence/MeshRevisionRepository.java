@@ -24,7 +24,8 @@ interface MeshRevisionRepository extends JpaRepository<MeshRevisionEntity, Strin
 
     @org.springframework.data.jpa.repository.Modifying
     @Query(value = "with p as (delete from authorization_policy where mesh_name = :mesh),"
-            + " m as (delete from mesh_mtls where mesh_name = :mesh)"
+            + " m as (delete from mesh_mtls where mesh_name = :mesh),"
+            + " t as (delete from mesh_tracing where mesh_name = :mesh)"
             + " update mesh_ca set state = 'RETIRED' where scope = 'MESH' and mesh_name = :mesh", nativeQuery = true)
     int deleteMeshSettings(String mesh);
 

@@ -22,13 +22,15 @@ import java.util.stream.Stream;
  * for it, as keys such as {@code node:web} or {@code registry:ns/svc}. When a mesh changes, only the
  * proxies whose inputs include a changed key need translating again. A virtual node's inbound
  * authorization adds {@code authz:<node>} (and {@code authz:*}) for the policies that target it and,
- * with mTLS STRICT, {@code callers:<node>} for the nodes and gateways that may call it.
+ * with mTLS STRICT, {@code callers:<node>} for the nodes and gateways that may call it. Sidecars and gateways also
+ * depend on {@code tracing}, the mesh's tracing settings; gRPC clients are sent no tracing and do not.
  */
 public final class Dependencies {
 
     public static final String MESH = "mesh";
     static final String AUTHZ = "authz:";
     static final String CALLERS = "callers:";
+    static final String TRACING = "tracing";
 
     private Dependencies() {
     }
@@ -43,6 +45,9 @@ public final class Dependencies {
         MeshView view = memo.view();
         Set<String> keys = new HashSet<>();
         keys.add(MESH);
+        if (proxy.kind() != ProxyId.Kind.GRPC_CLIENT) {
+            keys.add(TRACING);
+        }
         if (proxy.kind() == ProxyId.Kind.GATEWAY) {
             keys.add(ownKey(proxy));
             for (Map.Entry<String, GatewayRouteSpec> route : view.gatewayRoutes().getOrDefault(proxy.name(), Map.of()).entrySet()) {
@@ -133,6 +138,9 @@ public final class Dependencies {
         }
         if (before == null || after == null) {
             return changed;
+        }
+        if (!Objects.equals(before.tracing(), after.tracing())) {
+            changed.add(TRACING);
         }
         Set<String> policies = new HashSet<>(before.authorizationPolicies().keySet());
         policies.addAll(after.authorizationPolicies().keySet());

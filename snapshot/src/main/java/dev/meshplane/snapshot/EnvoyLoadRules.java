@@ -11,6 +11,9 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
 import io.envoyproxy.envoy.config.core.v3.SubstitutionFormatString;
+import io.envoyproxy.envoy.config.trace.v3.OpenTelemetryConfig;
+import io.envoyproxy.envoy.config.trace.v3.XRayConfig;
+import io.envoyproxy.envoy.config.trace.v3.ZipkinConfig;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
@@ -264,16 +267,24 @@ final class EnvoyLoadRules {
     /**
      * formatter/substitution_formatter.cc: a listener whose access log format has a command Envoy cannot parse is
      * refused as a whole; the same grammar the API checks ({@link EnvoyFormatGrammar}), applied to what is emitted.
+     * The connection manager's tracer is checked on the way ({@link #tracer}), so a listener is unpacked once.
      */
     private static void accessLogFormats(Listener listener, List<String> violations) {
         for (int c = 0; c < listener.getFilterChainsCount(); c++) {
             for (var filter : listener.getFilterChains(c).getFiltersList()) {
                 String where = "Listener.filter_chains[" + c + "]." + filter.getName() + ".access_log";
                 try {
-                    List<AccessLog> logs = filter.getTypedConfig().is(HttpConnectionManager.class)
-                            ? filter.getTypedConfig().unpack(HttpConnectionManager.class).getAccessLogList()
-                            : filter.getTypedConfig().is(TcpProxy.class)
-                                    ? filter.getTypedConfig().unpack(TcpProxy.class).getAccessLogList() : List.of();
+                    List<AccessLog> logs = List.of();
+                    if (filter.getTypedConfig().is(HttpConnectionManager.class)) {
+                        HttpConnectionManager manager = filter.getTypedConfig().unpack(HttpConnectionManager.class);
+                        logs = manager.getAccessLogList();
+                        if (manager.hasTracing()) {
+                            tracer(manager.getTracing().getProvider(), "Listener.filter_chains[" + c + "]." + filter.getName()
+                                    + ".tracing.provider.typed_config", violations);
+                        }
+                    } else if (filter.getTypedConfig().is(TcpProxy.class)) {
+                        logs = filter.getTypedConfig().unpack(TcpProxy.class).getAccessLogList();
+                    }
                     for (AccessLog log : logs) {
                         if (log.getTypedConfig().is(FileAccessLog.class)) {
                             format(log.getTypedConfig().unpack(FileAccessLog.class).getLogFormat(), where, violations);
@@ -283,6 +294,75 @@ final class EnvoyLoadRules {
                     }
                 } catch (InvalidProtocolBufferException e) {
                     violations.add(where + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * What Envoy's tracer factories refuse when the connection manager is loaded, beyond PGV: the X-Ray daemon endpoint
+     * must be UDP with a numeric port (tracers/xray/config.cc: "X-Ray daemon endpoint must be a UDP socket address",
+     * "X-Ray daemon port must be specified as number. Not a named port.") and an IPv4 literal, since the driver parses
+     * "<address>:<port>" with parseInternetAddressAndPort (daemon_broker.cc; network/utility.cc throws "malformed IP
+     * address" for anything else); Zipkin's collector version must be HTTP_JSON or HTTP_PROTO (0 is the removed v1 API,
+     * disallowed by default; GRPC is not implemented).
+     */
+    private static void tracer(io.envoyproxy.envoy.config.trace.v3.Tracing.Http provider, String where,
+            List<String> violations) throws InvalidProtocolBufferException {
+        Any config = provider.getTypedConfig();
+        if (config.is(XRayConfig.class)) {
+            var daemon = config.unpack(XRayConfig.class).getDaemonEndpoint();
+            if (daemon.getProtocol() != io.envoyproxy.envoy.config.core.v3.SocketAddress.Protocol.UDP) {
+                violations.add(where + ".daemon_endpoint.protocol: X-Ray daemon endpoint must be a UDP socket address");
+            }
+            if (!daemon.hasPortValue()) {
+                violations.add(where + ".daemon_endpoint.port_value: X-Ray daemon port must be specified as number");
+            }
+            String problem = IpLiterals.ipv4(daemon.getAddress());
+            if (problem != null) {
+                violations.add(where + ".daemon_endpoint.address: " + problem + "; Envoy's X-Ray tracer reads"
+                        + " '<address>:<port>' as IPv4 and refuses it as a malformed IP address");
+            }
+        } else if (config.is(ZipkinConfig.class)) {
+            var version = config.unpack(ZipkinConfig.class).getCollectorEndpointVersion();
+            if (version != ZipkinConfig.CollectorEndpointVersion.HTTP_JSON
+                    && version != ZipkinConfig.CollectorEndpointVersion.HTTP_PROTO) {
+                violations.add(where + ".collector_endpoint_version: " + version + " is not a version Envoy sends"
+                        + " (HTTP_JSON or HTTP_PROTO)");
+            }
+        }
+    }
+
+    /**
+     * The clusters one proxy's tracers send to are among its clusters. Zipkin's driver refuses the connection manager
+     * otherwise (zipkin_tracer_impl.cc calls Config::Utility::checkCluster: "unknown cluster"); OpenTelemetry's skips
+     * the check (factoryForGrpcService(..., skip_cluster_check true)) and would drop every span silently, so both are
+     * held to it. A check across resources, so it takes all of a proxy's listeners and cluster names.
+     */
+    static void tracerClusters(List<Listener> listeners, java.util.Set<String> clusters, List<String> violations) {
+        for (Listener listener : listeners) {
+            for (int c = 0; c < listener.getFilterChainsCount(); c++) {
+                for (var filter : listener.getFilterChains(c).getFiltersList()) {
+                    if (!filter.getTypedConfig().is(HttpConnectionManager.class)) {
+                        continue;
+                    }
+                    String where = "listener " + listener.getName() + ": Listener.filter_chains[" + c + "]."
+                            + filter.getName() + ".tracing.provider.typed_config";
+                    try {
+                        HttpConnectionManager manager = filter.getTypedConfig().unpack(HttpConnectionManager.class);
+                        Any config = manager.getTracing().getProvider().getTypedConfig();
+                        String cluster = config.is(ZipkinConfig.class)
+                                ? config.unpack(ZipkinConfig.class).getCollectorCluster()
+                                : config.is(OpenTelemetryConfig.class)
+                                        ? config.unpack(OpenTelemetryConfig.class).getGrpcService().getEnvoyGrpc().getClusterName()
+                                        : null;
+                        if (cluster != null && !clusters.contains(cluster)) {
+                            violations.add(where + ": the tracer's collector cluster '" + cluster + "' is not among the"
+                                    + " proxy's clusters (Envoy: unknown cluster)");
+                        }
+                    } catch (InvalidProtocolBufferException e) {
+                        violations.add(where + ": " + e.getMessage());
+                    }
                 }
             }
         }

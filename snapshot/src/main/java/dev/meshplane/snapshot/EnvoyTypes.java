@@ -28,6 +28,9 @@ public final class EnvoyTypes {
             .add(io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.getDescriptor())
             .add(io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog.getDescriptor())
             .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.getDescriptor())
+            .add(io.envoyproxy.envoy.config.trace.v3.XRayConfig.getDescriptor())
+            .add(io.envoyproxy.envoy.config.trace.v3.ZipkinConfig.getDescriptor())
+            .add(io.envoyproxy.envoy.config.trace.v3.OpenTelemetryConfig.getDescriptor())
             .build();
 
     /** Default instances by type URL, to unpack {@code Any} with the generated parsers. */
@@ -38,7 +41,10 @@ public final class EnvoyTypes {
                     DownstreamTlsContext.getDefaultInstance(), UpstreamTlsContext.getDefaultInstance(),
                     io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.getDefaultInstance(),
                     io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.getDefaultInstance(),
-                    io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog.getDefaultInstance())
+                    io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog.getDefaultInstance(),
+                    io.envoyproxy.envoy.config.trace.v3.XRayConfig.getDefaultInstance(),
+                    io.envoyproxy.envoy.config.trace.v3.ZipkinConfig.getDefaultInstance(),
+                    io.envoyproxy.envoy.config.trace.v3.OpenTelemetryConfig.getDefaultInstance())
             .collect(java.util.stream.Collectors.toMap(
                     m -> "type.googleapis.com/" + m.getDescriptorForType().getFullName(), m -> m));
 

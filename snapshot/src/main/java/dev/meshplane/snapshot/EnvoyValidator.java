@@ -82,14 +82,27 @@ public final class EnvoyValidator {
         return validator.violations;
     }
 
-    /** The violations of every resource of a proxy, prefixed with the resource's name. */
+    /** The violations of every resource of a proxy, prefixed with the resource's name, and across them ({@link #validateReferences}). */
     public static List<String> validate(ProxyResources resources) {
         List<String> all = new ArrayList<>();
         resources.clusters().forEach(c -> prefix(all, "cluster " + c.getName(), validate(c)));
         resources.endpoints().forEach(e -> prefix(all, "endpoints " + e.getClusterName(), validate(e)));
         resources.listeners().forEach(l -> prefix(all, "listener " + l.getName(), validate(l)));
         resources.routes().forEach(r -> prefix(all, "route configuration " + r.getName(), validate(r)));
+        all.addAll(validateReferences(resources));
         return all;
+    }
+
+    /**
+     * What Envoy checks across one proxy's resources when it loads them: each tracer's collector cluster is among its
+     * clusters ({@link EnvoyLoadRules}). Empty when nothing is wrong; each violation names the listener.
+     */
+    public static List<String> validateReferences(ProxyResources resources) {
+        List<String> violations = new ArrayList<>();
+        java.util.Set<String> clusters = new HashSet<>();
+        resources.clusters().forEach(c -> clusters.add(c.getName()));
+        EnvoyLoadRules.tracerClusters(resources.listeners(), clusters, violations);
+        return violations;
     }
 
     private static void prefix(List<String> all, String what, List<String> violations) {

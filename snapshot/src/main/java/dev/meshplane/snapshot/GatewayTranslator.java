@@ -66,6 +66,13 @@ final class GatewayTranslator {
                         gateway.logging().accessLog().file().format(), gateway.logging().accessLog().file().path())));
         Map<String, GatewayRouteSpec> routes = view.gatewayRoutes().getOrDefault(gatewayName, Map.of());
         Map<String, Map<String, String>> renamed = TlsVariants.names(view.mesh(), reaches(memo, routes.values(), gateway));
+        var tracing = TracingTranslator.tracing(view, gatewayName);
+        if (tracing != null) {
+            var collector = TracingTranslator.collector(view);
+            if (collector != null) {
+                out.cluster(collector, null);
+            }
+        }
         for (VirtualGatewayListener listener : gateway.listeners()) {
             int port = listener.portMapping().port();
             VirtualGatewayPortProtocol protocol = listener.portMapping().protocol();
@@ -91,7 +98,7 @@ final class GatewayTranslator {
             RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(routeConfig);
             hosts.values().forEach(config::addVirtualHosts);
             out.route(config.build());
-            var filter = HttpFilters.network(HttpFilters.manager("ingress", routeConfig, accessLogs));
+            var filter = HttpFilters.network(HttpFilters.manager("ingress", routeConfig, accessLogs, tracing));
             Listener.Builder envoyListener = Listener.newBuilder()
                     .setName(Names.gatewayListener(port))
                     .setAddress(EndpointTranslator.socket("0.0.0.0", port));

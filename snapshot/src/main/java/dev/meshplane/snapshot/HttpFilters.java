@@ -27,6 +27,13 @@ final class HttpFilters {
         return apiManager(statPrefix, routeConfig, accessLogs).toBuilder().setStripAnyHostPort(true).build();
     }
 
+    /** The same with the mesh's tracer ({@link TracingTranslator}), or without one when {@code tracing} is null. */
+    static HttpConnectionManager manager(String statPrefix, String routeConfig, List<AccessLog> accessLogs,
+            HttpConnectionManager.Tracing tracing) {
+        HttpConnectionManager manager = manager(statPrefix, routeConfig, accessLogs);
+        return tracing == null ? manager : manager.toBuilder().setTracing(tracing).build();
+    }
+
     /** A gRPC client's connection manager: gRPC matches domains against its target, port included (A28). */
     static HttpConnectionManager apiManager(String statPrefix, String routeConfig, List<AccessLog> accessLogs) {
         return HttpConnectionManager.newBuilder()

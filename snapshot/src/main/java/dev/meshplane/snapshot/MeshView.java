@@ -9,6 +9,7 @@ import dev.meshplane.api.model.VirtualNodeSpec;
 import dev.meshplane.api.model.VirtualRouterSpec;
 import dev.meshplane.api.model.VirtualServiceSpec;
 import dev.meshplane.api.security.AuthorizationPolicySpec;
+import dev.meshplane.api.tracing.TracingSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,7 @@ import java.util.Map;
  * Everything translation needs to know about one mesh at one revision: its resources and the
  * registry instances its virtual nodes may select. Immutable; maps are keyed by resource name,
  * routes and gateway routes by their router or gateway first; {@code mtls} is the mesh-wide mTLS switch, and {@code authorizationPolicies} Meshplane's policies by name.
+ * {@code tracing} is the mesh's tracing settings, null while tracing is off.
  */
 public record MeshView(
         String mesh,
@@ -29,7 +31,18 @@ public record MeshView(
         Map<String, Map<String, GatewayRouteSpec>> gatewayRoutes,
         Map<ServiceKey, List<Instance>> instances,
         MtlsMode mtls,
-        Map<String, AuthorizationPolicySpec> authorizationPolicies) {
+        Map<String, AuthorizationPolicySpec> authorizationPolicies,
+        TracingSpec tracing) {
+
+    /** A view with tracing off. */
+    public MeshView(String mesh, long revision, MeshSpec spec, Map<String, VirtualServiceSpec> virtualServices,
+            Map<String, VirtualNodeSpec> virtualNodes, Map<String, VirtualRouterSpec> virtualRouters,
+            Map<String, Map<String, RouteSpec>> routes, Map<String, VirtualGatewaySpec> virtualGateways,
+            Map<String, Map<String, GatewayRouteSpec>> gatewayRoutes, Map<ServiceKey, List<Instance>> instances,
+            MtlsMode mtls, Map<String, AuthorizationPolicySpec> authorizationPolicies) {
+        this(mesh, revision, spec, virtualServices, virtualNodes, virtualRouters, routes, virtualGateways, gatewayRoutes,
+                instances, mtls, authorizationPolicies, null);
+    }
 
     /** A view with the mesh-wide mTLS switch as given and no authorization policies. */
     public MeshView(String mesh, long revision, MeshSpec spec, Map<String, VirtualServiceSpec> virtualServices,

@@ -17,6 +17,7 @@ import dev.meshplane.snapshot.ServiceRouting.Target;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
@@ -29,6 +30,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,13 +61,20 @@ final class SidecarTranslator {
             return out.build();
         }
         List<AccessLog> accessLogs = AccessLogTranslator.translate(node.logging());
-        ingress(memo, nodeName, node, accessLogs, out);
-        egress(memo, node, accessLogs, out);
+        HttpConnectionManager.Tracing tracing = TracingTranslator.tracing(view, nodeName);
+        ingress(memo, nodeName, node, accessLogs, tracing, out);
+        egress(memo, node, accessLogs, tracing, out);
+        if (tracing != null) {
+            Cluster collector = TracingTranslator.collector(view);
+            if (collector != null) {
+                out.cluster(collector, null);
+            }
+        }
         return out.build();
     }
 
     private static void ingress(TranslationMemo memo, String nodeName, VirtualNodeSpec node, List<AccessLog> accessLogs,
-            ResourceCollector out) {
+            HttpConnectionManager.Tracing tracing, ResourceCollector out) {
         MeshView view = memo.view();
         if (node.listeners() == null || node.listeners().isEmpty()) {
             return;
@@ -107,14 +116,14 @@ final class SidecarTranslator {
                                         .setMatch(RouteMatch.newBuilder().setPrefix("/")).setRoute(action)))
                         .build());
                 if (authorization.isEmpty()) {
-                    filter = memo.httpManager("ingress", routes, accessLogs);
+                    filter = memo.httpManager("ingress", routes, accessLogs, tracing);
                 } else {
                     // this node's own authorization filters, ahead of the router
                     List<AccessLog> logs = new ArrayList<>(accessLogs);
                     if (authorization.dryRun()) {
                         logs.add(AuthorizationTranslator.dryRunLog());
                     }
-                    var manager = HttpFilters.manager("ingress", routes, logs).toBuilder();
+                    var manager = HttpFilters.manager("ingress", routes, logs, tracing).toBuilder();
                     var router = manager.getHttpFilters(manager.getHttpFiltersCount() - 1);
                     manager.clearHttpFilters().addAllHttpFilters(AuthorizationTranslator.httpFilters(authorization))
                             .addHttpFilters(router);
@@ -150,6 +159,10 @@ final class SidecarTranslator {
                         .addAllFilters(filters));
             }
         }
+        if (tracing != null) {
+            // Envoy names its spans by the listener's direction, and reads an unspecified one as inbound (http_connection_manager/config.cc)
+            listener.setTrafficDirection(TrafficDirection.INBOUND);
+        }
         if (permissive) {
             listener.addListenerFilters(ListenerFilter.newBuilder().setName(TLS_INSPECTOR)
                     .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance())));
@@ -157,7 +170,8 @@ final class SidecarTranslator {
         out.listener(listener.build());
     }
 
-    private static void egress(TranslationMemo memo, VirtualNodeSpec node, List<AccessLog> accessLogs, ResourceCollector out) {
+    private static void egress(TranslationMemo memo, VirtualNodeSpec node, List<AccessLog> accessLogs,
+            HttpConnectionManager.Tracing tracing, ResourceCollector out) {
         MeshView view = memo.view();
         boolean allowAll = view.spec() != null && view.spec().egressFilter() != null
                 && view.spec().egressFilter().type() == EgressFilterType.ALLOW_ALL;
@@ -227,7 +241,7 @@ final class SidecarTranslator {
                                     .setRoute(RouteAction.newBuilder().setCluster(Names.PASSTHROUGH_CLUSTER))));
                 }
                 out.route(config.build());
-                filter = memo.httpManager("egress", routes, accessLogs);
+                filter = memo.httpManager("egress", routes, accessLogs, tracing);
             } else {
                 String service = tcp.get(0);
                 filter = tcpProxy(view, entry.getValue().get(service), accessLogs, renamed.getOrDefault(service, Map.of()));
@@ -235,6 +249,9 @@ final class SidecarTranslator {
             listener.addFilterChains(FilterChain.newBuilder()
                     .setFilterChainMatch(FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(port)))
                     .addFilters(filter));
+        }
+        if (tracing != null) {
+            listener.setTrafficDirection(TrafficDirection.OUTBOUND);
         }
         if (allowAll) {
             out.cluster(Cluster.newBuilder().setName(Names.PASSTHROUGH_CLUSTER)

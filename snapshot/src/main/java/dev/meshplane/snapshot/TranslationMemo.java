@@ -13,6 +13,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,8 @@ public final class TranslationMemo {
     private record HostKey(String service, ServicePort port, boolean proxyless) {
     }
 
-    private record ManagerKey(String statPrefix, String routeConfig, List<AccessLog> accessLogs) {
+    private record ManagerKey(String statPrefix, String routeConfig, List<AccessLog> accessLogs,
+            HttpConnectionManager.Tracing tracing) {
     }
 
     private record SecuredKey(Cluster cluster, TransportSocket tls) {
@@ -196,11 +198,15 @@ public final class TranslationMemo {
         }));
     }
 
-    /** An HTTP connection manager filter taking its routes over RDS, packed once per distinct configuration. */
-    Filter httpManager(String statPrefix, String routeConfig, List<AccessLog> accessLogs) {
-        ManagerKey key = new ManagerKey(statPrefix, routeConfig, accessLogs);
-        return managers.computeIfAbsent(key,
-                k -> carry.get(key, () -> HttpFilters.network(HttpFilters.manager(statPrefix, routeConfig, accessLogs))));
+    /**
+     * An HTTP connection manager filter taking its routes over RDS, with the mesh's tracer or none ({@code tracing}
+     * null), packed once per distinct configuration.
+     */
+    Filter httpManager(String statPrefix, String routeConfig, List<AccessLog> accessLogs,
+            HttpConnectionManager.Tracing tracing) {
+        ManagerKey key = new ManagerKey(statPrefix, routeConfig, accessLogs, tracing);
+        return managers.computeIfAbsent(key, k -> carry.get(key,
+                () -> HttpFilters.network(HttpFilters.manager(statPrefix, routeConfig, accessLogs, tracing))));
     }
 
     Route route(RouteRule rule, boolean proxyless) {

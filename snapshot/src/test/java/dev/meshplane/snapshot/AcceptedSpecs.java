@@ -18,7 +18,9 @@ import dev.meshplane.api.model.VirtualRouterSpec;
 import dev.meshplane.api.model.VirtualServiceSpec;
 import dev.meshplane.api.security.AuthorizationPolicySpec;
 import dev.meshplane.api.security.MtlsMode;
+import dev.meshplane.api.tracing.TracingSpec;
 import dev.meshplane.api.validation.AuthorizationPolicyRules;
+import dev.meshplane.api.validation.TracingRules;
 import dev.meshplane.api.validation.RequestDecoder;
 import dev.meshplane.snapshot.MeshView.Instance;
 import dev.meshplane.snapshot.MeshView.ServiceKey;
@@ -211,6 +213,12 @@ final class AcceptedSpecs {
         MtlsMode mtls = pick(MtlsMode.values());
         MeshView view = new MeshView(MESH, 1, mesh == null ? new MeshSpec(null, null) : mesh, services, nodes, routers,
                 routes, gateways, gatewayRoutes, instances, mtls, policies);
+        // issue 15's tracing, drawn from a generator of its own seeded by the mesh, so the meshes drawn before it
+        // (and the figures docs/xds.md gives for this seed) stay as they were
+        Random own = new Random(describe(view).hashCode());
+        TracingSpec tracing = own.nextInt(3) == 0 ? null : acceptTracing(tracing(own));
+        view = new MeshView(view.mesh(), view.revision(), view.spec(), services, nodes, routers, routes, gateways,
+                gatewayRoutes, instances, mtls, policies, tracing);
         return new Case(view, List.copyOf(refused), describe(view));
     }
 
@@ -234,6 +242,72 @@ final class AcceptedSpecs {
             refused.add(e.getMessage());
             return null;
         }
+    }
+
+    /** Decodes and checks tracing settings as PutMeshTracing does (the decoder, then {@link TracingRules}). */
+    private TracingSpec acceptTracing(ObjectNode spec) {
+        try {
+            TracingSpec tracing = RequestDecoder.decode(JSON.writeValueAsBytes(spec), TracingSpec.class);
+            TracingRules.check(tracing);
+            return tracing;
+        } catch (ApiException e) {
+            refused.add(e.getMessage());
+            return null;
+        }
+    }
+
+    /** Tracing settings of every provider, with addresses, names and paths its consumers take and ones they refuse. */
+    private static ObjectNode tracing(Random random) {
+        String[] providers = {"xray", "zipkin", "opentelemetry"};
+        String provider = providers[random.nextInt(providers.length)];
+        ObjectNode spec = JSON.createObjectNode();
+        spec.put("provider", provider);
+        double[] percents = {0, 0.01, 5, 12.5, 100, -1, 100.5};
+        if (random.nextBoolean()) {
+            spec.put("samplingPercent", percents[random.nextInt(percents.length)]);
+        }
+        // a member of another provider now and then, which the API refuses
+        String member = random.nextInt(10) == 0 ? providers[random.nextInt(providers.length)] : provider;
+        ObjectNode settings = JSON.createObjectNode();
+        String[] collectors = {"zipkin.observability:9411", "10.0.9.9:9411", "[fd00::10]:4317", "otel-collector:4317",
+            "a-b.c-d.example:1", "[::1]:65535", "zipkin", "10.1:9411", "zip_kin:9411", "fd00::1:4317", "host:0",
+            "host:65536", "[fe80::1%eth0]:9411", "host.:9411", "-host:9411", "host:09411"};
+        switch (member) {
+            case "xray" -> {
+                String[] daemons = {"127.0.0.1:2000", "10.0.0.5", "169.254.170.2:2000", "xray:2000", "[::1]:2000", "::1",
+                    "127.1", "127.0.0.1:0"};
+                String[] segments = {"web", "mesh/node", "a b", "ü", "x;y", "", "x".repeat(200), "x".repeat(201)};
+                if (random.nextBoolean()) {
+                    settings.put("daemonAddress", daemons[random.nextInt(daemons.length)]);
+                }
+                if (random.nextBoolean()) {
+                    settings.put("segmentName", segments[random.nextInt(segments.length)]);
+                }
+            }
+            case "zipkin" -> {
+                String[] paths = {"/api/v2/spans", "/zipkin/api/v2/spans?x=1", "/%7E/spans", "api", "/a b", "/%zz"};
+                String[] versions = {"HTTP_JSON", "HTTP_PROTO", "GRPC"};
+                settings.put("collector", collectors[random.nextInt(collectors.length)]);
+                if (random.nextBoolean()) {
+                    settings.put("path", paths[random.nextInt(paths.length)]);
+                }
+                if (random.nextBoolean()) {
+                    settings.put("version", versions[random.nextInt(versions.length)]);
+                }
+            }
+            default -> {
+                String[] serviceNames = {"svc", "ü", "m/web", "x".repeat(255)};
+                settings.put("collector", collectors[random.nextInt(collectors.length)]);
+                if (random.nextBoolean()) {
+                    settings.put("serviceName", serviceNames[random.nextInt(serviceNames.length)]);
+                }
+            }
+        }
+        // sometimes the provider's own member is left out: optional for X-Ray, refused for the others
+        if (random.nextInt(8) != 0) {
+            spec.set(member, settings);
+        }
+        return spec;
     }
 
     /** Decodes and checks a policy as PutAuthorizationPolicy does (the model's constraints, then its own rules). */
@@ -924,6 +998,9 @@ final class AcceptedSpecs {
         doc.put("virtualGateways", new java.util.TreeMap<>(view.virtualGateways()));
         doc.put("gatewayRoutes", new java.util.TreeMap<>(view.gatewayRoutes()));
         doc.put("authorizationPolicies", new java.util.TreeMap<>(view.authorizationPolicies()));
+        if (view.tracing() != null) {
+            doc.put("tracing", view.tracing());
+        }
         List<Map<String, Object>> registered = new ArrayList<>();
         view.instances().forEach((key, list) -> list.forEach(i -> registered.add(Map.of("namespace", key.namespace(),
                 "service", key.service(), "id", i.id(), "attributes", new java.util.TreeMap<>(i.attributes())))));

@@ -76,6 +76,8 @@ class AcceptedSpecsPropertyTest {
                 ProxyId.Kind.GATEWAY, g)));
         Statistics.label("API refusals on the way").collect(Math.min(mesh.refused().size(), 5)
                 + (mesh.refused().size() >= 5 ? "+" : ""));
+        Statistics.label("tracing").collect(mesh.view().tracing() == null ? "off"
+                : mesh.view().tracing().provider().wireValue());
         for (ProxyId proxy : proxies) {
             ProxyResources resources;
             try {
@@ -107,6 +109,7 @@ class AcceptedSpecsPropertyTest {
             EnvoyValidator.validate(message, known).forEach(v -> all.add(type.getName() + " " + message.getField(name)
                     + ": " + v));
         }
+        all.addAll(EnvoyValidator.validateReferences(resources));
         return all;
     }
 
@@ -146,7 +149,7 @@ class AcceptedSpecsPropertyTest {
                 default -> swap(instances, other.instances(), random);
             };
             MeshView after = new MeshView(a.mesh(), a.revision() + 1, a.spec(), services, nodes, routers, routes, gateways,
-                    gatewayRoutes, instances, a.mtls(), policies);
+                    gatewayRoutes, instances, a.mtls(), policies, a.tracing());
             return new Change(before, after, kind + " " + name + " replaced by " + other.mesh() + "'s");
         });
     }

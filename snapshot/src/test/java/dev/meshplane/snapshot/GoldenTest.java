@@ -94,7 +94,9 @@ class GoldenTest {
                 gatewayRoutes,
                 instances,
                 MtlsMode.valueOf(input.path("mtls").asString("DISABLED")),
-                specs(input.path("authorizationPolicies"), dev.meshplane.api.security.AuthorizationPolicySpec.class));
+                specs(input.path("authorizationPolicies"), dev.meshplane.api.security.AuthorizationPolicySpec.class),
+                input.has("tracing") ? AppMeshJson.mapper().treeToValue(input.get("tracing"),
+                        dev.meshplane.api.tracing.TracingSpec.class) : null);
     }
 
     private static <T> Map<String, T> specs(JsonNode node, Class<T> type) {

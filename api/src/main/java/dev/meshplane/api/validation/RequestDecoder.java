@@ -219,6 +219,9 @@ public final class RequestDecoder {
         if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
             return "an integer";
         }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
         if (type == Boolean.class || type == boolean.class) {
             return "a boolean";
         }

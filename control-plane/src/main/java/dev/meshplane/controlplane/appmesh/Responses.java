@@ -5,7 +5,7 @@ import dev.meshplane.persistence.StoredResource;
 import org.springframework.http.ResponseEntity;
 
 /** Response helpers: the body plus an ETag carrying the resource version (Meshplane's extension). */
-final class Responses {
+public final class Responses {
 
     private Responses() {
     }
@@ -15,7 +15,7 @@ final class Responses {
     }
 
     /** Parses {@code If-Match}: a version number, quoted or not; {@code *} or absent means any version. */
-    static Long ifMatch(String header) {
+    public static Long ifMatch(String header) {
         if (header == null || header.isBlank() || header.trim().equals("*")) {
             return null;
         }

@@ -328,6 +328,10 @@ public class ConfigPublisher {
             long t2 = System.nanoTime();
             hashing += t2 - t1;
             List<String> violations = validate(snapshot);
+            if (viewNow != null && viewNow.tracing() != null) {
+                // a tracer's collector is another resource of the group; only a mesh with tracing has one to check
+                violations.addAll(EnvoyValidator.validateReferences(resources));
+            }
             long t3 = System.nanoTime();
             validating += t3 - t2;
             if (!violations.isEmpty()) {

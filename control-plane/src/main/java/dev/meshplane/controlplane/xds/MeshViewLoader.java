@@ -33,13 +33,15 @@ public class MeshViewLoader {
     private final RegistryStore registry;
     private final dev.meshplane.persistence.SecurityStore security;
     private final dev.meshplane.persistence.PolicyStore policies;
+    private final dev.meshplane.persistence.TracingStore tracing;
 
     public MeshViewLoader(ResourceStore resources, RegistryStore registry, dev.meshplane.persistence.SecurityStore security,
-            dev.meshplane.persistence.PolicyStore policies) {
+            dev.meshplane.persistence.PolicyStore policies, dev.meshplane.persistence.TracingStore tracing) {
         this.resources = resources;
         this.registry = registry;
         this.security = security;
         this.policies = policies;
+        this.tracing = tracing;
     }
 
     /**
@@ -130,8 +132,11 @@ public class MeshViewLoader {
         java.util.Set<String> current = new java.util.HashSet<>();
         policyRows.forEach(p -> current.add(mesh + "/policy/" + p.name() + "/" + p.version()));
         parsed.keySet().removeIf(k -> k.startsWith(mesh + "/policy/") && !current.contains(k));
+        // one small document, parsed at each load: a version number alone would not tell a re-created one apart
+        dev.meshplane.api.tracing.TracingSpec tracingSpec = tracing.get(mesh).map(t -> AppMeshJson.mapper().readValue(
+                t.specJson(), dev.meshplane.api.tracing.TracingSpec.class)).orElse(null);
         return Optional.of(new MeshView(mesh, resources.revision(mesh), spec, services, nodes, routers, routes, gateways,
-                gatewayRoutes, instances, mtls, authorization));
+                gatewayRoutes, instances, mtls, authorization, tracingSpec));
     }
 
     /** The registry services ({@code namespace/service}) the nodes of a mesh select. */

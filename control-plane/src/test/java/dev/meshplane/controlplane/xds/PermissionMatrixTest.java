@@ -123,6 +123,9 @@ class PermissionMatrixTest extends ServerTest {
         EXPECTED.put("DescribeAuthorizationPolicy", Rule.MESH_VIEWER);
         EXPECTED.put("PutAuthorizationPolicy", Rule.MESH_ADMIN);
         EXPECTED.put("DeleteAuthorizationPolicy", Rule.MESH_ADMIN);
+        EXPECTED.put("DescribeMeshTracing", Rule.MESH_VIEWER);
+        EXPECTED.put("PutMeshTracing", Rule.MESH_ADMIN);
+        EXPECTED.put("DeleteMeshTracing", Rule.MESH_ADMIN);
         EXPECTED.put("GetVirtualNodeBootstrap", Rule.MESH_VIEWER);
         EXPECTED.put("GetVirtualGatewayBootstrap", Rule.MESH_VIEWER);
         EXPECTED.put("GetXdsCertificateAuthority", Rule.OPEN);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -42,9 +43,18 @@ final class ConsoleBrowser implements AutoCloseable {
         driver.get("http://localhost:" + port + path);
     }
 
-    /** Waits (up to the limit) until the condition holds, and returns what it returned. */
+    /**
+     * Waits (up to the limit) until the condition holds, and returns what it returned. The page redraws its
+     * tables as new figures come, so an element gone stale meanwhile is looked up again.
+     */
     <T> T await(Duration limit, ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver, limit, Duration.ofMillis(200)).until(condition);
+        return new WebDriverWait(driver, limit, Duration.ofMillis(200))
+                .ignoring(StaleElementReferenceException.class).until(condition);
+    }
+
+    /** The text of the first element the selector finds now. */
+    String text(String css) {
+        return find(css).getText();
     }
 
     WebElement find(String css) {

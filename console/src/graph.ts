@@ -22,11 +22,14 @@ export function trafficLabel(traffic: Traffic | undefined): string {
   return `${rate(traffic.requestsPerSecond)} req/s · ${percent(traffic.errorRate)} err`;
 }
 
-/** Each node targeted by a router's routes goes into that router's group (the first router, if several). */
+/**
+ * Each node targeted by a router's routes goes into that router's group (the first router, if several): a
+ * router's targets are the versions of one service. Gateway routes target services, which stay ungrouped.
+ */
 function groups(graph: Graph): Map<string, string> {
   const byNode = new Map<string, string>();
   for (const edge of graph.edges) {
-    if ((edge.kind === 'route' || edge.kind === 'gatewayRoute') && !byNode.has(edge.to)) {
+    if (edge.kind === 'route' && !byNode.has(edge.to)) {
       byNode.set(edge.to, `group:${edge.from}`);
     }
   }

@@ -104,9 +104,9 @@ export interface GraphEdge {
   kind: 'backend' | 'provider' | 'route' | 'gatewayRoute' | 'traffic';
   from: string;
   to: string;
-  route?: string;
-  weight?: number;
-  port?: number;
+  route?: string | null;
+  weight?: number | null;
+  port?: number | null;
   via?: string | null;
   traffic?: Traffic;
   health?: 'healthy' | 'degraded' | 'failing' | 'idle';
@@ -117,6 +117,8 @@ export interface Graph {
   window: string;
   windowSeconds: number;
   generatedAt: number | string;
+  /** Where latency is known and where it is not (gRPC clients report none over LRS). */
+  latencyNote?: string | null;
   nodes: GraphNode[];
   edges: GraphEdge[];
 }

@@ -49,7 +49,7 @@ function edgeLabel(edge: GraphEdge): string {
   switch (edge.kind) {
     case 'route':
     case 'gatewayRoute':
-      return `${edge.route ?? ''}${edge.weight !== undefined ? ` ${edge.weight}` : ''}`;
+      return `${edge.route ?? ''}${edge.weight != null ? ` ${edge.weight}` : ''}`;
     case 'traffic':
       return trafficLabel(edge.traffic);
     default:

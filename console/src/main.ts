@@ -127,6 +127,9 @@ function render(): void {
   $('graph').dataset.renderedNodes = String(current.nodes.length);
   $('graph').dataset.renderedEdges = String(current.edges.length);
   $('updated').textContent = `updated ${time(current.generatedAt)}, every ${REFRESH_MILLIS / 1000} s`;
+  if (current.latencyNote) {
+    $('latency-note').textContent = current.latencyNote;
+  }
   renderNackAlert(current);
   renderEdges(current);
   renderNodes(current);
@@ -239,7 +242,7 @@ function figures(current: Graph, node: GraphNode): HTMLElement {
   if (edges.length > 0) {
     box.append(h('h3', {}, 'Edges'), h('ul', { class: 'edge-list' }, ...edges.map((edge) => h('li', {},
       `${edge.kind} `, nodeLink(current, edge.from), ' → ', nodeLink(current, edge.to),
-      edge.route ? ` (route ${edge.route}${edge.weight !== undefined ? `, weight ${edge.weight}` : ''})` : '',
+      edge.route ? ` (route ${edge.route}${edge.weight != null ? `, weight ${edge.weight}` : ''})` : '',
       edge.traffic ? ` ${rate(edge.traffic.requestsPerSecond)} req/s, ${percent(edge.traffic.errorRate)} errors` : ''))));
   }
   return box;

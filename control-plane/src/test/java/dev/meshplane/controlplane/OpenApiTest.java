@@ -35,7 +35,10 @@ class OpenApiTest extends ServerTest {
                 "PutAuthorizationPolicy", "DescribeAuthorizationPolicy", "ListAuthorizationPolicies", "DeleteAuthorizationPolicy",
                 "IssueApiToken", "IssueAccessKey", "IssueProxyToken", "ListCredentials", "RevokeCredential",
                 "RevokeProxyToken", "IssueProxyAccessKey", "RevokeProxyAccessKey", "ListAuditEntries", "ApplyResources",
-                "DescribeMeshTraffic");
+                "DescribeMeshTraffic", "DescribeMeshGraph");
+        JsonNode graph = doc.at("/paths/~1v1~1meshes~1{meshName}~1graph/get/responses/200/content");
+        assertThat(graph.propertyNames()).as("the graph's three formats")
+                .contains("application/json", "text/vnd.graphviz", "image/svg+xml");
 
         JsonNode schemas = doc.get("components").get("schemas");
         assertThat(schemas.has("VirtualNodeSpec")).isTrue();

@@ -33,7 +33,7 @@ class TrafficController {
     @Operation(operationId = "DescribeMeshTraffic", summary = "Requests, success and error rates per edge and per virtual node",
             description = "From the load reports of every proxy of the mesh (Envoy sidecars and gateways, proxyless gRPC"
                     + " clients), received by any replica: per edge (caller virtual node or gateway to a listener of a"
-                    + " virtual node) and per virtual node (inbound and outbound), requests per second over the window,"
+                    + " virtual node, with the virtual service it went through when the routing tells, else null) and per virtual node (inbound and outbound), requests per second over the window,"
                     + " success and error rates among finished requests, and requests in flight on average. Latency"
                     + " fields are null: load reports carry no latency.")
     TrafficReport.MeshTraffic traffic(@PathVariable String meshName,

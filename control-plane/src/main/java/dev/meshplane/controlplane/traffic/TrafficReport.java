@@ -1,8 +1,10 @@
 package dev.meshplane.controlplane.traffic;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.meshplane.controlplane.xds.MeshViewLoader;
 import dev.meshplane.persistence.TrafficStore;
 import dev.meshplane.persistence.TrafficStore.EdgeTotals;
+import dev.meshplane.snapshot.MeshView;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +36,12 @@ public class TrafficReport {
     public record Destination(String virtualNode, int port) {
     }
 
-    /** One caller towards one callee listener. */
-    public record Edge(Source source, Destination destination, Figures traffic) {
+    /**
+     * One caller towards one callee listener, and the virtual service it went through when the configured routing
+     * tells ({@link VirtualServiceInference}; null otherwise).
+     */
+    public record Edge(Source source, @JsonInclude(JsonInclude.Include.ALWAYS) String virtualService,
+            Destination destination, Figures traffic) {
     }
 
     /** A virtual node's traffic: what it received (from every caller) and what it sent (to every callee). */
@@ -51,7 +57,7 @@ public class TrafficReport {
             @JsonInclude(JsonInclude.Include.ALWAYS) Double latencyP50Millis,
             @JsonInclude(JsonInclude.Include.ALWAYS) Double latencyP99Millis) {
 
-        static final Figures NONE = new Figures(0, 0, 0, 0, null, null, 0, null, null);
+        public static final Figures NONE = new Figures(0, 0, 0, 0, null, null, 0, null, null);
 
         static Figures of(long issued, long successful, long errors, long inFlightMillis, long windowMillis) {
             long finished = successful + errors;
@@ -62,6 +68,7 @@ public class TrafficReport {
     }
 
     private final TrafficStore store;
+    private final MeshViewLoader views;
 
     private static void add(long[] sums, EdgeTotals totals) {
         sums[0] += totals.issued();
@@ -74,12 +81,18 @@ public class TrafficReport {
         return sums == null ? Figures.NONE : Figures.of(sums[0], sums[1], sums[2], sums[3], windowMillis);
     }
 
-    public TrafficReport(TrafficStore store) {
+    public TrafficReport(TrafficStore store, MeshViewLoader views) {
         this.store = store;
+        this.views = views;
     }
 
     /** The mesh's traffic in the buckets that start within the window (the newest bucket may still be filling). */
     MeshTraffic of(String mesh, TrafficWindow window) {
+        return of(mesh, window, views.load(mesh).orElse(null));
+    }
+
+    /** The same, with the mesh's view (null when unknown) to tell each edge's virtual service. */
+    public MeshTraffic of(String mesh, TrafficWindow window, MeshView view) {
         Instant to = Instant.now();
         Instant from = to.minus(window.length());
         long windowMillis = window.length().toMillis();
@@ -87,7 +100,8 @@ public class TrafficReport {
         Map<String, long[]> inbound = new TreeMap<>();
         Map<String, long[]> outbound = new TreeMap<>();
         for (EdgeTotals totals : store.totals(mesh, from)) {
-            edges.add(new Edge(new Source(totals.sourceKind(), totals.source()),
+            edges.add(new Edge(new Source(totals.sourceKind(), totals.source()), VirtualServiceInference.via(view,
+                    totals.sourceKind(), totals.source(), totals.destinationNode(), totals.destinationPort()),
                     new Destination(totals.destinationNode(), totals.destinationPort()), Figures.of(totals.issued(),
                             totals.successful(), totals.errors(), totals.inFlightMillis(), windowMillis)));
             add(inbound.computeIfAbsent(totals.destinationNode(), n -> new long[4]), totals);

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A traffic query's window: a whole number of seconds, minutes or hours ({@code 30s}, {@code 5m}, {@code 1h}). */
-record TrafficWindow(String text, Duration length) {
+public record TrafficWindow(String text, Duration length) {
 
     private static final Pattern SYNTAX = Pattern.compile("([1-9][0-9]{0,5})([smh])");
 
@@ -15,7 +15,7 @@ record TrafficWindow(String text, Duration length) {
      *
      * @throws ApiException BadRequestException naming {@code window} when the text is not such a duration or out of bounds
      */
-    static TrafficWindow parse(String text, TrafficProperties properties) {
+    public static TrafficWindow parse(String text, TrafficProperties properties) {
         Matcher m = text == null ? null : SYNTAX.matcher(text);
         if (m == null || !m.matches()) {
             throw ApiException.badRequest("window: must be a whole number of seconds, minutes or hours such as 30s, 5m"

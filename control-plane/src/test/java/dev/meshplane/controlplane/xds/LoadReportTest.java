@@ -91,6 +91,9 @@ class LoadReportTest extends ServerTest {
                 JsonNode toV2 = edge(t, "frontend", "user-v2");
                 assertThat(toV1.at("/source/kind").asString()).isEqualTo("virtualNode");
                 assertThat(toV1.at("/destination/port").asInt()).isEqualTo(50051);
+                assertThat(toV1.get("virtualService").asString()).as("the one service of frontend's that routes to v1")
+                        .isEqualTo(UserServiceMesh.SERVICE);
+                assertThat(toV2.get("virtualService").asString()).isEqualTo(UserServiceMesh.SERVICE);
                 assertThat(toV1.at("/traffic/errors").asLong()).isZero();
                 assertThat(toV1.at("/traffic/errorRate").asDouble()).isZero();
                 assertThat(toV2.at("/traffic/errors").asLong()).as("v2's failures, exactly").isEqualTo(v2Failed);

@@ -113,6 +113,7 @@ class PermissionMatrixTest extends ServerTest {
         EXPECTED.put("ExportMesh", Rule.MESH_VIEWER);
         EXPECTED.put("UpdateMeshMtls", Rule.MESH_ADMIN);
         EXPECTED.put("DescribeMeshTraffic", Rule.MESH_VIEWER);
+        EXPECTED.put("DescribeMeshGraph", Rule.MESH_VIEWER);
         EXPECTED.put("GetVirtualNodeCertificate", Rule.CERTIFICATE);
         EXPECTED.put("DescribeMeshCertificateAuthority", Rule.MESH_VIEWER);
         EXPECTED.put("ImportMeshCertificateAuthority", Rule.MESH_ADMIN);

@@ -67,11 +67,11 @@ export interface Traffic {
   successful: number;
   errors: number;
   requestsPerSecond: number;
-  successRate: number | null;
-  errorRate: number | null;
+  successRate?: number | null;
+  errorRate?: number | null;
   averageInFlight: number;
-  latencyP50Millis: number | null;
-  latencyP99Millis: number | null;
+  latencyP50Millis?: number | null;
+  latencyP99Millis?: number | null;
 }
 
 /** A proxy's last rejection: the xDS type, the version it refused, its own error message, when. */

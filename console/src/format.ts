@@ -13,18 +13,21 @@ export function healthColour(health: GraphEdge['health'] | undefined): string {
   return HEALTH_COLOUR[health ?? 'idle'];
 }
 
-export function rate(perSecond: number): string {
+export function rate(perSecond: number | null | undefined): string {
+  if (perSecond == null) {
+    return '–';
+  }
   return perSecond >= 10 ? perSecond.toFixed(0) : perSecond >= 0.1 ? perSecond.toFixed(1) : perSecond.toFixed(2);
 }
 
-/** A fraction as a percentage; "–" when unknown (no request finished in the window). */
-export function percent(fraction: number | null): string {
-  return fraction === null ? '–' : `${(fraction * 100).toFixed(fraction > 0 && fraction < 0.1 ? 1 : 0)}%`;
+/** A fraction as a percentage; "–" when unknown (no request finished in the window: null, or left out). */
+export function percent(fraction: number | null | undefined): string {
+  return fraction == null ? '–' : `${(fraction * 100).toFixed(fraction > 0 && fraction < 0.1 ? 1 : 0)}%`;
 }
 
 /** A latency in milliseconds; "n/a" when the reporters gave none (gRPC clients report none over LRS). */
-export function millis(value: number | null): string {
-  return value === null ? 'n/a' : `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+export function millis(value: number | null | undefined): string {
+  return value == null ? 'n/a' : `${value.toFixed(value < 10 ? 1 : 0)} ms`;
 }
 
 export function time(value: number | string): string {

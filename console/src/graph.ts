@@ -39,7 +39,8 @@ function groups(graph: Graph): Map<string, string> {
 function nodeLabel(node: GraphNode): string {
   const proxies = node.proxies;
   if (!proxies) {
-    return node.name;
+    // a service's DNS-like name on two lines (name, then its domain), so that neighbours' labels do not overlap
+    return node.name.replace('.', '\n.');
   }
   const flag = proxies.nacked > 0 ? `\n⚠ ${proxies.nacked} NACK` : '';
   return `${node.name}\n${proxies.connected} prox${proxies.connected === 1 ? 'y' : 'ies'}${flag}`;
@@ -135,7 +136,7 @@ export class GraphView {
     this.shape = shape;
     this.cy.elements().remove();
     this.cy.add(next);
-    this.cy.layout({ name: 'dagre', rankDir: 'TB', nodeSep: 40, rankSep: 70, padding: 20,
+    this.cy.layout({ name: 'dagre', rankDir: 'TB', nodeSep: 60, rankSep: 70, padding: 20,
       animate: false } as cytoscape.LayoutOptions).run();
   }
 

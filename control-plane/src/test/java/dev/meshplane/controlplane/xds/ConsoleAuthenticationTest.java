@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
@@ -42,7 +43,7 @@ class ConsoleAuthenticationTest extends AuthenticatedServerTest {
         try (ConsoleBrowser browser = new ConsoleBrowser(port)) {
             browser.open("/ui");
             browser.await(Duration.ofSeconds(10), ExpectedConditions.visibilityOfElementLocated(
-                    org.openqa.selenium.By.id("sign-in")));
+                    By.id("sign-in")));
             assertThat(browser.find("#sign-in-message").getText()).contains("requires authentication", "bearer token");
             assertThat(browser.find("#app").isDisplayed()).isFalse();
             browser.screenshot("sign-in");
@@ -50,20 +51,45 @@ class ConsoleAuthenticationTest extends AuthenticatedServerTest {
             browser.find("#token").sendKeys("not-a-token");
             browser.find("#sign-in-form button").click();
             browser.await(Duration.ofSeconds(10), ExpectedConditions.textToBePresentInElementLocated(
-                    org.openqa.selenium.By.id("sign-in-message"), "did not accept this token (401"));
+                    By.id("sign-in-message"), "did not accept this token (401"));
 
             browser.find("#token").sendKeys(ADMIN);
             browser.find("#sign-in-form button").click();
             browser.await(Duration.ofSeconds(10), ExpectedConditions.presenceOfElementLocated(
-                    org.openqa.selenium.By.cssSelector("#mesh-list a[data-mesh='" + mesh + "']")));
+                    By.cssSelector("#mesh-list a[data-mesh='" + mesh + "']")));
             assertThat(browser.find("#sign-in").isDisplayed()).isFalse();
             assertThat(browser.driver.executeScript("return sessionStorage.getItem('meshplane.console.token')")).isEqualTo(ADMIN);
 
             // the token lasts as long as the tab: a reload lists the meshes without asking again
             browser.driver.navigate().refresh();
             browser.await(Duration.ofSeconds(10), ExpectedConditions.presenceOfElementLocated(
-                    org.openqa.selenium.By.cssSelector("#mesh-list a[data-mesh='" + mesh + "']")));
+                    By.cssSelector("#mesh-list a[data-mesh='" + mesh + "']")));
             browser.screenshot("signed-in");
+        }
+    }
+
+    @Test
+    void aTokenThatMayNotReadTheMeshIsToldSo() throws Exception {
+        String mine = uniqueName("console-mine");
+        String theirs = uniqueName("console-theirs");
+        for (String mesh : new String[] {mine, theirs}) {
+            ok(call("PUT", "/v20190125/meshes", "{\"meshName\": \"" + mesh + "\"}", ADMIN));
+        }
+        String viewer = ok(call("POST", "/v1/tokens", "{\"name\":\"console-viewer\",\"role\":\"viewer\",\"meshes\":[\""
+                + mine + "\"]}", ADMIN)).get("token").asString();
+        try (ConsoleBrowser browser = new ConsoleBrowser(port)) {
+            browser.open("/ui/");
+            browser.await(Duration.ofSeconds(10), ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+            browser.find("#token").sendKeys(viewer);
+            browser.find("#sign-in-form button").click();
+            browser.await(Duration.ofSeconds(10), ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("#mesh-list a[data-mesh='" + mine + "']")));
+            assertThat(browser.all("#mesh-list a[data-mesh='" + theirs + "']")).as("only the meshes it may read").isEmpty();
+
+            browser.open("/ui/#/meshes/" + theirs);
+            browser.await(Duration.ofSeconds(10), ExpectedConditions.textToBePresentInElementLocated(
+                    By.id("sign-in-message"), "may not read this (403"));
+            browser.screenshot("forbidden");
         }
     }
 }

@@ -52,6 +52,14 @@ final class ConsoleBrowser implements AutoCloseable {
                 .ignoring(StaleElementReferenceException.class).until(condition);
     }
 
+    /** Clicks the element the selector finds, once it is there (looked up again if redrawn meanwhile). */
+    void click(String css) {
+        await(Duration.ofSeconds(15), driver -> {
+            find(css).click();
+            return true;
+        });
+    }
+
     /** The text of the first element the selector finds now. */
     String text(String css) {
         return find(css).getText();

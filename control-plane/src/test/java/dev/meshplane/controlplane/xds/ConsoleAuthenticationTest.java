@@ -17,6 +17,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  */
 class ConsoleAuthenticationTest extends AuthenticatedServerTest {
 
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     @Test
     void pageAndBundleAreServedWithoutCredentialsAndUiRedirectsToUiSlash() throws Exception {
         HttpResponse<String> redirect = call("GET", "/ui", null, null);
@@ -36,40 +38,9 @@ class ConsoleAuthenticationTest extends AuthenticatedServerTest {
         assertThat(call("GET", "/v20190125/meshes", null, null).statusCode()).isEqualTo(401);
     }
 
+    /** One browser through the sign-in's cases: none, refused, too narrow (403), forgotten, the admin's. */
     @Test
-    void withoutATokenThePageAsksForOneAndWithTheAdminsItListsTheMeshes() throws Exception {
-        String mesh = uniqueName("console-auth");
-        ok(call("PUT", "/v20190125/meshes", "{\"meshName\": \"" + mesh + "\"}", ADMIN));
-        try (ConsoleBrowser browser = new ConsoleBrowser(port)) {
-            browser.open("/ui");
-            browser.await(Duration.ofSeconds(10), ExpectedConditions.visibilityOfElementLocated(
-                    By.id("sign-in")));
-            assertThat(browser.find("#sign-in-message").getText()).contains("requires authentication", "bearer token");
-            assertThat(browser.find("#app").isDisplayed()).isFalse();
-            browser.screenshot("sign-in");
-
-            browser.find("#token").sendKeys("not-a-token");
-            browser.find("#sign-in-form button").click();
-            browser.await(Duration.ofSeconds(10), ExpectedConditions.textToBePresentInElementLocated(
-                    By.id("sign-in-message"), "did not accept this token (401"));
-
-            browser.find("#token").sendKeys(ADMIN);
-            browser.find("#sign-in-form button").click();
-            browser.await(Duration.ofSeconds(10), ExpectedConditions.presenceOfElementLocated(
-                    By.cssSelector("#mesh-list a[data-mesh='" + mesh + "']")));
-            assertThat(browser.find("#sign-in").isDisplayed()).isFalse();
-            assertThat(browser.driver.executeScript("return sessionStorage.getItem('meshplane.console.token')")).isEqualTo(ADMIN);
-
-            // the token lasts as long as the tab: a reload lists the meshes without asking again
-            browser.driver.navigate().refresh();
-            browser.await(Duration.ofSeconds(10), ExpectedConditions.presenceOfElementLocated(
-                    By.cssSelector("#mesh-list a[data-mesh='" + mesh + "']")));
-            browser.screenshot("signed-in");
-        }
-    }
-
-    @Test
-    void aTokenThatMayNotReadTheMeshIsToldSo() throws Exception {
+    void withoutATokenThePageAsksForOneAndSaysWhyATokenIsRefused() throws Exception {
         String mine = uniqueName("console-mine");
         String theirs = uniqueName("console-theirs");
         for (String mesh : new String[] {mine, theirs}) {
@@ -78,18 +49,45 @@ class ConsoleAuthenticationTest extends AuthenticatedServerTest {
         String viewer = ok(call("POST", "/v1/tokens", "{\"name\":\"console-viewer\",\"role\":\"viewer\",\"meshes\":[\""
                 + mine + "\"]}", ADMIN)).get("token").asString();
         try (ConsoleBrowser browser = new ConsoleBrowser(port)) {
-            browser.open("/ui/");
-            browser.await(Duration.ofSeconds(10), ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
-            browser.find("#token").sendKeys(viewer);
-            browser.find("#sign-in-form button").click();
-            browser.await(Duration.ofSeconds(10), ExpectedConditions.presenceOfElementLocated(
-                    By.cssSelector("#mesh-list a[data-mesh='" + mine + "']")));
-            assertThat(browser.all("#mesh-list a[data-mesh='" + theirs + "']")).as("only the meshes it may read").isEmpty();
+            browser.open("/ui");
+            browser.await(WAIT, ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+            assertThat(browser.text("#sign-in-message")).contains("requires authentication", "bearer token");
+            assertThat(browser.find("#app").isDisplayed()).isFalse();
+            browser.screenshot("sign-in");
 
+            signIn(browser, "not-a-token");
+            browser.await(WAIT, ExpectedConditions.textToBePresentInElementLocated(
+                    By.id("sign-in-message"), "did not accept this token (401"));
+
+            signIn(browser, viewer);
+            browser.await(WAIT, ExpectedConditions.presenceOfElementLocated(meshLink(mine)));
+            assertThat(browser.driver.findElements(meshLink(theirs))).as("only the meshes it may read").isEmpty();
             browser.open("/ui/#/meshes/" + theirs);
-            browser.await(Duration.ofSeconds(10), ExpectedConditions.textToBePresentInElementLocated(
+            browser.await(WAIT, ExpectedConditions.textToBePresentInElementLocated(
                     By.id("sign-in-message"), "may not read this (403"));
             browser.screenshot("forbidden");
+
+            signIn(browser, ADMIN);
+            browser.await(WAIT, ExpectedConditions.presenceOfElementLocated(meshLink(theirs)));
+            assertThat(browser.find("#sign-in").isDisplayed()).isFalse();
+            assertThat(browser.driver.executeScript("return sessionStorage.getItem('meshplane.console.token')")).isEqualTo(ADMIN);
+            // the token lasts as long as the tab: a reload shows the meshes without asking again
+            browser.driver.navigate().refresh();
+            browser.await(WAIT, ExpectedConditions.presenceOfElementLocated(meshLink(mine)));
+            browser.screenshot("signed-in");
+
+            browser.click("#sign-out");
+            browser.await(WAIT, ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+            assertThat(browser.driver.executeScript("return sessionStorage.getItem('meshplane.console.token')")).isNull();
         }
+    }
+
+    private static By meshLink(String mesh) {
+        return By.cssSelector("#mesh-list a[data-mesh='" + mesh + "']");
+    }
+
+    private static void signIn(ConsoleBrowser browser, String token) {
+        browser.find("#token").sendKeys(token);
+        browser.find("#sign-in-form button").click();
     }
 }

@@ -67,6 +67,7 @@ class OpenApiTest extends ServerTest {
         assertThat(doc.at("/security/0").has("bearer")).isTrue();
         assertThat(schemas.get("AppMeshError").get("properties").has("message")).isTrue();
         assertThat(doc.get("info").get("title").asString()).isEqualTo("Meshplane");
+        assertThat(doc.get("info").get("description").asString()).as("the console is named").contains("web console at /ui/");
 
         JsonNode apply = doc.at("/paths/~1v1~1apply/post");
         assertThat(apply.get("requestBody").toString()).contains("ApplyRequest");

@@ -37,7 +37,7 @@ class DockerfileTest {
             assertThat(dockerfile).as("the reactor needs " + module + "/pom.xml").contains("COPY " + module + "/pom.xml");
         }
         // -pl control-plane -am builds these: its dependencies, test-scoped ones included
-        for (String module : List.of("api", "persistence", "snapshot", "grpc-credentials", "control-plane")) {
+        for (String module : List.of("api", "persistence", "snapshot", "grpc-credentials", "console", "control-plane")) {
             assertThat(dockerfile).contains("COPY " + module + "/src " + module + "/src");
         }
         Pattern.compile("(?m)^COPY (?!--)(\\S+)").matcher(dockerfile).results().map(m -> m.group(1)).forEach(source ->

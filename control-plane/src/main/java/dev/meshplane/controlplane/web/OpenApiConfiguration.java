@@ -33,7 +33,10 @@ class OpenApiConfiguration {
                                 + " /v20190125 operations are wire-compatible with App Mesh (restJson1): point the AWS"
                                 + " CLI or an AWS SDK at this server with an endpoint override. Extensions: responses"
                                 + " carry an ETag with the resource version, and updates and deletes honour"
-                                + " an If-Match header with the version read (412 PreconditionFailedException when stale).")
+                                + " an If-Match header with the version read (412 PreconditionFailedException when stale)."
+                                + " A web console at /ui/ shows the meshes, each mesh's live service graph (ListMeshes,"
+                                + " GET /v1/meshes/{mesh}/graph), each virtual node's traffic and its proxies (ListProxies,"
+                                + " DescribeProxyConfig), calling these operations with the bearer token it asks for.")
                         .license(new License().name("Apache-2.0")))
                 // Swagger UI's Authorize button takes a bearer token (AWS clients sign with SigV4 instead)
                 .components(new Components().addSecuritySchemes("bearer", new io.swagger.v3.oas.models.security.SecurityScheme()

@@ -32,7 +32,8 @@ class StartupBanner {
         } catch (SQLException e) {
             database = "unreachable (" + e.getMessage() + ")";
         }
-        log.info("Meshplane ready: App Mesh API http://localhost:{}/v20190125/meshes | Swagger UI http://localhost:{}"
-                + "/swagger-ui.html | OpenAPI http://localhost:{}/v3/api-docs | database {}", port, port, port, database);
+        log.info("Meshplane ready: App Mesh API http://localhost:{}/v20190125/meshes | Console http://localhost:{}/ui/"
+                + " | Swagger UI http://localhost:{}/swagger-ui.html | OpenAPI http://localhost:{}/v3/api-docs | database {}",
+                port, port, port, port, database);
     }
 }

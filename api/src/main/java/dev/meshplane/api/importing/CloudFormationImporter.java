@@ -377,7 +377,7 @@ public final class CloudFormationImporter {
         for (var parameter : declared.properties()) {
             JsonNode fallback = parameter.getValue().path("Default");
             if (!fallback.isMissingNode()) {
-                parameters.put(parameter.getKey(), fallback.asString());
+                parameters.put(parameter.getKey(), text(fallback, document.where() + " Parameters." + parameter.getKey() + ".Default"));
             }
         }
         for (var given : options.parameters().entrySet()) {
@@ -396,8 +396,13 @@ public final class CloudFormationImporter {
             List<String> targets = new ArrayList<>();
             if (dependsOn.isString()) {
                 targets.add(dependsOn.asString());
+            } else if (dependsOn.isArray()) {
+                for (int i = 0; i < dependsOn.size(); i++) {
+                    targets.add(text(dependsOn.get(i), where(entry.getKey()) + ".DependsOn[" + i + "]"));
+                }
+            } else if (!dependsOn.isMissingNode()) {
+                throw new ImportException(where(entry.getKey()) + ".DependsOn: a logical id or a list of them is needed");
             }
-            dependsOn.forEach(target -> targets.add(target.asString()));
             for (String target : targets) {
                 if (!resources.has(target)) {
                     throw new ImportException(where(entry.getKey()) + ".DependsOn: no resource '" + target + "' in the template");

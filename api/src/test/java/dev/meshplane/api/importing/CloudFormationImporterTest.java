@@ -246,4 +246,28 @@ class CloudFormationImporterTest {
         ImportResult near = importTemplate("Resources:\n" + chain.substring(chain.indexOf("  R60:")), ImportOptions.none());
         assertThat(near.document().resources()).hasSize(61).allSatisfy(r -> assertThat(r.meshName()).isEqualTo("x"));
     }
+
+    @Test
+    void parameterDefaultsAndDependsOnThatAreNotLogicalIdsAreRefusedNamingThem() {
+        // a list as a Default or a DependsOn item was a JsonNodeException (a 500 from POST /v1/apply)
+        assertThatThrownBy(() -> importTemplate("""
+                Parameters: {Name: {Type: String, Default: [a]}}
+                Resources:
+                  M: {Type: AWS::AppMesh::Mesh, Properties: {MeshName: !Ref Name}}
+                """, ImportOptions.none()))
+                .isInstanceOf(ImportException.class)
+                .hasMessage("stack.yaml#0 Parameters.Name.Default: a text value is needed here");
+        assertThatThrownBy(() -> importTemplate("""
+                Resources:
+                  M: {Type: AWS::AppMesh::Mesh, DependsOn: [[N]], Properties: {MeshName: m}}
+                """, ImportOptions.none()))
+                .isInstanceOf(ImportException.class)
+                .hasMessage("stack.yaml#0 Resources.M.DependsOn[0]: a text value is needed here");
+        assertThatThrownBy(() -> importTemplate("""
+                Resources:
+                  M: {Type: AWS::AppMesh::Mesh, DependsOn: {N: 1}, Properties: {MeshName: m}}
+                """, ImportOptions.none()))
+                .isInstanceOf(ImportException.class)
+                .hasMessage("stack.yaml#0 Resources.M.DependsOn: a logical id or a list of them is needed");
+    }
 }

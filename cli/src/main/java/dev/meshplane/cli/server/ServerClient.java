@@ -18,6 +18,7 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -81,7 +82,14 @@ public final class ServerClient {
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-            return response.body().isEmpty() ? null : AppMeshJson.mapper().readTree(response.body());
+            try {
+                return response.body().isEmpty() ? null : AppMeshJson.mapper().readTree(response.body());
+            } catch (JacksonException notJson) {
+                // a login page or another service answering: the server's fault for CI (5), not the input's (1)
+                throw new ServerException(ExitCodes.SERVER_ERROR, endpoint + " answered HTTP " + status + " with "
+                        + response.headers().firstValue("Content-Type").orElse("no Content-Type")
+                        + ", not Meshplane's JSON: is --endpoint Meshplane's HTTP address?");
+            }
         }
         String type = response.headers().firstValue("x-amzn-ErrorType").orElse("HTTP " + status);
         String message = response.body();

@@ -4,7 +4,6 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.util.concurrent.UncheckedExecutionException;
 import com.google.protobuf.util.Durations;
-import dev.meshplane.api.validation.TextRules;
 import dev.meshplane.controlplane.appmesh.AppMeshProperties;
 import dev.meshplane.controlplane.traffic.LoadReportCounters.Reason;
 import dev.meshplane.controlplane.xds.ConfigPublisher;
@@ -103,7 +102,7 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
                     closed = true;
                     responses.onError(Status.INVALID_ARGUMENT.withDescription(!request.hasNode()
                             ? "the first load report must carry the node"
-                            : "node id '" + TextRules.printable(request.getNode().getId())
+                            : "node id '" + Proxies.shown(request.getNode().getId())
                                     + "' names no virtual node or virtual gateway of this server"
                                     + (foreign == null ? "" : ": " + foreign)).asRuntimeException());
                     return;

@@ -16,7 +16,7 @@ public final class ExitCodes {
     public static final int IO_ERROR = 3;
     /** The server refused the request (a 4xx: invalid resource, conflict, forbidden); nothing was changed. */
     public static final int SERVER_REFUSED = 4;
-    /** The server could not be reached, or failed (a 5xx). */
+    /** The server could not be reached, or failed (a 5xx, or an answer that is not Meshplane's JSON). */
     public static final int SERVER_ERROR = 5;
     /** {@code diff}: applying would change something (0 when it would change nothing). */
     public static final int DIFF_CHANGES = 6;

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
             "2:wrong usage: an unknown command or option, or a missing or malformed option value",
             "3:a file could not be read or written",
             "4:the server refused the request (4xx: an invalid resource, a version conflict, not allowed); nothing changed",
-            "5:the server could not be reached, or failed (5xx)",
+            "5:the server could not be reached, or failed (5xx, or an answer that is not Meshplane's JSON)",
             "6:diff: applying would change something"},
         footer = {"%nServer commands (apply, diff, get, proxies, and export --mesh without files) call --endpoint (or $MESHPLANE_ENDPOINT, default"
             + " http://localhost:8080) with --token (or $MESHPLANE_TOKEN), else SigV4 from AWS_ACCESS_KEY_ID,"

@@ -162,4 +162,47 @@ class ApplyFormatsTest extends ServerTest {
         assertThat(json(post("", "application/yaml", "# nothing\n"), 400).path("message").asString())
                 .isEqualTo("request body: holds no document");
     }
+
+    @Test
+    void parserAbuseIsA400NamingTheFieldNeverA500NorAHang() throws Exception {
+        String mesh = uniqueName("abuse");
+        java.util.Map<String, String> bodies = new java.util.LinkedHashMap<>();
+        StringBuilder laughs = new StringBuilder("a0: &a0 [x, x]\n");
+        for (int i = 1; i <= 24; i++) {
+            laughs.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+        }
+        bodies.put(laughs.toString(), "anchors and aliases expand to more values than the text holds");
+        bodies.put("Resources:\n  M:\n    Type: AWS::AppMesh::Mesh\n    Properties: {MeshName: " + mesh + "}\n"
+                + "    Properties: {MeshName: other}\n", "request body#0: Resources.M.Properties: given twice");
+        bodies.put("Resources:\n  M:\n    Type: AWS::AppMesh::Mesh\n    Properties: {MeshName: " + mesh + ", Spec: {X: "
+                + "1".repeat(30) + "}}\n", "request body#0: Resources.M.Properties.Spec.X: 111111111111111111111111111111 is out of range");
+        bodies.put("Resources:\n  M:\n    Type: AWS::AppMesh::Mesh\n    Properties: {MeshName: !Select [99999999999, [a]]}\n",
+                "Resources.M.Properties.MeshName.Fn::Select: [index, [values]] with an index within the list is needed");
+        StringBuilder doubling = new StringBuilder("Resources:\n  R0:\n    Type: AWS::AppMesh::Mesh\n    Properties: {MeshName: x}\n");
+        for (int i = 1; i <= 40; i++) {
+            doubling.append("  R").append(i).append(":\n    Type: AWS::AppMesh::Mesh\n    Properties: {MeshName: !Sub '${R")
+                    .append(i - 1).append(".MeshName}${R").append(i - 1).append(".MeshName}'}\n");
+        }
+        bodies.put(doubling.toString(), "resolves to more than 4096 characters");
+        StringBuilder chain = new StringBuilder("Resources:\n");
+        for (int i = 3000; i >= 1; i--) {
+            chain.append("  R").append(i).append(": {Type: AWS::AppMesh::VirtualRouter, Properties: {MeshName: !GetAtt R")
+                    .append(i - 1).append(".MeshName, VirtualRouterName: r").append(i).append("}}\n");
+        }
+        chain.append("  R0: {Type: AWS::AppMesh::Mesh, Properties: {MeshName: " + mesh + "}}\n");
+        bodies.put(chain.toString(), "references chain through more than 64 resources");
+        bodies.put("Parameters: {P: {Type: String, Default: [a]}}\nResources:\n  M: {Type: AWS::AppMesh::Mesh, Properties:"
+                + " {MeshName: !Ref P}}\n", "request body#0 Parameters.P.Default: a text value is needed");
+        bodies.put("apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: " + mesh + "}\nspec: {namespaceSelector:"
+                + " {matchLabels: {team: [web]}}}\n---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\n"
+                + "metadata: {name: api, namespace: shop}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n",
+                "spec.namespaceSelector.matchLabels.team: a text value is needed");
+        for (var body : bodies.entrySet()) {
+            HttpResponse<String> refused = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(30), () -> post("?dryRun=true", "application/yaml", body.getKey()));
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            assertThat(json(refused, 400).path("message").asString()).contains(body.getValue());
+        }
+        assertThat(meshStatus(mesh)).isEqualTo(404);
+    }
 }

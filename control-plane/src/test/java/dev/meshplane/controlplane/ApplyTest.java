@@ -394,6 +394,52 @@ class ApplyTest extends ServerTest {
                 .virtualNodeName("extra-" + lost))).isInstanceOf(NotFoundException.class);
     }
 
+    /**
+     * A tag change does not change a resource's version, so a TagResource between an apply's plan and its write went
+     * unseen: the apply wrote the tags it planned from the tags it had read, and the document's "exactly these tags"
+     * silently became these plus the other writer's. The test holds the mesh's lock while the apply plans, and
+     * changes a tag in that transaction, as a TagResource that got there first would.
+     */
+    @Test
+    void aTagChangeBetweenPlanAndWriteIsAConflict() throws Exception {
+        String mesh = uniqueName("tag-race");
+        json(apply(document(mesh(mesh), node(mesh, "a", 8080)), ""), 200);
+        ObjectNode tagged = node(mesh, "a", 8080);
+        tagged.putArray("tags").addObject().put("key", "team").put("value", "web");
+
+        CompletableFuture<HttpResponse<String>> applied;
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement(
+                    "select revision from mesh_revision where mesh_name = ? for update")) {
+                lock.setString(1, mesh);
+                lock.executeQuery().close();
+            }
+            applied = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return apply(document(tagged), "");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            awaitWaitingOnLocks(holder, 1);
+            try (PreparedStatement tag = holder.prepareStatement("insert into resource_tag (resource_id, tag_key, tag_value)"
+                    + " select id, 'owner', 'ops' from resource where mesh_name = ? and kind = 'VIRTUAL_NODE' and name = 'a'")) {
+                tag.setString(1, mesh);
+                assertThat(tag.executeUpdate()).isEqualTo(1);
+            }
+            holder.commit();
+        }
+        HttpResponse<String> response = applied.join();
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
+        assertThat(json(response, 409).get("message").asString()).isEqualTo("resources[0] (virtual node 'a' in mesh '"
+                + mesh + "'): its tags changed while this apply was planned: another writer got there first; nothing was"
+                + " applied, plan again");
+        assertThat(appMesh.listTagsForResource(r -> r.resourceArn(appMesh.describeVirtualNode(d -> d.meshName(mesh)
+                .virtualNodeName("a")).virtualNode().metadata().arn())).tags())
+                .extracting(t -> t.key() + "=" + t.value()).containsExactly("owner=ops");
+    }
+
     @Test
     void badDocumentsAreRefusedNamingTheResourceAndTheMemberAndStoreNothing() throws Exception {
         String mesh = uniqueName("bad-doc");

@@ -27,8 +27,16 @@ public record ProxyId(String mesh, Kind kind, String name) {
         GRPC_CLIENT
     }
 
-    private static final Pattern ID = Pattern.compile("^(?:arn:aws(?:-[a-z]+)*:appmesh:([a-z0-9-]+):(\\d{12}):)?"
+    private static final Pattern ID = Pattern.compile("^(?:arn:(aws(?:-[a-z]+)*):appmesh:([a-z0-9-]+):(\\d{12}):)?"
             + "mesh/([^/]+?)(?:@(\\d{12}))?/(virtualNode|virtualGateway)/([^/]+)$");
+    // group numbers of ID
+    private static final int PARTITION = 1;
+    private static final int REGION = 2;
+    private static final int ACCOUNT = 3;
+    private static final int MESH = 4;
+    private static final int OWNER = 5;
+    private static final int TYPE = 6;
+    private static final int NAME = 7;
 
     /** Parses a node id; empty when it names no virtual node or gateway. The owner it names is not checked here: see {@link #ownerProblem}. */
     public static Optional<ProxyId> parse(String nodeId, boolean proxyless) {
@@ -36,14 +44,15 @@ public record ProxyId(String mesh, Kind kind, String name) {
         if (m == null) {
             return Optional.empty();
         }
-        Kind kind = m.group(5).equals("virtualGateway") ? Kind.GATEWAY : proxyless ? Kind.GRPC_CLIENT : Kind.SIDECAR;
-        return Optional.of(new ProxyId(m.group(3), kind, m.group(6)));
+        Kind kind = m.group(TYPE).equals("virtualGateway") ? Kind.GATEWAY : proxyless ? Kind.GRPC_CLIENT : Kind.SIDECAR;
+        return Optional.of(new ProxyId(m.group(MESH), kind, m.group(NAME)));
     }
 
     /**
      * Why a node id names a mesh of another App Mesh than this server, or null when it does not: an
      * ARN's region or account, or the injector's {@code @<owner account>}, that is not this server's
-     * region or mesh owner (the account its ARNs and {@code meshOwner} report). Such an id names
+     * region or mesh owner (the account its ARNs and {@code meshOwner} report), or an ARN's partition
+     * that is not the one of this server's region ({@code arn:aws-cn:} for {@code us-east-1}). Such an id names
      * another owner's mesh of the same name, which this server does not hold; serving it this
      * server's mesh would hand one owner's configuration to another's proxies.
      *
@@ -56,18 +65,46 @@ public record ProxyId(String mesh, Kind kind, String name) {
         if (m == null) {
             return null;
         }
-        if (m.group(4) != null && !m.group(4).equals(account)) {
-            return "its mesh owner " + m.group(4) + " is not this server's mesh owner " + account
+        if (m.group(OWNER) != null && !m.group(OWNER).equals(account)) {
+            return "its mesh owner " + m.group(OWNER) + " is not this server's mesh owner " + account
                     + " (meshplane.appmesh.account-id)";
         }
-        if (m.group(2) != null && !m.group(2).equals(account)) {
-            return "its ARN's account " + m.group(2) + " is not this server's mesh owner " + account
+        if (m.group(ACCOUNT) != null && !m.group(ACCOUNT).equals(account)) {
+            return "its ARN's account " + m.group(ACCOUNT) + " is not this server's mesh owner " + account
                     + " (meshplane.appmesh.account-id)";
         }
-        if (m.group(1) != null && !m.group(1).equals(region)) {
-            return "its ARN's region " + m.group(1) + " is not this server's region " + region + " (meshplane.appmesh.region)";
+        if (m.group(REGION) != null && !m.group(REGION).equals(region)) {
+            return "its ARN's region " + m.group(REGION) + " is not this server's region " + region + " (meshplane.appmesh.region)";
+        }
+        if (m.group(PARTITION) != null && !m.group(PARTITION).equals(partition(region))) {
+            return "its ARN's partition " + m.group(PARTITION) + " is not " + partition(region) + ", the partition of this"
+                    + " server's region " + region + " (meshplane.appmesh.region)";
         }
         return null;
+    }
+
+    /**
+     * The AWS partition a region belongs to, by the region name patterns of the AWS SDKs' partition metadata
+     * (botocore's {@code endpoints.json} {@code regionRegex}): an account and region name one App Mesh only
+     * within one partition.
+     */
+    static String partition(String region) {
+        if (region.startsWith("cn-")) {
+            return "aws-cn";
+        }
+        if (region.startsWith("us-gov-")) {
+            return "aws-us-gov";
+        }
+        if (region.startsWith("us-isob-")) {
+            return "aws-iso-b";
+        }
+        if (region.startsWith("us-isof-")) {
+            return "aws-iso-f";
+        }
+        if (region.startsWith("eu-isoe-")) {
+            return "aws-iso-e";
+        }
+        return region.startsWith("us-iso-") ? "aws-iso" : "aws";
     }
 
     private static Matcher match(String nodeId) {

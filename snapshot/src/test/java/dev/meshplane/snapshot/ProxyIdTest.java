@@ -33,6 +33,22 @@ class ProxyIdTest {
     }
 
     @Test
+    void anArnOfAnotherPartitionThanTheServersRegionIsAProblem() {
+        // the same account and region in another partition named another App Mesh, and was served this server's mesh
+        assertThat(ProxyId.ownerProblem("arn:aws-cn:appmesh:us-east-1:123456789012:mesh/prod/virtualNode/api", "us-east-1",
+                "123456789012")).isEqualTo("its ARN's partition aws-cn is not aws, the partition of this server's region"
+                        + " us-east-1 (meshplane.appmesh.region)");
+        assertThat(ProxyId.ownerProblem("arn:aws:appmesh:cn-north-1:123456789012:mesh/prod/virtualNode/api", "cn-north-1",
+                "123456789012")).contains("partition aws is not aws-cn");
+        assertThat(ProxyId.ownerProblem("arn:aws-cn:appmesh:cn-north-1:123456789012:mesh/prod/virtualNode/api", "cn-north-1",
+                "123456789012")).isNull();
+        assertThat(ProxyId.ownerProblem("arn:aws-us-gov:appmesh:us-gov-west-1:123456789012:mesh/prod/virtualGateway/gw",
+                "us-gov-west-1", "123456789012")).isNull();
+        assertThat(ProxyId.ownerProblem("arn:aws-iso-b:appmesh:us-isob-east-1:123456789012:mesh/prod/virtualNode/api",
+                "us-isob-east-1", "123456789012")).isNull();
+    }
+
+    @Test
     void whatNamesNoNodeOrGatewayIsNotAProxy() {
         for (String id : new String[] {"just-some-envoy", "mesh/prod/virtualRouter/r", "mesh//virtualNode/api",
             "arn:aws:ecs:us-west-2:123456789012:task-set/MyCluster/MyService/ecs-svc/1", "mesh/prod/virtualNode/api/extra"}) {

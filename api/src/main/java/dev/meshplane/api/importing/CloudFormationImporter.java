@@ -47,12 +47,25 @@ public final class CloudFormationImporter {
             "DeletionPolicy", "UpdateReplacePolicy", "Condition", "CreationPolicy", "UpdatePolicy");
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /**
+     * How many resources one reference may pass through (a route's mesh is two away); a longer chain would
+     * recurse once per resource, and a template of a few thousand would overflow the stack.
+     */
+    static final int MAX_REFERENCE_DEPTH = 64;
+    /**
+     * The longest value an intrinsic may resolve to: no App Mesh value is longer (the API model's longest strings
+     * are 1,024 characters; an ARN at most 2,048), and {@code Fn::Sub}s of {@code Fn::Sub}s would otherwise double
+     * at each step.
+     */
+    static final int MAX_VALUE_LENGTH = 4096;
 
     private final SourceDocument document;
     private final ImportOptions options;
     private final JsonNode resources;
     private final Map<String, String> parameters = new HashMap<>();
     private final Deque<String> resolving = new ArrayDeque<>();
+    // each name property is resolved once: references to it reuse the value, so chains cost linear time
+    private final Map<String, String> names = new HashMap<>();
     private final ImportAssembly assembly = new ImportAssembly();
 
     private CloudFormationImporter(SourceDocument document, ImportOptions options) {
@@ -153,10 +166,15 @@ public final class CloudFormationImporter {
             }
             throw new ImportException(path + ": needed");
         }
+        String known = names.get(id + "." + property);
+        if (known != null) {
+            return known;
+        }
         JsonNode value = resolve(properties.get(property), path);
         if (!value.isString() || value.asString().isEmpty()) {
             throw new ImportException(path + ": a name is needed");
         }
+        names.put(id + "." + property, value.asString());
         return value.asString();
     }
 
@@ -164,7 +182,8 @@ public final class CloudFormationImporter {
         if (node.isObject() && node.size() == 1) {
             String function = node.propertyNames().iterator().next();
             if (function.equals("Ref") || function.startsWith("Fn::") || function.equals("Condition")) {
-                return NODES.stringNode(intrinsic(function, node.get(function), path + "." + function));
+                String value = intrinsic(function, node.get(function), path + "." + function);
+                return NODES.stringNode(bounded(value.length(), value, path + "." + function));
             }
         }
         if (node.isObject()) {
@@ -204,16 +223,18 @@ public final class CloudFormationImporter {
                 if (values == null) {
                     throw new ImportException(path + ": [delimiter, [values]] is needed");
                 }
-                List<String> parts = new ArrayList<>();
+                String delimiter = text(argument.get(0), path + "[0]");
+                StringBuilder joined = new StringBuilder();
                 for (int i = 0; i < values.size(); i++) {
-                    parts.add(text(values.get(i), path + "[1][" + i + "]"));
+                    joined.append(i == 0 ? "" : delimiter).append(text(values.get(i), path + "[1][" + i + "]"));
+                    bounded(joined.length(), null, path);
                 }
-                return String.join(text(argument.get(0), path + "[0]"), parts);
+                return joined.toString();
             }
             case "Fn::Select" -> {
                 JsonNode values = argument.isArray() && argument.size() == 2 ? resolveList(argument.get(1), path + "[1]") : null;
                 String index = values == null ? "" : text(resolve(argument.get(0), path + "[0]"), path + "[0]");
-                if (values == null || !index.matches("\\d+") || Integer.parseInt(index) >= values.size()) {
+                if (values == null || !index.matches("\\d{1,9}") || Integer.parseInt(index) >= values.size()) {
                     throw new ImportException(path + ": [index, [values]] with an index within the list is needed");
                 }
                 return text(values.get(Integer.parseInt(index)), path + "[1][" + index + "]");
@@ -261,6 +282,11 @@ public final class CloudFormationImporter {
         }
         if (resolving.contains(id)) {
             throw new ImportException(path + ": a cycle of references: " + String.join(" -> ", resolving) + " -> " + id);
+        }
+        if (resolving.size() >= MAX_REFERENCE_DEPTH) {
+            throw new ImportException(path + ": references chain through more than " + MAX_REFERENCE_DEPTH
+                    + " resources (" + resolving.getLast() + " -> ... -> " + resolving.getFirst() + " -> " + id
+                    + "); name the resources directly");
         }
         resolving.push(id);
         try {
@@ -324,9 +350,19 @@ public final class CloudFormationImporter {
                 value = ref(variable, path + " ${" + variable + "}");
             }
             matcher.appendReplacement(result, Matcher.quoteReplacement(value));
+            bounded(result.length(), null, path);
         }
         matcher.appendTail(result);
         return result.toString();
+    }
+
+    /** {@code value} when {@code length} is within {@link #MAX_VALUE_LENGTH}; else refused, naming the path. */
+    private static String bounded(int length, String value, String path) {
+        if (length > MAX_VALUE_LENGTH) {
+            throw new ImportException(path + ": resolves to more than " + MAX_VALUE_LENGTH
+                    + " characters, longer than any App Mesh value");
+        }
+        return value;
     }
 
     private static String text(JsonNode node, String path) {
@@ -341,7 +377,7 @@ public final class CloudFormationImporter {
         for (var parameter : declared.properties()) {
             JsonNode fallback = parameter.getValue().path("Default");
             if (!fallback.isMissingNode()) {
-                parameters.put(parameter.getKey(), fallback.asString());
+                parameters.put(parameter.getKey(), text(fallback, document.where() + " Parameters." + parameter.getKey() + ".Default"));
             }
         }
         for (var given : options.parameters().entrySet()) {
@@ -360,8 +396,13 @@ public final class CloudFormationImporter {
             List<String> targets = new ArrayList<>();
             if (dependsOn.isString()) {
                 targets.add(dependsOn.asString());
+            } else if (dependsOn.isArray()) {
+                for (int i = 0; i < dependsOn.size(); i++) {
+                    targets.add(text(dependsOn.get(i), where(entry.getKey()) + ".DependsOn[" + i + "]"));
+                }
+            } else if (!dependsOn.isMissingNode()) {
+                throw new ImportException(where(entry.getKey()) + ".DependsOn: a logical id or a list of them is needed");
             }
-            dependsOn.forEach(target -> targets.add(target.asString()));
             for (String target : targets) {
                 if (!resources.has(target)) {
                     throw new ImportException(where(entry.getKey()) + ".DependsOn: no resource '" + target + "' in the template");
@@ -371,15 +412,17 @@ public final class CloudFormationImporter {
         }
         Set<String> done = new java.util.HashSet<>();
         for (String start : edges.keySet()) {
-            visit(start, edges, new ArrayList<>(), done);
+            visit(start, edges, new java.util.LinkedHashSet<>(), done);
         }
     }
 
-    private void visit(String id, Map<String, List<String>> edges, List<String> trail, Set<String> done) {
+    /** Depth first along DependsOn; {@code trail} is the path so far, in order (a set: a long chain stays linear). */
+    private void visit(String id, Map<String, List<String>> edges, java.util.LinkedHashSet<String> trail, Set<String> done) {
         if (trail.contains(id)) {
-            List<String> cycle = new ArrayList<>(trail.subList(trail.indexOf(id), trail.size()));
+            List<String> path = new ArrayList<>(trail);
+            List<String> cycle = new ArrayList<>(path.subList(path.indexOf(id), path.size()));
             cycle.add(id);
-            throw new ImportException(where(trail.get(trail.size() - 1)) + ".DependsOn: a cycle: " + String.join(" -> ", cycle));
+            throw new ImportException(where(path.get(path.size() - 1)) + ".DependsOn: a cycle: " + String.join(" -> ", cycle));
         }
         if (!done.add(id)) {
             return;
@@ -388,7 +431,7 @@ public final class CloudFormationImporter {
         for (String next : edges.get(id)) {
             visit(next, edges, trail, done);
         }
-        trail.remove(trail.size() - 1);
+        trail.remove(id);
     }
 
     private String where(String id) {

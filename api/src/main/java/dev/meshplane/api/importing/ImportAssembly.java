@@ -23,6 +23,8 @@ final class ImportAssembly {
     private final Map<ApplyPolicy, String> policyWhere = new IdentityHashMap<>();
     private final Map<String, String> seen = new HashMap<>();
     private final List<String> report = new ArrayList<>();
+    // what report holds, for a constant-time check: a template may note thousands of skipped resources
+    private final java.util.Set<String> reported = new java.util.HashSet<>();
 
     /** Adds a resource read from the document {@code where}. */
     void add(ApplyResource resource, String where) {
@@ -47,7 +49,7 @@ final class ImportAssembly {
 
     /** Notes something read differently from how it was written; once, however often it was read. */
     void report(String line) {
-        if (!report.contains(line)) {
+        if (reported.add(line)) {
             report.add(line);
         }
     }

@@ -12,8 +12,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 import tools.jackson.dataformat.yaml.YAMLWriteFeature;
+import tools.jackson.dataformat.yaml.util.StringQuotingChecker;
 
 /**
  * Writes an apply document (of one mesh) as the App Mesh controller's {@code appmesh.k8s.aws/v1beta2} objects, which
@@ -34,8 +36,9 @@ public final class KubernetesExporter {
     static final String MESH_LABEL = "mesh";
     /** The GatewayRoute label its VirtualGateway's gatewayRouteSelector matches. */
     static final String GATEWAY_LABEL = "gateway";
-    // quotes only where YAML would read the text as something else ("123", "true", "null", "a: b")
-    private static final YAMLMapper YAML = YAMLMapper.builder()
+    // quotes only where YAML would read the text as something else ("123", "true", "null", "a: b", "1e3", ".inf")
+    private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .stringQuotingChecker(new QuoteWhatIsNotText()).build())
             .enable(YAMLWriteFeature.MINIMIZE_QUOTES, YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS,
                     YAMLWriteFeature.INDENT_ARRAYS_WITH_INDICATOR)
             .disable(YAMLWriteFeature.SPLIT_LINES)
@@ -203,5 +206,21 @@ public final class KubernetesExporter {
 
     private static String key(ResourceKind kind, String mesh, String name) {
         return kind + "/" + mesh + "/" + name;
+    }
+
+    /**
+     * Jackson's own checks (YAML 1.1's keywords, plain numbers), and whatever YAML 1.2's core schema reads as other
+     * than text: Jackson's leave {@code 1e3}, {@code .inf} and {@code .nan} bare, which kubectl and
+     * {@code meshplane import} then read as numbers, so an exported header match "1e3" came back as 1000.0.
+     */
+    private static final class QuoteWhatIsNotText extends StringQuotingChecker.Default {
+        private static final org.snakeyaml.engine.v2.resolver.ScalarResolver CORE =
+                new org.snakeyaml.engine.v2.resolver.CoreScalarResolver(true);
+
+        @Override
+        public boolean needToQuoteValue(String value) {
+            return super.needToQuoteValue(value)
+                    || !CORE.resolve(value, true).equals(org.snakeyaml.engine.v2.nodes.Tag.STR);
+        }
     }
 }

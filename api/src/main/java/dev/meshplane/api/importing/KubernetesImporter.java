@@ -1,5 +1,6 @@
 package dev.meshplane.api.importing;
 
+import dev.meshplane.api.json.AppMeshJson;
 import dev.meshplane.api.resource.ResourceKind;
 import dev.meshplane.api.model.TagRef;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -58,7 +58,6 @@ public final class KubernetesImporter {
             "meshSelector", "serviceAccountSelector");
     private static final Pattern ARN = Pattern.compile(
             "arn:[a-z-]+:appmesh:[a-z0-9-]*:\\d*:mesh/([^/]+)/(virtualNode|virtualService|virtualRouter|virtualGateway)/([^/]+)");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ImportOptions options;
     private final ImportAssembly assembly = new ImportAssembly();
@@ -148,7 +147,11 @@ public final class KubernetesImporter {
         if (!spec.isMissingNode() && !spec.isObject()) {
             throw new ImportException(where + " (" + kind + " '" + name.asString() + "'): spec: an object is needed");
         }
-        String namespace = kind.equals("Mesh") ? "" : content.path("metadata").path("namespace").asString(options.namespaceOrDefault());
+        JsonNode namespaceNode = content.path("metadata").path("namespace");
+        if (!namespaceNode.isMissingNode() && !namespaceNode.isString()) {
+            throw new ImportException(where + " (" + kind + " '" + name.asString() + "'): metadata.namespace: a name is needed");
+        }
+        String namespace = kind.equals("Mesh") ? "" : namespaceNode.asString(options.namespaceOrDefault());
         K8sObject object = new K8sObject(where, kind, namespace, name.asString(),
                 spec.isObject() ? (ObjectNode) spec.deepCopy() : JsonNodeFactory.instance.objectNode(), content.path("metadata"));
         K8sObject earlier = objects.putIfAbsent(key(kind, namespace, object.name()), object);
@@ -215,11 +218,17 @@ public final class KubernetesImporter {
         }
         JsonNode groups = spec.remove("backendGroups");
         if (groups != null) {
+            if (!groups.isArray()) {
+                throw new ImportException(object.describe() + ": spec.backendGroups: a list of references is needed");
+            }
             ArrayNode all = backends.isArray() ? (ArrayNode) backends : spec.putArray("backends");
             for (int i = 0; i < groups.size(); i++) {
                 String path = "spec.backendGroups[" + i + "]";
                 K8sObject group = referenced(object, groups.get(i), "BackendGroup", path);
                 JsonNode services = group.spec().path("virtualservices");
+                if (!services.isMissingNode() && !services.isArray()) {
+                    throw new ImportException(group.describe() + ": spec.virtualservices: a list of references is needed");
+                }
                 for (int j = 0; j < services.size(); j++) {
                     K8sObject service = referenced(group, services.get(j), "VirtualService", "spec.virtualservices[" + j + "]");
                     boolean listed = false;
@@ -360,7 +369,7 @@ public final class KubernetesImporter {
         }
         String path = router.describe() + ": metadata.annotations." + ROUTE_TAGS_ANNOTATION;
         try {
-            return SpecShapes.tags(JSON.readTree(annotation.asString()).path(route), path + "." + route, false);
+            return SpecShapes.tags(AppMeshJson.mapper().readTree(text(annotation, path)).path(route), path + "." + route, false);
         } catch (JacksonException e) {
             throw new ImportException(path + ": not a JSON object of tag lists: " + e.getOriginalMessage());
         }
@@ -373,7 +382,7 @@ public final class KubernetesImporter {
         }
         String path = object.describe() + ": metadata.annotations." + TAGS_ANNOTATION;
         try {
-            return SpecShapes.tags(JSON.readTree(annotation.asString()), path, false);
+            return SpecShapes.tags(AppMeshJson.mapper().readTree(text(annotation, path)), path, false);
         } catch (JacksonException e) {
             throw new ImportException(path + ": not a JSON list of tags: " + e.getOriginalMessage());
         }
@@ -487,6 +496,9 @@ public final class KubernetesImporter {
         if (!name.isString() || name.asString().isEmpty()) {
             throw new ImportException(from.describe() + ": " + path + ".name: the referenced " + kind + "'s name is needed");
         }
+        if (!ref.path("namespace").isMissingNode() && !ref.path("namespace").isString()) {
+            throw new ImportException(from.describe() + ": " + path + ".namespace: a namespace name is needed");
+        }
         String namespace = ref.path("namespace").asString(from.namespace());
         K8sObject target = objects.get(key(kind, namespace, name.asString()));
         if (target == null) {
@@ -506,5 +518,13 @@ public final class KubernetesImporter {
         if (spec.remove("meshOwner") != null) {
             assembly.report(object.describe() + ": spec.meshOwner (a mesh shared from another account) has no meaning here; dropped");
         }
+    }
+
+    /** An annotation's value, which Kubernetes holds as text. */
+    private static String text(JsonNode annotation, String path) {
+        if (!annotation.isString()) {
+            throw new ImportException(path + ": a text value (JSON) is needed");
+        }
+        return annotation.asString();
     }
 }

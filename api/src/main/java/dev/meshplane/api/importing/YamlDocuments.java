@@ -30,7 +30,11 @@ import tools.jackson.databind.node.ObjectNode;
  * stream. CloudFormation's short-form tags become their long forms as CloudFormation reads them
  * ({@code !Ref x} is {@code {"Ref": "x"}}, {@code !GetAtt a.b} is {@code {"Fn::GetAtt": ["a", "b"]}}, any other
  * {@code !Name} is {@code {"Fn::Name": ...}}), per the template reference's "intrinsic function reference".
- * Anchors and aliases are expanded; duplicate keys are refused. A text that starts with {@code {} or {@code [}
+ * Anchors and aliases are expanded, up to {@link #EXPANSION_ALLOWANCE} values more than the text's length (an
+ * alias repeats a whole subtree, so a few lines of "billion laughs" would otherwise expand without end);
+ * duplicate keys are refused (snakeyaml-engine refuses them only when it constructs objects, which this
+ * reader does not); integers must fit in 64 bits and floats be finite, as JSON and the API's members take
+ * them. Each refusal names the document and the key path. A text that starts with {@code {} or {@code [}
  * is JSON, read by Meshplane's strict JSON reader ({@link AppMeshJson}: duplicate members refused, nesting
  * limited), which also takes tab-indented JSON that YAML would not.
  */
@@ -39,6 +43,8 @@ public final class YamlDocuments {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     // short forms that name no Fn:: function
     private static final Map<String, String> SPECIAL_TAGS = Map.of("!Ref", "Ref", "!Condition", "Condition");
+    /** How many values aliases may add beyond one per character of the text: ample for anchors reused as defaults. */
+    static final int EXPANSION_ALLOWANCE = 100_000;
 
     private YamlDocuments() {
     }
@@ -79,9 +85,10 @@ public final class YamlDocuments {
                 }
             }
             index = 0;
+            int[] values = {text.length() + EXPANSION_ALLOWANCE};
             for (Node node : new Compose(settings).composeAllFromString(text)) {
                 if (node != null && !(node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.NULL))) {
-                    documents.add(new SourceDocument(source, index, toJson(node, source + "#" + index, 0)));
+                    documents.add(new SourceDocument(source, index, toJson(node, source + "#" + index, "", 0, values)));
                 }
                 index++;
             }
@@ -105,12 +112,22 @@ public final class YamlDocuments {
         }
     }
 
-    private static JsonNode toJson(Node node, String where, int depth) {
+    /**
+     * The JSON tree of a composed node.
+     *
+     * @param path   the key path within the document ({@code Resources.M.Type}), for messages
+     * @param values how many values may still be made; aliases count each time they are expanded
+     */
+    private static JsonNode toJson(Node node, String where, String path, int depth, int[] values) {
         if (depth > AppMeshJson.MAX_NESTING_DEPTH) {
             throw new ImportException(where + ": nested deeper than " + AppMeshJson.MAX_NESTING_DEPTH + " levels");
         }
+        if (--values[0] < 0) {
+            throw new ImportException(where + ": " + at(path) + "anchors and aliases expand to more values than the"
+                    + " text holds (over " + EXPANSION_ALLOWANCE + " more); write the values out, or alias less");
+        }
         String tag = node.getTag().getValue();
-        JsonNode plain = plain(node, where, depth);
+        JsonNode plain = plain(node, where, path, depth, values);
         if (tag.startsWith("!") && !tag.startsWith("!!")) {
             ObjectNode intrinsic = NODES.objectNode();
             String function = SPECIAL_TAGS.getOrDefault(tag, "Fn::" + tag.substring(1));
@@ -126,20 +143,27 @@ public final class YamlDocuments {
         return plain;
     }
 
-    private static JsonNode plain(Node node, String where, int depth) {
+    private static JsonNode plain(Node node, String where, String path, int depth, int[] values) {
         if (node instanceof MappingNode mapping) {
             ObjectNode object = NODES.objectNode();
             for (NodeTuple tuple : mapping.getValue()) {
                 if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
                     throw new YamlEngineException("a mapping key that is not a plain value");
                 }
-                object.set(key.getValue(), toJson(tuple.getValueNode(), where, depth + 1));
+                String member = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
+                if (object.has(key.getValue())) {
+                    throw new ImportException(where + ": " + member + ": given twice (again at line " + line(key) + ")");
+                }
+                object.set(key.getValue(), toJson(tuple.getValueNode(), where, member, depth + 1, values));
             }
             return object;
         }
         if (node instanceof SequenceNode sequence) {
             ArrayNode array = NODES.arrayNode();
-            sequence.getValue().forEach(item -> array.add(toJson(item, where, depth + 1)));
+            List<Node> items = sequence.getValue();
+            for (int i = 0; i < items.size(); i++) {
+                array.add(toJson(items.get(i), where, path + "[" + i + "]", depth + 1, values));
+            }
             return array;
         }
         ScalarNode scalar = (ScalarNode) node;
@@ -152,11 +176,41 @@ public final class YamlDocuments {
             return NODES.booleanNode(Boolean.parseBoolean(value.toLowerCase()));
         }
         if (tag.equals(Tag.INT)) {
-            return NODES.numberNode(new java.math.BigInteger(value.replace("_", "")).longValueExact());
+            String digits = value.replace("_", "");
+            // a long has at most 19 digits; checking the length first keeps a huge literal from costly parsing
+            if (digits.length() > 20 || !digits.matches("[-+]?\\d+") || new java.math.BigInteger(digits).bitLength() > 63) {
+                throw new ImportException(where + ": " + at(path) + shorten(value)
+                        + " is out of range: App Mesh's numbers fit in 64 bits");
+            }
+            return NODES.numberNode(Long.parseLong(digits));
         }
         if (tag.equals(Tag.FLOAT)) {
-            return NODES.numberNode(Double.parseDouble(value));
+            double number;
+            try {
+                // as Jackson's StreamReadConstraints, no number longer than 1000 characters is read
+                number = value.length() > 1000 ? Double.NaN : Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                // YAML's .inf, -.inf and .nan, which JSON cannot hold
+                number = Double.NaN;
+            }
+            if (!Double.isFinite(number)) {
+                throw new ImportException(where + ": " + at(path) + shorten(value) + " is not a finite number (line "
+                        + line(scalar) + ")");
+            }
+            return NODES.numberNode(number);
         }
         return NODES.stringNode(value);
+    }
+
+    private static String at(String path) {
+        return path.isEmpty() ? "" : path + ": ";
+    }
+
+    private static int line(Node node) {
+        return node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+    }
+
+    private static String shorten(String value) {
+        return value.length() > 40 ? value.substring(0, 40) + "..." : value;
     }
 }

@@ -37,6 +37,10 @@ import java.util.function.BiConsumer;
  */
 public final class SpecRules {
 
+    /** The injector's {@code @<owner account>} at the end of a mesh name in a node id. */
+    private static final java.util.regex.Pattern SHARED_MESH_SUFFIX = java.util.regex.Pattern.compile("@\\d{12}$");
+
+
     private static final java.util.regex.Pattern HEADER_NAME =
             java.util.regex.Pattern.compile("^[0-9A-Za-z!#$%&'*+\\-.^_`|~]+$");
 
@@ -179,6 +183,13 @@ public final class SpecRules {
         rule(dev.meshplane.api.model.CreateMeshRequest.class, (r, f) -> {
             if (TextRules.reserved(r.meshName())) {
                 f.add("meshName", "names beginning with '" + TextRules.RESERVED_PREFIX + "' are reserved for Meshplane's own state");
+            }
+            // a proxy names a mesh shared from another account mesh/<mesh>@<owner account>/... (the App Mesh controller's
+            // injector, pkg/inject/envoy.go getAugmentedMeshName): this mesh's proxies would name the mesh before the '@'
+            if (r.meshName() != null && SHARED_MESH_SUFFIX.matcher(r.meshName()).find()) {
+                f.add("meshName", "must not end in '@' and 12 digits: a proxy's node id mesh/" + r.meshName()
+                        + "/virtualNode/<name> names mesh '" + r.meshName().substring(0, r.meshName().lastIndexOf('@'))
+                        + "' shared from that account, so this mesh's proxies could not name it");
             }
         });
         // App Mesh refuses duplicate port mappings: Envoy would get two filter chains (or listeners) matching alike

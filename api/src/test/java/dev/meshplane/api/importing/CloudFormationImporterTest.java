@@ -3,8 +3,10 @@ package dev.meshplane.api.importing;
 import dev.meshplane.api.resource.ResourceKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.meshplane.api.model.TagRef;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -204,5 +206,68 @@ class CloudFormationImporterTest {
                 Map.of("AWS::Region", "eu-west-1", "AWS::AccountId", "111122223333"), null));
         assertThat(result.document().resources().get(0).tags()).containsExactly(
                 new TagRef("arn", "arn:aws:appmesh:eu-west-1:111122223333:mesh/m"), new TagRef("where", "eu-west-1/${literal}"));
+    }
+
+    @Test
+    void intrinsicsThatWouldExplodeOrRecurseWithoutEndAreRefusedNamingThePath() {
+        // each Fn::Sub doubles the one before: 40 resources were 2^40 characters and hours of work
+        StringBuilder doubling = new StringBuilder("Resources:\n  R0:\n    Type: AWS::AppMesh::Mesh\n    Properties: {MeshName: x}\n");
+        for (int i = 1; i <= 40; i++) {
+            doubling.append("  R").append(i).append(":\n    Type: AWS::AppMesh::Mesh\n    Properties: {MeshName: !Sub '${R")
+                    .append(i - 1).append(".MeshName}${R").append(i - 1).append(".MeshName}'}\n");
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(() -> importTemplate(doubling.toString(),
+                ImportOptions.none()))
+                .isInstanceOf(ImportException.class)
+                .hasMessage("stack.yaml#0 Resources.R13.Properties.MeshName.Fn::Sub: resolves to more than 4096 characters,"
+                        + " longer than any App Mesh value"));
+        // a chain of GetAtt through 3,000 resources, the last first, overflowed the stack (a 368 KB template)
+        StringBuilder chain = new StringBuilder("Resources:\n");
+        for (int i = 3000; i >= 1; i--) {
+            chain.append("  R").append(i).append(":\n    Type: AWS::AppMesh::VirtualRouter\n    Properties: {MeshName: !GetAtt R")
+                    .append(i - 1).append(".MeshName, VirtualRouterName: r").append(i).append("}\n");
+        }
+        chain.append("  R0:\n    Type: AWS::AppMesh::Mesh\n    Properties: {MeshName: x}\n");
+        assertThatThrownBy(() -> importTemplate(chain.toString(), ImportOptions.none()))
+                .isInstanceOf(ImportException.class)
+                .hasMessage("stack.yaml#0 Resources.R2936.Properties.MeshName.Fn::GetAtt: references chain through more than"
+                        + " 64 resources (R2999 -> ... -> R2936 -> R2935); name the resources directly");
+        // an index past int was a NumberFormatException
+        assertThatThrownBy(() -> importTemplate("""
+                Resources:
+                  M:
+                    Type: AWS::AppMesh::Mesh
+                    Properties: {MeshName: !Select [99999999999, [a, b]]}
+                """, ImportOptions.none()))
+                .isInstanceOf(ImportException.class)
+                .hasMessage("stack.yaml#0 Resources.M.Properties.MeshName.Fn::Select: [index, [values]] with an index within"
+                        + " the list is needed");
+        // references within the limit still resolve, each name once
+        ImportResult near = importTemplate("Resources:\n" + chain.substring(chain.indexOf("  R60:")), ImportOptions.none());
+        assertThat(near.document().resources()).hasSize(61).allSatisfy(r -> assertThat(r.meshName()).isEqualTo("x"));
+    }
+
+    @Test
+    void parameterDefaultsAndDependsOnThatAreNotLogicalIdsAreRefusedNamingThem() {
+        // a list as a Default or a DependsOn item was a JsonNodeException (a 500 from POST /v1/apply)
+        assertThatThrownBy(() -> importTemplate("""
+                Parameters: {Name: {Type: String, Default: [a]}}
+                Resources:
+                  M: {Type: AWS::AppMesh::Mesh, Properties: {MeshName: !Ref Name}}
+                """, ImportOptions.none()))
+                .isInstanceOf(ImportException.class)
+                .hasMessage("stack.yaml#0 Parameters.Name.Default: a text value is needed here");
+        assertThatThrownBy(() -> importTemplate("""
+                Resources:
+                  M: {Type: AWS::AppMesh::Mesh, DependsOn: [[N]], Properties: {MeshName: m}}
+                """, ImportOptions.none()))
+                .isInstanceOf(ImportException.class)
+                .hasMessage("stack.yaml#0 Resources.M.DependsOn[0]: a text value is needed here");
+        assertThatThrownBy(() -> importTemplate("""
+                Resources:
+                  M: {Type: AWS::AppMesh::Mesh, DependsOn: {N: 1}, Properties: {MeshName: m}}
+                """, ImportOptions.none()))
+                .isInstanceOf(ImportException.class)
+                .hasMessage("stack.yaml#0 Resources.M.DependsOn: a logical id or a list of them is needed");
     }
 }

@@ -2,9 +2,13 @@ package dev.meshplane.api.importing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.meshplane.api.resource.ResourceKind;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** Recognising formats, and refusing documents of none or malformed ones, naming document and field. */
 class ImportsTest {
@@ -124,5 +128,57 @@ class ImportsTest {
         assertThatThrownBy(() -> Imports.read(YamlDocuments.parse("nospec.yaml",
                 "resources: [{kind: AuthorizationPolicy, meshName: shop, policyName: p}]\n"), ImportOptions.none()))
                 .hasMessage("nospec.yaml#0: resources[0].spec: an AuthorizationPolicy needs its spec (targets, action, rules)");
+    void aliasesThatExpandBeyondTheTextAreRefusedAtOnce() {
+        // "billion laughs" within snakeyaml-engine's 50 aliases: 24 levels of two aliases each, 2^25 values;
+        // it ran out of memory after half a minute
+        StringBuilder bomb = new StringBuilder("a0: &a0 [x, x]\n");
+        for (int i = 1; i <= 24; i++) {
+            bomb.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(() -> YamlDocuments.parse("laughs.yaml",
+                bomb.toString()))
+                .isInstanceOf(ImportException.class)
+                .hasMessageStartingWith("laughs.yaml#0: a")
+                .hasMessageContaining("anchors and aliases expand to more values than the text holds"));
+        // an anchor reused as defaults, as manifests do, still reads
+        JsonNode reused = YamlDocuments.parse("defaults.yaml", """
+                base: &base {port: 8080, protocol: http}
+                listeners: [{portMapping: *base}, {portMapping: *base}]
+                """).get(0).content();
+        assertThat(reused.at("/listeners/1/portMapping/port").asInt()).isEqualTo(8080);
+    }
+
+    @Test
+    void aKeyGivenTwiceInYamlIsRefusedNamingItsPathAndLine() {
+        // snakeyaml-engine's setAllowDuplicateKeys(false) acts only when it constructs objects: composed nodes kept the last
+        assertThatThrownBy(() -> YamlDocuments.parse("stack.yaml", """
+                Resources:
+                  M:
+                    Type: AWS::AppMesh::Mesh
+                    Type: AWS::IAM::Role
+                """))
+                .isInstanceOf(ImportException.class)
+                .hasMessage("stack.yaml#0: Resources.M.Type: given twice (again at line 4)");
+        assertThatThrownBy(() -> YamlDocuments.parse("node.yaml", "kind: Mesh\n---\nspec:\n  listeners:\n  - {port: 1, port: 2}\n"))
+                .hasMessage("node.yaml#1: spec.listeners[0].port: given twice (again at line 5)");
+    }
+
+    @Test
+    void numbersJsonCannotHoldAreRefusedNamingTheirPath() {
+        // a BigInteger beyond a long and YAML's .inf were an ArithmeticException and a NumberFormatException (500s)
+        assertThatThrownBy(() -> YamlDocuments.parse("n.yaml", "spec: {listeners: [{port: 99999999999999999999999}]}\n"))
+                .isInstanceOf(ImportException.class)
+                .hasMessage("n.yaml#0: spec.listeners[0].port: 99999999999999999999999 is out of range: App Mesh's"
+                        + " numbers fit in 64 bits");
+        assertThatThrownBy(() -> YamlDocuments.parse("n.yaml", "spec: {x: " + "9".repeat(100_000) + "}\n"))
+                .isInstanceOf(ImportException.class)
+                .hasMessageStartingWith("n.yaml#0: spec.x: 9999999999999999999999999999999999999999... is out of range");
+        for (String notFinite : List.of(".inf", "-.inf", ".nan", "1e999")) {
+            assertThatThrownBy(() -> YamlDocuments.parse("f.yaml", "a:\n  weight: " + notFinite + "\n"))
+                    .isInstanceOf(ImportException.class)
+                    .hasMessage("f.yaml#0: a.weight: " + notFinite + " is not a finite number (line 2)");
+        }
+        assertThat(YamlDocuments.parse("ok.yaml", "a: [9223372036854775807, -9223372036854775808, 1.5]\n").get(0)
+                .content().toString()).isEqualTo("{\"a\":[9223372036854775807,-9223372036854775808,1.5]}");
     }
 }

@@ -260,4 +260,30 @@ class KubernetesImporterTest {
         assertThat(find(result, ResourceKind.VIRTUAL_NODE, "web_shop").meshName()).isEqualTo("shop-mesh");
         assertThat(find(result, ResourceKind.MESH, "shop-mesh").spec().at("/egressFilter/type").asString()).isEqualTo("ALLOW_ALL");
     }
+
+    @Test
+    void membersOfTheWrongShapeAreRefusedNamingTheFieldNeverThrownAsSomethingElse() {
+        // each was a JsonNodeException or NullPointerException (a 500 from POST /v1/apply) or silently read otherwise
+        String mesh = "apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: m}\n";
+        String namespace = "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {team: web}}\n";
+        String node = "---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\nmetadata: {name: api, namespace: shop}\n";
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put(mesh.replace("{name: m}", "{name: m, annotations: {appmesh.meshplane.dev/tags: {key: a}}}"),
+                "in.yaml#0 (Mesh 'm'): metadata.annotations.appmesh.meshplane.dev/tags: a text value (JSON) is needed");
+        refused.put(mesh.replace("{name: m}", "{name: m, annotations: {appmesh.meshplane.dev/tags: '[{\"key\": \"a\","
+                + " \"key\": \"b\", \"value\": \"c\"}]'}}"),
+                "in.yaml#0 (Mesh 'm'): metadata.annotations.appmesh.meshplane.dev/tags: not a JSON list of tags: Duplicate");
+        refused.put(mesh + "spec: {namespaceSelector: {matchLabels: {team: {name: web}}}}\n" + namespace + node,
+                "in.yaml#0 (Mesh 'm'): spec.namespaceSelector.matchLabels.team: a text value is needed");
+        refused.put(mesh + "spec: {namespaceSelector: {matchExpressions: [{key: team, operator: In, values: [[web]]}]}}\n"
+                + namespace + node, "in.yaml#0 (Mesh 'm'): spec.namespaceSelector.matchExpressions[0].values[0]: a text value is needed");
+        refused.put(mesh + node + "spec: {backendGroups: {name: all}}\n",
+                "in.yaml#1 (VirtualNode 'api'): spec.backendGroups: a list of references is needed");
+        refused.put(mesh + node.replace("namespace: shop", "namespace: {name: shop}"),
+                "in.yaml#1 (VirtualNode 'api'): metadata.namespace: a name is needed");
+        refused.forEach((yaml, message) -> assertThatThrownBy(() -> KubernetesImporter.importDocuments(
+                YamlDocuments.parse("in.yaml", yaml), ImportOptions.none()))
+                .isInstanceOf(ImportException.class)
+                .hasMessageStartingWith(message));
+    }
 }

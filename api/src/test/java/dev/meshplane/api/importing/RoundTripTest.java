@@ -48,6 +48,7 @@ class RoundTripTest {
                 new ImportOptions(null, null, true, "user-service-router", Map.of(), null)).document();
         for (Format format : Format.values()) {
             cases.add(Arguments.of(format, "the seed's mesh", seed));
+            cases.add(Arguments.of(format, "text YAML would read as numbers", numberLikeText()));
             for (long seedValue = 1; seedValue <= 5; seedValue++) {
                 cases.add(Arguments.of(format, "generated mesh " + seedValue, generated(new Random(seedValue), format.keepsVersions)));
             }
@@ -61,6 +62,28 @@ class RoundTripTest {
         String exported = format.export.apply(document);
         ImportResult imported = Imports.read(YamlDocuments.parse("export", exported), ImportOptions.none());
         assertThat(imported.document().toJsonText()).isEqualTo(document.toJsonText());
+    }
+
+    /**
+     * A route matching headers on text that YAML 1.2 reads as numbers when bare: Jackson's quoting left "1e3" and
+     * ".inf" bare, and they came back as 1000.0 and a float (kubectl reads them so too).
+     */
+    private static ApplyDocument numberLikeText() {
+        StringBuilder headers = new StringBuilder();
+        List<String> values = List.of("1e3", "1E-3", ".inf", "-.inf", ".nan", ".NaN", "0x1F", "0o17", "1_000", "<<", "yes");
+        for (int i = 0; i < values.size(); i++) {
+            headers.append(i == 0 ? "" : ",").append("{\"name\":\"h").append(i).append("\",\"match\":{\"exact\":\"")
+                    .append(values.get(i)).append("\"}}");
+        }
+        return Imports.read(YamlDocuments.parse("numbers.json", """
+                {"resources": [{"kind": "Mesh", "meshName": "m"},
+                  {"kind": "VirtualRouter", "meshName": "m", "virtualRouterName": "r",
+                   "spec": {"listeners": [{"portMapping": {"port": 80, "protocol": "http"}}]}},
+                  {"kind": "VirtualNode", "meshName": "m", "virtualNodeName": "n", "spec": {}},
+                  {"kind": "Route", "meshName": "m", "virtualRouterName": "r", "routeName": "x", "spec": {"httpRoute": {
+                    "match": {"prefix": "/", "headers": [%s]},
+                    "action": {"weightedTargets": [{"virtualNode": "n", "weight": 1}]}}}}]}
+                """.formatted(headers)), ImportOptions.none()).document();
     }
 
     /** A mesh with resources of every kind whose specs set every member the API accepts (ACM aside: refused). */

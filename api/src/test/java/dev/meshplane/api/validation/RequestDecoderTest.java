@@ -143,4 +143,17 @@ class RequestDecoderTest {
                 .contains("spec.httpRoute.match.headers[0].match.regex: is not a valid RE2 regular expression")
                 .contains("spec.httpRoute.match.headers[1].name: 'bad header' is not a valid HTTP header name");
     }
+
+    @Test
+    void aMeshNameThatANodeIdWouldReadAsASharedMeshIsRefused() {
+        // mesh/prod@123456789012/virtualNode/api is mesh 'prod' owned by that account (ProxyId): a mesh of this name
+        // could be created, and its proxies were then identified as another mesh's (with authentication off, served it)
+        assertThat(badRequest("{'meshName':'prod@123456789012'}", CreateMeshRequest.class))
+                .contains("meshName: must not end in '@' and 12 digits")
+                .contains("names mesh 'prod' shared from that account");
+        assertThat(RequestDecoder.decode(json("{'meshName':'team@example'}"), CreateMeshRequest.class).meshName())
+                .isEqualTo("team@example");
+        assertThat(RequestDecoder.decode(json("{'meshName':'prod@12345678901'}"), CreateMeshRequest.class).meshName())
+                .isEqualTo("prod@12345678901");
+    }
 }

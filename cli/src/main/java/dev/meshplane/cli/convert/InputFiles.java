@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The documents of the files, folders (their .yaml, .yml and .json files, in name order) or standard input named. */
+/**
+ * The documents of the files, folders (their .yaml, .yml and .json files, in name order) or standard input named.
+ * A folder's files must lie within it: a symbolic link out of it is refused (name its target to read it).
+ */
 public final class InputFiles {
 
     private InputFiles() {
@@ -21,7 +24,8 @@ public final class InputFiles {
     /**
      * Parses every document of every input.
      *
-     * @throws InvalidInputException when a file is not YAML or JSON, or a folder holds no such file
+     * @throws InvalidInputException when a file is not YAML or JSON, a folder holds no such file, or one of its
+     *         files is a symbolic link to outside it
      * @throws IOException when a file cannot be read
      */
     public static List<SourceDocument> read(List<String> inputs) throws IOException {
@@ -42,7 +46,13 @@ public final class InputFiles {
                 if (files.isEmpty()) {
                     throw new InvalidInputException(input + ": the folder holds no .yaml, .yml or .json file");
                 }
+                Path root = path.toRealPath();
                 for (Path file : files) {
+                    // a link in a checked-out folder must not make a pipeline read (and send) a file from elsewhere
+                    if (!file.toRealPath().startsWith(root)) {
+                        throw new InvalidInputException(file + ": a symbolic link to " + file.toRealPath()
+                                + ", outside the folder " + input + "; name that file itself to read it");
+                    }
                     documents.addAll(parse(file.toString(), Files.readString(file)));
                 }
             } else {

@@ -77,6 +77,13 @@ public final class EcsTaskDefinitionMigration {
             throw new InvalidInputException("containerDefinitions: missing or empty; a task definition lists its containers there");
         }
         ObjectNode envoy = envoy((ArrayNode) containers, task, settings.envoyContainer());
+        // ECS's ContainerDefinition: name and image are strings; the CA container copies the image
+        for (String member : List.of("name", "image")) {
+            if (!envoy.path(member).isString()) {
+                throw new InvalidInputException("containerDefinitions[" + indexOf((ArrayNode) containers, envoy) + "]."
+                        + member + ": must be a string");
+            }
+        }
         String where = "containerDefinitions '" + envoy.path("name").asString() + "'";
         if (NODE_ID_VARIABLES.stream().noneMatch(name -> variable(envoy, name) != null)) {
             throw new InvalidInputException(where + ".environment: none of " + String.join(", ", NODE_ID_VARIABLES)
@@ -187,10 +194,19 @@ public final class EcsTaskDefinitionMigration {
             return parent.putArray(member);
         }
         if (!existing.isArray()) {
-            throw new InvalidInputException((parent.has("name") ? "containerDefinitions '" + parent.path("name").asString() + "'." : "")
+            throw new InvalidInputException((parent.path("name").isString() ? "containerDefinitions '" + parent.path("name").asString() + "'." : "")
                     + member + ": must be an array");
         }
         return (ArrayNode) existing;
+    }
+
+    private static int indexOf(ArrayNode containers, JsonNode container) {
+        for (int i = 0; i < containers.size(); i++) {
+            if (containers.get(i) == container) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static ObjectNode find(ArrayNode array, String key, String value) {

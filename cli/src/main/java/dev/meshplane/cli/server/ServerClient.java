@@ -18,6 +18,7 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -69,8 +70,15 @@ public final class ServerClient {
      * @throws ServerException exit 4 for a 4xx (its x-amzn-ErrorType and message), exit 5 for a 5xx or no answer
      */
     public JsonNode send(String method, String pathAndQuery, String body) {
-        String answer = exchange(method, pathAndQuery, body);
-        return answer.isEmpty() ? null : ANSWERS.readTree(answer);
+        HttpResponse<String> response = exchange(method, pathAndQuery, body);
+        try {
+            return response.body().isEmpty() ? null : ANSWERS.readTree(response.body());
+        } catch (JacksonException notJson) {
+            // a login page or another service answering: the server's fault for CI (5), not the input's (1)
+            throw new ServerException(ExitCodes.SERVER_ERROR, endpoint + " answered HTTP " + response.statusCode()
+                    + " with " + response.headers().firstValue("Content-Type").orElse("no Content-Type")
+                    + ", not Meshplane's JSON: is --endpoint Meshplane's HTTP address?");
+        }
     }
 
     /**
@@ -79,10 +87,10 @@ public final class ServerClient {
      * @throws ServerException as {@link #send} does
      */
     public String text(String pathAndQuery) {
-        return exchange("GET", pathAndQuery, null);
+        return exchange("GET", pathAndQuery, null).body();
     }
 
-    private String exchange(String method, String pathAndQuery, String body) {
+    private HttpResponse<String> exchange(String method, String pathAndQuery, String body) {
         URI uri = URI.create(endpoint.toString().replaceAll("/+$", "") + pathAndQuery);
         byte[] payload = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
@@ -107,7 +115,7 @@ public final class ServerClient {
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-            return response.body();
+            return response;
         }
         String type = response.headers().firstValue("x-amzn-ErrorType").orElse("HTTP " + status);
         String message = response.body();

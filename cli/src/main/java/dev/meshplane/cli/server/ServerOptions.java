@@ -37,10 +37,16 @@ public final class ServerOptions {
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--endpoint: '" + url + "' is not a URL");
+            throw new ParameterException(spec.commandLine(), "--endpoint: '" + withoutUserPart(url) + "' is not a URL");
         }
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-            throw new ParameterException(spec.commandLine(), "--endpoint: '" + url + "' is not an http:// or https:// URL");
+            throw new ParameterException(spec.commandLine(), "--endpoint: '" + withoutUserPart(url)
+                    + "' is not an http:// or https:// URL");
+        }
+        if (uri.getRawUserInfo() != null) {
+            // java.net.http sends no user part, and every message naming the endpoint would print it
+            throw new ParameterException(spec.commandLine(), "--endpoint: '" + withoutUserPart(url) + "' carries"
+                    + " credentials in the URL, which are never sent; give --token or the AWS variables instead");
         }
         String bearer = token != null ? token : environment.get("MESHPLANE_TOKEN");
         String keyId = environment.get("AWS_ACCESS_KEY_ID");
@@ -56,5 +62,10 @@ public final class ServerOptions {
         }
         String region = environment.getOrDefault("AWS_REGION", environment.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
         return new ServerClient(uri, bearer, credentials, region);
+    }
+
+    /** The URL as it may be printed: a user part ({@code user:secret@}) replaced by {@code ***@}. */
+    static String withoutUserPart(String url) {
+        return url.replaceFirst("^([^:/?#]*://)[^/?#]*@", "$1***@");
     }
 }

@@ -168,5 +168,21 @@ class ImportExportCommandTest {
             assertThat(r.path("meshName").asString()).isEqualTo(id[1]);
             assertThat(r.path("virtualNodeName").asString()).isEqualTo(id[3]);
         });
+    void aFolderLinkingToAFileOutsideItIsRefused(@TempDir Path elsewhere) throws IOException {
+        // a link in a checked-out folder made "import manifests/" read (and apply send) any file the job can read
+        Files.writeString(folder.resolve("web.yaml"), MANIFESTS);
+        Path secret = Files.writeString(elsewhere.resolve("credentials"), "aws_secret_access_key: s3cret\n");
+        Path link = Files.createSymbolicLink(folder.resolve("zz.yaml"), secret);
+
+        Run run = run("import", folder.toString(), "--mesh", "shop", "--acm=built-in");
+
+        assertThat(run.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains(link + ": a symbolic link to " + secret.toRealPath() + ", outside the folder "
+                + folder).doesNotContain("s3cret");
+        Files.delete(link);
+        Files.createSymbolicLink(folder.resolve("zz.yaml"), folder.resolve("web.yaml").getFileName());
+        assertThat(run("import", folder.toString(), "--mesh", "shop", "--acm=built-in").err())
+                .as("a link within the folder reads as its target").contains("zz.yaml#0 (VirtualNode 'web-v1'): the same object as");
     }
 }

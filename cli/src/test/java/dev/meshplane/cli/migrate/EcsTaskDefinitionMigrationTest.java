@@ -131,6 +131,11 @@ class EcsTaskDefinitionMigrationTest {
             {seed, "--xds-endpoint=https://meshplane:18000", "2", "--xds-endpoint must be HOST:PORT"},
             {seed, "--secret-arn=arn:aws:ssm:us-east-1:123456789012:parameter/x", "2", "--secret-arn must be a Secrets Manager"},
             {seed, "--envoy-container=proxy", "1", "no container is named 'proxy' (--envoy-container)"},
+            // a list where ECS takes a string was Jackson's JsonNodeException: a stack trace
+            {seed.replace("\"840364872350.dkr.ecr.us-east-1.amazonaws.com/aws-appmesh-envoy:v1.22.2.0-prod\"", "[\"envoy\"]"),
+                "", "1", "containerDefinitions[1].image: must be a string"},
+            {seed.replace("\"proxyConfiguration\"", "\"proxyConfigurationWas\"").replace("\"name\": \"envoy\"",
+                "\"name\": {\"n\": 1}"), "", "1", "containerDefinitions[1].name: must be a string"},
         };
         for (String[] c : cases) {
             Path file = Files.writeString(work.resolve("task.json"), c[0]);

@@ -35,8 +35,10 @@ import tools.jackson.databind.JsonNode;
  * unchanged, or, with prune, deleted), checks the caller may do exactly that, then carries the plan out
  * through {@link ResourceService}'s Create, Update and Delete (the same validation, reference, quota,
  * audit and {@code mesh_changed} notification as each operation), in dependency order. Versions are
- * checked: each resource must still be at the version the plan read (or the one the document names)
- * once its mesh is locked for writing, or the apply is a ConflictException that changes nothing.
+ * checked: each resource must still be at the version the plan read (or the one the document names),
+ * and a resource whose tags the document gives must still have the tags the plan read (a tag change
+ * leaves the version as it is), once its mesh is locked for writing, or the apply is a ConflictException
+ * that changes nothing.
  */
 @Service
 public class ApplyService {
@@ -235,6 +237,11 @@ public class ApplyService {
                                 : current == null ? "it was at version " + step.planned().version() + ", now it is deleted"
                                 : "version " + step.planned().version() + ", now " + current.version())
                         + "): another writer got there first; nothing was applied, plan again");
+            }
+            // a tag change (TagResource) leaves the version as it is: the tags planned against are compared themselves
+            if (step.tagsBefore() != null && !store.describe(step.id()).tags().equals(step.tagsBefore())) {
+                throw ApiException.conflict(step.label() + ": its tags changed while this apply was planned: another"
+                        + " writer got there first; nothing was applied, plan again");
             }
         }
         policyApply.checkUnmoved(policySteps, meshes);

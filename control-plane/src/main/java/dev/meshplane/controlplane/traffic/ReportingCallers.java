@@ -3,7 +3,6 @@ package dev.meshplane.controlplane.traffic;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.util.concurrent.UncheckedExecutionException;
-import dev.meshplane.api.validation.TextRules;
 import dev.meshplane.controlplane.appmesh.AppMeshProperties;
 import dev.meshplane.controlplane.xds.ConfigPublisher;
 import dev.meshplane.controlplane.xds.MeshViewLoader;
@@ -74,7 +73,7 @@ public class ReportingCallers {
         String foreign = node != null ? ProxyId.ownerProblem(node.getId(), appMesh.region(), appMesh.accountId()) : null;
         if (id.isEmpty() || foreign != null) {
             return new Identified(null, node == null ? "the first " + what + " must carry the node"
-                    : "node id '" + TextRules.printable(node.getId()) + "' names no virtual node or virtual gateway of this server"
+                    : "node id '" + Proxies.shown(node.getId()) + "' names no virtual node or virtual gateway of this server"
                             + (foreign == null ? "" : ": " + foreign));
         }
         return new Identified(id.get(), null);

@@ -107,8 +107,8 @@ public final class ProxyAuthInterceptor implements ServerInterceptor {
                             loadReportRefused.run();
                         }
                         events.refused(principal.actor(), SecurityEvents.XDS_STREAM_REFUSED, id.map(ProxyId::mesh).orElse(null),
-                                dev.meshplane.api.validation.TextRules.printable(node.getId()), why + " " + peer(call));
-                        checked.refuse(Status.PERMISSION_DENIED.withDescription("node id '" + dev.meshplane.api.validation.TextRules.printable(node.getId())
+                                Proxies.shown(node.getId()), why + " " + peer(call));
+                        checked.refuse(Status.PERMISSION_DENIED.withDescription("node id '" + Proxies.shown(node.getId())
                                 + "' is refused: " + why));
                         return;
                     }

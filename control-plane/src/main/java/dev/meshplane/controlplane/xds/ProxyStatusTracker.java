@@ -165,9 +165,9 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
                 // java-control-plane closes the stream without a close callback: nothing of it may stay here
                 streams.remove(streamId);
                 log.warn("Refusing xDS stream {}: node id '{}' names no virtual node or gateway", streamId,
-                        node == null ? null : TextRules.printable(node.getId()));
+                        node == null ? null : Proxies.shown(node.getId()));
                 throw new RequestException(Status.INVALID_ARGUMENT.withDescription("node.id '"
-                        + (node == null ? "" : TextRules.printable(node.getId())) + "' must be mesh/<mesh>/virtualNode/<name>,"
+                        + (node == null ? "" : Proxies.shown(node.getId())) + "' must be mesh/<mesh>/virtualNode/<name>,"
                         + " mesh/<mesh>/virtualGateway/<name> (the mesh optionally as <mesh>@<owner account>) or the App Mesh"
                         + " ARN of either"));
             }
@@ -175,8 +175,8 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
             if (foreign != null) {
                 streams.remove(streamId);
                 log.warn("Refusing xDS stream {}: node id '{}' names another App Mesh's mesh: {}", streamId,
-                        TextRules.printable(node.getId()), foreign);
-                throw new RequestException(Status.INVALID_ARGUMENT.withDescription("node.id '" + TextRules.printable(node.getId())
+                        Proxies.shown(node.getId()), foreign);
+                throw new RequestException(Status.INVALID_ARGUMENT.withDescription("node.id '" + Proxies.shown(node.getId())
                         + "' names a mesh this server does not hold: " + foreign));
             }
             state.node = node;

@@ -18,8 +18,9 @@ import software.amazon.awssdk.services.appmesh.model.VirtualNodeSpec;
  * agent/envoy_bootstrap/envoy_bootstrap.go getNodeId: APPMESH_RESOURCE_ARN, APPMESH_RESOURCE_NAME or
  * APPMESH_VIRTUAL_NODE_NAME as written) and the Kubernetes injector writes (mesh/<mesh>@<owner>/...,
  * aws-app-mesh-controller-for-k8s pkg/inject/envoy.go), over a real ADS stream: each names the same
- * node and gets its configuration; a region or owner account that is not this server's is refused
- * with INVALID_ARGUMENT naming the setting, and the stream gets nothing.
+ * node and gets its configuration; a region, partition or owner account that is not this server's is
+ * refused with INVALID_ARGUMENT naming the setting, and the stream gets nothing; so is an id longer than any
+ * id can be, shown shortened.
  */
 class NodeIdFormsTest extends ServerTest {
 
@@ -67,8 +68,7 @@ class NodeIdFormsTest extends ServerTest {
                 "mesh/" + mesh + "/virtualNode/api",
                 "mesh/" + mesh + "@" + OWNER + "/virtualNode/api",
                 "arn:aws:appmesh:" + REGION + ":" + OWNER + ":mesh/" + mesh + "/virtualNode/api",
-                "arn:aws-us-gov:appmesh:" + REGION + ":" + OWNER + ":mesh/" + mesh + "/virtualNode/api",
-                "arn:aws-cn:appmesh:" + REGION + ":" + OWNER + ":mesh/" + mesh + "@" + OWNER + "/virtualNode/api");
+                "arn:aws:appmesh:" + REGION + ":" + OWNER + ":mesh/" + mesh + "@" + OWNER + "/virtualNode/api");
         for (String id : nodeForms) {
             List<List<String>> served = served(id);
             assertThat(served.get(0)).as(id).contains("lds_ingress_0.0.0.0_15000");
@@ -91,6 +91,11 @@ class NodeIdFormsTest extends ServerTest {
                 "meshplane.appmesh.account-id"},
             {"arn:aws:appmesh:eu-west-1:" + OWNER + ":mesh/" + mesh + "/virtualNode/api", "region eu-west-1",
                 "meshplane.appmesh.region"},
+            // us-east-1 is a region of partition aws: these name another App Mesh (other partitions' ARNs: ProxyIdTest)
+            {"arn:aws-cn:appmesh:" + REGION + ":" + OWNER + ":mesh/" + mesh + "/virtualNode/api", "partition aws-cn",
+                "meshplane.appmesh.region"},
+            {"arn:aws-us-gov:appmesh:" + REGION + ":" + OWNER + ":mesh/" + mesh + "/virtualGateway/edge",
+                "partition aws-us-gov", "meshplane.appmesh.region"},
         };
         for (String[] c : cases) {
             try (AdsStream ads = new AdsStream(xds.port())) {
@@ -102,6 +107,20 @@ class NodeIdFormsTest extends ServerTest {
             }
         }
         assertThat(send("GET", "/v1/proxies", null).body()).doesNotContain("999999999999", "eu-west-1");
+    }
+
+    @Test
+    void anIdLongerThanAnyIdCanBeIsRefusedAndShownShortened() throws Exception {
+        // a 1 MB mesh name was taken as a proxy and written whole to the log, and to /v1/proxies, for every stream
+        String id = "mesh/" + "m".repeat(1_000_000) + "/virtualNode/api";
+        try (AdsStream ads = new AdsStream(xds.port())) {
+            ads.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node(id)).setTypeUrl(AdsStream.LDS).build());
+            assertThat(ads.awaitEnd(5000)).as("closed").isNotNull();
+            assertThat(ads.ended.getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+            assertThat(ads.ended.getDescription()).startsWith("node.id 'mesh/mmm").contains("... (1000021 characters)' must be")
+                    .hasSizeLessThan(1000);
+        }
+        assertThat(send("GET", "/v1/proxies", null).body()).doesNotContain("m".repeat(1000));
     }
 
     private static <T extends com.google.protobuf.Message> T unpack(com.google.protobuf.Any any, Class<T> type) {

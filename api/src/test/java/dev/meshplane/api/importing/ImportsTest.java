@@ -128,6 +128,9 @@ class ImportsTest {
         assertThatThrownBy(() -> Imports.read(YamlDocuments.parse("nospec.yaml",
                 "resources: [{kind: AuthorizationPolicy, meshName: shop, policyName: p}]\n"), ImportOptions.none()))
                 .hasMessage("nospec.yaml#0: resources[0].spec: an AuthorizationPolicy needs its spec (targets, action, rules)");
+    }
+
+    @Test
     void aliasesThatExpandBeyondTheTextAreRefusedAtOnce() {
         // "billion laughs" within snakeyaml-engine's 50 aliases: 24 levels of two aliases each, 2^25 values;
         // it ran out of memory after half a minute

@@ -168,6 +168,9 @@ class ImportExportCommandTest {
             assertThat(r.path("meshName").asString()).isEqualTo(id[1]);
             assertThat(r.path("virtualNodeName").asString()).isEqualTo(id[3]);
         });
+    }
+
+    @Test
     void aFolderLinkingToAFileOutsideItIsRefused(@TempDir Path elsewhere) throws IOException {
         // a link in a checked-out folder made "import manifests/" read (and apply send) any file the job can read
         Files.writeString(folder.resolve("web.yaml"), MANIFESTS);

@@ -42,7 +42,9 @@ class RouteController {
     @PutMapping
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "CreateRoute", summary = "Creates a route",
-            description = "Repeating a request with the same clientToken returns the resource it created.")
+            description = "Repeating a request with the same clientToken returns the resource it created."
+                    + " A weighted target's port must be a listener port of its virtual node, and is required"
+                    + " when that node has several listeners (BadRequestException naming the member).")
     ResponseEntity<RouteData> create(@PathVariable("meshName") String meshName,
             @PathVariable("virtualRouterName") String virtualRouterName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,
@@ -84,7 +86,9 @@ class RouteController {
     @PutMapping("/{routeName}")
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateRoute", summary = "Replaces the spec of a route",
-            description = "The version increments by one. An If-Match header with an older version gets 412.")
+            description = "The version increments by one. An If-Match header with an older version gets 412."
+                    + " A weighted target's port must be a listener port of its virtual node, and is required"
+                    + " when that node has several listeners (BadRequestException naming the member).")
     ResponseEntity<RouteData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualRouterName") String virtualRouterName,
             @PathVariable("routeName") String routeName,

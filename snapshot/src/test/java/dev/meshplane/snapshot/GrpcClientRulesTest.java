@@ -117,7 +117,8 @@ class GrpcClientRulesTest {
         assertThat(route.getMatch().getHeadersList()).extracting(HeaderMatcher::getHeaderMatchSpecifierCase).containsExactly(
                 HeaderMatcher.HeaderMatchSpecifierCase.EXACT_MATCH, HeaderMatcher.HeaderMatchSpecifierCase.PREFIX_MATCH,
                 HeaderMatcher.HeaderMatchSpecifierCase.SUFFIX_MATCH, HeaderMatcher.HeaderMatchSpecifierCase.SAFE_REGEX_MATCH,
-                HeaderMatcher.HeaderMatchSpecifierCase.RANGE_MATCH, HeaderMatcher.HeaderMatchSpecifierCase.PRESENT_MATCH);
+                HeaderMatcher.HeaderMatchSpecifierCase.PRESENT_MATCH, HeaderMatcher.HeaderMatchSpecifierCase.RANGE_MATCH,
+                HeaderMatcher.HeaderMatchSpecifierCase.PRESENT_MATCH);
         assertThat(route.getMatch().getHeaders(0).getExactMatch()).isEqualTo("premium");
         assertThat(route.getMatch().getHeaders(3).getInvertMatch()).isTrue();
         assertThat(route.getMatch().getHeaders(3).getSafeRegexMatch().getRegex()).isEqualTo("v[0-9]+");
@@ -127,6 +128,41 @@ class GrpcClientRulesTest {
                 .routes().get(0).getVirtualHosts(0).getRoutes(0);
         assertThat(envoy.getMatch().getHeaders(0).getStringMatch().getExact()).isEqualTo("premium");
         assertThat(envoy.getRoute().getWeightedClusters().hasTotalWeight()).isFalse();
+    }
+
+    /**
+     * Issue 12's kind, metadata gRPC clients match unlike Envoy: an inverted match on metadata a call does not carry
+     * matches in grpc-js only, so gRPC clients get a present match beside it (the route then matches in no client,
+     * as in Envoy); a name written with capitals goes lower-cased, as gRPC metadata names are. Envoy's route keeps
+     * the single inverted matcher and the name as written (Envoy lower-cases it itself).
+     */
+    @Test
+    @SuppressWarnings("deprecation")
+    void invertedMetadataMatchesMissAbsentMetadataInEveryClientAsInEnvoy() {
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {
+                   "client": {"backends": [{"virtualService": {"virtualServiceName": "svc.local"}}]},
+                   "a": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"}}],
+                         "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "a"}}}},
+                 "virtualServices": {"svc.local": {"provider": {"virtualRouter": {"virtualRouterName": "router"}}}},
+                 "virtualRouters": {"router": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"}}]}},
+                 "routes": {"router": {"r": {"grpcRoute": {
+                   "match": {"serviceName": "pkg.Svc", "metadata": [
+                     {"name": "X-Tier", "invert": true, "match": {"exact": "free"}},
+                     {"name": "x-canary", "invert": true}]},
+                   "action": {"weightedTargets": [{"virtualNode": "a", "weight": 1}]}}}}}}
+                """;
+        MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        Route grpc = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"))
+                .routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(grpc.getMatch().getHeadersList()).containsExactly(
+                HeaderMatcher.newBuilder().setName("x-tier").setInvertMatch(true).setExactMatch("free").build(),
+                HeaderMatcher.newBuilder().setName("x-tier").setPresentMatch(true).build(),
+                HeaderMatcher.newBuilder().setName("x-canary").setInvertMatch(true).setPresentMatch(true).build());
+        Route envoy = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "client"))
+                .routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(envoy.getMatch().getHeadersList()).extracting(HeaderMatcher::getName).containsExactly("X-Tier", "x-canary");
     }
 
     @Test

@@ -165,6 +165,45 @@ class GrpcClientRulesTest {
         assertThat(envoy.getMatch().getHeadersList()).extracting(HeaderMatcher::getName).containsExactly("X-Tier", "x-canary");
     }
 
+    /**
+     * A route matching query parameters, which gRPC clients skip (grpc-java parseRouteMatch, C-core
+     * xds_route_config.cc), is left out for them and noted, and the rest of the route configuration is sent, where
+     * before the whole configuration was withheld for it. A virtual host holding only such routes stays unsent
+     * (C-core 1.51 refuses a virtual host without routes), as before.
+     */
+    @Test
+    void aRouteGrpcClientsSkipIsLeftOutAndNotedNotTheWholeConfiguration() {
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {
+                   "client": {"backends": [{"virtualService": {"virtualServiceName": "svc.local"}}]},
+                   "a": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}],
+                         "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "a"}}}},
+                 "virtualServices": {"svc.local": {"provider": {"virtualRouter": {"virtualRouterName": "router"}}}},
+                 "virtualRouters": {"router": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}]}},
+                 "routes": {"router": {
+                   "beta": {"priority": 0, "httpRoute": {"match": {"prefix": "/", "queryParameters": [{"name": "beta"}]},
+                            "action": {"weightedTargets": [{"virtualNode": "a", "weight": 1}]}}},
+                   "all": {"priority": 1, "httpRoute": {"match": {"prefix": "/"},
+                           "action": {"weightedTargets": [{"virtualNode": "a", "weight": 1}]}}}}}}
+                """;
+        MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        ProxyResources grpc = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        assertThat(grpc.routes().get(0).getVirtualHosts(0).getRoutesList()).extracting(Route::getName).containsExactly("all");
+        assertThat(grpc.notes()).containsExactly("route configuration svc.local:8080, virtual host svc.local, route beta:"
+                + " matches query parameters, which gRPC clients skip; left out for them, so their calls go to the next"
+                + " route that matches");
+        assertThat(MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "client")).routes().get(0)
+                .getVirtualHosts(0).getRoutesList()).extracting(Route::getName).containsExactly("beta", "all");
+
+        MeshView onlySkipped = GoldenTest.view(JsonMapper.builder().build().readTree(json.replace("\"all\": {\"priority\": 1,"
+                + " \"httpRoute\": {\"match\": {\"prefix\": \"/\"}", "\"all\": {\"priority\": 1, \"httpRoute\": {\"match\":"
+                + " {\"prefix\": \"/\", \"queryParameters\": [{\"name\": \"x\"}]}")));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MeshTranslator.translate(onlySkipped,
+                new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"))).isInstanceOf(UnservableConfigurationException.class)
+                .hasMessageContaining("route beta: matches query parameters");
+    }
+
     @Test
     void clustersReportLoadToTheirOwnServerOnly() {
         Cluster elsewhere = Cluster.newBuilder().setName("c").setType(Cluster.DiscoveryType.EDS)

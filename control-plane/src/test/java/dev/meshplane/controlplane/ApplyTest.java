@@ -440,6 +440,30 @@ class ApplyTest extends ServerTest {
                 .extracting(t -> t.key() + "=" + t.value()).containsExactly("owner=ops");
     }
 
+    /**
+     * What depends on a target's listeners is checked once the whole document is written: a node's second listener
+     * and its route's new target port in one document apply (the node is written first, while the stored route still
+     * has no port), and a document that leaves the route without its target's listener is refused naming the route.
+     */
+    @Test
+    void targetPortsAreCheckedOnceTheWholeDocumentIsWritten() throws Exception {
+        String mesh = uniqueName("ports");
+        json(apply(document(mesh(mesh), node(mesh, "a", 8080), router(mesh, "r"),
+                route(mesh, "r", "rt", "{\"virtualNode\":\"a\",\"weight\":1}")), ""), 200);
+        ObjectNode twoListeners = node(mesh, "a", 8080);
+        ((ArrayNode) twoListeners.get("spec").get("listeners")).addObject().putObject("portMapping")
+                .put("port", 8081).put("protocol", "http");
+        json(apply(document(twoListeners, route(mesh, "r", "rt", "{\"virtualNode\":\"a\",\"weight\":1,\"port\":8081}")),
+                ""), 200);
+        HttpResponse<String> refused = apply(document(node(mesh, "a", 8080)), "");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(JSON.readTree(refused.body()).get("message").asString()).isEqualTo("spec.listeners: route 'rt' of"
+                + " virtual router 'r' in mesh '" + mesh + "' would no longer reach its target: its spec.httpRoute.action"
+                + ".weightedTargets[0].port: port 8081 is not a listener port of virtual node 'a' (its listeners: http 8080)");
+        assertThat(appMesh.describeVirtualNode(r -> r.meshName(mesh).virtualNodeName("a")).virtualNode().spec()
+                .listeners()).hasSize(2);
+    }
+
     @Test
     void badDocumentsAreRefusedNamingTheResourceAndTheMemberAndStoreNothing() throws Exception {
         String mesh = uniqueName("bad-doc");

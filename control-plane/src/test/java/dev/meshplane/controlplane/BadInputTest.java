@@ -108,6 +108,8 @@ class BadInputTest extends ServerTest {
         "grpc service name with a slash | routes | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'shop.Orders/Get'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.grpcRoute.match.serviceName: 'shop.Orders/Get' has a '/'",
         "grpc method name with a space | routes | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'shop.Orders','methodName':'Get Order'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.grpcRoute.match.methodName: 'Get Order' has a '/', '?', '#' or space",
         "gateway grpc service name with a query | gatewayRoutes | {'gatewayRouteName':'x','spec':{'grpcRoute':{'match':{'serviceName':'shop.Orders?v=1'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.grpcRoute.match.serviceName: 'shop.Orders?v=1' has a '/'",
+        "grpc metadata gRPC clients never see | routes | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B','metadata':[{'name':'x-token-bin','match':{'exact':'abc'}}]},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.grpcRoute.match.metadata[0].name: 'x-token-bin': binary metadata: gRPC clients treat it as absent",
+        "grpc metadata on the content type | routes | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B','metadata':[{'name':'content-type','match':{'exact':'application/grpc+proto'}}]},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.grpcRoute.match.metadata[0].name: 'content-type': gRPC clients match the content type as the constant 'application/grpc'",
         "weights above 100 in all | routes | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'n','weight':90},{'virtualNode':'m','weight':20}]}}}} | spec.httpRoute.action.weightedTargets: the weights add up to 110",
         "tcp weights above 100 in all | routes | {'routeName':'x','spec':{'tcpRoute':{'action':{'weightedTargets':[{'virtualNode':'n','weight':100},{'virtualNode':'m','weight':1}]}}}} | spec.tcpRoute.action.weightedTargets: the weights add up to 101",
         "prefix rewrite on a path match | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'path':{'exact':'/a'}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'prefix':{'value':'/b/'}}}}}} | spec.httpRoute.action.rewrite.prefix: rewrites a matched prefix, but this route matches match.path",
@@ -210,6 +212,97 @@ class BadInputTest extends ServerTest {
                         + "' would no longer be served: its spec.httpRoute: virtual gateway 'gw' has no http listener");
         assertThat(send("GET", "/v20190125/meshes/" + mesh + "/virtualGateways/gw", null).body())
                 .contains("\"protocol\":\"http\"").contains("\"version\":1");
+    }
+
+    /**
+     * Issue 12, example 7's kind, the target side: a weighted target's port no listener of its node serves (the
+     * translator made a cluster towards a port whose inbound listener has no chain), a gateway route's target port
+     * no listener of its service's provider serves (the translator left the gateway route out), and either without a
+     * port when the target has several listeners (App Mesh requires it then) are refused naming the member; nothing
+     * is stored. Node 'n' listens on http 8080, node 'multi' on http 8080 and grpc 9090; service 'n.local' is
+     * provided by 'n', 'two.local' by router 'two' (http 8080, grpc 9090).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "target port not a listener | virtualRouter/hr/routes | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1,'port':9090}]}}}} | spec.httpRoute.action.weightedTargets[0].port: port 9090 is not a listener port of virtual node 'n' (its listeners: http 8080)",
+        "second target's port not a listener | virtualRouter/two/routes | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B'},'action':{'weightedTargets':[{'virtualNode':'multi','weight':1,'port':9090},{'virtualNode':'multi','weight':1,'port':7070}]}}}} | spec.grpcRoute.action.weightedTargets[1].port: port 7070 is not a listener port of virtual node 'multi' (its listeners: http 8080, grpc 9090)",
+        "no target port on a node with two listeners | virtualRouter/hr/routes | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'multi','weight':1}]}}}} | spec.httpRoute.action.weightedTargets[0].port: no port given, and virtual node 'multi' has several listeners (http 8080, grpc 9090): App Mesh requires the target's port then",
+        "gateway target port not the provider node's | virtualGateway/gw/gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'target':{'virtualService':{'virtualServiceName':'n.local'},'port':9090}}}}} | spec.httpRoute.action.target.port: port 9090 is not a listener port of virtual service 'n.local' (through its provider virtual node 'n') (its listeners: http 8080)",
+        "gateway target port not the provider router's | virtualGateway/gw/gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'target':{'virtualService':{'virtualServiceName':'two.local'},'port':7070}}}}} | spec.httpRoute.action.target.port: port 7070 is not a listener port of virtual service 'two.local' (through its provider virtual router 'two') (its listeners: http 8080, grpc 9090)",
+        "no gateway target port on a provider with two listeners | virtualGateway/gw/gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'target':{'virtualService':{'virtualServiceName':'two.local'}}}}}} | spec.httpRoute.action.target.port: no port given, and virtual service 'two.local' (through its provider virtual router 'two') has several listeners (http 8080, grpc 9090)",
+    })
+    void targetPortsNoListenerOfTheTargetServesAreRefused(String name, String path, String body, String message)
+            throws Exception {
+        createTargets();
+        String url = "/v20190125/meshes/" + mesh + "/" + path;
+        assertRefused(send("PUT", url, body.replace('\'', '"')), 400, "BadRequestException", message);
+        assertThat(send("GET", url, null).body()).doesNotContain("\"x\"");
+        String served = body.replace("'port':7070", "'port':8080").replace("'port':9090}]", "'port':8080}]")
+                .replace("'virtualNode':'multi','weight':1}", "'virtualNode':'multi','weight':1,'port':8080}")
+                .replace("'port':9090}}", "'port':8080}}").replace("'two.local'}}", "'two.local'},'port':8080}");
+        assertThat(send("PUT", url, served.replace('\'', '"')).statusCode()).as(served).isEqualTo(200);
+    }
+
+    /**
+     * The reverse: an update of a target node, of a router providing a gateway route's service, or of a service's
+     * provider that would leave a route's target without the listener it names (or without a port while it gains
+     * a second listener) is refused naming the route; nothing changes.
+     */
+    @Test
+    void updatesThatLeaveATargetPortUnservedAreRefused() throws Exception {
+        createTargets();
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("m").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(8080).protocol("http")))));
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("q").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(7070).protocol("http")))));
+        appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName("hr.local")
+                .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName("hr")))));
+        String routes = "/v20190125/meshes/" + mesh + "/virtualRouter/hr/routes";
+        String gatewayRoutes = "/v20190125/meshes/" + mesh + "/virtualGateway/gw/gatewayRoutes";
+        for (String created : new String[] {
+            routes + "|{'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/x'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1,'port':8080}]}}}}",
+            routes + "|{'routeName':'y','spec':{'httpRoute':{'match':{'prefix':'/y'},'action':{'weightedTargets':[{'virtualNode':'m','weight':1}]}}}}",
+            gatewayRoutes + "|{'gatewayRouteName':'gn','spec':{'httpRoute':{'match':{'prefix':'/n'},'action':{'target':{'virtualService':{'virtualServiceName':'n.local'},'port':8080}}}}}",
+            gatewayRoutes + "|{'gatewayRouteName':'gr','spec':{'httpRoute':{'match':{'prefix':'/r'},'action':{'target':{'virtualService':{'virtualServiceName':'hr.local'},'port':8080}}}}}",
+        }) {
+            String[] parts = created.split("\\|");
+            assertThat(send("PUT", parts[0], parts[1].replace('\'', '"')).statusCode()).as(parts[1]).isEqualTo(200);
+        }
+        String base = "/v20190125/meshes/" + mesh;
+        assertRefused(send("PUT", base + "/virtualNodes/n", "{'spec':{'listeners':[{'portMapping':{'port':8081,'protocol':'http'}}]}}"
+                .replace('\'', '"')), 400, "BadRequestException", "spec.listeners: route 'x' of virtual router 'hr' in mesh '"
+                + mesh + "' would no longer reach its target: its spec.httpRoute.action.weightedTargets[0].port: port 8080 is"
+                + " not a listener port of virtual node 'n' (its listeners: http 8081)");
+        assertRefused(send("PUT", base + "/virtualNodes/m", ("{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},"
+                + "{'portMapping':{'port':8081,'protocol':'http'}}]}}").replace('\'', '"')), 400, "BadRequestException",
+                "spec.listeners: route 'y' of virtual router 'hr' in mesh '" + mesh + "' would no longer reach its target:"
+                        + " its spec.httpRoute.action.weightedTargets[0].port: no port given, and virtual node 'm' has several"
+                        + " listeners (http 8080, http 8081)");
+        assertRefused(send("PUT", base + "/virtualRouters/hr", "{'spec':{'listeners':[{'portMapping':{'port':8081,'protocol':'http'}}]}}"
+                .replace('\'', '"')), 400, "BadRequestException", "spec.listeners: gateway route 'gr' of virtual gateway 'gw' in"
+                + " mesh '" + mesh + "' would no longer reach its target: its spec.httpRoute.action.target.port: port 8080 is not"
+                + " a listener port of virtual service 'hr.local' (through its provider virtual router 'hr') (its listeners: http 8081)");
+        assertRefused(send("PUT", base + "/virtualServices/n.local", "{'spec':{'provider':{'virtualNode':{'virtualNodeName':'q'}}}}"
+                .replace('\'', '"')), 400, "BadRequestException", "spec.provider: gateway route 'gn' of virtual gateway 'gw' in"
+                + " mesh '" + mesh + "' would no longer reach its target: its spec.httpRoute.action.target.port: port 8080 is not"
+                + " a listener port of virtual service 'n.local' (through its provider virtual node 'q') (its listeners: http 7070)");
+        for (String unchanged : new String[] {"/virtualNodes/n", "/virtualNodes/m", "/virtualRouters/hr", "/virtualServices/n.local"}) {
+            assertThat(send("GET", base + unchanged, null).body()).as(unchanged).contains("\"version\":1");
+        }
+    }
+
+    /** Nodes 'n' (http 8080) and 'multi' (http 8080, grpc 9090), services 'n.local' (by 'n') and 'two.local' (by router 'two'), gateway 'gw'. */
+    private void createTargets() {
+        createRoutersAndNode();
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("multi").spec(s -> s.listeners(
+                l -> l.portMapping(p -> p.port(8080).protocol("http")),
+                l -> l.portMapping(p -> p.port(9090).protocol("grpc")))));
+        appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName("n.local")
+                .spec(s -> s.provider(p -> p.virtualNode(v -> v.virtualNodeName("n")))));
+        appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName("two.local")
+                .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName("two")))));
+        appMesh.createVirtualGateway(r -> r.meshName(mesh).virtualGatewayName("gw").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(8080).protocol("http")))));
     }
 
     private void createRoutersAndNode() {

@@ -6,11 +6,14 @@ import dev.meshplane.api.json.AppMeshJson;
 import dev.meshplane.api.model.GatewayRouteSpec;
 import dev.meshplane.api.model.RouteSpec;
 import dev.meshplane.api.model.VirtualGatewaySpec;
+import dev.meshplane.api.model.VirtualNodeSpec;
 import dev.meshplane.api.model.VirtualRouterSpec;
+import dev.meshplane.api.model.VirtualServiceSpec;
 import dev.meshplane.api.resource.ResourceId;
 import dev.meshplane.api.resource.ResourceKind;
 import dev.meshplane.api.resource.RouteListenerFit;
 import dev.meshplane.api.resource.SpecReferences;
+import dev.meshplane.api.resource.TargetPortFit;
 import dev.meshplane.api.resource.SpecReferences.Reference;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -42,6 +45,8 @@ public class ResourceStore {
     private final ResourceRepository resources;
     private final MeshRevisionRepository revisions;
     private final StoreLimits limits;
+    /** The resources updated by {@link #writingTogether}'s writes so far, whose dependents it checks at the end. */
+    private final ThreadLocal<Set<ResourceId>> deferredDependents = new ThreadLocal<>();
 
     public ResourceStore(ResourceRepository resources, MeshRevisionRepository revisions, StoreLimits limits) {
         this.resources = resources;
@@ -84,6 +89,7 @@ public class ResourceStore {
                     + limits.tagsPerResource() + " per resource");
         }
         Set<ReferenceTarget> refs = checkReferences(id, write.spec());
+        checkTargetPorts(id, write.spec());
         ResourceEntity entity = new ResourceEntity(id, UUID.randomUUID(), write.specJson(), now());
         entity.recordRequest(write.clientToken(), write.requestHash());
         entity.getTags().putAll(tags);
@@ -108,17 +114,48 @@ public class ResourceStore {
         checkSpecLimits(write.spec());
         if (id.parentId() != null) {
             checkServedByParent(find(id.parentId()), write.spec());
-        } else {
-            checkRoutesStillServed(id, write.spec());
         }
         Set<ReferenceTarget> refs = checkReferences(id, write.spec());
+        checkTargetPorts(id, write.spec());
         entity.updateSpec(write.specJson(), now());
         entity.recordRequest(write.clientToken(), write.requestHash());
         entity.getReferences().clear();
         entity.getReferences().addAll(refs);
         resources.saveAndFlush(entity);
+        Set<ResourceId> deferred = deferredDependents.get();
+        if (deferred != null) {
+            deferred.add(id);
+        } else {
+            checkDependents(id);
+        }
         changed(revision);
         return StoredResource.of(entity);
+    }
+
+    /**
+     * Runs several writes of one transaction (an apply's), checking what depends on each resource they update
+     * (the routes a router serves or a node is targeted by, the gateway routes a gateway serves or a service's
+     * provider is targeted through) once after all of them instead of after each: one document may add a
+     * node's second listener and give its routes their target ports, in either order.
+     *
+     * @param writes the writes, calling this store's create, update and delete
+     * @return what {@code writes} returns
+     * @throws ApiException whatever a write throws; BadRequestException naming the first route or gateway route
+     *     the writes leave without the listener it needs
+     */
+    public <T> T writingTogether(java.util.function.Supplier<T> writes) {
+        if (deferredDependents.get() != null) {
+            return writes.get();
+        }
+        Set<ResourceId> updated = new java.util.LinkedHashSet<>();
+        deferredDependents.set(updated);
+        try {
+            T result = writes.get();
+            updated.forEach(this::checkDependents);
+            return result;
+        } finally {
+            deferredDependents.remove();
+        }
     }
 
     public StoredResource delete(ResourceId id, Long expectedVersion) {
@@ -363,27 +400,121 @@ public class ResourceStore {
     }
 
     /**
-     * A router or gateway update must keep a listener for each of its routes, or those routes would be dropped
-     * silently; the first route left unserved is named.
+     * After an update of a router, gateway, node or service: every route and gateway route that depends on it must
+     * still be served by its parent's listeners ({@link RouteListenerFit}) and still name a listener of its targets
+     * ({@link TargetPortFit}), or it would be dropped silently; the first one that no longer does is named. Only
+     * the dependence on the updated resource is checked. Nothing is checked when the resource is gone (an apply
+     * may delete it after updating it).
      */
-    private void checkRoutesStillServed(ResourceId id, Object spec) {
-        ResourceKind child = spec instanceof VirtualRouterSpec ? ResourceKind.ROUTE
-                : spec instanceof VirtualGatewaySpec ? ResourceKind.GATEWAY_ROUTE : null;
-        if (child == null) {
+    private void checkDependents(ResourceId id) {
+        ResourceEntity entity = resources.findByKindAndMeshNameAndParentNameAndName(id.kind(), id.mesh(), id.parent(),
+                id.name()).orElse(null);
+        if (entity == null) {
             return;
         }
-        for (ResourceEntity route : resources.findByKindAndMeshNameAndParentNameOrderByNameAsc(child, id.mesh(),
-                id.name(), Limit.unlimited())) {
-            String problem = spec instanceof VirtualRouterSpec router
-                    ? RouteListenerFit.problem(id.name(), router,
-                            AppMeshJson.mapper().readValue(route.getSpec(), RouteSpec.class))
-                    : RouteListenerFit.problem(id.name(), (VirtualGatewaySpec) spec,
-                            AppMeshJson.mapper().readValue(route.getSpec(), GatewayRouteSpec.class));
-            if (problem != null) {
-                throw ApiException.badRequest("spec.listeners: " + route.resourceId().describe()
-                        + " would no longer be served: its " + problem);
+        Object spec = AppMeshJson.mapper().readValue(entity.getSpec(), id.kind().specType());
+        if (spec instanceof VirtualRouterSpec router) {
+            for (ResourceEntity route : children(ResourceKind.ROUTE, id)) {
+                refuseIfUnserved("spec.listeners", route, RouteListenerFit.problem(id.name(), router,
+                        AppMeshJson.mapper().readValue(route.getSpec(), RouteSpec.class)), "be served");
+            }
+            checkGatewayRoutesThroughProvided(id, new TargetPortFit.Provider("virtual router '" + id.name() + "'",
+                    listeners(router.listeners(), l -> l.portMapping())));
+        } else if (spec instanceof VirtualGatewaySpec gateway) {
+            for (ResourceEntity route : children(ResourceKind.GATEWAY_ROUTE, id)) {
+                refuseIfUnserved("spec.listeners", route, RouteListenerFit.problem(id.name(), gateway,
+                        AppMeshJson.mapper().readValue(route.getSpec(), GatewayRouteSpec.class)), "be served");
+            }
+        } else if (spec instanceof VirtualNodeSpec node) {
+            for (ResourceEntity route : referencing(id, ResourceKind.ROUTE)) {
+                refuseIfUnserved("spec.listeners", route, TargetPortFit.problem(
+                        AppMeshJson.mapper().readValue(route.getSpec(), RouteSpec.class),
+                        name -> name.equals(id.name()) ? node : null), "reach its target");
+            }
+            checkGatewayRoutesThroughProvided(id, new TargetPortFit.Provider("virtual node '" + id.name() + "'",
+                    listeners(node.listeners(), l -> l.portMapping())));
+        } else if (spec instanceof VirtualServiceSpec service) {
+            for (ResourceEntity route : referencing(id, ResourceKind.GATEWAY_ROUTE)) {
+                refuseIfUnserved("spec.provider", route, TargetPortFit.problem(
+                        AppMeshJson.mapper().readValue(route.getSpec(), GatewayRouteSpec.class),
+                        provider(id.mesh(), service)), "reach its target");
             }
         }
+    }
+
+    /** The gateway routes targeting a service that {@code providerId} provides must still name one of its listeners. */
+    private void checkGatewayRoutesThroughProvided(ResourceId providerId, TargetPortFit.Provider provider) {
+        for (ResourceEntity service : referencing(providerId, ResourceKind.VIRTUAL_SERVICE)) {
+            for (ResourceEntity route : referencing(service.resourceId(), ResourceKind.GATEWAY_ROUTE)) {
+                refuseIfUnserved("spec.listeners", route, TargetPortFit.problem(
+                        AppMeshJson.mapper().readValue(route.getSpec(), GatewayRouteSpec.class), provider),
+                        "reach its target");
+            }
+        }
+    }
+
+    private static void refuseIfUnserved(String member, ResourceEntity route, String problem, String what) {
+        if (problem != null) {
+            throw ApiException.badRequest(member + ": " + route.resourceId().describe() + " would no longer " + what
+                    + ": its " + problem);
+        }
+    }
+
+    private List<ResourceEntity> children(ResourceKind kind, ResourceId parent) {
+        return resources.findByKindAndMeshNameAndParentNameOrderByNameAsc(kind, parent.mesh(), parent.name(),
+                Limit.unlimited());
+    }
+
+    /** The resources of one kind that name {@code id} (a route its target node, a gateway route its service ...). */
+    private List<ResourceEntity> referencing(ResourceId id, ResourceKind kind) {
+        return resources.findReferencing(id.mesh(), id.kind(), id.name(), Limit.unlimited()).stream()
+                .filter(r -> r.resourceId().kind() == kind).toList();
+    }
+
+    /**
+     * A route's weighted targets and a gateway route's target must name a listener of the node (of the service's
+     * provider) they target, and must name one when it has several, as App Mesh requires; run after
+     * {@link #checkReferences}, so every target exists.
+     */
+    private void checkTargetPorts(ResourceId id, Object spec) {
+        String problem = null;
+        if (spec instanceof RouteSpec route) {
+            problem = TargetPortFit.problem(route, name -> resources.findByKindAndMeshNameAndParentNameAndName(
+                    ResourceKind.VIRTUAL_NODE, id.mesh(), "", name)
+                    .map(n -> AppMeshJson.mapper().readValue(n.getSpec(), VirtualNodeSpec.class)).orElse(null));
+        } else if (spec instanceof GatewayRouteSpec route) {
+            var target = route.httpRoute() != null ? route.httpRoute().action().target()
+                    : route.http2Route() != null ? route.http2Route().action().target() : route.grpcRoute().action().target();
+            ResourceEntity service = find(new ResourceId(ResourceKind.VIRTUAL_SERVICE, id.mesh(), "",
+                    target.virtualService().virtualServiceName()));
+            problem = TargetPortFit.problem(route,
+                    provider(id.mesh(), AppMeshJson.mapper().readValue(service.getSpec(), VirtualServiceSpec.class)));
+        }
+        if (problem != null) {
+            throw ApiException.badRequest(problem);
+        }
+    }
+
+    /** The listeners of a service's provider, or null when it has none (or it is gone). */
+    private TargetPortFit.Provider provider(String mesh, VirtualServiceSpec service) {
+        if (service.provider() == null) {
+            return null;
+        }
+        boolean node = service.provider().virtualNode() != null;
+        String name = node ? service.provider().virtualNode().virtualNodeName()
+                : service.provider().virtualRouter().virtualRouterName();
+        ResourceKind kind = node ? ResourceKind.VIRTUAL_NODE : ResourceKind.VIRTUAL_ROUTER;
+        return resources.findByKindAndMeshNameAndParentNameAndName(kind, mesh, "", name).map(e -> {
+            List<dev.meshplane.api.model.PortMapping> listeners = node
+                    ? listeners(AppMeshJson.mapper().readValue(e.getSpec(), VirtualNodeSpec.class).listeners(), l -> l.portMapping())
+                    : listeners(AppMeshJson.mapper().readValue(e.getSpec(), VirtualRouterSpec.class).listeners(), l -> l.portMapping());
+            return new TargetPortFit.Provider(kind.displayName() + " '" + name + "'", listeners);
+        }).orElse(null);
+    }
+
+    private static <L> List<dev.meshplane.api.model.PortMapping> listeners(List<L> listeners,
+            Function<L, dev.meshplane.api.model.PortMapping> portMapping) {
+        return listeners == null ? List.of() : listeners.stream().map(portMapping).toList();
     }
 
     private Set<ReferenceTarget> checkReferences(ResourceId id, Object spec) {

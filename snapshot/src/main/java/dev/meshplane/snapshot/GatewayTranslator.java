@@ -37,20 +37,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Envoy of a virtual gateway: one listener per port mapping, whose gateway routes (by priority)
+ * The Envoy of a virtual gateway: one listener per port mapping, whose gateway routes (in {@link RouteOrder})
  * send matching requests through the target virtual service's own routing. As App Mesh does by
  * default, the Host is rewritten to the virtual service's name and the matched prefix to {@code /};
  * both can be turned off, and the prefix or the whole path can be rewritten to a value.
  */
 final class GatewayTranslator {
 
-    private static final int NO_PRIORITY = Integer.MAX_VALUE;
-
     private GatewayTranslator() {
     }
 
     /** One gateway route as it applies to one listener. */
-    private record Applicable(String name, int priority, GatewayRouteHostnameMatch hostname, GatewayRouteSpec spec) {
+    private record Applicable(String name, GatewayRouteHostnameMatch hostname, GatewayRouteSpec spec) {
     }
 
     static ProxyResources translate(TranslationMemo memo, String gatewayName) {
@@ -80,7 +78,7 @@ final class GatewayTranslator {
             List<Applicable> applicable = routes.entrySet().stream()
                     .map(e -> applicable(e.getKey(), e.getValue(), protocol, port))
                     .filter(java.util.Objects::nonNull)
-                    .sorted(Comparator.comparingInt(Applicable::priority).thenComparing(Applicable::name))
+                    .sorted(Comparator.comparing(Applicable::spec, RouteOrder.gatewayRoutes()).thenComparing(Applicable::name))
                     .toList();
             // a route with a host name match goes to each virtual host whose names it matches; one without, to every host
             Map<String, VirtualHost.Builder> hosts = new LinkedHashMap<>();
@@ -123,21 +121,20 @@ final class GatewayTranslator {
     }
 
     private static Applicable applicable(String name, GatewayRouteSpec spec, VirtualGatewayPortProtocol protocol, int port) {
-        int priority = spec.priority() == null ? NO_PRIORITY : spec.priority();
         switch (protocol) {
             case HTTP, HTTP2 -> {
                 HttpGatewayRoute route = protocol == VirtualGatewayPortProtocol.HTTP ? spec.httpRoute() : spec.http2Route();
                 if (route == null || (route.match().port() != null && route.match().port() != port)) {
                     return null;
                 }
-                return new Applicable(name, priority, route.match().hostname(), spec);
+                return new Applicable(name, route.match().hostname(), spec);
             }
             default -> {
                 GrpcGatewayRoute route = spec.grpcRoute();
                 if (route == null || (route.match().port() != null && route.match().port() != port)) {
                     return null;
                 }
-                return new Applicable(name, priority, route.match().hostname(), spec);
+                return new Applicable(name, route.match().hostname(), spec);
             }
         }
     }

@@ -23,6 +23,16 @@ import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
  * incorrect total weight"), while App Mesh weights need not: {@code total_weight} is set to their sum, which
  * later versions ignore.</li>
  * </ul>
+ * Two more make every client match a request as Envoy does:
+ * <ul>
+ * <li>an inverted matcher on a header the call does not carry matches in grpc-js ({@code matcher.ts}:
+ * {@code HeaderMatcher.apply} inverts the "absent" result) but not in Envoy ({@code header_utility.cc},
+ * {@code matchHeaders}: a missing header fails every matcher but an inverted present one), grpc-java
+ * ({@code RoutingUtils.matchHeader}) or C-core: each inverted matcher other than a present one gets a
+ * {@code present_match} on the same name beside it, which changes nothing where the header is sent;</li>
+ * <li>header names go lower-cased, as gRPC's metadata names are (PROTOCOL-HTTP2.md's Header-Name) and as Envoy,
+ * grpc-java and grpc-js compare them, so no client's lookup depends on the case the route was written in.</li>
+ * </ul>
  * {@link GrpcClientRules} checks the result, so a form that slips through is reported, not sent.
  */
 final class GrpcClientForms {
@@ -34,9 +44,17 @@ final class GrpcClientForms {
     static Route apply(Route route) {
         Route.Builder builder = route.toBuilder();
         RouteMatch.Builder match = builder.getMatchBuilder();
-        for (int i = 0; i < match.getHeadersCount(); i++) {
-            match.setHeaders(i, header(match.getHeaders(i)));
+        java.util.List<HeaderMatcher> headers = new java.util.ArrayList<>();
+        for (HeaderMatcher original : match.getHeadersList()) {
+            HeaderMatcher header = header(original.toBuilder()
+                    .setName(original.getName().toLowerCase(java.util.Locale.ROOT)).build());
+            headers.add(header);
+            if (header.getInvertMatch()
+                    && header.getHeaderMatchSpecifierCase() != HeaderMatcher.HeaderMatchSpecifierCase.PRESENT_MATCH) {
+                headers.add(HeaderMatcher.newBuilder().setName(header.getName()).setPresentMatch(true).build());
+            }
         }
+        match.clearHeaders().addAllHeaders(headers);
         if (builder.hasRoute() && builder.getRoute().hasWeightedClusters()) {
             RouteAction.Builder action = builder.getRouteBuilder();
             WeightedCluster.Builder weighted = action.getWeightedClustersBuilder();

@@ -16,9 +16,10 @@ import java.util.List;
 /**
  * Configuration for a proxyless gRPC client of a virtual node: for each backend virtual service,
  * API listeners named {@code <service>} and {@code <service>:<port>} (what {@code xds:///<service>}
- * asks for), a route configuration per port, and the clusters and endpoints of its targets. What gRPC
- * clients would refuse or silently skip ({@link GrpcClientRules}) is not sent: translation fails with
- * {@link UnservableConfigurationException}, which {@code /v1/proxies} shows.
+ * asks for), a route configuration per port, and the clusters and endpoints of its targets. A route gRPC
+ * clients skip on their own (query parameters) is left out and noted; anything else they would refuse or silently
+ * skip ({@link GrpcClientRules}) is not sent: translation fails with {@link UnservableConfigurationException}.
+ * {@code /v1/proxies} shows both.
  */
 final class GrpcClientTranslator {
 
@@ -44,13 +45,46 @@ final class GrpcClientTranslator {
         if (node.backends() != null) {
             backends(memo, node, out);
         }
-        ProxyResources resources = out.build();
+        ProxyResources resources = withoutRoutesGrpcSkips(out.build());
         List<String> violations = GrpcClientRules.validate(resources);
         if (!violations.isEmpty()) {
             throw new UnservableConfigurationException("gRPC clients would reject or skip this configuration: "
                     + String.join("; ", violations));
         }
         return resources;
+    }
+
+    /**
+     * gRPC clients skip a route that matches query parameters, and take the rest of its route configuration
+     * (grpc-java {@code XdsRouteConfigureResource.parseRouteMatch} returns no route; C-core's
+     * {@code xds_route_config.cc}: "Skip routes with query_parameters set"): sending it would change nothing, and
+     * withholding the whole configuration for it would leave the client with none. So such a route is left out
+     * here, where it is said: each one becomes a note, which {@code /v1/proxies} shows.
+     */
+    private static ProxyResources withoutRoutesGrpcSkips(ProxyResources resources) {
+        List<String> notes = new java.util.ArrayList<>();
+        List<RouteConfiguration> routes = new java.util.ArrayList<>();
+        for (RouteConfiguration config : resources.routes()) {
+            RouteConfiguration.Builder kept = config.toBuilder().clearVirtualHosts();
+            for (io.envoyproxy.envoy.config.route.v3.VirtualHost host : config.getVirtualHostsList()) {
+                List<io.envoyproxy.envoy.config.route.v3.Route> served = host.getRoutesList().stream()
+                        .filter(route -> route.getMatch().getQueryParametersCount() == 0).toList();
+                if (served.isEmpty() || served.size() == host.getRoutesCount()) {
+                    // C-core 1.51 refuses a virtual host without routes ("No route found in the virtual host."):
+                    // one holding only such routes stays as it is, and GrpcClientRules reports it, unsent
+                    kept.addVirtualHosts(host);
+                    continue;
+                }
+                host.getRoutesList().stream().filter(route -> route.getMatch().getQueryParametersCount() > 0)
+                        .forEach(route -> notes.add("route configuration " + config.getName() + ", virtual host "
+                                + host.getName() + ", route " + route.getName() + ": matches query parameters, which"
+                                + " gRPC clients skip; left out for them, so their calls go to the next route that matches"));
+                kept.addVirtualHosts(host.toBuilder().clearRoutes().addAllRoutes(served));
+            }
+            routes.add(kept.build());
+        }
+        return notes.isEmpty() ? resources : new ProxyResources(resources.clusters(), resources.endpoints(),
+                resources.listeners(), routes, notes);
     }
 
     private static void backends(TranslationMemo memo, VirtualNodeSpec node, ResourceCollector out) {

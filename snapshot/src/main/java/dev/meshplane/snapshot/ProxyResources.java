@@ -6,18 +6,29 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.List;
 
-/** The Envoy resources one proxy is to receive, by xDS type. */
+/**
+ * The Envoy resources one proxy is to receive, by xDS type, and {@code notes}: what translation left out of them
+ * on purpose and why (shown in {@code /v1/proxies}), empty when nothing was.
+ */
 public record ProxyResources(
         List<Cluster> clusters,
         List<ClusterLoadAssignment> endpoints,
         List<Listener> listeners,
-        List<RouteConfiguration> routes) {
+        List<RouteConfiguration> routes,
+        List<String> notes) {
 
     public ProxyResources {
         clusters = List.copyOf(clusters);
         endpoints = List.copyOf(endpoints);
         listeners = List.copyOf(listeners);
         routes = List.copyOf(routes);
+        notes = List.copyOf(notes);
+    }
+
+    /** Resources with nothing left out. */
+    public ProxyResources(List<Cluster> clusters, List<ClusterLoadAssignment> endpoints, List<Listener> listeners,
+            List<RouteConfiguration> routes) {
+        this(clusters, endpoints, listeners, routes, List.of());
     }
 
     public static ProxyResources empty() {

@@ -17,7 +17,6 @@ import dev.meshplane.api.model.VirtualRouterSpec;
 import dev.meshplane.api.model.VirtualServiceSpec;
 import dev.meshplane.api.model.WeightedTarget;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -42,8 +41,6 @@ final class ServiceRouting {
     /** A weighted destination: a virtual node's listener. */
     record Target(String node, int port, PortProtocol protocol, int weight) {
     }
-
-    private static final int NO_PRIORITY = Integer.MAX_VALUE;
 
     private ServiceRouting() {
     }
@@ -80,10 +77,7 @@ final class ServiceRouting {
         if (spec == null || spec.listeners() == null) {
             return List.of();
         }
-        List<Map.Entry<String, RouteSpec>> ordered = view.routesOf(router).entrySet().stream()
-                .sorted(Comparator.<Map.Entry<String, RouteSpec>>comparingInt(e -> priority(e.getValue()))
-                        .thenComparing(Map.Entry::getKey))
-                .toList();
+        List<Map.Entry<String, RouteSpec>> ordered = RouteOrder.routes(view.routesOf(router));
         List<ServicePort> ports = new ArrayList<>();
         for (VirtualRouterListener listener : spec.listeners()) {
             int port = listener.portMapping().port();
@@ -98,10 +92,6 @@ final class ServiceRouting {
             ports.add(new ServicePort(port, protocol, rules));
         }
         return ports;
-    }
-
-    private static int priority(RouteSpec spec) {
-        return spec.priority() == null ? NO_PRIORITY : spec.priority();
     }
 
     /** The route as it applies to one router listener, or null when it does not apply there. */

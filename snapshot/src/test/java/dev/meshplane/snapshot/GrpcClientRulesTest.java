@@ -117,7 +117,8 @@ class GrpcClientRulesTest {
         assertThat(route.getMatch().getHeadersList()).extracting(HeaderMatcher::getHeaderMatchSpecifierCase).containsExactly(
                 HeaderMatcher.HeaderMatchSpecifierCase.EXACT_MATCH, HeaderMatcher.HeaderMatchSpecifierCase.PREFIX_MATCH,
                 HeaderMatcher.HeaderMatchSpecifierCase.SUFFIX_MATCH, HeaderMatcher.HeaderMatchSpecifierCase.SAFE_REGEX_MATCH,
-                HeaderMatcher.HeaderMatchSpecifierCase.RANGE_MATCH, HeaderMatcher.HeaderMatchSpecifierCase.PRESENT_MATCH);
+                HeaderMatcher.HeaderMatchSpecifierCase.PRESENT_MATCH, HeaderMatcher.HeaderMatchSpecifierCase.RANGE_MATCH,
+                HeaderMatcher.HeaderMatchSpecifierCase.PRESENT_MATCH);
         assertThat(route.getMatch().getHeaders(0).getExactMatch()).isEqualTo("premium");
         assertThat(route.getMatch().getHeaders(3).getInvertMatch()).isTrue();
         assertThat(route.getMatch().getHeaders(3).getSafeRegexMatch().getRegex()).isEqualTo("v[0-9]+");
@@ -127,6 +128,80 @@ class GrpcClientRulesTest {
                 .routes().get(0).getVirtualHosts(0).getRoutes(0);
         assertThat(envoy.getMatch().getHeaders(0).getStringMatch().getExact()).isEqualTo("premium");
         assertThat(envoy.getRoute().getWeightedClusters().hasTotalWeight()).isFalse();
+    }
+
+    /**
+     * Issue 12's kind, metadata gRPC clients match unlike Envoy: an inverted match on metadata a call does not carry
+     * matches in grpc-js only, so gRPC clients get a present match beside it (the route then matches in no client,
+     * as in Envoy); a name written with capitals goes lower-cased, as gRPC metadata names are. Envoy's route keeps
+     * the single inverted matcher and the name as written (Envoy lower-cases it itself).
+     */
+    @Test
+    @SuppressWarnings("deprecation")
+    void invertedMetadataMatchesMissAbsentMetadataInEveryClientAsInEnvoy() {
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {
+                   "client": {"backends": [{"virtualService": {"virtualServiceName": "svc.local"}}]},
+                   "a": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"}}],
+                         "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "a"}}}},
+                 "virtualServices": {"svc.local": {"provider": {"virtualRouter": {"virtualRouterName": "router"}}}},
+                 "virtualRouters": {"router": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"}}]}},
+                 "routes": {"router": {"r": {"grpcRoute": {
+                   "match": {"serviceName": "pkg.Svc", "metadata": [
+                     {"name": "X-Tier", "invert": true, "match": {"exact": "free"}},
+                     {"name": "x-canary", "invert": true}]},
+                   "action": {"weightedTargets": [{"virtualNode": "a", "weight": 1}]}}}}}}
+                """;
+        MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        Route grpc = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"))
+                .routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(grpc.getMatch().getHeadersList()).containsExactly(
+                HeaderMatcher.newBuilder().setName("x-tier").setInvertMatch(true).setExactMatch("free").build(),
+                HeaderMatcher.newBuilder().setName("x-tier").setPresentMatch(true).build(),
+                HeaderMatcher.newBuilder().setName("x-canary").setInvertMatch(true).setPresentMatch(true).build());
+        Route envoy = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "client"))
+                .routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(envoy.getMatch().getHeadersList()).extracting(HeaderMatcher::getName).containsExactly("X-Tier", "x-canary");
+    }
+
+    /**
+     * A route matching query parameters, which gRPC clients skip (grpc-java parseRouteMatch, C-core
+     * xds_route_config.cc), is left out for them and noted, and the rest of the route configuration is sent, where
+     * before the whole configuration was withheld for it. A virtual host holding only such routes stays unsent
+     * (C-core 1.51 refuses a virtual host without routes), as before.
+     */
+    @Test
+    void aRouteGrpcClientsSkipIsLeftOutAndNotedNotTheWholeConfiguration() {
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {
+                   "client": {"backends": [{"virtualService": {"virtualServiceName": "svc.local"}}]},
+                   "a": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}],
+                         "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "a"}}}},
+                 "virtualServices": {"svc.local": {"provider": {"virtualRouter": {"virtualRouterName": "router"}}}},
+                 "virtualRouters": {"router": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}]}},
+                 "routes": {"router": {
+                   "beta": {"priority": 0, "httpRoute": {"match": {"prefix": "/", "queryParameters": [{"name": "beta"}]},
+                            "action": {"weightedTargets": [{"virtualNode": "a", "weight": 1}]}}},
+                   "all": {"priority": 1, "httpRoute": {"match": {"prefix": "/"},
+                           "action": {"weightedTargets": [{"virtualNode": "a", "weight": 1}]}}}}}}
+                """;
+        MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        ProxyResources grpc = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        assertThat(grpc.routes().get(0).getVirtualHosts(0).getRoutesList()).extracting(Route::getName).containsExactly("all");
+        assertThat(grpc.notes()).containsExactly("route configuration svc.local:8080, virtual host svc.local, route beta:"
+                + " matches query parameters, which gRPC clients skip; left out for them, so their calls go to the next"
+                + " route that matches");
+        assertThat(MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "client")).routes().get(0)
+                .getVirtualHosts(0).getRoutesList()).extracting(Route::getName).containsExactly("beta", "all");
+
+        MeshView onlySkipped = GoldenTest.view(JsonMapper.builder().build().readTree(json.replace("\"all\": {\"priority\": 1,"
+                + " \"httpRoute\": {\"match\": {\"prefix\": \"/\"}", "\"all\": {\"priority\": 1, \"httpRoute\": {\"match\":"
+                + " {\"prefix\": \"/\", \"queryParameters\": [{\"name\": \"x\"}]}")));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MeshTranslator.translate(onlySkipped,
+                new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"))).isInstanceOf(UnservableConfigurationException.class)
+                .hasMessageContaining("route beta: matches query parameters");
     }
 
     @Test

@@ -96,7 +96,10 @@ public final class SpecRules {
         rule(dev.meshplane.api.model.GrpcMetadataMatchMethod.class, (m, f) -> f.regex("regex", m.regex()));
         rule(dev.meshplane.api.model.HttpRouteHeader.class, (h, f) -> f.headerName("name", h.name()));
         rule(dev.meshplane.api.model.HttpGatewayRouteHeader.class, (h, f) -> f.headerName("name", h.name()));
-        rule(dev.meshplane.api.model.GrpcRouteMetadata.class, (h, f) -> f.headerName("name", h.name()));
+        rule(dev.meshplane.api.model.GrpcRouteMetadata.class, (h, f) -> {
+            f.headerName("name", h.name());
+            f.grpcMetadataName("name", h.name());
+        });
         rule(dev.meshplane.api.model.GrpcGatewayRouteMetadata.class, (h, f) -> f.headerName("name", h.name()));
         rule(MatchRange.class, (r, f) -> {
             if (r.start() != null && r.end() != null && r.start() >= r.end()) {
@@ -441,6 +444,42 @@ public final class SpecRules {
          * neither it nor gRPC clients send a :path with spaces: an empty name or one holding '/', '?', '#' or a space
          * would match no call, silently.
          */
+        /**
+         * A virtual router's gRPC route reaches Envoy sidecars and proxyless gRPC clients alike, and gRPC clients match
+         * metadata in their own way: grpc-java ({@code RoutingUtils.getHeaderValue}), grpc-js ({@code matcher.ts},
+         * {@code HeaderMatcher}) and C-core ({@code GetHeaderValue}, {@code xds_routing.cc}) treat a name ending in
+         * "-bin" as absent and read "content-type" as the constant "application/grpc", while Envoy matches the
+         * base64 text and the content type sent (often "application/grpc+proto"). The other names gRPC's protocol
+         * gives the library itself (PROTOCOL-HTTP2.md's Call-Definition: "te", "user-agent", "grpc-timeout",
+         * "grpc-encoding" ..., and every "grpc-" name, which it reserves) are set by the library on the wire, where
+         * Envoy sees them, not in the call's metadata those clients route on; and a name outside gRPC's Header-Name
+         * grammar (0-9 a-z _ - .) is metadata no gRPC library sends. No route form behaves alike for both, so such
+         * names are refused. Letter case alone is no difference: every client compares names lower-cased.
+         */
+        void grpcMetadataName(String member, String name) {
+            if (name == null || name.isEmpty()) {
+                return;
+            }
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            String why = null;
+            if (lower.endsWith("-bin")) {
+                why = "binary metadata: gRPC clients treat it as absent and never match it, while Envoy matches its"
+                        + " base64 text";
+            } else if (lower.equals("content-type")) {
+                why = "gRPC clients match the content type as the constant 'application/grpc', while Envoy matches"
+                        + " the one sent (often 'application/grpc+proto')";
+            } else if (lower.equals("te") || lower.equals("user-agent") || lower.startsWith("grpc-")) {
+                why = "set by the gRPC library itself (gRPC's PROTOCOL-HTTP2.md), which Envoy sees and gRPC clients'"
+                        + " own routing does not: the route would match differently for proxyless clients";
+            } else if (!lower.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c == '_'
+                    || c == '-' || c == '.')) {
+                why = "not a gRPC metadata name (gRPC's PROTOCOL-HTTP2.md: 0-9 a-z _ - .); no gRPC client can send it";
+            }
+            if (why != null) {
+                add(member, "'" + name + "': " + why);
+            }
+        }
+
         void grpcPathSegment(String member, String name) {
             if (name == null) {
                 return;

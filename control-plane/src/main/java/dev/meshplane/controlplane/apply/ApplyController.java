@@ -41,6 +41,8 @@ class ApplyController {
                     + " the meshes hold what the document says; references are resolved in dependency order. With"
                     + " dryRun=true nothing is stored and the plan is returned. A resource not at the version planned"
                     + " against (or the version the document names) is a ConflictException, and nothing is applied."
+                    + " Whether routes and gateway routes keep the listeners they are served by and target is"
+                    + " checked once every write of the document is done."
                     + " The body is the apply document (JSON) or, with format=k8s|cloudformation|auto or a YAML"
                     + " Content-Type, Kubernetes v1beta2 objects, CloudFormation templates or the apply document in YAML"
                     + " (its AuthorizationPolicy items included), read by the importers with the import options given as"

@@ -114,7 +114,8 @@ public class ApplyService {
         authorize(caller, plan);
         policyApply.authorize(caller, policySteps);
         List<PlanEntry> entries = transactions.execute(status -> {
-            List<PlanEntry> done = carryOut(plan, policySteps, meshes);
+            // a node's new listener and its routes' new target ports may come in either order: check them once all are written
+            List<PlanEntry> done = store.writingTogether(() -> carryOut(plan, policySteps, meshes));
             if (dryRun) {
                 status.setRollbackOnly();
             }

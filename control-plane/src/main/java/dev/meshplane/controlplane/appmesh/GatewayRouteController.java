@@ -42,7 +42,9 @@ class GatewayRouteController {
     @PutMapping
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "CreateGatewayRoute", summary = "Creates a gateway route",
-            description = "Repeating a request with the same clientToken returns the resource it created.")
+            description = "Repeating a request with the same clientToken returns the resource it created."
+                    + " The target's port must be a listener port of the target service's provider, and is"
+                    + " required when the provider has several listeners (BadRequestException naming the member).")
     ResponseEntity<GatewayRouteData> create(@PathVariable("meshName") String meshName,
             @PathVariable("virtualGatewayName") String virtualGatewayName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,
@@ -84,7 +86,9 @@ class GatewayRouteController {
     @PutMapping("/{gatewayRouteName}")
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateGatewayRoute", summary = "Replaces the spec of a gateway route",
-            description = "The version increments by one. An If-Match header with an older version gets 412.")
+            description = "The version increments by one. An If-Match header with an older version gets 412."
+                    + " The target's port must be a listener port of the target service's provider, and is"
+                    + " required when the provider has several listeners (BadRequestException naming the member).")
     ResponseEntity<GatewayRouteData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualGatewayName") String virtualGatewayName,
             @PathVariable("gatewayRouteName") String gatewayRouteName,

@@ -42,7 +42,11 @@ class RouteController {
     @PutMapping
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "CreateRoute", summary = "Creates a route",
-            description = "Repeating a request with the same clientToken returns the resource it created.")
+            description = "Repeating a request with the same clientToken returns the resource it created."
+                    + " A weighted target's port must be a listener port of its virtual node, and is required"
+                    + " when that node has several listeners (BadRequestException naming the member). A grpcRoute"
+                    + " metadata name gRPC clients match unlike Envoy ('-bin' names, content-type, te, user-agent,"
+                    + " 'grpc-' names, characters outside 0-9 a-z _ - .) is refused.")
     ResponseEntity<RouteData> create(@PathVariable("meshName") String meshName,
             @PathVariable("virtualRouterName") String virtualRouterName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,
@@ -84,7 +88,11 @@ class RouteController {
     @PutMapping("/{routeName}")
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateRoute", summary = "Replaces the spec of a route",
-            description = "The version increments by one. An If-Match header with an older version gets 412.")
+            description = "The version increments by one. An If-Match header with an older version gets 412."
+                    + " A weighted target's port must be a listener port of its virtual node, and is required"
+                    + " when that node has several listeners (BadRequestException naming the member). A grpcRoute"
+                    + " metadata name gRPC clients match unlike Envoy ('-bin' names, content-type, te, user-agent,"
+                    + " 'grpc-' names, characters outside 0-9 a-z _ - .) is refused.")
     ResponseEntity<RouteData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualRouterName") String virtualRouterName,
             @PathVariable("routeName") String routeName,

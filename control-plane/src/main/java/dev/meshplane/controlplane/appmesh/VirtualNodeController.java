@@ -86,7 +86,9 @@ class VirtualNodeController {
     @PutMapping("/{virtualNodeName}")
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateVirtualNode", summary = "Replaces the spec of a virtual node",
-            description = "The version increments by one. An If-Match header with an older version gets 412.")
+            description = "The version increments by one. An If-Match header with an older version gets 412."
+                    + " Refused (BadRequestException naming it) when a route or gateway route would lose the"
+                    + " listener it is served by or targets.")
     ResponseEntity<VirtualNodeData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualNodeName") String virtualNodeName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,

@@ -81,7 +81,9 @@ class VirtualRouterController {
     @PutMapping("/{virtualRouterName}")
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateVirtualRouter", summary = "Replaces the spec of a virtual router",
-            description = "The version increments by one. An If-Match header with an older version gets 412.")
+            description = "The version increments by one. An If-Match header with an older version gets 412."
+                    + " Refused (BadRequestException naming it) when a route or gateway route would lose the"
+                    + " listener it is served by or targets.")
     ResponseEntity<VirtualRouterData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualRouterName") String virtualRouterName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,

@@ -81,7 +81,9 @@ class VirtualServiceController {
     @PutMapping("/{virtualServiceName}")
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateVirtualService", summary = "Replaces the spec of a virtual service",
-            description = "The version increments by one. An If-Match header with an older version gets 412.")
+            description = "The version increments by one. An If-Match header with an older version gets 412."
+                    + " Refused (BadRequestException naming it) when a route or gateway route would lose the"
+                    + " listener it is served by or targets.")
     ResponseEntity<VirtualServiceData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualServiceName") String virtualServiceName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,

@@ -50,7 +50,7 @@ class ProxyController {
     /** One connected proxy, as the status API shows it. */
     record ProxyView(String nodeId, String mesh, String kind, String name, String userAgent, long streamId,
             Instant connectedSince, long responses, Map<String, TypeStatus> types, ProxyStatusTracker.Nack lastNack,
-            String translationError) {
+            String translationError, List<String> translationNotes) {
     }
 
     /** For one xDS type: the version last sent and the version last accepted. */
@@ -62,7 +62,8 @@ class ProxyController {
     @Operation(operationId = "ListProxies", summary = "Lists connected proxies with their xDS status",
             description = "One entry per xDS stream: node id, mesh, kind (sidecar, gateway, grpc_client) and name,"
                     + " connected since, per resource type the version last sent and last ACKed, the last NACK"
-                    + " with the proxy's own error message, and any translation error. Only proxies of meshes the caller"
+                    + " with the proxy's own error message, any translation error, and translationNotes: what was left"
+                    + " out of the configuration sent on purpose (routes gRPC clients skip). Only proxies of meshes the caller"
                     + " may read are listed.")
     Map<String, List<ProxyView>> list() {
         List<ProxyView> views = new ArrayList<>();
@@ -76,7 +77,8 @@ class ProxyController {
             status.acked().forEach((type, version) -> types.putIfAbsent(shortType(type), new TypeStatus(null, version)));
             views.add(new ProxyView(status.nodeId(), status.proxy().mesh(), status.proxy().kind().name().toLowerCase(),
                     status.proxy().name(), status.userAgent(), status.streamId(), status.connectedSince(), status.responses(), types,
-                    status.lastNack(), publisher.translationError(status.proxy().groupKey()).orElse(null)));
+                    status.lastNack(), publisher.translationError(status.proxy().groupKey()).orElse(null),
+                    publisher.translationNotes(status.proxy().groupKey())));
         }
         return Map.of("proxies", views);
     }

@@ -71,6 +71,8 @@ public class ConfigPublisher {
     /** Per mesh, the registry services its nodes select, as of the last build. */
     private final Map<String, Set<String>> servicesByMesh = new ConcurrentHashMap<>();
     private final Map<String, String> translationErrors = new ConcurrentHashMap<>();
+    /** Per group, what its last translation left out on purpose (ProxyResources.notes), while there is any. */
+    private final Map<String, List<String>> translationNotes = new ConcurrentHashMap<>();
     /** The last view of each mesh with connected proxies, to tell which resources a change touched. */
     private final Map<String, MeshView> views = new ConcurrentHashMap<>();
     /**
@@ -199,6 +201,11 @@ public class ConfigPublisher {
             dirtyMeshes.add(id.mesh());
         });
         scheduleFlush();
+    }
+
+    /** What the last build of a group of proxies that was sent left out of it on purpose, and why; empty if nothing. */
+    public List<String> translationNotes(String groupKey) {
+        return translationNotes.getOrDefault(groupKey, List.of());
     }
 
     /** The last translation error of a group of proxies, if its last build failed. */
@@ -342,6 +349,11 @@ public class ConfigPublisher {
                 continue;
             }
             translationErrors.remove(id.groupKey());
+            if (resources.notes().isEmpty()) {
+                translationNotes.remove(id.groupKey());
+            } else {
+                translationNotes.put(id.groupKey(), resources.notes());
+            }
             memo.ifPresent(m -> dependencies.put(id.groupKey(), Dependencies.of(m, id)));
             Optional<ProxySnapshot> previous = cache.snapshot(id.groupKey());
             if (cache.setSnapshot(id, snapshot)) {

@@ -230,6 +230,36 @@ class XdsProtocolTest extends ServerTest {
         }
     }
 
+    /**
+     * A route gRPC clients skip (query parameters) no longer withholds a proxyless client's whole configuration: its
+     * route configuration is sent without that route, and /v1/proxies names the route in translationNotes.
+     */
+    @Test
+    void aRouteGrpcClientsSkipIsLeftOutAndShown() throws Exception {
+        String node = meshWithCaller("a");
+        appMesh.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("rt")
+                .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))));
+        appMesh.createRoute(r -> r.meshName(mesh).virtualRouterName("rt").routeName("beta").spec(s -> s.priority(0)
+                .httpRoute(h -> h.match(m -> m.prefix("/").queryParameters(q -> q.name("beta")))
+                        .action(a -> a.weightedTargets(t -> t.virtualNode("a").weight(1))))));
+        appMesh.createRoute(r -> r.meshName(mesh).virtualRouterName("rt").routeName("all").spec(timeoutRoute(5)));
+        appMesh.updateVirtualService(r -> r.meshName(mesh).virtualServiceName("a.local")
+                .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName("rt")))));
+        io.envoyproxy.envoy.config.core.v3.Node grpcJava = io.envoyproxy.envoy.config.core.v3.Node.newBuilder()
+                .setId(node).setUserAgentName("gRPC Java").setUserAgentVersion("1.85.1").build();
+        try (AdsStream ads = new AdsStream(xds.port())) {
+            ads.send(DiscoveryRequest.newBuilder().setNode(grpcJava).setTypeUrl(AdsStream.RDS)
+                    .addResourceNames("a.local:8080").build());
+            DiscoveryResponse routes = answer(ads, AdsStream.RDS);
+            assertThat(routes.getResources(0).unpack(io.envoyproxy.envoy.config.route.v3.RouteConfiguration.class)
+                    .getVirtualHosts(0).getRoutesList()).extracting(io.envoyproxy.envoy.config.route.v3.Route::getName)
+                    .containsExactly("all");
+            assertThat(send("GET", "/v1/proxies", null).body()).contains("\"translationNotes\":[\"route configuration"
+                    + " a.local:8080, virtual host a.local, route beta: matches query parameters, which gRPC clients skip;"
+                    + " left out for them");
+        }
+    }
+
     private static software.amazon.awssdk.services.appmesh.model.RouteSpec timeoutRoute(long seconds) {
         return software.amazon.awssdk.services.appmesh.model.RouteSpec.builder().httpRoute(h -> h
                 .match(m -> m.prefix("/"))

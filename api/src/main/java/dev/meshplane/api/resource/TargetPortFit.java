@@ -1,0 +1,114 @@
+package dev.meshplane.api.resource;
+
+import dev.meshplane.api.model.GatewayRouteSpec;
+import dev.meshplane.api.model.GatewayRouteTarget;
+import dev.meshplane.api.model.PortMapping;
+import dev.meshplane.api.model.RouteSpec;
+import dev.meshplane.api.model.VirtualNodeSpec;
+import dev.meshplane.api.model.WeightedTarget;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Whether a route's weighted targets, and a gateway route's target, name a listener their target serves.
+ *
+ * <p>The translator resolves a weighted target to the target node's listener on its {@code port}
+ * (snapshot's {@code ServiceRouting.targets}/{@code listenerOf}): a port the node does not listen on becomes
+ * a cluster towards a port whose inbound listener has no filter chain, so every request is dropped there, and
+ * without a port it takes the first listener of the route's protocol. A gateway route's target resolves to the
+ * port of its virtual service's provider (a virtual node's or router's listener) equal to {@code target.port},
+ * else the first one ({@code GatewayTranslator.routes}: {@code if (port == null) return result;}): a port the
+ * provider does not listen on leaves the gateway route out of every route configuration. Both were accepted
+ * and then dropped silently; App Mesh refuses them, and requires the port when the target node (or the target
+ * service's provider) has several listeners (App Mesh user guide, routes.md: "If the selected virtual node has
+ * multiple listeners, Target port is required"; gateway-routes.md: "Virtual service provider port is required
+ * when the provider (router or node) of the selected virtual service has multiple listeners"). So the API
+ * refuses both, naming the member. A target without listeners (App Mesh lets a node exist without one) is not
+ * checked: it receives nothing until it has one, as docs/xds.md says. Keep this in step with the translators.
+ */
+public final class TargetPortFit {
+
+    /**
+     * The listeners a virtual service is reached on, through its provider.
+     *
+     * @param described the provider in words, for messages: {@code virtual node 'n'} or {@code virtual router 'r'}
+     * @param listeners its listeners' port mappings
+     */
+    public record Provider(String described, List<PortMapping> listeners) {
+    }
+
+    private TargetPortFit() {
+    }
+
+    /**
+     * Why one of a route's weighted targets names no listener of its virtual node, or null when each does.
+     *
+     * @param route the route
+     * @param nodes the spec of a target node by name; null for a node not to check (the caller knows nothing new
+     *              about it), which is skipped
+     * @return the problem, starting with the member at fault
+     *     ({@code spec.httpRoute.action.weightedTargets[0].port: ...}), or null
+     */
+    public static String problem(RouteSpec route, Function<String, VirtualNodeSpec> nodes) {
+        String kind = route.httpRoute() != null ? "httpRoute" : route.http2Route() != null ? "http2Route"
+                : route.grpcRoute() != null ? "grpcRoute" : route.tcpRoute() != null ? "tcpRoute" : null;
+        if (kind == null) {
+            return null;
+        }
+        List<WeightedTarget> targets = route.httpRoute() != null ? route.httpRoute().action().weightedTargets()
+                : route.http2Route() != null ? route.http2Route().action().weightedTargets()
+                : route.grpcRoute() != null ? route.grpcRoute().action().weightedTargets()
+                : route.tcpRoute().action().weightedTargets();
+        for (int i = 0; i < targets.size(); i++) {
+            WeightedTarget target = targets.get(i);
+            VirtualNodeSpec node = nodes.apply(target.virtualNode());
+            if (node == null) {
+                continue;
+            }
+            String problem = problem("virtual node '" + target.virtualNode() + "'",
+                    node.listeners() == null ? List.of() : node.listeners().stream().map(l -> l.portMapping()).toList(),
+                    target.port());
+            if (problem != null) {
+                return "spec." + kind + ".action.weightedTargets[" + i + "].port: " + problem;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why a gateway route's target names no listener of its virtual service's provider, or null when it does.
+     *
+     * @param route    the gateway route
+     * @param provider the listeners of its target service's provider; null when the service has no provider
+     *                 (not checked: the gateway route waits for one)
+     * @return the problem, starting with the member at fault ({@code spec.httpRoute.action.target.port: ...}),
+     *     or null
+     */
+    public static String problem(GatewayRouteSpec route, Provider provider) {
+        String kind = route.httpRoute() != null ? "httpRoute" : route.http2Route() != null ? "http2Route"
+                : route.grpcRoute() != null ? "grpcRoute" : null;
+        if (kind == null || provider == null) {
+            return null;
+        }
+        GatewayRouteTarget target = route.httpRoute() != null ? route.httpRoute().action().target()
+                : route.http2Route() != null ? route.http2Route().action().target() : route.grpcRoute().action().target();
+        String problem = problem("virtual service '" + target.virtualService().virtualServiceName()
+                + "' (through its provider " + provider.described() + ")", provider.listeners(), target.port());
+        return problem == null ? null : "spec." + kind + ".action.target.port: " + problem;
+    }
+
+    private static String problem(String target, List<PortMapping> listeners, Integer port) {
+        if (listeners.isEmpty()) {
+            return null;
+        }
+        String described = listeners.stream().map(l -> l.protocol().wireValue() + " " + l.port())
+                .collect(Collectors.joining(", "));
+        if (port == null) {
+            return listeners.size() == 1 ? null : "no port given, and " + target + " has several listeners ("
+                    + described + "): App Mesh requires the target's port then";
+        }
+        return listeners.stream().anyMatch(l -> l.port().equals(port)) ? null
+                : "port " + port + " is not a listener port of " + target + " (its listeners: " + described + ")";
+    }
+}

@@ -3,6 +3,6 @@
 # packaged jar. Usage: bench/drill.sh replicas|outage [--proxies=1000] [--services=100] [--clients=20]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -DskipTests -DskipQuickStart install
-mvn -q -B -pl bench dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+# within the reactor, so nothing is installed into the local repository (see scale.sh)
+mvn -q -B -pl bench -am -DskipTests -DskipQuickStart package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 exec java -Dorg.slf4j.simpleLogger.log.io.zonky=warn -cp "bench/target/classes:$(cat bench/target/classpath.txt)" dev.meshplane.bench.Drills "$@"

@@ -4,6 +4,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -13,6 +15,9 @@ final class Fleet implements AutoCloseable {
     static final int STREAMS_PER_CONNECTION = 50;
 
     final List<SimulatedProxy> proxies = new ArrayList<>();
+    /** One per proxy while load reporting is on, in the order of {@link #proxies}. */
+    final List<SimulatedLoadReporter> reporters = new ArrayList<>();
+    private ScheduledExecutorService reportTimer;
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final String host;
     private int port;
@@ -38,6 +43,39 @@ final class Fleet implements AutoCloseable {
             }
             proxies.get(i).connect(channels.get(channels.size() - 1));
             progress.step(i + 1);
+        }
+    }
+
+    /**
+     * Opens a load reporting stream beside every proxy's ADS stream, on its connection; each reports at the
+     * interval the server answers with, on one timer thread for the fleet.
+     */
+    void startLoadReports(Progress progress) {
+        reportTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "simulated-load-reports");
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (int i = 0; i < proxies.size(); i++) {
+            SimulatedLoadReporter reporter = new SimulatedLoadReporter(proxies.get(i), reportTimer);
+            reporters.add(reporter);
+            reporter.start(proxies.get(i).channel());
+            progress.step(i + 1);
+        }
+    }
+
+    /** Reports sent so far by the whole fleet (requests carrying cluster stats). */
+    long reportsSent() {
+        return reporters.stream().mapToLong(r -> r.reports.get()).sum();
+    }
+
+    /** Ends every load reporting stream. */
+    void stopLoadReports() {
+        reporters.forEach(SimulatedLoadReporter::stop);
+        reporters.clear();
+        if (reportTimer != null) {
+            reportTimer.shutdownNow();
+            reportTimer = null;
         }
     }
 
@@ -67,6 +105,7 @@ final class Fleet implements AutoCloseable {
     }
 
     private void closeChannels() {
+        stopLoadReports();
         proxies.forEach(SimulatedProxy::close);
         for (ManagedChannel channel : channels) {
             channel.shutdownNow();

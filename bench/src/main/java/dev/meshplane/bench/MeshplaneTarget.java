@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Meshplane's packaged server, changed through the App Mesh API (AWS SDK) and the registry API. */
 final class MeshplaneTarget implements Target {
@@ -11,8 +12,9 @@ final class MeshplaneTarget implements Target {
     private final ServerProcess server;
     private MeshBuilder mesh;
 
-    MeshplaneTarget(Path jar, Path dataDir, String heap, List<String> jvmOptions) throws Exception {
-        this.server = new ServerProcess(jar, dataDir, heap, jvmOptions);
+    /** The server with these JVM options and these arguments (settings) on its command line. */
+    MeshplaneTarget(Path jar, Path dataDir, String heap, List<String> jvmOptions, List<String> serverArguments) throws Exception {
+        this.server = new ServerProcess(jar, dataDir, heap, jvmOptions, serverArguments);
     }
 
     @Override
@@ -36,6 +38,16 @@ final class MeshplaneTarget implements Target {
     @Override
     public Duration cpu() {
         return server.cpu();
+    }
+
+    @Override
+    public Duration databaseCpu() {
+        return server.databaseCpu();
+    }
+
+    @Override
+    public Map<String, Double> metric(String name) throws Exception {
+        return server.metric(name);
     }
 
     @Override

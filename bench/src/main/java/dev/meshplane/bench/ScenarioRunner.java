@@ -19,8 +19,12 @@ import tools.jackson.databind.json.JsonMapper;
  * writes the mesh through the API, connects the simulated fleet, makes changes, and reports cold
  * start, convergence per change (from the API's response to the last proxy's receipt, and the API's time; every
  * response is ACKed at once), pushes and bytes, CPU and heap after GC, and what a restart re-sends.
+ * With {@code --load-reports}, every proxy also reports its load (LRS) before the changes and while they are made,
+ * and the runner measures what that costs the server ({@link #loadReporting}); {@code --reporting-interval=10s}
+ * sets the server's {@code meshplane.traffic.reporting-interval}, {@code --cpu-window=60} the seconds each CPU
+ * figure is taken over.
  *
- * <pre>java -cp bench/target/meshplane-bench.jar:... dev.meshplane.bench.ScenarioRunner --proxies=1000</pre>
+ * <pre>java -cp bench/target/meshplane-bench.jar:... dev.meshplane.bench.ScenarioRunner --proxies=1000 [--load-reports]</pre>
  */
 public final class ScenarioRunner {
 
@@ -30,6 +34,8 @@ public final class ScenarioRunner {
     private final int clients;
     private final int backends;
     private final boolean progress;
+    private final boolean loadReports;
+    private final long cpuWindowMillis;
     private final Map<String, Object> result = new LinkedHashMap<>();
     private final List<Map<String, Object>> changes = new ArrayList<>();
 
@@ -40,6 +46,8 @@ public final class ScenarioRunner {
         this.clients = Integer.parseInt(args.getOrDefault("clients", "100"));
         this.backends = Integer.parseInt(args.getOrDefault("backends", "10"));
         this.progress = Boolean.parseBoolean(args.getOrDefault("progress", "true"));
+        this.loadReports = Boolean.parseBoolean(args.getOrDefault("load-reports", "false"));
+        this.cpuWindowMillis = Long.parseLong(args.getOrDefault("cpu-window", "60")) * 1000;
     }
 
     public static void main(String[] argv) throws Exception {
@@ -80,9 +88,19 @@ public final class ScenarioRunner {
             }
             result.put("mtls", mtls);
         }
+        List<String> serverArguments = new ArrayList<>();
+        if (loadReports) {
+            if (baseline != null) {
+                throw new IllegalArgumentException("--load-reports: the baseline serves no load reporting");
+            }
+            result.put("loadReportingInterval", args.getOrDefault("reporting-interval", "10s (the server's default)"));
+        }
+        if (args.containsKey("reporting-interval")) {
+            serverArguments.add("--meshplane.traffic.reporting-interval=" + args.get("reporting-interval"));
+        }
         try (Target server = baseline != null
                 ? new BaselineProcess(dataDir.resolveSibling(dataDir.getFileName() + "-baseline.log"), heap, baseline)
-                : new MeshplaneTarget(jar, dataDir, heap, jvmOptions)) {
+                : new MeshplaneTarget(jar, dataDir, heap, jvmOptions, serverArguments)) {
             server.start();
             long t = System.nanoTime();
             server.build(services, clients, backends, new Progress("building the mesh", services, progress));
@@ -102,9 +120,14 @@ public final class ScenarioRunner {
                 result.put("coldStartMillis", millis(System.nanoTime() - start));
                 result.put("coldStartCpuSeconds", seconds(server.cpu().minus(cpuBefore).toNanos()));
                 result.put("heapAfterGcBytes", server.heapAfterGc());
+                if (loadReports) {
+                    complete &= loadReporting(server, fleet);
+                }
                 complete &= changes(server, fleet);
                 result.put("changes", changes);
                 result.put("heapAfterGcBytesEnd", server.heapAfterGc());
+                // the restart measures what a restarted server re-sends, as without load reports
+                fleet.stopLoadReports();
                 if (!"false".equals(args.get("restart"))) {
                     boolean nothingResent = restart(server, fleet);
                     // a bare SimpleCache numbers its versions from 1 again, so it re-sends: reported, not a failure
@@ -138,6 +161,87 @@ public final class ScenarioRunner {
                 p -> p.nodeId.equals(newClient),
                 () -> server.addService(services, chosen, MeshBuilder.backendsOf(chosen, services, backends)));
         return ok;
+    }
+
+    /** The server's CPU over a window of the fleet's steady state, in seconds per minute: its JVM's and its PostgreSQL's. */
+    private record CpuRate(double jvm, double database) {
+    }
+
+    private CpuRate cpuOver(Target server, long millis) throws InterruptedException {
+        Duration jvm = server.cpu();
+        Duration database = server.databaseCpu();
+        long start = System.nanoTime();
+        Thread.sleep(millis);
+        double minutes = (System.nanoTime() - start) / 60e9;
+        return new CpuRate(round(server.cpu().minus(jvm).toNanos() / 1e9 / minutes),
+                round(server.databaseCpu().minus(database).toNanos() / 1e9 / minutes));
+    }
+
+    /**
+     * What load reporting costs the server: its CPU per minute with the fleet connected and idle, then with every
+     * proxy reporting (after one interval, so the window holds only steady reports and writes), its heap after GC
+     * both ways, the batches written to PostgreSQL meanwhile, and whether the server believed every report.
+     * The changes measured next run while the fleet keeps reporting.
+     */
+    private boolean loadReporting(Target server, Fleet fleet) throws Exception {
+        Map<String, Object> row = new LinkedHashMap<>();
+        result.put("loadReports", row);
+        CpuRate idle = cpuOver(server, cpuWindowMillis);
+        row.put("cpuWindowSeconds", cpuWindowMillis / 1000);
+        row.put("idleCpuSecondsPerMinute", idle.jvm());
+        row.put("idleDatabaseCpuSecondsPerMinute", idle.database());
+        row.put("heapAfterGcBytesWithout", server.heapAfterGc());
+
+        Duration cpuBefore = server.cpu();
+        long start = System.nanoTime();
+        fleet.startLoadReports(new Progress("load reporting streams", proxies, progress));
+        boolean ok = awaitReporters(fleet, 60_000);
+        row.put("streamsOpenedMillis", millis(System.nanoTime() - start));
+        row.put("streamsOpenedCpuSeconds", seconds(server.cpu().minus(cpuBefore).toNanos()));
+        long interval = fleet.reporters.get(0).intervalMillis;
+        row.put("reportingIntervalMillis", interval);
+        Thread.sleep(interval + 2000); // the first reports arrive and are written before the window opens
+
+        Map<String, Double> writes = server.metric("meshplane.traffic.writes");
+        double accepted = server.metric("meshplane.traffic.reports.accepted").getOrDefault("COUNT", 0.0);
+        double ignored = server.metric("meshplane.traffic.reports.ignored").getOrDefault("COUNT", 0.0);
+        long sent = fleet.reportsSent();
+        CpuRate reporting = cpuOver(server, cpuWindowMillis);
+        Map<String, Double> writesAfter = server.metric("meshplane.traffic.writes");
+        double acceptedNow = server.metric("meshplane.traffic.reports.accepted").getOrDefault("COUNT", 0.0) - accepted;
+        double ignoredNow = server.metric("meshplane.traffic.reports.ignored").getOrDefault("COUNT", 0.0) - ignored;
+        row.put("reportingCpuSecondsPerMinute", reporting.jvm());
+        row.put("reportingDatabaseCpuSecondsPerMinute", reporting.database());
+        row.put("addedCpuSecondsPerMinute", round(reporting.jvm() - idle.jvm()));
+        row.put("addedDatabaseCpuSecondsPerMinute", round(reporting.database() - idle.database()));
+        row.put("reportsSent", fleet.reportsSent() - sent);
+        row.put("clusterReportsAccepted", (long) acceptedNow);
+        row.put("clusterReportsIgnored", (long) ignoredNow);
+        double batches = writesAfter.getOrDefault("COUNT", 0.0) - writes.getOrDefault("COUNT", 0.0);
+        row.put("writes", (long) batches);
+        row.put("writeMeanMillis", batches == 0 ? null
+                : round((writesAfter.getOrDefault("TOTAL_TIME", 0.0) - writes.getOrDefault("TOTAL_TIME", 0.0)) * 1000 / batches));
+        row.put("writeMaxMillis", round(writesAfter.getOrDefault("MAX", 0.0) * 1000));
+        // one sum per caller node and callee listener per bucket: the rows each interval's batch writes
+        row.put("rowsPerBucket", fleet.proxies.stream().flatMap(p -> p.egressClusters.stream().map(c -> p.nodeId + " " + c))
+                .distinct().count());
+        row.put("heapAfterGcBytesWith", server.heapAfterGc());
+        return ok && acceptedNow > 0 && ignoredNow == 0;
+    }
+
+    private static boolean awaitReporters(Fleet fleet, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (fleet.reporters.stream().anyMatch(r -> r.answers.get() == 0)) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
     }
 
     interface Action {
@@ -242,6 +346,24 @@ public final class ScenarioRunner {
         return Math.round(nanos / 10_000_000.0) / 100.0;
     }
 
+    /** The load reporting cost in one line, with the command that reruns it. */
+    private String summary(Map<?, ?> lr) {
+        return String.format("LOAD REPORTING COST %d proxies every %s s: server +%s CPU s/min (JVM %s -> %s, PostgreSQL %s -> %s),"
+                        + " heap after GC %d -> %d MB, one write per interval of ~%s rows: mean %s ms, max %s ms;"
+                        + " while reporting route change p99 %s ms, endpoint change p99 %s ms; %s reports ignored"
+                        + " | rerun: bench/scale.sh --proxies=%d --load-reports",
+                proxies, ((Number) lr.get("reportingIntervalMillis")).longValue() / 1000.0,
+                round(((Number) lr.get("addedCpuSecondsPerMinute")).doubleValue()
+                        + ((Number) lr.get("addedDatabaseCpuSecondsPerMinute")).doubleValue()),
+                lr.get("idleCpuSecondsPerMinute"), lr.get("reportingCpuSecondsPerMinute"),
+                lr.get("idleDatabaseCpuSecondsPerMinute"), lr.get("reportingDatabaseCpuSecondsPerMinute"),
+                ((Number) lr.get("heapAfterGcBytesWithout")).longValue() / 1_000_000,
+                ((Number) lr.get("heapAfterGcBytesWith")).longValue() / 1_000_000, lr.get("rowsPerBucket"),
+                lr.get("writeMeanMillis"), lr.get("writeMaxMillis"),
+                changes.isEmpty() ? null : changes.get(0).get("p99Millis"), changes.size() < 2 ? null : changes.get(1).get("p99Millis"),
+                lr.get("clusterReportsIgnored"), proxies);
+    }
+
     private void report() throws Exception {
         StringBuilder table = new StringBuilder();
         table.append(String.format("%n%s%s: %d proxies over %d client nodes, %d services, %d backends each, %d cores%n",
@@ -263,10 +385,25 @@ public final class ScenarioRunner {
                     result.get("restartResponses"), result.get("restartProxiesWithNewVersions"), result.containsKey("mtls")
                             ? ", " + result.get("restartProxiesWithNewCertificates") + " a new certificate" : ""));
         }
+        if (result.get("loadReports") instanceof Map<?, ?> lr) {
+            table.append(String.format("load reports every %s ms: server CPU %s CPU s/min idle, %s reporting (PostgreSQL %s and %s);"
+                            + " streams opened in %s ms (%s CPU s); heap after GC %d MB without, %d MB with%n",
+                    lr.get("reportingIntervalMillis"), lr.get("idleCpuSecondsPerMinute"), lr.get("reportingCpuSecondsPerMinute"),
+                    lr.get("idleDatabaseCpuSecondsPerMinute"), lr.get("reportingDatabaseCpuSecondsPerMinute"),
+                    lr.get("streamsOpenedMillis"), lr.get("streamsOpenedCpuSeconds"),
+                    ((Number) lr.get("heapAfterGcBytesWithout")).longValue() / 1_000_000,
+                    ((Number) lr.get("heapAfterGcBytesWith")).longValue() / 1_000_000));
+            table.append(String.format("  in %s s: %s reports sent, %s cluster reports accepted, %s ignored; %s writes of about %s rows,"
+                            + " mean %s ms, max %s ms%n", lr.get("cpuWindowSeconds"), lr.get("reportsSent"),
+                    lr.get("clusterReportsAccepted"), lr.get("clusterReportsIgnored"), lr.get("writes"), lr.get("rowsPerBucket"),
+                    lr.get("writeMeanMillis"), lr.get("writeMaxMillis")));
+            table.append(summary(lr)).append('\n');
+        }
         System.out.print(table);
         Path output = Path.of(args.getOrDefault("output", "bench/target/"
                 + (args.containsKey("baseline") ? "baseline-" : "scale-") + proxies
-                + (args.containsKey("mtls") ? "-mtls-" + args.get("mtls").toLowerCase(java.util.Locale.ROOT) : "") + ".json"));
+                + (args.containsKey("mtls") ? "-mtls-" + args.get("mtls").toLowerCase(java.util.Locale.ROOT) : "")
+                + (loadReports ? "-load-reports" : "") + ".json"));
         Files.createDirectories(output.toAbsolutePath().getParent());
         Files.writeString(output, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(result));
         System.out.println("results: " + output);

@@ -35,6 +35,8 @@ final class SimulatedProxy {
     /** With mTLS on, every proxy's listeners and clusters name these (Meshplane's built-in secrets). */
     static final Set<String> SECRETS = Set.of("meshplane:identity", "meshplane:trust");
     static final List<String> TYPES = List.of(CDS, EDS, LDS, RDS);
+    /** App Mesh's name for a proxy's cluster towards another node's listener: {@code cds_egress_<mesh>_<node>_<protocol>_<port>}. */
+    static final String EGRESS_PREFIX = "cds_egress_";
 
     /** One response as it arrived. */
     record Arrival(String typeUrl, String version, long nanos, int bytes) {
@@ -48,6 +50,8 @@ final class SimulatedProxy {
     final AtomicLong bytes = new AtomicLong();
     private final Map<String, String> nonces = new ConcurrentHashMap<>();
     private volatile Set<String> edsNames = Set.of();
+    /** The clusters towards other nodes' listeners, as the last CDS response named them (what it reports load for). */
+    volatile Set<String> egressClusters = Set.of();
     private volatile Set<String> rdsNames = Set.of();
     private volatile boolean edsAnswered;
     private volatile boolean rdsAnswered;
@@ -55,6 +59,7 @@ final class SimulatedProxy {
     private volatile boolean sdsAnswered;
     private volatile String nackNext;
     private StreamObserver<DiscoveryRequest> requests;
+    private Channel channel;
     private volatile boolean closed;
 
     SimulatedProxy(String nodeId, int replica) {
@@ -70,6 +75,7 @@ final class SimulatedProxy {
 
     /** Opens the stream; on a reconnect it asks with the versions it already has, as Envoy does. */
     synchronized void connect(Channel channel) {
+        this.channel = channel;
         closed = false;
         requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new StreamObserver<>() {
             @Override
@@ -87,11 +93,7 @@ final class SimulatedProxy {
                 closed = true;
             }
         });
-        Node node = Node.newBuilder().setId(nodeId).setCluster(nodeId).setUserAgentName("envoy")
-                .setMetadata(com.google.protobuf.Struct.newBuilder().putFields("replica",
-                        com.google.protobuf.Value.newBuilder().setNumberValue(replica).build()))
-                .build();
-        send(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(CDS).setVersionInfo(versions.getOrDefault(CDS, "")).build());
+        send(DiscoveryRequest.newBuilder().setNode(node()).setTypeUrl(CDS).setVersionInfo(versions.getOrDefault(CDS, "")).build());
         send(DiscoveryRequest.newBuilder().setTypeUrl(LDS).setVersionInfo(versions.getOrDefault(LDS, "")).build());
         if (!edsNames.isEmpty()) {
             send(request(EDS, versions.getOrDefault(EDS, ""), "", edsNames));
@@ -102,6 +104,19 @@ final class SimulatedProxy {
         if (!sdsNames.isEmpty()) {
             send(request(SDS, versions.getOrDefault(SDS, ""), "", sdsNames));
         }
+    }
+
+    /** The node it names on its streams: an Envoy (user agent {@code envoy}) of its virtual node, numbered among its replicas. */
+    Node node() {
+        return Node.newBuilder().setId(nodeId).setCluster(nodeId).setUserAgentName("envoy")
+                .setMetadata(com.google.protobuf.Struct.newBuilder().putFields("replica",
+                        com.google.protobuf.Value.newBuilder().setNumberValue(replica).build()))
+                .build();
+    }
+
+    /** The connection its ADS stream is on (Envoy opens its load reporting stream on the same one). */
+    synchronized Channel channel() {
+        return channel;
     }
 
     boolean isClosed() {
@@ -150,12 +165,17 @@ final class SimulatedProxy {
             case CDS -> {
                 send(request(CDS, response.getVersionInfo(), response.getNonce(), Set.of()));
                 Set<String> names = new TreeSet<>();
+                Set<String> egress = new TreeSet<>();
                 for (var any : response.getResourcesList()) {
                     Cluster cluster = unpack(any, Cluster.class);
                     if (cluster.getType() == Cluster.DiscoveryType.EDS) {
                         names.add(cluster.getName());
                     }
+                    if (cluster.getName().startsWith(EGRESS_PREFIX)) {
+                        egress.add(cluster.getName());
+                    }
                 }
+                egressClusters = egress;
                 if (!names.equals(edsNames)) {
                     edsNames = names;
                     edsAnswered = false;

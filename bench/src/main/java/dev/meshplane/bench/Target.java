@@ -2,6 +2,7 @@ package dev.meshplane.bench;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** What the scenario runs against: a control plane in its own process, and the changes it can make to the mesh. */
 interface Target extends AutoCloseable {
@@ -16,6 +17,16 @@ interface Target extends AutoCloseable {
 
     /** CPU time the server process has used so far. */
     Duration cpu();
+
+    /** CPU time the server's database processes have used so far (zero where it has none of its own). */
+    default Duration databaseCpu() {
+        return Duration.ZERO;
+    }
+
+    /** One of the server's metrics summed over its tags, value per statistic (COUNT, TOTAL_TIME, MAX ...). */
+    default Map<String, Double> metric(String name) throws Exception {
+        throw new UnsupportedOperationException("this server has no metrics endpoint");
+    }
 
     /** Heap in use right after a full collection, in bytes. */
     long heapAfterGc() throws Exception;

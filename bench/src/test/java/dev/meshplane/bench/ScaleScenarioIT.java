@@ -19,21 +19,33 @@ class ScaleScenarioIT {
     @TempDir
     Path work;
 
+    /**
+     * With load reports on (every second here, CPU over 2 s windows): every simulated proxy's reports are believed
+     * by the server (none ignored) and written, and the changes still reach exactly their proxies while it reports.
+     */
     @Test
     @SuppressWarnings("unchecked")
     void theScenarioRunsEndToEnd() throws Exception {
         Path jar = Path.of(System.getProperty("test.meshplane.server.jar", ServerProcess.defaultJar().toString()));
         assertThat(jar).as("the server jar, built by the package phase").exists();
         Path output = work.resolve("scale.json");
-        Map<String, Object> result = new ScenarioRunner(Map.of(
-                "proxies", "24", "services", "12", "clients", "4", "backends", "3",
-                "progress", "false", "heap", "512m",
-                "server-jar", jar.toString(),
-                "data-dir", work.resolve("data").toString(),
-                "output", output.toString())).run();
+        Map<String, Object> result = new ScenarioRunner(Map.ofEntries(
+                Map.entry("proxies", "24"), Map.entry("services", "12"), Map.entry("clients", "4"), Map.entry("backends", "3"),
+                Map.entry("progress", "false"), Map.entry("heap", "512m"),
+                Map.entry("load-reports", "true"), Map.entry("reporting-interval", "1s"), Map.entry("cpu-window", "2"),
+                Map.entry("server-jar", jar.toString()),
+                Map.entry("data-dir", work.resolve("data").toString()),
+                Map.entry("output", output.toString()))).run();
 
         assertThat(result.get("complete")).isEqualTo(true);
-        assertThat(Files.readString(output)).contains("\"coldStartMillis\"", "\"changes\"");
+        assertThat(Files.readString(output)).contains("\"coldStartMillis\"", "\"changes\"", "\"loadReports\"");
+        Map<String, Object> load = (Map<String, Object>) result.get("loadReports");
+        assertThat(load.get("reportingIntervalMillis")).as("the interval the server asks for").isEqualTo(1000L);
+        assertThat((Long) load.get("reportsSent")).as("24 proxies, one report a second, over 2 s").isGreaterThanOrEqualTo(24L);
+        assertThat((Long) load.get("clusterReportsAccepted")).as("each report names 6 egress clusters (3 services, 2 versions);"
+                + " reports crossing the window's edges count on one side only").isGreaterThanOrEqualTo(2 * (Long) load.get("reportsSent"));
+        assertThat(load.get("clusterReportsIgnored")).as("the simulated reports are ones the server believes").isEqualTo(0L);
+        assertThat((Long) load.get("writes")).as("written once a second, in batches").isPositive();
         List<Map<String, Object>> changes = eachReachedOnlyItsProxies(result);
         assertThat(changes.get(0).get("affected")).isEqualTo(24);
         assertThat((Integer) changes.get(2).get("affected")).isLessThan(24);

@@ -6,6 +6,7 @@ import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
@@ -38,6 +39,11 @@ final class BackendServer implements AutoCloseable {
     private final Server server;
 
     BackendServer(String name) throws IOException {
+        this(name, InsecureServerCredentials.create());
+    }
+
+    /** The same, serving with the given credentials (TLS with a mesh certificate, for mTLS from the mesh's CA). */
+    BackendServer(String name, ServerCredentials credentials) throws IOException {
         this.name = name;
         SimpleServiceGrpc.SimpleServiceImplBase service = new SimpleServiceGrpc.SimpleServiceImplBase() {
             @Override
@@ -74,7 +80,7 @@ final class BackendServer implements AutoCloseable {
                 return next.startCall(call, headers);
             }
         };
-        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+        server = Grpc.newServerBuilderForPort(0, credentials)
                 .addService(ServerInterceptors.intercept(service, steering))
                 .build().start();
     }

@@ -343,6 +343,20 @@ class ServiceGraphTest extends ServerTest {
     }
 
     @Test
+    void svgStaysWellFormedWithNamesHoldingWhatXmlDoesNotAllow() throws Exception {
+        String other = uniqueName("graph-xml");
+        String name = "nonchar \uFFFE\uFFFF end"; // a name the API takes; U+FFFE and U+FFFF are no XML characters
+        appMesh.createMesh(r -> r.meshName(other));
+        appMesh.createVirtualNode(r -> r.meshName(other).virtualNodeName(name).spec(Fixtures.node("nonchar.local")));
+        HttpResponse<String> response = send("GET", "/v1/meshes/" + other + "/graph?format=svg", null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        Document svg = factory.newDocumentBuilder().parse(new org.xml.sax.InputSource(new StringReader(response.body())));
+        assertThat(svg.getDocumentElement().getTextContent()).contains("nonchar \uFFFD\uFFFD end");
+    }
+
+    @Test
     void aProxysOwnTextIsKeptShortWhereverItIsShown() throws Exception {
         String other = uniqueName("graph-nack");
         appMesh.createMesh(r -> r.meshName(other));

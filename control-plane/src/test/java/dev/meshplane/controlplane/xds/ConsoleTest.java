@@ -116,6 +116,11 @@ class ConsoleTest extends ServerTest {
                 browser.screenshot("node-nacked");
                 // figures the API leaves out (no request finished: no rate) read as a dash, never as a value of JavaScript's
                 assertThat(browser.text("body")).doesNotContain("NaN", "undefined", "null");
+
+                // a link cannot make the page read the graph back to back: at most once a second
+                browser.open("/ui/?refresh=1#/meshes/" + scenario.mesh);
+                browser.await(PAGE, ExpectedConditions.textToBePresentInElementLocated(By.id("updated"), "every"));
+                assertThat(browser.text("#updated")).endsWith("every 1 s");
             } finally {
                 calling.set(false);
                 client.join();

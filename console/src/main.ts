@@ -6,8 +6,11 @@ import {
 import { GraphView } from './graph';
 import { healthColour, millis, percent, rate, time } from './format';
 
-/** How often the selected mesh is read again; ?refresh=<ms> changes it. */
-const REFRESH_MILLIS = Number(new URLSearchParams(location.search).get('refresh')) || 3000;
+/**
+ * How often the selected mesh is read again; ?refresh=<ms> changes it, never below a second: anyone can send a link
+ * with ?refresh=1, which would have the reader's tab read the graph back to back for as long as it stays open.
+ */
+const REFRESH_MILLIS = Math.max(1000, Number(new URLSearchParams(location.search).get('refresh')) || 3000);
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 

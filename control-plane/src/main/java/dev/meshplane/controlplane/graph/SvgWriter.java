@@ -31,7 +31,8 @@ import org.eclipse.elk.graph.util.ElkGraphUtil;
 /**
  * A {@link ServiceGraph} as SVG, laid out here by Eclipse ELK's layered algorithm (left to right, no process run):
  * one {@code <g class="node ...">} per graph node and one {@code <g class="edge ...">} per graph edge, each with a
- * {@code <title>}. Written with the JDK's StAX writer, which escapes every text and attribute; no script, no link.
+ * {@code <title>}. Written with the JDK's StAX writer, which escapes every text and attribute (and characters XML does
+ * not allow replaced first); no script, no link.
  */
 final class SvgWriter {
 
@@ -103,7 +104,7 @@ final class SvgWriter {
     private static void node(XMLStreamWriter svg, Node node, ElkNode box) throws XMLStreamException {
         svg.writeStartElement("g");
         svg.writeAttribute("class", "node " + node.kind() + (GraphStyle.nacked(node) ? " nacked" : ""));
-        svg.writeAttribute("id", node.id());
+        svg.writeAttribute("id", xml(node.id()));
         element(svg, "title", node.kind() + " " + node.name());
         svg.writeEmptyElement("rect");
         svg.writeAttribute("x", number(box.getX()));
@@ -123,7 +124,7 @@ final class SvgWriter {
             if (i > 0 && GraphStyle.nacked(node)) {
                 svg.writeAttribute("fill", GraphStyle.NACKED);
             }
-            svg.writeCharacters(lines.get(i));
+            svg.writeCharacters(xml(lines.get(i)));
             svg.writeEndElement();
         }
         svg.writeEndElement();
@@ -133,7 +134,7 @@ final class SvgWriter {
         String colour = GraphStyle.colour(edge);
         svg.writeStartElement("g");
         svg.writeAttribute("class", "edge " + edge.kind() + (edge instanceof TrafficEdge t ? " " + t.health() : ""));
-        svg.writeAttribute("id", edge.id());
+        svg.writeAttribute("id", xml(edge.id()));
         element(svg, "title", edge.kind() + ": " + edge.from() + " to " + edge.to());
         for (ElkEdgeSection section : line.getSections()) {
             StringBuilder d = new StringBuilder("M").append(number(section.getStartX())).append(' ').append(number(section.getStartY()));
@@ -160,7 +161,7 @@ final class SvgWriter {
             svg.writeAttribute("x", number(label.getX()));
             svg.writeAttribute("y", number(label.getY() + LINE_HEIGHT * 0.75));
             svg.writeAttribute("fill", colour);
-            svg.writeCharacters(label.getText());
+            svg.writeCharacters(xml(label.getText()));
             svg.writeEndElement();
         }
         svg.writeEndElement();
@@ -181,8 +182,27 @@ final class SvgWriter {
 
     private static void element(XMLStreamWriter svg, String name, String text) throws XMLStreamException {
         svg.writeStartElement(name);
-        svg.writeCharacters(TextRules.printable(text));
+        svg.writeCharacters(xml(TextRules.printable(text)));
         svg.writeEndElement();
+    }
+
+    /**
+     * The text with each character XML 1.0 does not allow in a document (its {@code Char} production: controls but
+     * tab and line breaks, U+FFFE, U+FFFF, a surrogate out of its pair) as U+FFFD. Names may hold U+FFFE and U+FFFF,
+     * and the StAX writer escapes markup but writes those as they are, which no XML parser reads.
+     */
+    private static String xml(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+            } else {
+                boolean allowed = c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD);
+                out.append(allowed ? c : '\uFFFD');
+            }
+        }
+        return out.toString();
     }
 
     private static String number(double value) {

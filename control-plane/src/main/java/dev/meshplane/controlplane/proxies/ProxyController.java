@@ -62,7 +62,8 @@ class ProxyController {
     @Operation(operationId = "ListProxies", summary = "Lists connected proxies with their xDS status",
             description = "One entry per xDS stream: node id, mesh, kind (sidecar, gateway, grpc_client) and name,"
                     + " connected since, per resource type the version last sent and last ACKed, the last NACK"
-                    + " with the proxy's own error message, any translation error, and translationNotes: what was left"
+                    + " with the proxy's own error message (its type, message and the user agent kept to 4,096 characters),"
+                    + " any translation error, and translationNotes: what was left"
                     + " out of the configuration sent on purpose (routes gRPC clients skip). Only proxies of meshes the caller"
                     + " may read are listed.")
     Map<String, List<ProxyView>> list() {

@@ -1,11 +1,14 @@
 package dev.meshplane.controlplane.traffic;
 
+import com.google.common.math.LongMath;
 import dev.meshplane.controlplane.traffic.LoadReportCounters.Reason;
 import dev.meshplane.snapshot.MeshView;
 import io.prometheus.client.Metrics.Bucket;
 import io.prometheus.client.Metrics.Metric;
 import io.prometheus.client.Metrics.MetricFamily;
 import io.prometheus.client.Metrics.MetricType;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +37,10 @@ final class EnvoyMetricsRules {
 
     /** Envoy's cluster stats Meshplane reads: the stat prefix {@code cluster.<name>.}, then the family. */
     private static final Pattern CLUSTER_STAT = Pattern.compile("cluster\\.(.+)\\.upstream_rq_(time|[1-5]xx)");
-    /** More bounds than Envoy's 19 default ones with room for custom settings; beyond it a histogram is not believed. */
+    /**
+     * More bounds than Envoy's 19 default ones with room for custom settings; beyond it a histogram is not believed, nor an
+     * edge whose histograms in one message hold more distinct bounds (one Envoy has one set of bounds per histogram).
+     */
     static final int MAX_BOUNDS = 64;
 
     /** A callee listener of the mesh. */
@@ -94,11 +100,29 @@ final class EnvoyMetricsRules {
             EdgeMetrics sum = edges.computeIfAbsent(new Destination(edge.target().node(), edge.target().port()),
                     d -> new EdgeMetrics());
             for (int i = 0; i < 5; i++) {
-                sum.responses()[i] += read.responses()[i];
+                sum.responses()[i] = LongMath.saturatedAdd(sum.responses()[i], read.responses()[i]);
             }
-            read.bins().forEach((bound, samples) -> sum.bins().merge(bound, samples, Long::sum));
+            read.bins().forEach((bound, samples) -> sum.bins().merge(bound, samples, LongMath::saturatedAdd));
         }
+        // the limits hold per edge and message, however many families, metrics or cluster names (TLS variants) carry it
+        edges.values().removeIf(sum -> {
+            Reason problem = sum.bins().size() > MAX_BOUNDS + 1 ? Reason.INCONSISTENT
+                    : total(sum.responses()) / seconds > maxRequestsPerSecond
+                            || total(sum.bins().values()) / seconds > maxRequestsPerSecond ? Reason.RATE : null;
+            if (problem != null) {
+                ignored.merge(problem, 1, Integer::sum);
+            }
+            return problem != null;
+        });
         return new Verdict(edges, ignored);
+    }
+
+    private static long total(long[] counts) {
+        return Arrays.stream(counts).reduce(0, LongMath::saturatedAdd);
+    }
+
+    private static long total(Collection<Long> counts) {
+        return counts.stream().reduce(0L, LongMath::saturatedAdd);
     }
 
     /** A status class counter's deltas into {@code responses[codeClass]}, or why they are not believed. */

@@ -9,6 +9,8 @@ import io.envoyproxy.envoy.service.load_stats.v3.LoadStatsRequest;
 import io.envoyproxy.envoy.service.load_stats.v3.LoadStatsResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,7 +20,8 @@ import org.springframework.stereotype.Component;
  * asks for every cluster ({@code send_all_clusters}, which Envoy announces as the client feature
  * {@code envoy.lrs.supports_send_all_clusters} and gRPC's clients honour) every
  * {@code meshplane.traffic.reporting-interval}. Each later request's cluster stats are judged by
- * {@link LoadReportRules} and what is believed goes to the {@link TrafficRecorder}; a request naming
+ * {@link LoadReportRules}, its loads summed per edge and held to the limit, and what is believed goes to the
+ * {@link TrafficRecorder}; a request naming
  * another node than the first is ignored. Whatever is ignored is counted by reason.
  */
 @Component
@@ -29,6 +32,8 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
     private final LoadReportCounters counters;
     private final LoadReportRules rules;
     private final LoadStatsResponse answer;
+    /** The longest time one report may cover: its counts are of one reporting interval, with room for lateness. */
+    private final long maxCoveredMillis;
 
     public LoadReportingService(ReportingCallers callers, TrafficRecorder recorder, LoadReportCounters counters,
             TrafficProperties properties) {
@@ -38,6 +43,7 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
         this.rules = new LoadReportRules(properties.maxRequestsPerSecond());
         this.answer = LoadStatsResponse.newBuilder().setSendAllClusters(true)
                 .setLoadReportingInterval(Durations.fromMillis(properties.reportingInterval().toMillis())).build();
+        this.maxCoveredMillis = 2 * properties.reportingInterval().toMillis();
     }
 
     @Override
@@ -97,16 +103,19 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
                 counters.ignored(Reason.UNKNOWN_NODE, 1);
                 return;
             }
+            List<LoadReportRules.EdgeLoad> loads = new ArrayList<>();
             for (ClusterStats stats : request.getClusterStatsList()) {
-                LoadReportRules.Verdict verdict = rules.judge(context.view(), context.clusters(), stats, state, elapsedMillis);
+                LoadReportRules.Verdict verdict = rules.judge(context.view(), context.clusters(), stats, state);
                 if (verdict.ignored() != null) {
                     counters.ignored(verdict.ignored(), 1);
                 } else if (verdict.load() != null) {
-                    LoadReportRules.EdgeLoad load = verdict.load();
-                    if (recorder.add(caller.mesh(), sourceKind, caller.name(), load.destinationNode(), load.destinationPort(),
-                            load.issued(), load.successful(), load.errors(), load.inProgress(), elapsedMillis)) {
-                        counters.accepted();
-                    }
+                    loads.add(verdict.load());
+                }
+            }
+            for (LoadReportRules.EdgeLoad load : rules.perEdge(loads, elapsedMillis, maxCoveredMillis, r -> counters.ignored(r, 1))) {
+                if (recorder.add(caller.mesh(), sourceKind, caller.name(), load.destinationNode(), load.destinationPort(),
+                        load.issued(), load.successful(), load.errors(), load.inProgress(), Math.min(elapsedMillis, maxCoveredMillis))) {
+                    counters.accepted();
                 }
             }
             state.endReport();

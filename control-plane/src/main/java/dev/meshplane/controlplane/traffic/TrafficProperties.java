@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param bucket                the time bucket reports are summed in
  * @param retention             how long buckets are kept (the longest window a traffic query may ask for)
  * @param maxRequestsPerSecond  the most requests per second, and requests in progress, one proxy may report
- *                              towards one locality of one cluster; a report beyond it is ignored and counted
+ *                              towards one callee listener in one report (or responses and latency samples in one
+ *                              message of Envoy's metrics); a report beyond it is ignored and counted
  * @param maxSeries             the most pairs of mesh and virtual node with traffic series in Prometheus, per replica
  */
 @ConfigurationProperties("meshplane.traffic")

@@ -26,8 +26,8 @@ import org.springframework.stereotype.Component;
  * memory per mesh, caller, callee listener and time bucket, and writes the sums to PostgreSQL once per
  * reporting interval in batches (adding to what other replicas wrote); what was written goes to this
  * replica's Prometheus series ({@link TrafficSeries}). Deletes buckets older than the retention. Memory is
- * bounded: beyond {@link #MAX_PENDING} unwritten sums (the database away for long), new reports are
- * dropped and counted ({@code reason="overflow"}).
+ * bounded: beyond {@link #MAX_PENDING} unwritten sums (the database away for long), or {@link #MAX_BINS} latency
+ * bins of one edge in one bucket, new reports are dropped and counted ({@code reason="overflow"}).
  */
 @Component
 public class TrafficRecorder implements SmartLifecycle {
@@ -36,6 +36,13 @@ public class TrafficRecorder implements SmartLifecycle {
 
     /** Unwritten sums kept at most: one per mesh, caller, callee listener and bucket. */
     static final int MAX_PENDING = 100_000;
+
+    /**
+     * Distinct latency bin bounds kept per edge and bucket: four times the most one message may bring
+     * ({@link EnvoyMetricsRules#MAX_BOUNDS} and the bin above them), room for proxies of one node with different bucket
+     * settings; a caller sending new bounds in every message would otherwise grow memory and rows without end.
+     */
+    static final int MAX_BINS = 4 * (EnvoyMetricsRules.MAX_BOUNDS + 1);
 
     private record Key(String mesh, Instant bucket, String sourceKind, String source, String destinationNode, int port) {
     }
@@ -92,7 +99,8 @@ public class TrafficRecorder implements SmartLifecycle {
      *
      * @param responses responses per status class, 1xx to 5xx (index 0 to 4), each zero or more
      * @param bins      latency samples per bin upper bound in milliseconds (positive infinity for the last), each zero or more
-     * @return false when memory for unwritten reports is full and the report was dropped (and counted)
+     * @return false when memory for unwritten reports is full, or the edge's bucket holds {@link #MAX_BINS} other bounds,
+     *         and the report was dropped (and counted)
      */
     public boolean addEnvoy(String mesh, String sourceKind, String source, String destinationNode, int port, long[] responses,
             SortedMap<Double, Long> bins) {
@@ -113,6 +121,10 @@ public class TrafficRecorder implements SmartLifecycle {
             }
             EnvoyTally tally = found;
             synchronized (tally) {
+                if (tally.bins.size() + bins.keySet().stream().filter(bound -> !tally.bins.containsKey(bound)).count() > MAX_BINS) {
+                    counters.ignored(Reason.OVERFLOW, 1);
+                    return false;
+                }
                 for (int i = 0; i < tally.responses.length; i++) {
                     tally.responses[i] += responses[i];
                 }

@@ -43,8 +43,26 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
         this.appMesh = appMesh;
     }
 
-    /** A rejected configuration, as the client reported it. */
+    /**
+     * A rejected configuration, as the client reported it: its type and message kept to {@link #NACK_TEXT_LENGTH}
+     * characters, since a client writes them as it likes and they reach logs, {@code /v1/proxies}, the graph and the console.
+     */
     public record Nack(String typeUrl, String rejectedVersion, String message, Instant at) {
+    }
+
+    /**
+     * The most characters kept of a NACK's type and message (and of a node's user agent): Envoy's own messages name the
+     * rejected resources and their errors in far less; the proxy's log keeps the whole text.
+     */
+    static final int NACK_TEXT_LENGTH = 4096;
+
+    /** The text cut to {@code max} characters (not inside a surrogate pair), with its full length after. */
+    static String clipped(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end) + "... (" + text.length() + " characters)";
     }
 
     /** One connected proxy (one stream), for the status API. */
@@ -68,7 +86,7 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
 
         ProxyStatus status() {
             return new ProxyStatus(id, node == null ? null : node.getId(), proxy,
-                    node == null ? null : node.getUserAgentName(), openedAt, Map.copyOf(sent), Map.copyOf(acked),
+                    node == null ? null : clipped(node.getUserAgentName(), NACK_TEXT_LENGTH), openedAt, Map.copyOf(sent), Map.copyOf(acked),
                     lastNack, responses.get());
         }
     }
@@ -191,11 +209,12 @@ public class ProxyStatusTracker implements DiscoveryServerCallbacks {
     }
 
     private void nack(StreamState state, String typeUrl, String message) {
-        Nack nack = new Nack(typeUrl, state.sent.get(typeUrl), message, Instant.now());
+        Nack nack = new Nack(clipped(typeUrl, NACK_TEXT_LENGTH), state.sent.get(typeUrl), clipped(message, NACK_TEXT_LENGTH),
+                Instant.now());
         state.lastNack = nack;
         metrics.nack(typeUrl);
         // the node id is known to be printable (Proxies.identify); the rest is the client's text
-        log.warn("Proxy {} rejected {} version {}: {}", state.node.getId(), TextRules.printable(typeUrl),
-                TextRules.printable(nack.rejectedVersion()), TextRules.printable(message));
+        log.warn("Proxy {} rejected {} version {}: {}", state.node.getId(), TextRules.printable(nack.typeUrl()),
+                TextRules.printable(nack.rejectedVersion()), TextRules.printable(nack.message()));
     }
 }

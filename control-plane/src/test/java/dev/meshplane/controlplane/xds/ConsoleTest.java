@@ -68,6 +68,13 @@ class ConsoleTest extends ServerTest {
             }, "console-test-client");
             client.start();
             try {
+                // the page may run only the server's own script, may not be framed, and the browser may not sniff types
+                java.net.http.HttpResponse<String> page = send("GET", "/ui/", null);
+                assertThat(page.statusCode()).isEqualTo(200);
+                assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(policy -> assertThat(policy)
+                        .contains("script-src 'self';", "connect-src 'self';", "frame-ancestors 'none'").doesNotContain("unsafe-eval"));
+                assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+                assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
                 browser.open("/ui/");
                 browser.click("#mesh-list a[data-mesh='" + scenario.mesh + "']");
 
@@ -109,6 +116,11 @@ class ConsoleTest extends ServerTest {
                 browser.screenshot("node-nacked");
                 // figures the API leaves out (no request finished: no rate) read as a dash, never as a value of JavaScript's
                 assertThat(browser.text("body")).doesNotContain("NaN", "undefined", "null");
+
+                // a link cannot make the page read the graph back to back: at most once a second
+                browser.open("/ui/?refresh=1#/meshes/" + scenario.mesh);
+                browser.await(PAGE, ExpectedConditions.textToBePresentInElementLocated(By.id("updated"), "every"));
+                assertThat(browser.text("#updated")).endsWith("every 1 s");
             } finally {
                 calling.set(false);
                 client.join();

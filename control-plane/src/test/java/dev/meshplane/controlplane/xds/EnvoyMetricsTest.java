@@ -168,6 +168,59 @@ class EnvoyMetricsTest extends ServerTest {
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
+    /** A histogram with one sample in each of {@code bins} bins whose bounds are {@code first}, {@code first + 1} ... ms. */
+    private static io.prometheus.client.Metrics.MetricFamily spread(String name, double first, int bins) {
+        double[] pairs = new double[2 * bins];
+        for (int i = 0; i < bins; i++) {
+            pairs[2 * i] = first + i;
+            pairs[2 * i + 1] = i + 1;
+        }
+        return rawHistogram(name, bins, pairs);
+    }
+
+    @Test
+    void theLimitsHoldPerEdgeHoweverAMessageSplitsIt() throws Exception {
+        try (UserServiceMesh scenario = new UserServiceMesh(uniqueName("ms-split"), port)) {
+            String mesh = scenario.mesh;
+            String toV1 = "cds_egress_" + mesh + "_user-v1_grpc_50051";
+            String toV2 = "cds_egress_" + mesh + "_user-v2_grpc_50051";
+            double rate = counters.ignoredCount(Reason.RATE);
+            double inconsistent = counters.ignoredCount(Reason.INCONSISTENT);
+            try (EnvoyMetricsSink sink = new EnvoyMetricsSink(xds.port(), "mesh/" + mesh + "/virtualNode/frontend", null)) {
+                // every family within 100,000 a second, the edge three times beyond it, once under its TLS variant's name;
+                // and two histograms of one edge with 80 bounds between them, where one Envoy has at most 64
+                sink.flush(counter("cluster." + toV1 + ".upstream_rq_2xx", 99_000), counter("cluster." + toV1 + ".upstream_rq_2xx", 99_000),
+                        counter("cluster." + toV1 + "_plaintext.upstream_rq_2xx", 99_000),
+                        spread("cluster." + toV2 + ".upstream_rq_time", 1, 40), spread("cluster." + toV2 + ".upstream_rq_time", 100, 40));
+                sink.flush(counter("cluster." + toV1 + ".upstream_rq_2xx", 7));
+                assertThat(XdsClients.await(SETTLE, () -> responses(mesh, "user-v1", "2xx") == 7)).isTrue();
+            }
+            Thread.sleep(1500); // one more interval: anything wrongly kept would be written by now
+            assertThat(responses(mesh, "user-v1", "2xx")).as("only the message within the limit").isEqualTo(7);
+            JsonNode v2 = edge(traffic(mesh), "user-v2");
+            assertThat(v2 == null || v2.at("/traffic/latencyP50Millis").isNull()).as("no histogram of 80 bounds").isTrue();
+            assertThat(counters.ignoredCount(Reason.RATE) - rate).isEqualTo(1);
+            assertThat(counters.ignoredCount(Reason.INCONSISTENT) - inconsistent).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void newBoundsInEveryMessageDoNotGrowMemoryWithoutEnd() throws Exception {
+        try (UserServiceMesh scenario = new UserServiceMesh(uniqueName("ms-bins"), port)) {
+            String toV1 = "cds_egress_" + scenario.mesh + "_user-v1_grpc_50051";
+            double overflow = counters.ignoredCount(Reason.OVERFLOW);
+            try (EnvoyMetricsSink sink = new EnvoyMetricsSink(xds.port(), "mesh/" + scenario.mesh + "/virtualNode/frontend", null)) {
+                // 60 new bounds a message: fifteen messages, within at most three of the recorder's writes or buckets,
+                // put five messages' 300 bounds in one of them
+                for (int i = 0; i < 15; i++) {
+                    sink.flush(spread("cluster." + toV1 + ".upstream_rq_time", 1 + 1000 * i, 60));
+                }
+                assertThat(XdsClients.await(SETTLE, () -> counters.ignoredCount(Reason.OVERFLOW) > overflow))
+                        .as("an edge's bucket keeps at most 260 bounds; the messages beyond are dropped and counted").isTrue();
+            }
+        }
+    }
+
     @Test
     void metricsThatAreNotBelievedAreCountedAndNotStored() throws Exception {
         try (UserServiceMesh scenario = new UserServiceMesh(uniqueName("ms-bad"), port)) {

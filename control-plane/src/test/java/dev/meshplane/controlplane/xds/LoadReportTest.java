@@ -180,6 +180,38 @@ class LoadReportTest extends ServerTest {
     }
 
     @Test
+    void theLimitHoldsPerEdgeHoweverAReportSplitsItOrHowLongTheStreamWaited() throws Exception {
+        try (UserServiceMesh scenario = new UserServiceMesh(uniqueName("lrs-split"), port)) {
+            String mesh = scenario.mesh;
+            String toV1 = "cds_egress_" + mesh + "_user-v1_grpc_50051";
+            String toV2 = "cds_egress_" + mesh + "_user-v2_grpc_50051";
+            double rate = counters.ignoredCount(Reason.RATE);
+            var threeLocalities = cluster(toV2, 99_000, 0, 0, 0).toBuilder();
+            for (String zone : new String[] {"b", "c"}) {
+                threeLocalities.addUpstreamLocalityStats(threeLocalities.getUpstreamLocalityStats(0).toBuilder()
+                        .setLocality(io.envoyproxy.envoy.config.core.v3.Locality.newBuilder().setZone(zone)));
+            }
+            try (EnvoyLoadReporter envoy = new EnvoyLoadReporter(xds.port(), "mesh/" + mesh + "/virtualNode/frontend", null)) {
+                assertThat(envoy.answer(5000)).isNotNull();
+                // every part within 100,000 a second, each edge three times beyond it: a cluster repeated and under its
+                // TLS variant's name, a cluster's localities
+                envoy.report(cluster(toV1, 99_000, 0, 0, 0), cluster(toV1, 99_000, 0, 0, 0),
+                        cluster(toV1 + "_plaintext", 99_000, 0, 0, 0), threeLocalities.build());
+                envoy.report(cluster(toV1, 5, 5, 0, 0));
+                // idle for four intervals, then four seconds' worth at 87,500 a second: one report covers one interval
+                Thread.sleep(4000);
+                envoy.report(cluster(toV1, 350_000, 0, 0, 0));
+                assertThat(XdsClients.await(SETTLE, () -> counters.ignoredCount(Reason.RATE) - rate == 3)).isTrue();
+            }
+            Thread.sleep(1500); // one more interval: anything wrongly kept would be written by now
+            JsonNode t = traffic(mesh);
+            assertThat(requests(t, "frontend", "user-v1")).as("only the report within the limit").isEqualTo(5);
+            assertThat(edge(t, "frontend", "user-v2")).isNull();
+            assertThat(counters.ignoredCount(Reason.RATE) - rate).isEqualTo(3);
+        }
+    }
+
+    @Test
     void aClientServedHereReportsOnlyForClustersItWasSent() throws Exception {
         try (UserServiceMesh scenario = new UserServiceMesh(uniqueName("lrs-sent"), port)) {
             String mesh = scenario.mesh;

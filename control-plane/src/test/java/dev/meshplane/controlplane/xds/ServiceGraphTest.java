@@ -343,6 +343,51 @@ class ServiceGraphTest extends ServerTest {
     }
 
     @Test
+    void svgStaysWellFormedWithNamesHoldingWhatXmlDoesNotAllow() throws Exception {
+        String other = uniqueName("graph-xml");
+        String name = "nonchar \uFFFE\uFFFF end"; // a name the API takes; U+FFFE and U+FFFF are no XML characters
+        appMesh.createMesh(r -> r.meshName(other));
+        appMesh.createVirtualNode(r -> r.meshName(other).virtualNodeName(name).spec(Fixtures.node("nonchar.local")));
+        HttpResponse<String> response = send("GET", "/v1/meshes/" + other + "/graph?format=svg", null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        Document svg = factory.newDocumentBuilder().parse(new org.xml.sax.InputSource(new StringReader(response.body())));
+        assertThat(svg.getDocumentElement().getTextContent()).contains("nonchar \uFFFD\uFFFD end");
+    }
+
+    @Test
+    void aProxysOwnTextIsKeptShortWhereverItIsShown() throws Exception {
+        String other = uniqueName("graph-nack");
+        appMesh.createMesh(r -> r.meshName(other));
+        appMesh.createVirtualNode(r -> r.meshName(other).virtualNodeName("noisy").spec(Fixtures.node("noisy.local")));
+        String huge = "<script>alert(1)</script>\n".repeat(40_000); // a megabyte of the proxy's own words
+        AdsStream ads = new AdsStream(xds.port());
+        open.add(ads);
+        ads.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node("mesh/" + other + "/virtualNode/noisy").toBuilder()
+                .setUserAgentName(huge)).setTypeUrl(AdsStream.CDS).build());
+        DiscoveryResponse clusters = ads.next(20_000);
+        assertThat(clusters).isNotNull();
+        ads.send(DiscoveryRequest.newBuilder().setTypeUrl(AdsStream.CDS).setResponseNonce(clusters.getNonce())
+                .setErrorDetail(Status.newBuilder().setCode(3).setMessage(huge)).build());
+        String path = "/v1/meshes/" + other + "/graph";
+        assertThat(XdsClients.await(Duration.ofSeconds(20), () -> {
+            try {
+                return json(send("GET", path, null), 200).at("/nodes").valueStream()
+                        .anyMatch(n -> n.at("/proxies/nacked").asInt() == 1);
+            } catch (Exception | AssertionError e) {
+                return false;
+            }
+        })).as("the NACK, recorded").isTrue();
+        JsonNode noisy = byId(json(send("GET", path, null), 200).get("nodes"), "virtualNode/noisy").at("/proxies/items/0");
+        String message = noisy.at("/lastNack/message").asString();
+        assertThat(message).startsWith("<script>alert(1)</script>\n").endsWith("... (" + huge.length() + " characters)");
+        assertThat(message.length()).isLessThan(4200);
+        assertThat(noisy.get("userAgent").asString().length()).isLessThan(4200);
+        assertThat(send("GET", "/v1/proxies", null).body().length()).as("the proxies list").isLessThan(100_000);
+    }
+
+    @Test
     void badFormatOrWindowIsA400NamingItAndAnUnknownMeshA404() throws Exception {
         seedShapedMesh();
         HttpResponse<String> format = send("GET", "/v1/meshes/" + mesh + "/graph?format=png", null);

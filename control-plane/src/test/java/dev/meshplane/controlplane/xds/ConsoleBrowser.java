@@ -60,9 +60,9 @@ final class ConsoleBrowser implements AutoCloseable {
         });
     }
 
-    /** The text of the first element the selector finds now. */
+    /** The text of the first element the selector finds (looked up again if the page redrew it meanwhile). */
     String text(String css) {
-        return find(css).getText();
+        return await(Duration.ofSeconds(15), driver -> find(css).getText());
     }
 
     WebElement find(String css) {

@@ -136,8 +136,9 @@ export class GraphView {
     this.shape = shape;
     this.cy.elements().remove();
     this.cy.add(next);
+    // labels count in each node's size, so that versions side by side with long names do not write over each other
     this.cy.layout({ name: 'dagre', rankDir: 'TB', nodeSep: 60, rankSep: 70, padding: 20,
-      animate: false } as cytoscape.LayoutOptions).run();
+      nodeDimensionsIncludeLabels: true, animate: false } as cytoscape.LayoutOptions).run();
   }
 
   select(nodeId: string | null): void {

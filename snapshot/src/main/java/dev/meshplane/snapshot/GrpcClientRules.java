@@ -83,7 +83,8 @@ public final class GrpcClientRules {
         if (route.getActionCase() != Route.ActionCase.ROUTE) {
             // grpc-java parseRoute and grpc-js validateResource refuse the whole route configuration
             violations.add(where + ": has action " + route.getActionCase() + "; gRPC clients accept only a route to"
-                    + " clusters (no target with a weight above 0 leaves nothing to send a gRPC client)");
+                    + " clusters (every target of the route weighs 0 or is a virtual node without a listener:"
+                    + " a 503 for Envoy, nothing to send a gRPC client)");
             return;
         }
         RouteAction action = route.getRoute();

@@ -39,7 +39,8 @@ class AcceptedSpecsPropertyTest {
     private static final Pattern GRPC_DOCUMENTED = Pattern.compile(
             "route configuration [^;]*?, virtual host [^;]*?, route [^;]*?: (matches query parameters, which gRPC clients"
             + " skip \\(the route would be dropped\\)|has action DIRECT_RESPONSE; gRPC clients accept only a route to"
-            + " clusters \\(no target with a weight above 0 leaves nothing to send a gRPC client\\))");
+            + " clusters \\(every target of the route weighs 0 or is a virtual node without a listener: a 503 for"
+            + " Envoy, nothing to send a gRPC client\\))");
     /** gRPC has no SDS (docs/xds.md, the gRPC rules table): a node naming a secret of its Envoy's local SDS server. */
     private static final Pattern LOCAL_SDS = Pattern.compile("virtual node '[^']+' names SDS secrets \\[[^]]*] that only its"
             + " Envoy's local SDS server holds; gRPC clients have no SDS \\(gRFC A29\\), so a proxyless client of this node"

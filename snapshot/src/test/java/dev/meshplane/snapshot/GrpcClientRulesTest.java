@@ -249,6 +249,35 @@ class GrpcClientRulesTest {
                         + " has action DIRECT_RESPONSE");
     }
 
+    /**
+     * The seed's A/B routes target recommendation nodes its manifests give no listener: the message says so, where
+     * it used to say only that no target weighed more than 0 (their weights are 50 and 100).
+     */
+    @Test
+    void aRouteToNodesWithoutListenersIsReportedAsSuchForGrpcClients() throws Exception {
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {
+                   "client": {"backends": [{"virtualService": {"virtualServiceName": "svc.local"}}]},
+                   "server": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}],
+                              "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "server"}}},
+                   "ml-v1": {}, "ml-v2": {}},
+                 "virtualServices": {"svc.local": {"provider": {"virtualRouter": {"virtualRouterName": "router"}}}},
+                 "virtualRouters": {"router": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}]}},
+                 "routes": {"router": {
+                   "ab-test": {"priority": 0, "httpRoute": {"match": {"prefix": "/api/recommendations"},
+                               "action": {"weightedTargets": [{"virtualNode": "ml-v1", "weight": 50},
+                                                              {"virtualNode": "ml-v2", "weight": 50}]}}},
+                   "all": {"priority": 1, "httpRoute": {"match": {"prefix": "/"},
+                           "action": {"weightedTargets": [{"virtualNode": "server", "weight": 1}]}}}}}}
+                """;
+        MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        assertThatThrownBy(() -> MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client")))
+                .isInstanceOf(UnservableConfigurationException.class)
+                .hasMessageContaining("route ab-test: has action DIRECT_RESPONSE")
+                .hasMessageContaining("is a virtual node without a listener");
+    }
+
     private static MeshView view(int maxRetries, int weight) {
         String json = """
                 {"mesh": "m",

@@ -68,8 +68,9 @@ public class TrafficReport {
      * latency quantiles (null where no Envoy reported latency) and responses per status class (null where
      * no Envoy reported them).
      */
-    public record Figures(long requests, long successful, long errors, double requestsPerSecond, Double successRate,
-            Double errorRate, double averageInFlight,
+    public record Figures(long requests, long successful, long errors, double requestsPerSecond,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Double successRate,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Double errorRate, double averageInFlight,
             @JsonInclude(JsonInclude.Include.ALWAYS) Double latencyP50Millis,
             @JsonInclude(JsonInclude.Include.ALWAYS) Double latencyP99Millis,
             @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, Long> responseCodes) {

@@ -31,6 +31,21 @@ class ConsoleTest extends ServerTest {
     private static final Duration PAGE = Duration.ofSeconds(15);
     private static final Duration LIVE = Duration.ofSeconds(40);
     private static final String[] SEED_SERVICES = {"course-service", "assessment-service", "notification-service"};
+    private static final String[] RECOMMENDATION_VERSIONS = {
+        "recommendation-service-ml-v1_mylearning-prod", "recommendation-service-ml-v2_mylearning-prod"};
+    /** Pairs of graph nodes whose drawn box, label included, overlaps another's, one per line (Cytoscape's own bounds). */
+    private static final String OVERLAPPING_LABELS = """
+            const cy = document.getElementById('graph')._cyreg.cy;
+            const nodes = cy.nodes().filter((n) => !n.isParent());
+            const overlaps = [];
+            nodes.forEach((a, i) => nodes.slice(i + 1).forEach((b) => {
+              const p = a.boundingBox({ includeLabels: true }), q = b.boundingBox({ includeLabels: true });
+              if (p.x1 < q.x2 && q.x1 < p.x2 && p.y1 < q.y2 && q.y1 < p.y2) {
+                overlaps.push(a.id() + ' / ' + b.id());
+              }
+            }));
+            return overlaps.join('\\n');
+            """;
     private static final String REJECTION = "cds_ingress: rejected by the console test's sidecar";
 
     @Autowired
@@ -50,6 +65,18 @@ class ConsoleTest extends ServerTest {
                 scenario.admin.createVirtualService(r -> r.meshName(scenario.mesh).virtualServiceName(service + ".mylearning.local")
                         .spec(s -> s.provider(p -> p.virtualNode(n -> n.virtualNodeName(service + "-v1")))));
             }
+            // the seed's A/B versions as its Kubernetes manifests name them (<name>_<namespace>), in one router's box
+            scenario.admin.createVirtualRouter(r -> r.meshName(scenario.mesh).virtualRouterName("recommendation-router")
+                    .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))));
+            for (String version : RECOMMENDATION_VERSIONS) {
+                scenario.admin.createVirtualNode(r -> r.meshName(scenario.mesh).virtualNodeName(version)
+                        .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))
+                                .serviceDiscovery(d -> d.dns(dns -> dns.hostname("recommendation.mylearning.local")))));
+            }
+            scenario.admin.createRoute(r -> r.meshName(scenario.mesh).virtualRouterName("recommendation-router").routeName("ab-test")
+                    .spec(s -> s.httpRoute(h -> h.match(m -> m.prefix("/")).action(a -> a.weightedTargets(
+                            t -> t.virtualNode(RECOMMENDATION_VERSIONS[0]).weight(50),
+                            t -> t.virtualNode(RECOMMENDATION_VERSIONS[1]).weight(50))))));
             sidecar.send(DiscoveryRequest.newBuilder().setTypeUrl(AdsStream.CDS)
                     .setNode(AdsStream.node("mesh/" + scenario.mesh + "/virtualNode/user-v2")).build());
             DiscoveryResponse clusters = sidecar.next(10_000);
@@ -87,6 +114,8 @@ class ConsoleTest extends ServerTest {
                 }
                 assertThat(Integer.parseInt(browser.find("#graph").getDomAttribute("data-rendered-nodes")))
                         .as("drawn on the graph's canvas").isGreaterThanOrEqualTo(5 + 2 * SEED_SERVICES.length);
+                assertThat((String) browser.driver.executeScript(OVERLAPPING_LABELS))
+                        .as("no node or its name drawn over another's (versions with long names side by side)").isEmpty();
 
                 // the running client's live edges, one per version, v2's with its errors
                 String toV1 = "#edges tr[data-from='frontend'][data-to='user-v1'] ";

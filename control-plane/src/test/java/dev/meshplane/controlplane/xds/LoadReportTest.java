@@ -115,6 +115,16 @@ class LoadReportTest extends ServerTest {
                 assertThat(v2Node).isNotNull();
                 assertThat(v2Node.at("/inbound/requests").asLong()).isEqualTo(v2Calls);
                 assertThat(v2Node.at("/inbound/errors").asLong()).isEqualTo(v2Failed);
+                // the caller has nothing inbound: its rates are there, null, as docs/traffic.md says (scripts index them)
+                JsonNode frontendInbound = null;
+                for (JsonNode node : t.get("virtualNodes")) {
+                    if (node.get("virtualNodeName").asString().equals("frontend")) {
+                        frontendInbound = node.get("inbound");
+                    }
+                }
+                assertThat(frontendInbound).isNotNull();
+                assertThat(frontendInbound.has("successRate") && frontendInbound.has("errorRate")).as("present, and null").isTrue();
+                assertThat(frontendInbound.get("successRate").isNull() && frontendInbound.get("errorRate").isNull()).isTrue();
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }

@@ -43,6 +43,12 @@ final class EnvoyMetricsRules {
      */
     static final int MAX_BOUNDS = 64;
 
+    /**
+     * Envoy flushes its sinks every {@code stats_flush_interval}, which bootstrap.proto bounds to under 5 minutes
+     * ({@code lt: {seconds: 300}}): no proxy's message covers more time than that.
+     */
+    static final long MAX_FLUSH_MILLIS = 300_000;
+
     /** A callee listener of the mesh. */
     record Destination(String node, int port) {
     }
@@ -65,6 +71,17 @@ final class EnvoyMetricsRules {
     }
 
     /**
+     * The time one message's deltas are judged over: the server's time since the stream's previous message, at least
+     * 1 s and at most {@link #MAX_FLUSH_MILLIS}, so a stream left idle cannot bring an hour's counts in one message.
+     *
+     * @param elapsedMillis server time since the stream's previous message, in milliseconds
+     * @return seconds, from 1 to 300
+     */
+    static double coveredSeconds(long elapsedMillis) {
+        return Math.max(Math.min(elapsedMillis, MAX_FLUSH_MILLIS), 1000) / 1000.0;
+    }
+
+    /**
      * @param view           the caller's mesh
      * @param callerClusters the clusters this replica sends the caller, or null when it does not serve it
      * @param families       one message's metric families
@@ -73,7 +90,7 @@ final class EnvoyMetricsRules {
     Verdict judge(MeshView view, Set<String> callerClusters, List<MetricFamily> families, long elapsedMillis) {
         Map<Destination, EdgeMetrics> edges = new LinkedHashMap<>();
         Map<Reason, Integer> ignored = new EnumMap<>(Reason.class);
-        double seconds = Math.max(elapsedMillis, 1000) / 1000.0;
+        double seconds = coveredSeconds(elapsedMillis);
         for (MetricFamily family : families) {
             Matcher stat = CLUSTER_STAT.matcher(family.getName());
             if (!stat.matches()) {

@@ -1,11 +1,10 @@
 package dev.meshplane.controlplane.traffic;
 
-import dev.meshplane.controlplane.traffic.LoadReportCounters.Reason;
 import dev.meshplane.snapshot.ProxyId;
+import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.metrics.v3.MetricsServiceGrpc;
 import io.envoyproxy.envoy.service.metrics.v3.StreamMetricsMessage;
 import io.envoyproxy.envoy.service.metrics.v3.StreamMetricsResponse;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import org.springframework.stereotype.Component;
 
@@ -39,56 +38,25 @@ public class EnvoyMetricsService extends MetricsServiceGrpc.MetricsServiceImplBa
         return new Stream(responses);
     }
 
-    /** One proxy's metrics stream; gRPC calls it from one thread at a time. */
-    private final class Stream implements StreamObserver<StreamMetricsMessage> {
-        private final StreamObserver<StreamMetricsResponse> responses;
-        private String nodeId;
-        private ProxyId caller;
-        private long lastMessageNanos = System.nanoTime();
-        private boolean closed;
+    /** One proxy's metrics stream: each message's metric families judged and summed per edge. */
+    private final class Stream extends ReportingStream<StreamMetricsMessage, StreamMetricsResponse> {
 
         Stream(StreamObserver<StreamMetricsResponse> responses) {
-            this.responses = responses;
+            super(responses, callers, counters, "metrics message");
         }
 
         @Override
-        public void onNext(StreamMetricsMessage message) {
-            if (closed) {
-                return;
-            }
-            boolean hasNode = message.hasIdentifier() && message.getIdentifier().hasNode();
-            if (caller == null) {
-                ReportingCallers.Identified identified = callers.identify(hasNode ? message.getIdentifier().getNode() : null,
-                        "metrics message");
-                if (identified.caller() == null) {
-                    counters.ignored(Reason.UNKNOWN_NODE, 1);
-                    closed = true;
-                    responses.onError(Status.INVALID_ARGUMENT.withDescription(identified.refusal()).asRuntimeException());
-                    return;
-                }
-                nodeId = message.getIdentifier().getNode().getId();
-                caller = identified.caller();
-            } else if (hasNode && !message.getIdentifier().getNode().getId().equals(nodeId)) {
-                counters.ignored(Reason.OTHER_NODE, 1);
-                return;
-            }
-            long now = System.nanoTime();
-            long elapsedMillis = (now - lastMessageNanos) / 1_000_000;
-            lastMessageNanos = now;
-            if (message.getEnvoyMetricsCount() > 0) {
-                record(message, elapsedMillis);
-            }
+        Node node(StreamMetricsMessage message) {
+            return message.hasIdentifier() && message.getIdentifier().hasNode() ? message.getIdentifier().getNode() : null;
         }
 
-        private void record(StreamMetricsMessage message, long elapsedMillis) {
-            ReportingCallers.Context context = callers.context(caller);
-            if (context == null) {
-                return;
-            }
-            if (context.sourceKind() == null) {
-                counters.ignored(Reason.UNKNOWN_NODE, 1);
-                return;
-            }
+        @Override
+        boolean carriesData(StreamMetricsMessage message) {
+            return message.getEnvoyMetricsCount() > 0;
+        }
+
+        @Override
+        void record(StreamMetricsMessage message, ProxyId caller, ReportingCallers.Context context, long elapsedMillis) {
             EnvoyMetricsRules.Verdict verdict = rules.judge(context.view(), context.clusters(), message.getEnvoyMetricsList(),
                     elapsedMillis);
             verdict.ignored().forEach(counters::ignored);
@@ -101,18 +69,10 @@ public class EnvoyMetricsService extends MetricsServiceGrpc.MetricsServiceImplBa
         }
 
         @Override
-        public void onError(Throwable t) {
-            closed = true;
-        }
-
-        @Override
-        public void onCompleted() {
-            if (!closed) {
-                closed = true;
-                // a client-streaming call: its one (empty) answer, which Envoy's sink does not read
-                responses.onNext(StreamMetricsResponse.getDefaultInstance());
-                responses.onCompleted();
-            }
+        void complete() {
+            // a client-streaming call: its one (empty) answer, which Envoy's sink does not read
+            responses.onNext(StreamMetricsResponse.getDefaultInstance());
+            responses.onCompleted();
         }
     }
 }

@@ -1,13 +1,12 @@
 package dev.meshplane.controlplane.traffic;
 
 import com.google.protobuf.util.Durations;
-import dev.meshplane.controlplane.traffic.LoadReportCounters.Reason;
 import dev.meshplane.snapshot.ProxyId;
+import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterStats;
 import io.envoyproxy.envoy.service.load_stats.v3.LoadReportingServiceGrpc;
 import io.envoyproxy.envoy.service.load_stats.v3.LoadStatsRequest;
 import io.envoyproxy.envoy.service.load_stats.v3.LoadStatsResponse;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,58 +50,31 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
         return new Stream(responses);
     }
 
-    /** One proxy's reporting stream; gRPC calls it from one thread at a time. */
-    private final class Stream implements StreamObserver<LoadStatsRequest> {
-        private final StreamObserver<LoadStatsResponse> responses;
+    /** One proxy's load reporting stream: answered once identified, each report judged per cluster and summed per edge. */
+    private final class Stream extends ReportingStream<LoadStatsRequest, LoadStatsResponse> {
         private final LoadReportRules.StreamState state = new LoadReportRules.StreamState();
-        private String nodeId;
-        private ProxyId caller;
-        private long lastReportNanos = System.nanoTime();
-        private boolean closed;
 
         Stream(StreamObserver<LoadStatsResponse> responses) {
-            this.responses = responses;
+            super(responses, callers, counters, "load report");
         }
 
         @Override
-        public void onNext(LoadStatsRequest request) {
-            if (closed) {
-                return;
-            }
-            if (caller == null) {
-                ReportingCallers.Identified identified = callers.identify(request.hasNode() ? request.getNode() : null,
-                        "load report");
-                if (identified.caller() == null) {
-                    counters.ignored(Reason.UNKNOWN_NODE, 1);
-                    closed = true;
-                    responses.onError(Status.INVALID_ARGUMENT.withDescription(identified.refusal()).asRuntimeException());
-                    return;
-                }
-                nodeId = request.getNode().getId();
-                caller = identified.caller();
-                responses.onNext(answer);
-            } else if (request.hasNode() && !request.getNode().getId().equals(nodeId)) {
-                counters.ignored(Reason.OTHER_NODE, 1);
-                return;
-            }
-            long now = System.nanoTime();
-            long elapsedMillis = (now - lastReportNanos) / 1_000_000;
-            lastReportNanos = now;
-            if (request.getClusterStatsCount() > 0) {
-                record(request, elapsedMillis);
-            }
+        Node node(LoadStatsRequest request) {
+            return request.hasNode() ? request.getNode() : null;
         }
 
-        private void record(LoadStatsRequest request, long elapsedMillis) {
-            ReportingCallers.Context context = callers.context(caller);
-            if (context == null) {
-                return;
-            }
-            String sourceKind = context.sourceKind();
-            if (sourceKind == null) {
-                counters.ignored(Reason.UNKNOWN_NODE, 1);
-                return;
-            }
+        @Override
+        boolean carriesData(LoadStatsRequest request) {
+            return request.getClusterStatsCount() > 0;
+        }
+
+        @Override
+        void identified() {
+            responses.onNext(answer);
+        }
+
+        @Override
+        void record(LoadStatsRequest request, ProxyId caller, ReportingCallers.Context context, long elapsedMillis) {
             List<LoadReportRules.EdgeLoad> loads = new ArrayList<>();
             for (ClusterStats stats : request.getClusterStatsList()) {
                 LoadReportRules.Verdict verdict = rules.judge(context.view(), context.clusters(), stats, state);
@@ -113,25 +85,12 @@ public class LoadReportingService extends LoadReportingServiceGrpc.LoadReporting
                 }
             }
             for (LoadReportRules.EdgeLoad load : rules.perEdge(loads, elapsedMillis, maxCoveredMillis, r -> counters.ignored(r, 1))) {
-                if (recorder.add(caller.mesh(), sourceKind, caller.name(), load.destinationNode(), load.destinationPort(),
+                if (recorder.add(caller.mesh(), context.sourceKind(), caller.name(), load.destinationNode(), load.destinationPort(),
                         load.issued(), load.successful(), load.errors(), load.inProgress(), Math.min(elapsedMillis, maxCoveredMillis))) {
                     counters.accepted();
                 }
             }
             state.endReport();
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            closed = true;
-        }
-
-        @Override
-        public void onCompleted() {
-            if (!closed) {
-                closed = true;
-                responses.onCompleted();
-            }
         }
     }
 }

@@ -117,7 +117,7 @@ final class GatewayTranslator {
             }
             out.listener(envoyListener.build());
         }
-        return out.build();
+        return RouteShadowing.noted(memo, out.build());
     }
 
     private static Applicable applicable(String name, GatewayRouteSpec spec, VirtualGatewayPortProtocol protocol, int port) {

@@ -51,7 +51,7 @@ final class GrpcClientTranslator {
             throw new UnservableConfigurationException("gRPC clients would reject or skip this configuration: "
                     + String.join("; ", violations));
         }
-        return resources;
+        return RouteShadowing.noted(memo, resources);
     }
 
     /**

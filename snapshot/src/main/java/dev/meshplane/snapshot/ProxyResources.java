@@ -31,6 +31,16 @@ public record ProxyResources(
         this(clusters, endpoints, listeners, routes, List.of());
     }
 
+    /** These resources with {@code more} notes after their own; this instance itself when there are none. */
+    public ProxyResources withNotes(List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<String> all = new java.util.ArrayList<>(notes);
+        all.addAll(more);
+        return new ProxyResources(clusters, endpoints, listeners, routes, all);
+    }
+
     public static ProxyResources empty() {
         return new ProxyResources(List.of(), List.of(), List.of(), List.of());
     }

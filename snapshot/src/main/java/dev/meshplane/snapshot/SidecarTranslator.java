@@ -70,7 +70,7 @@ final class SidecarTranslator {
                 out.cluster(collector, null);
             }
         }
-        return out.build();
+        return RouteShadowing.noted(memo, out.build());
     }
 
     private static void ingress(TranslationMemo memo, String nodeName, VirtualNodeSpec node, List<AccessLog> accessLogs,

@@ -106,6 +106,7 @@ public final class TranslationMemo {
     private final Map<HostKey, VirtualHost> hosts = new ConcurrentHashMap<>();
     private final Map<ManagerKey, Filter> managers = new ConcurrentHashMap<>();
     private final Map<SecuredKey, Cluster> secured = new ConcurrentHashMap<>();
+    private final Map<VirtualHost, List<RouteShadowing.Shadow>> shadowed = new ConcurrentHashMap<>();
 
     private volatile Map<String, java.util.Set<String>> callers;
 
@@ -207,6 +208,11 @@ public final class TranslationMemo {
         ManagerKey key = new ManagerKey(statPrefix, routeConfig, accessLogs, tracing);
         return managers.computeIfAbsent(key, k -> carry.get(key,
                 () -> HttpFilters.network(HttpFilters.manager(statPrefix, routeConfig, accessLogs, tracing))));
+    }
+
+    /** A virtual host's shadowed routes ({@link RouteShadowing}), worked out once per distinct host of this view. */
+    List<RouteShadowing.Shadow> shadowed(VirtualHost host) {
+        return shadowed.computeIfAbsent(host, RouteShadowing::shadowed);
     }
 
     Route route(RouteRule rule, boolean proxyless) {

@@ -260,6 +260,44 @@ class XdsProtocolTest extends ServerTest {
         }
     }
 
+    /**
+     * A route that a route before it always wins over (issue 12: a catch-all of priority 0 before a /chapter route of
+     * priority 5) is still sent, as App Mesh accepted it, and /v1/proxies names both in translationNotes for the
+     * connected Envoy.
+     */
+    @Test
+    void aShadowedRouteIsShownForTheConnectedProxy() throws Exception {
+        String node = meshWithCaller("a");
+        appMesh.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("rt")
+                .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))));
+        appMesh.createRoute(r -> r.meshName(mesh).virtualRouterName("rt").routeName("catch-all").spec(s -> s.priority(0)
+                .httpRoute(h -> h.match(m -> m.prefix("/")).action(a -> a.weightedTargets(t -> t.virtualNode("a").weight(1))))));
+        appMesh.createRoute(r -> r.meshName(mesh).virtualRouterName("rt").routeName("chapter").spec(s -> s.priority(5)
+                .httpRoute(h -> h.match(m -> m.prefix("/chapter")).action(a -> a.weightedTargets(t -> t.virtualNode("a").weight(1))))));
+        appMesh.updateVirtualService(r -> r.meshName(mesh).virtualServiceName("a.local")
+                .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName("rt")))));
+        String note = "route configuration rds_egress_http_8080, virtual host a.local: route 'chapter' is shadowed by"
+                + " route 'catch-all', which comes before it and matches every request it matches, so it is never taken";
+        try (AdsStream ads = new AdsStream(xds.port())) {
+            ads.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node(node)).setTypeUrl(AdsStream.RDS)
+                    .addResourceNames("rds_egress_http_8080").build());
+            DiscoveryResponse routes = answer(ads, AdsStream.RDS);
+            assertThat(routes.getResources(0).unpack(io.envoyproxy.envoy.config.route.v3.RouteConfiguration.class)
+                    .getVirtualHosts(0).getRoutesList()).extracting(io.envoyproxy.envoy.config.route.v3.Route::getName)
+                    .as("sent as App Mesh would, in the order Envoy tries them").containsExactly("catch-all", "chapter");
+            // the note is recorded when the configuration is, before it is sent: it is there once the answer came
+            tools.jackson.databind.JsonNode caller = null;
+            for (tools.jackson.databind.JsonNode proxy : tools.jackson.databind.json.JsonMapper.builder().build()
+                    .readTree(send("GET", "/v1/proxies", null).body()).path("proxies")) {
+                if (proxy.path("nodeId").asString().equals(node)) {
+                    caller = proxy;
+                }
+            }
+            assertThat(caller).as("the connected caller in /v1/proxies").isNotNull();
+            assertThat(caller.path("translationNotes").toString()).isEqualTo("[\"" + note + "\"]");
+        }
+    }
+
     private static software.amazon.awssdk.services.appmesh.model.RouteSpec timeoutRoute(long seconds) {
         return software.amazon.awssdk.services.appmesh.model.RouteSpec.builder().httpRoute(h -> h
                 .match(m -> m.prefix("/"))

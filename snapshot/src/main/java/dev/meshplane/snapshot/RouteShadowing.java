@@ -15,8 +15,11 @@ import java.util.Set;
  * Shadowed routes: a route of a virtual host that can never be taken, because a route tried before it matches every
  * request it matches. Envoy and gRPC clients take the first route of a virtual host that matches (Envoy's
  * {@code VirtualHostImpl::getRouteFromEntries} in {@code source/common/router/config_impl.cc}; grpc-java's
- * {@code XdsNameResolver}, C-core's {@code XdsRouting::GetRouteForRequest}), so App Mesh's accepting such routes
- * leaves them silently unused: each one is reported in {@code /v1/proxies} translationNotes, never refused.
+ * {@code XdsNameResolver}, the first route {@code RoutingUtils.matchRoute} accepts; C-core's
+ * {@code XdsRouting::GetRouteForRequest} in {@code xds_routing.cc}), so such routes, which App Mesh accepted, would be
+ * silently unused: each one is reported in {@code /v1/proxies} translationNotes, never refused. For gRPC clients it is
+ * judged on what they are sent, after the routes they skip are left out ({@link GrpcClientTranslator}), and on
+ * {@link GrpcClientForms}' matchers, which every client reads as Envoy does.
  *
  * <p>The rule is conservative: a route is reported only when one before it provably matches a superset of its
  * requests, judged on the Envoy route matches translation emits (so priority, longest match, port, method, scheme,

@@ -20,6 +20,7 @@ final class ResourceCollector {
     private final TreeMap<String, ClusterLoadAssignment> endpoints = new TreeMap<>();
     private final TreeMap<String, Listener> listeners = new TreeMap<>();
     private final TreeMap<String, RouteConfiguration> routes = new TreeMap<>();
+    private final java.util.List<String> notes = new ArrayList<>();
 
     void cluster(Cluster cluster, ClusterLoadAssignment assignment) {
         put(clusters, "cluster", cluster.getName(), cluster);
@@ -36,6 +37,11 @@ final class ResourceCollector {
         put(routes, "route configuration", route.getName(), route);
     }
 
+    /** Something translation leaves out or that can never take effect, said in {@code /v1/proxies} (translationNotes). */
+    void note(String note) {
+        notes.add(note);
+    }
+
     private static <T extends Message> void put(TreeMap<String, T> resources, String kind, String name, T resource) {
         T held = resources.putIfAbsent(name, resource);
         if (held != null && !held.equals(resource)) {
@@ -46,6 +52,6 @@ final class ResourceCollector {
 
     ProxyResources build() {
         return new ProxyResources(new ArrayList<>(clusters.values()), new ArrayList<>(endpoints.values()),
-                new ArrayList<>(listeners.values()), new ArrayList<>(routes.values()));
+                new ArrayList<>(listeners.values()), new ArrayList<>(routes.values()), notes);
     }
 }

@@ -9,7 +9,9 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Shadowed routes: a route of a virtual host that can never be taken, because a route tried before it matches every
@@ -27,7 +29,7 @@ import java.util.Set;
  * other than one matching everything, case-insensitive matching, runtime fractions, TLS or metadata matches) is
  * taken as "not proven", so it is never reported.
  */
-final class RouteShadowing {
+public final class RouteShadowing {
 
     /** Route {@code route} of a virtual host is never taken: {@code by}, before it, matches all it matches. */
     record Shadow(String route, String by) {
@@ -55,6 +57,43 @@ final class RouteShadowing {
             }
         }
         return resources.withNotes(notes);
+    }
+
+    /**
+     * A virtual router's shadowed routes as its callers' Envoys are sent them (the service graph shows them): each
+     * shadowed route's name to the name of the route that shadows it, on the first of the router's ports where it is shadowed. Empty for an unknown router or one with none; raises nothing. The same rule as
+     * {@code /v1/proxies} applies (docs/xds.md, "Shadowed routes").
+     */
+    public static Map<String, String> ofRouter(MeshView view, String router) {
+        Map<String, String> shadowed = new TreeMap<>();
+        for (ServiceRouting.ServicePort port : ServiceRouting.routerProvider(view, router)) {
+            List<Shadow> shadows;
+            if (port.protocol() == dev.meshplane.api.model.PortProtocol.TCP) {
+                shadows = tcp(port);
+            } else {
+                VirtualHost.Builder host = VirtualHost.newBuilder();
+                port.routes().forEach(rule -> host.addRoutes(RouteTranslator.translate(view.mesh(), rule, false)));
+                shadows = shadowed(host.build());
+            }
+            shadows.forEach(shadow -> shadowed.putIfAbsent(shadow.route(), shadow.by()));
+        }
+        return shadowed;
+    }
+
+    /**
+     * The notes for the TCP routes of a backend's port that its callers' Envoy never uses: a TCP route matches nothing
+     * but its port, and Envoy's TCP proxy sends every connection of the port to the first route's targets
+     * ({@code SidecarTranslator}), so each route after the first is shadowed by it.
+     */
+    static List<String> tcpNotes(String service, ServiceRouting.ServicePort port) {
+        return tcp(port).stream().map(shadow -> "TCP port " + port.port() + ", virtual service " + service + ": route '"
+                + shadow.route() + "' is shadowed by route '" + shadow.by() + "', which comes before it and takes every"
+                + " connection, so it is never taken").toList();
+    }
+
+    private static List<Shadow> tcp(ServiceRouting.ServicePort port) {
+        List<ServiceRouting.RouteRule> rules = port.routes();
+        return rules.stream().skip(1).map(rule -> new Shadow(rule.name(), rules.get(0).name())).toList();
     }
 
     /**

@@ -72,7 +72,8 @@ final class ServiceRouting {
         return ports;
     }
 
-    private static List<ServicePort> routerProvider(MeshView view, String router) {
+    /** A virtual router's ports, each with its routes in evaluation order; empty for an unknown router or one without listeners. */
+    static List<ServicePort> routerProvider(MeshView view, String router) {
         VirtualRouterSpec spec = view.virtualRouters().get(router);
         if (spec == null || spec.listeners() == null) {
             return List.of();

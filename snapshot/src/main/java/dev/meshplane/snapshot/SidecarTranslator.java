@@ -244,6 +244,7 @@ final class SidecarTranslator {
                 filter = memo.httpManager("egress", routes, accessLogs, tracing);
             } else {
                 String service = tcp.get(0);
+                RouteShadowing.tcpNotes(service, entry.getValue().get(service)).forEach(out::note);
                 filter = tcpProxy(view, entry.getValue().get(service), accessLogs, renamed.getOrDefault(service, Map.of()));
             }
             listener.addFilterChains(FilterChain.newBuilder()

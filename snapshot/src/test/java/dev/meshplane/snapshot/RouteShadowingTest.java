@@ -105,6 +105,40 @@ class RouteShadowingTest {
         assertThat(translate(ProxyId.Kind.GATEWAY, "gw", routes, inOrder).notes()).isEmpty();
     }
 
+    /**
+     * A TCP route matches nothing but its port, and Envoy's TCP proxy sends every connection to the first route's
+     * targets: the routes after it were dropped silently, and are now noted. The service graph's view (ofRouter) names
+     * the same routes as the notes, for HTTP and TCP routers alike.
+     */
+    @Test
+    void tcpRoutesAfterTheFirstAreShadowedAndTheGraphSeesWhatProxiesSee() {
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {
+                   "client": {"backends": [{"virtualService": {"virtualServiceName": "db.local"}}]},
+                   "a": {"listeners": [{"portMapping": {"port": 5432, "protocol": "tcp"}}],
+                         "serviceDiscovery": {"dns": {"hostname": "a.local"}}}},
+                 "virtualServices": {"db.local": {"provider": {"virtualRouter": {"virtualRouterName": "db"}}}},
+                 "virtualRouters": {"db": {"listeners": [{"portMapping": {"port": 5432, "protocol": "tcp"}}]}},
+                 "routes": {"db": {
+                   "primary": {"priority": 0, "tcpRoute": {"action": {"weightedTargets": [{"virtualNode": "a", "weight": 1}]}}},
+                   "replica": {"priority": 1, "tcpRoute": {"action": {"weightedTargets": [{"virtualNode": "a", "weight": 1}]}}}}}}
+                """;
+        MeshView tcp = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        assertThat(MeshTranslator.translate(tcp, new ProxyId("m", ProxyId.Kind.SIDECAR, "client")).notes()).containsExactly(
+                "TCP port 5432, virtual service db.local: route 'replica' is shadowed by route 'primary', which comes"
+                        + " before it and takes every connection, so it is never taken");
+        assertThat(RouteShadowing.ofRouter(tcp, "db")).containsExactly(java.util.Map.entry("replica", "primary"));
+        assertThat(RouteShadowing.ofRouter(tcp, "nowhere")).isEmpty();
+
+        String routes = route("catch-all", "0", "{\"prefix\": \"/\"}") + ", " + route("chapter", "5", "{\"prefix\": \"/chapter\"}")
+                + ", " + route("beta", "5", "{\"prefix\": \"/\", \"port\": 9090, \"headers\": [{\"name\": \"x-beta\"}]}");
+        MeshView http = GoldenTest.view(JsonMapper.builder().build().readTree(
+                MESH.replace("GATEWAY_ROUTES", "").replace("ROUTES", routes)));
+        assertThat(RouteShadowing.ofRouter(http, "router")).containsExactly(
+                java.util.Map.entry("beta", "catch-all"), java.util.Map.entry("chapter", "catch-all"));
+    }
+
     @Test
     void paths() {
         assertThat(covers(prefix("/"), prefix("/chapter"))).isTrue();

@@ -107,6 +107,8 @@ export interface GraphEdge {
   route?: string | null;
   weight?: number | null;
   port?: number | null;
+  /** On a route edge: the route before it that matches every request it matches, so it is never taken. */
+  shadowedBy?: string | null;
   via?: string | null;
   traffic?: Traffic;
   health?: 'healthy' | 'degraded' | 'failing' | 'idle';

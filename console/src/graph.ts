@@ -50,7 +50,8 @@ function edgeLabel(edge: GraphEdge): string {
   switch (edge.kind) {
     case 'route':
     case 'gatewayRoute':
-      return `${edge.route ?? ''}${edge.weight != null ? ` ${edge.weight}` : ''}`;
+      return `${edge.route ?? ''}${edge.weight != null ? ` ${edge.weight}` : ''}`
+        + (edge.shadowedBy ? `, shadowed by ${edge.shadowedBy}` : '');
     case 'traffic':
       return trafficLabel(edge.traffic);
     default:

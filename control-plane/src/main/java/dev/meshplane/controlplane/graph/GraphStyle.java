@@ -28,7 +28,10 @@ final class GraphStyle {
         return lines;
     }
 
-    /** A route's name and weight, a gateway route's name, a traffic edge's rate and error rate; empty for the others. */
+    /**
+     * A route's name and weight (and the route that shadows it, if one does), a gateway route's name, a traffic edge's
+     * rate and error rate; empty for the others.
+     */
     static String label(Edge edge) {
         if (edge instanceof TrafficEdge traffic) {
             Double errors = traffic.traffic().errorRate();
@@ -37,7 +40,8 @@ final class GraphStyle {
         }
         ConfiguredEdge configured = (ConfiguredEdge) edge;
         if (configured.weight() != null) {
-            return TextRules.printable(configured.route()) + " " + configured.weight();
+            return TextRules.printable(configured.route()) + " " + configured.weight() + (configured.shadowedBy() == null
+                    ? "" : ", shadowed by " + TextRules.printable(configured.shadowedBy()));
         }
         return configured.route() == null ? "" : TextRules.printable(configured.route());
     }

@@ -58,10 +58,12 @@ public record ServiceGraph(String meshName, String window, long windowSeconds, S
     /**
      * An edge the configuration draws: {@code backend} (node to virtual service), {@code provider} (virtual service
      * to its router or node), {@code route} (router to node, one per weighted target, with route, weight and port),
-     * {@code gatewayRoute} (gateway to virtual service, with route and port when the target names one).
+     * {@code gatewayRoute} (gateway to virtual service, with route and port when the target names one). A route edge
+     * whose route is shadowed (a route before it matches every request it matches, docs/xds.md "Shadowed routes")
+     * carries {@code shadowedBy}, that route's name; absent otherwise.
      */
-    public record ConfiguredEdge(String id, String kind, String from, String to, String route, Integer weight, Integer port)
-            implements Edge {
+    public record ConfiguredEdge(String id, String kind, String from, String to, String route, Integer weight, Integer port,
+            String shadowedBy) implements Edge {
     }
 
     /** An edge the load reports draw: caller to callee node, through {@code via} when the routing tells, and its health. */

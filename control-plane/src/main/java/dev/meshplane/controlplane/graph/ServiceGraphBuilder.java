@@ -23,6 +23,7 @@ import dev.meshplane.controlplane.xds.ProxyStatusTracker.Nack;
 import dev.meshplane.controlplane.xds.ProxyStatusTracker.ProxyStatus;
 import dev.meshplane.snapshot.MeshView;
 import dev.meshplane.snapshot.ProxyId;
+import dev.meshplane.snapshot.RouteShadowing;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -106,44 +107,51 @@ public class ServiceGraphBuilder {
         nodes.put(id, new Node(id, kind, name, proxies, traffic));
     }
 
-    private static void configuredEdges(MeshView view, Map<String, Node> nodes, List<Edge> edges) {
+    static void configuredEdges(MeshView view, Map<String, Node> nodes, List<Edge> edges) {
         // an edge to what the mesh does not hold (a backend not created yet) is left out: the console draws known nodes
         BiFunction<String, String, Boolean> known = (from, to) -> nodes.containsKey(from) && nodes.containsKey(to);
         new TreeMap<>(view.virtualNodes()).forEach((name, spec) -> backends(spec).forEach(service -> {
             String from = Node.id(ServiceGraph.VIRTUAL_NODE, name);
             String to = Node.id(ServiceGraph.VIRTUAL_SERVICE, service);
             if (known.apply(from, to)) {
-                edges.add(new ConfiguredEdge("backend/" + name + "/" + service, "backend", from, to, null, null, null));
+                edges.add(new ConfiguredEdge("backend/" + name + "/" + service, "backend", from, to, null, null, null, null));
             }
         }));
         new TreeMap<>(view.virtualServices()).forEach((name, spec) -> {
             String to = provider(spec);
             String from = Node.id(ServiceGraph.VIRTUAL_SERVICE, name);
             if (to != null && known.apply(from, to)) {
-                edges.add(new ConfiguredEdge("provider/" + name, "provider", from, to, null, null, null));
+                edges.add(new ConfiguredEdge("provider/" + name, "provider", from, to, null, null, null, null));
             }
         });
-        new TreeMap<>(view.routes()).forEach((router, routes) -> new TreeMap<>(routes).forEach((route, spec) -> {
-            List<WeightedTarget> targets = VirtualServiceInference.targets(spec);
-            for (int i = 0; i < targets.size(); i++) {
-                WeightedTarget target = targets.get(i);
-                String from = Node.id(ServiceGraph.VIRTUAL_ROUTER, router);
-                String to = Node.id(ServiceGraph.VIRTUAL_NODE, target.virtualNode());
-                if (known.apply(from, to)) {
-                    edges.add(new ConfiguredEdge("route/" + router + "/" + route + "/" + i, "route", from, to, route,
-                            target.weight(), VirtualServiceInference.targetPort(view, target)));
-                }
-            }
-        }));
+        new TreeMap<>(view.routes()).forEach((router, routes) -> {
+            Map<String, String> shadowed = RouteShadowing.ofRouter(view, router);
+            new TreeMap<>(routes).forEach((route, spec) -> routeEdges(view, router, route, spec, shadowed.get(route), known, edges));
+        });
         new TreeMap<>(view.gatewayRoutes()).forEach((gateway, routes) -> new TreeMap<>(routes).forEach((route, spec) -> {
             GatewayRouteTarget target = VirtualServiceInference.target(spec);
             String from = Node.id(ServiceGraph.VIRTUAL_GATEWAY, gateway);
             String to = target == null ? null : Node.id(ServiceGraph.VIRTUAL_SERVICE, target.virtualService().virtualServiceName());
             if (to != null && known.apply(from, to)) {
                 edges.add(new ConfiguredEdge("gatewayRoute/" + gateway + "/" + route, "gatewayRoute", from, to, route, null,
-                        target.port()));
+                        target.port(), null));
             }
         }));
+    }
+
+    /** A route's edges, one per weighted target, each naming the route that shadows it (null when none does). */
+    private static void routeEdges(MeshView view, String router, String route, dev.meshplane.api.model.RouteSpec spec,
+            String shadowedBy, BiFunction<String, String, Boolean> known, List<Edge> edges) {
+        List<WeightedTarget> targets = VirtualServiceInference.targets(spec);
+        for (int i = 0; i < targets.size(); i++) {
+            WeightedTarget target = targets.get(i);
+            String from = Node.id(ServiceGraph.VIRTUAL_ROUTER, router);
+            String to = Node.id(ServiceGraph.VIRTUAL_NODE, target.virtualNode());
+            if (known.apply(from, to)) {
+                edges.add(new ConfiguredEdge("route/" + router + "/" + route + "/" + i, "route", from, to, route,
+                        target.weight(), VirtualServiceInference.targetPort(view, target), shadowedBy));
+            }
+        }
     }
 
     private static List<String> backends(VirtualNodeSpec spec) {

@@ -1,5 +1,6 @@
 package dev.meshplane.snapshot;
 
+import dev.meshplane.api.model.PortProtocol;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
@@ -61,14 +62,15 @@ public final class RouteShadowing {
 
     /**
      * A virtual router's shadowed routes as its callers' Envoys are sent them (the service graph shows them): each
-     * shadowed route's name to the name of the route that shadows it, on the first of the router's ports where it is shadowed. Empty for an unknown router or one with none; raises nothing. The same rule as
-     * {@code /v1/proxies} applies (docs/xds.md, "Shadowed routes").
+     * shadowed route's name to the name of the route that shadows it, on the first of the router's ports where it is
+     * shadowed. Empty for an unknown router or one with none; raises nothing. The same rule as {@code /v1/proxies}
+     * applies (docs/xds.md, "Shadowed routes").
      */
     public static Map<String, String> ofRouter(MeshView view, String router) {
         Map<String, String> shadowed = new TreeMap<>();
         for (ServiceRouting.ServicePort port : ServiceRouting.routerProvider(view, router)) {
             List<Shadow> shadows;
-            if (port.protocol() == dev.meshplane.api.model.PortProtocol.TCP) {
+            if (port.protocol() == PortProtocol.TCP) {
                 shadows = tcp(port);
             } else {
                 VirtualHost.Builder host = VirtualHost.newBuilder();

@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -20,7 +21,7 @@ final class ResourceCollector {
     private final TreeMap<String, ClusterLoadAssignment> endpoints = new TreeMap<>();
     private final TreeMap<String, Listener> listeners = new TreeMap<>();
     private final TreeMap<String, RouteConfiguration> routes = new TreeMap<>();
-    private final java.util.List<String> notes = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     void cluster(Cluster cluster, ClusterLoadAssignment assignment) {
         put(clusters, "cluster", cluster.getName(), cluster);

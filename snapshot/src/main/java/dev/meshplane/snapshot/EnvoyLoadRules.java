@@ -16,6 +16,7 @@ import io.envoyproxy.envoy.config.trace.v3.XRayConfig;
 import io.envoyproxy.envoy.config.trace.v3.ZipkinConfig;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
@@ -26,9 +27,11 @@ import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import dev.meshplane.api.validation.IpLiterals;
+import dev.meshplane.api.validation.PathMatchRules;
 import dev.meshplane.api.validation.RegexRules;
 import dev.meshplane.api.validation.Re2ProgramSize;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
+import io.envoyproxy.envoy.type.matcher.v3.PathMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.ArrayList;
@@ -105,12 +108,20 @@ final class EnvoyLoadRules {
      * anywhere in the resource, inside typed configs too) is compiled with RE2 when the resource loads, and
      * one over re2.max_program_size.error_level ("RE2 program size of {} > max program size of {} set for the
      * error level threshold") or one RE2 refuses fails the whole resource. Regexes whose size needs RE2's
-     * Unicode tables are refused by the API and not measured here.
+     * Unicode tables are refused by the API and not measured here. Route matches and RBAC path matchers met on the way
+     * are checked for paths that match nothing ({@link #pathMatch}).
      */
     private static void matchers(Message message, String path, List<String> violations) {
         if (message instanceof CidrRange range) {
             cidr(range, path, violations);
             return;
+        }
+        if (message instanceof RouteMatch match) {
+            pathMatch(match.getPrefix(), path + ".prefix", violations);
+            pathMatch(match.getPath(), path + ".path", violations);
+        } else if (message instanceof PathMatcher matcher) {
+            pathMatch(matcher.getPath().getExact(), path + ".path.exact", violations);
+            pathMatch(matcher.getPath().getPrefix(), path + ".path.prefix", violations);
         }
         if (message instanceof RegexMatcher matcher) {
             String problem = REGEX_PROBLEMS.computeIfAbsent(matcher.getRegex(), EnvoyLoadRules::regexProblem);
@@ -147,6 +158,17 @@ final class EnvoyLoadRules {
         }
     }
 
+    /**
+     * common/matchers.cc (PathMatcher::match): route prefix and path matches and RBAC's url_path are compared with the
+     * request path after removeQueryAndFragment, so one holding '?' or '#' is loaded and silently matches nothing.
+     */
+    private static void pathMatch(String value, String path, List<String> violations) {
+        String problem = PathMatchRules.problem(value);
+        if (problem != null) {
+            violations.add(path + ": " + problem);
+        }
+    }
+
     private static String regexProblem(String regex) {
         try {
             int size = Re2ProgramSize.of(regex);
@@ -159,7 +181,7 @@ final class EnvoyLoadRules {
         }
     }
 
-    /** Whether a message of this type can contain a RegexMatcher or CidrRange, directly or through an Any. */
+    /** Whether a message of this type can contain a RegexMatcher, CidrRange, RouteMatch or PathMatcher, directly or through an Any. */
     private static boolean mayHoldMatcher(Descriptor type) {
         Boolean known = MAY_HOLD_MATCHER.get(type);
         if (known != null) {
@@ -172,7 +194,8 @@ final class EnvoyLoadRules {
 
     private static boolean mayHoldMatcher(Descriptor type, java.util.Set<Descriptor> visiting) {
         if (type.equals(RegexMatcher.getDescriptor()) || type.equals(CidrRange.getDescriptor())
-                || type.equals(Any.getDescriptor())) {
+                || type.equals(Any.getDescriptor()) || type.equals(RouteMatch.getDescriptor())
+                || type.equals(PathMatcher.getDescriptor())) {
             return true;
         }
         if (!visiting.add(type)) {

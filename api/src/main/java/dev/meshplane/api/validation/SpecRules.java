@@ -90,6 +90,7 @@ public final class SpecRules {
             if (m.exact() != null && !m.exact().startsWith("/")) {
                 f.add("exact", "must start with '/'");
             }
+            f.pathMatch("exact", m.exact());
         });
         rule(HeaderMatchMethod.class, (m, f) -> f.regex("regex", m.regex()));
         rule(dev.meshplane.api.model.GrpcRouteMetadataMatchMethod.class, (m, f) -> f.regex("regex", m.regex()));
@@ -358,6 +359,15 @@ public final class SpecRules {
         void prefix(String member, String prefix) {
             if (prefix != null && !prefix.startsWith("/")) {
                 add(member, "must start with '/', got '" + prefix + "'");
+            }
+            pathMatch(member, prefix);
+        }
+
+        /** A path Envoy compares with the request's path, which it cuts at '?' and '#' first ({@link PathMatchRules}). */
+        void pathMatch(String member, String path) {
+            String problem = PathMatchRules.problem(path);
+            if (problem != null) {
+                add(member, problem + "; match query parameters with match.queryParameters");
             }
         }
 

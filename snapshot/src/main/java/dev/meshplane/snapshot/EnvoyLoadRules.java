@@ -26,6 +26,7 @@ import dev.meshplane.api.validation.EnvoyFormatGrammar;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import dev.meshplane.api.validation.AccessLogPaths;
 import dev.meshplane.api.validation.IpLiterals;
 import dev.meshplane.api.validation.PathMatchRules;
 import dev.meshplane.api.validation.RegexRules;
@@ -289,7 +290,7 @@ final class EnvoyLoadRules {
 
     /**
      * formatter/substitution_formatter.cc: a listener whose access log format has a command Envoy cannot parse is
-     * refused as a whole; the same grammar the API checks ({@link EnvoyFormatGrammar}), applied to what is emitted.
+     * refused as a whole, and so is one whose log file cannot be opened ({@link #logPath}); the same grammar the API checks ({@link EnvoyFormatGrammar}), applied to what is emitted.
      * The connection manager's tracer is checked on the way ({@link #tracer}), so a listener is unpacked once.
      */
     private static void accessLogFormats(Listener listener, List<String> violations) {
@@ -310,7 +311,9 @@ final class EnvoyLoadRules {
                     }
                     for (AccessLog log : logs) {
                         if (log.getTypedConfig().is(FileAccessLog.class)) {
-                            format(log.getTypedConfig().unpack(FileAccessLog.class).getLogFormat(), where, violations);
+                            FileAccessLog file = log.getTypedConfig().unpack(FileAccessLog.class);
+                            logPath(file.getPath(), where, violations);
+                            format(file.getLogFormat(), where, violations);
                         } else if (log.getTypedConfig().is(StdoutAccessLog.class)) {
                             format(log.getTypedConfig().unpack(StdoutAccessLog.class).getLogFormat(), where, violations);
                         }
@@ -388,6 +391,14 @@ final class EnvoyLoadRules {
                     }
                 }
             }
+        }
+    }
+
+    /** access_log/access_log_manager_impl.cc: "unable to open file" refuses the listener ({@link AccessLogPaths}). */
+    private static void logPath(String path, String where, List<String> violations) {
+        String problem = AccessLogPaths.problem(path);
+        if (problem != null) {
+            violations.add(where + ".path: " + problem);
         }
     }
 

@@ -153,6 +153,25 @@ class EnvoyValidatorTest {
                 + " REQ(header), RESP(header))");
     }
 
+    /**
+     * Envoy opens the access log file when it loads the listener, TCP proxies' logs included, and refuses the listener
+     * when it cannot ("unable to open file", access_log_manager_impl.cc): a directory never opens for writing.
+     */
+    @Test
+    void accessLogPathsNamingADirectoryAreFound() {
+        var directory = AccessLogTranslator.file(new dev.meshplane.api.model.FileAccessLog(null, "/var/log/"));
+        var file = AccessLogTranslator.file(new dev.meshplane.api.model.FileAccessLog(null, "/var/log/envoy.log"));
+        Listener listener = Listener.newBuilder().setName("l").setAddress(EndpointTranslator.socket("0.0.0.0", 15001))
+                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder().setName("tcp")
+                        .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+                                .newBuilder().setStatPrefix("egress").setCluster("c").addAccessLog(file)
+                                .addAccessLog(directory).build()))))
+                .build();
+        assertThat(EnvoyValidator.validate(listener)).containsExactly("Listener.filter_chains[0].tcp.access_log.path:"
+                + " '/var/log/' names a directory, not a file: Envoy cannot open it as its access log and refuses the"
+                + " listener");
+    }
+
     private static VirtualHost host(String name, String... domains) {
         return VirtualHost.newBuilder().setName(name).addAllDomains(List.of(domains))
                 .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))

@@ -449,6 +449,20 @@ final class EnvoyLoadRules {
     }
 
     private static void cluster(Cluster cluster, List<String> violations) {
+        if (cluster.hasOutlierDetection()) {
+            var detection = cluster.getOutlierDetection();
+            long base = detection.hasBaseEjectionTime() ? Durations.millis(detection.getBaseEjectionTime())
+                    : Durations.ENVOY_BASE_EJECTION_TIME_MS;
+            long max = detection.hasMaxEjectionTime() ? Durations.millis(detection.getMaxEjectionTime())
+                    : Durations.ENVOY_MAX_EJECTION_TIME_MS;
+            // upstream/outlier_detection_impl.cc (DetectorImpl::create) refuses the whole cluster
+            if (max < base) {
+                violations.add("Cluster.outlier_detection.max_ejection_time: " + max + " ms"
+                        + (detection.hasMaxEjectionTime() ? "" : " (Envoy's default)") + " is below base_ejection_time "
+                        + base + " ms; Envoy refuses the cluster (\"outlier detector's max_ejection_time cannot be smaller"
+                        + " than base_ejection_time\")");
+            }
+        }
         for (int i = 0; i < cluster.getHealthChecksCount(); i++) {
             HealthCheck check = cluster.getHealthChecks(i);
             // source/common/upstream/health_checker_impl.cc: "cluster must support HTTP/2 for gRPC healthchecking"

@@ -172,6 +172,26 @@ class EnvoyValidatorTest {
                 + " listener");
     }
 
+    /**
+     * Envoy refuses a cluster whose outlier detection max_ejection_time, 300 s unless set, is below its
+     * base_ejection_time (outlier_detection_impl.cc): App Mesh's baseEjectionDuration has no upper bound.
+     */
+    @Test
+    void outlierDetectionMaxEjectionTimeMustNotBeBelowTheBase() {
+        var tenMinutes = io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder()
+                .setBaseEjectionTime(Duration.newBuilder().setSeconds(600));
+        Cluster cluster = Cluster.newBuilder().setName("c").setType(Cluster.DiscoveryType.EDS)
+                .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ClusterTranslator.ads()))
+                .setOutlierDetection(tenMinutes).build();
+        assertThat(EnvoyValidator.validate(cluster)).containsExactly("Cluster.outlier_detection.max_ejection_time: 300000"
+                + " ms (Envoy's default) is below base_ejection_time 600000 ms; Envoy refuses the cluster (\"outlier"
+                + " detector's max_ejection_time cannot be smaller than base_ejection_time\")");
+        assertThat(EnvoyValidator.validate(cluster.toBuilder().setOutlierDetection(tenMinutes.clone()
+                .setMaxEjectionTime(Duration.newBuilder().setSeconds(600))).build())).isEmpty();
+        assertThat(EnvoyValidator.validate(cluster.toBuilder().setOutlierDetection(tenMinutes.clone()
+                .setBaseEjectionTime(Duration.newBuilder().setSeconds(300))).build())).isEmpty();
+    }
+
     private static VirtualHost host(String name, String... domains) {
         return VirtualHost.newBuilder().setName(name).addAllDomains(List.of(domains))
                 .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))

@@ -147,6 +147,18 @@ class BootstrapTest extends ServerTest {
                 + "&sdsSocketPath=/run/spire/sockets/agent.sock", null);
         assertThat(grpc.statusCode()).isEqualTo(400);
         assertThat(grpc.body()).contains("sdsSocketPath: applies to Envoy bootstraps (format=envoy) only");
+        // Envoy refuses a Unix socket path that does not fit sun_path (address_impl.cc), and the bootstrap with it
+        String deep = "/run/" + "spire/".repeat(17) + "agent.sock";
+        HttpResponse<String> tooLong = send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?sdsSocketPath="
+                + deep, null);
+        assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(400);
+        assertThat(tooLong.headers().firstValue("x-amzn-ErrorType")).hasValue("BadRequestException");
+        assertThat(tooLong.body()).contains("sdsSocketPath: 117 bytes long; a Unix socket path holds at most 107");
+        assertThat(send("GET", "/v1/meshes/" + mesh + "/virtualGateways/gw/bootstrap?sdsSocketPath=" + deep, null)
+                .statusCode()).isEqualTo(400);
+        String longest = "/" + "s".repeat(106);
+        assertThat(send("GET", "/v1/meshes/" + mesh + "/virtualNodes/web/bootstrap?sdsSocketPath=" + longest, null)
+                .statusCode()).as("107 bytes fit").isEqualTo(200);
     }
 
     @Test

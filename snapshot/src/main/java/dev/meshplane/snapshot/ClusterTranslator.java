@@ -104,13 +104,23 @@ final class ClusterTranslator {
         };
     }
 
+    /**
+     * App Mesh's outlier detection. Envoy grows an ejection by base_ejection_time on each repeat, up to max_ejection_time,
+     * 300 s unless set, and refuses the cluster when that is below base_ejection_time (upstream/outlier_detection_impl.cc:
+     * "outlier detector's max_ejection_time cannot be smaller than base_ejection_time"): a baseEjectionDuration over
+     * 300 s gets it as its max_ejection_time too, so each ejection lasts what App Mesh's user asked for.
+     */
     private static io.envoyproxy.envoy.config.cluster.v3.OutlierDetection outlierDetection(OutlierDetection od) {
-        return io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder()
+        com.google.protobuf.Duration base = Durations.of(od.baseEjectionDuration());
+        var detection = io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder()
                 .setConsecutive5Xx(UInt32Value.of((int) Math.min(od.maxServerErrors(), Integer.MAX_VALUE)))
                 .setInterval(Durations.of(od.interval()))
-                .setBaseEjectionTime(Durations.of(od.baseEjectionDuration()))
-                .setMaxEjectionPercent(UInt32Value.of(od.maxEjectionPercent()))
-                .build();
+                .setBaseEjectionTime(base)
+                .setMaxEjectionPercent(UInt32Value.of(od.maxEjectionPercent()));
+        if (Durations.millis(base) > Durations.ENVOY_MAX_EJECTION_TIME_MS) {
+            detection.setMaxEjectionTime(base);
+        }
+        return detection.build();
     }
 
     private static HealthCheck healthCheck(HealthCheckPolicy policy) {

@@ -16,6 +16,7 @@ import io.envoyproxy.envoy.config.trace.v3.XRayConfig;
 import io.envoyproxy.envoy.config.trace.v3.ZipkinConfig;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
@@ -25,10 +26,13 @@ import dev.meshplane.api.validation.EnvoyFormatGrammar;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import dev.meshplane.api.validation.AccessLogPaths;
 import dev.meshplane.api.validation.IpLiterals;
+import dev.meshplane.api.validation.PathMatchRules;
 import dev.meshplane.api.validation.RegexRules;
 import dev.meshplane.api.validation.Re2ProgramSize;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
+import io.envoyproxy.envoy.type.matcher.v3.PathMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.ArrayList;
@@ -105,12 +109,20 @@ final class EnvoyLoadRules {
      * anywhere in the resource, inside typed configs too) is compiled with RE2 when the resource loads, and
      * one over re2.max_program_size.error_level ("RE2 program size of {} > max program size of {} set for the
      * error level threshold") or one RE2 refuses fails the whole resource. Regexes whose size needs RE2's
-     * Unicode tables are refused by the API and not measured here.
+     * Unicode tables are refused by the API and not measured here. Route matches and RBAC path matchers met on the way
+     * are checked for paths that match nothing ({@link #pathMatch}).
      */
     private static void matchers(Message message, String path, List<String> violations) {
         if (message instanceof CidrRange range) {
             cidr(range, path, violations);
             return;
+        }
+        if (message instanceof RouteMatch match) {
+            pathMatch(match.getPrefix(), path + ".prefix", violations);
+            pathMatch(match.getPath(), path + ".path", violations);
+        } else if (message instanceof PathMatcher matcher) {
+            pathMatch(matcher.getPath().getExact(), path + ".path.exact", violations);
+            pathMatch(matcher.getPath().getPrefix(), path + ".path.prefix", violations);
         }
         if (message instanceof RegexMatcher matcher) {
             String problem = REGEX_PROBLEMS.computeIfAbsent(matcher.getRegex(), EnvoyLoadRules::regexProblem);
@@ -147,6 +159,17 @@ final class EnvoyLoadRules {
         }
     }
 
+    /**
+     * common/matchers.cc (PathMatcher::match): route prefix and path matches and RBAC's url_path are compared with the
+     * request path after removeQueryAndFragment, so one holding '?' or '#' is loaded and silently matches nothing.
+     */
+    private static void pathMatch(String value, String path, List<String> violations) {
+        String problem = PathMatchRules.problem(value);
+        if (problem != null) {
+            violations.add(path + ": " + problem);
+        }
+    }
+
     private static String regexProblem(String regex) {
         try {
             int size = Re2ProgramSize.of(regex);
@@ -159,7 +182,7 @@ final class EnvoyLoadRules {
         }
     }
 
-    /** Whether a message of this type can contain a RegexMatcher or CidrRange, directly or through an Any. */
+    /** Whether a message of this type can contain a RegexMatcher, CidrRange, RouteMatch or PathMatcher, directly or through an Any. */
     private static boolean mayHoldMatcher(Descriptor type) {
         Boolean known = MAY_HOLD_MATCHER.get(type);
         if (known != null) {
@@ -172,7 +195,8 @@ final class EnvoyLoadRules {
 
     private static boolean mayHoldMatcher(Descriptor type, java.util.Set<Descriptor> visiting) {
         if (type.equals(RegexMatcher.getDescriptor()) || type.equals(CidrRange.getDescriptor())
-                || type.equals(Any.getDescriptor())) {
+                || type.equals(Any.getDescriptor()) || type.equals(RouteMatch.getDescriptor())
+                || type.equals(PathMatcher.getDescriptor())) {
             return true;
         }
         if (!visiting.add(type)) {
@@ -266,7 +290,7 @@ final class EnvoyLoadRules {
 
     /**
      * formatter/substitution_formatter.cc: a listener whose access log format has a command Envoy cannot parse is
-     * refused as a whole; the same grammar the API checks ({@link EnvoyFormatGrammar}), applied to what is emitted.
+     * refused as a whole, and so is one whose log file cannot be opened ({@link #logPath}); the same grammar the API checks ({@link EnvoyFormatGrammar}), applied to what is emitted.
      * The connection manager's tracer is checked on the way ({@link #tracer}), so a listener is unpacked once.
      */
     private static void accessLogFormats(Listener listener, List<String> violations) {
@@ -287,7 +311,9 @@ final class EnvoyLoadRules {
                     }
                     for (AccessLog log : logs) {
                         if (log.getTypedConfig().is(FileAccessLog.class)) {
-                            format(log.getTypedConfig().unpack(FileAccessLog.class).getLogFormat(), where, violations);
+                            FileAccessLog file = log.getTypedConfig().unpack(FileAccessLog.class);
+                            logPath(file.getPath(), where, violations);
+                            format(file.getLogFormat(), where, violations);
                         } else if (log.getTypedConfig().is(StdoutAccessLog.class)) {
                             format(log.getTypedConfig().unpack(StdoutAccessLog.class).getLogFormat(), where, violations);
                         }
@@ -368,6 +394,14 @@ final class EnvoyLoadRules {
         }
     }
 
+    /** access_log/access_log_manager_impl.cc: "unable to open file" refuses the listener ({@link AccessLogPaths}). */
+    private static void logPath(String path, String where, List<String> violations) {
+        String problem = AccessLogPaths.problem(path);
+        if (problem != null) {
+            violations.add(where + ".path: " + problem);
+        }
+    }
+
     private static void format(SubstitutionFormatString format, String where, List<String> violations) {
         if (format.hasTextFormatSource()) {
             EnvoyFormatGrammar.problems(format.getTextFormatSource().getInlineString())
@@ -415,6 +449,20 @@ final class EnvoyLoadRules {
     }
 
     private static void cluster(Cluster cluster, List<String> violations) {
+        if (cluster.hasOutlierDetection()) {
+            var detection = cluster.getOutlierDetection();
+            long base = detection.hasBaseEjectionTime() ? Durations.millis(detection.getBaseEjectionTime())
+                    : Durations.ENVOY_BASE_EJECTION_TIME_MS;
+            long max = detection.hasMaxEjectionTime() ? Durations.millis(detection.getMaxEjectionTime())
+                    : Durations.ENVOY_MAX_EJECTION_TIME_MS;
+            // upstream/outlier_detection_impl.cc (DetectorImpl::create) refuses the whole cluster
+            if (max < base) {
+                violations.add("Cluster.outlier_detection.max_ejection_time: " + max + " ms"
+                        + (detection.hasMaxEjectionTime() ? "" : " (Envoy's default)") + " is below base_ejection_time "
+                        + base + " ms; Envoy refuses the cluster (\"outlier detector's max_ejection_time cannot be smaller"
+                        + " than base_ejection_time\")");
+            }
+        }
         for (int i = 0; i < cluster.getHealthChecksCount(); i++) {
             HealthCheck check = cluster.getHealthChecks(i);
             // source/common/upstream/health_checker_impl.cc: "cluster must support HTTP/2 for gRPC healthchecking"

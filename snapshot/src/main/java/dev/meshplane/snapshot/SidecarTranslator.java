@@ -123,7 +123,11 @@ final class SidecarTranslator {
                     if (authorization.dryRun()) {
                         logs.add(AuthorizationTranslator.dryRunLog());
                     }
-                    var manager = HttpFilters.manager("ingress", routes, logs, tracing).toBuilder();
+                    // RBAC matches the path as the connection manager holds it: normalized (RFC 3986 dot segments,
+                    // repeated slashes), a DENY on /admin also holds for /x/../admin and //admin, and the application is
+                    // sent the path the policies saw (Envoy advisory GHSA-xcx5-93pw-jw2w; http_connection_manager.proto)
+                    var manager = HttpFilters.manager("ingress", routes, logs, tracing).toBuilder()
+                            .setNormalizePath(com.google.protobuf.BoolValue.of(true)).setMergeSlashes(true);
                     var router = manager.getHttpFilters(manager.getHttpFiltersCount() - 1);
                     manager.clearHttpFilters().addAllHttpFilters(AuthorizationTranslator.httpFilters(authorization))
                             .addHttpFilters(router);

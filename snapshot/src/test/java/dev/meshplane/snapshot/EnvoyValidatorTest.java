@@ -153,6 +153,45 @@ class EnvoyValidatorTest {
                 + " REQ(header), RESP(header))");
     }
 
+    /**
+     * Envoy opens the access log file when it loads the listener, TCP proxies' logs included, and refuses the listener
+     * when it cannot ("unable to open file", access_log_manager_impl.cc): a directory never opens for writing.
+     */
+    @Test
+    void accessLogPathsNamingADirectoryAreFound() {
+        var directory = AccessLogTranslator.file(new dev.meshplane.api.model.FileAccessLog(null, "/var/log/"));
+        var file = AccessLogTranslator.file(new dev.meshplane.api.model.FileAccessLog(null, "/var/log/envoy.log"));
+        Listener listener = Listener.newBuilder().setName("l").setAddress(EndpointTranslator.socket("0.0.0.0", 15001))
+                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder().setName("tcp")
+                        .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+                                .newBuilder().setStatPrefix("egress").setCluster("c").addAccessLog(file)
+                                .addAccessLog(directory).build()))))
+                .build();
+        assertThat(EnvoyValidator.validate(listener)).containsExactly("Listener.filter_chains[0].tcp.access_log.path:"
+                + " '/var/log/' names a directory, not a file: Envoy cannot open it as its access log and refuses the"
+                + " listener");
+    }
+
+    /**
+     * Envoy refuses a cluster whose outlier detection max_ejection_time, 300 s unless set, is below its
+     * base_ejection_time (outlier_detection_impl.cc): App Mesh's baseEjectionDuration has no upper bound.
+     */
+    @Test
+    void outlierDetectionMaxEjectionTimeMustNotBeBelowTheBase() {
+        var tenMinutes = io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder()
+                .setBaseEjectionTime(Duration.newBuilder().setSeconds(600));
+        Cluster cluster = Cluster.newBuilder().setName("c").setType(Cluster.DiscoveryType.EDS)
+                .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ClusterTranslator.ads()))
+                .setOutlierDetection(tenMinutes).build();
+        assertThat(EnvoyValidator.validate(cluster)).containsExactly("Cluster.outlier_detection.max_ejection_time: 300000"
+                + " ms (Envoy's default) is below base_ejection_time 600000 ms; Envoy refuses the cluster (\"outlier"
+                + " detector's max_ejection_time cannot be smaller than base_ejection_time\")");
+        assertThat(EnvoyValidator.validate(cluster.toBuilder().setOutlierDetection(tenMinutes.clone()
+                .setMaxEjectionTime(Duration.newBuilder().setSeconds(600))).build())).isEmpty();
+        assertThat(EnvoyValidator.validate(cluster.toBuilder().setOutlierDetection(tenMinutes.clone()
+                .setBaseEjectionTime(Duration.newBuilder().setSeconds(300))).build())).isEmpty();
+    }
+
     private static VirtualHost host(String name, String... domains) {
         return VirtualHost.newBuilder().setName(name).addAllDomains(List.of(domains))
                 .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
@@ -238,5 +277,50 @@ class EnvoyValidatorTest {
                 + ".rules.policies[0].value.principals[0].direct_remote_ip: '10' is not an IP address (IPv4 as four decimal"
                 + " numbers 0 to 255 without leading zeros, such as 10.0.0.5, or IPv6 such as fd00::5); a range is written"
                 + " <address>/<prefix length>, such as 10.0.0.0/8");
+    }
+
+    /**
+     * Envoy compares route prefix and path matches and RBAC's url_path with the request path after cutting its query
+     * string and fragment (common/matchers.cc, PathMatcher::match): one holding '?' or '#' loads and matches nothing,
+     * so a DENY rule on it denies nothing. Caught in what is emitted, whatever the API let through before.
+     */
+    @Test
+    void pathMatchesWithAQueryOrFragmentAreFound() {
+        RouteConfiguration routes = RouteConfiguration.newBuilder().setName("r").addVirtualHosts(VirtualHost.newBuilder()
+                .setName("v").addDomains("*")
+                .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/search?q="))
+                        .setRoute(RouteAction.newBuilder().setCluster("c")))
+                .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPath("/help#top"))
+                        .setRoute(RouteAction.newBuilder().setCluster("c")))
+                .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                        .setRoute(RouteAction.newBuilder().setCluster("c"))))
+                .build();
+        assertThat(EnvoyValidator.validate(routes)).containsExactly(
+                "RouteConfiguration.virtual_hosts[0].routes[0].match.prefix: '/search?q=' holds a '?': Envoy compares paths"
+                        + " without the request's query string and fragment, so it would match no request",
+                "RouteConfiguration.virtual_hosts[0].routes[1].match.path: '/help#top' holds a '#': Envoy compares paths"
+                        + " without the request's query string and fragment, so it would match no request");
+
+        var policy = io.envoyproxy.envoy.config.rbac.v3.Policy.newBuilder()
+                .addPermissions(io.envoyproxy.envoy.config.rbac.v3.Permission.newBuilder().setUrlPath(
+                        io.envoyproxy.envoy.type.matcher.v3.PathMatcher.newBuilder().setPath(
+                                io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder().setExact("/admin?debug=1"))))
+                .addPrincipals(io.envoyproxy.envoy.config.rbac.v3.Principal.newBuilder().setAny(true));
+        var rbac = io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.newBuilder().setRules(
+                io.envoyproxy.envoy.config.rbac.v3.RBAC.newBuilder().setAction(io.envoyproxy.envoy.config.rbac.v3.RBAC.Action.DENY)
+                        .putPolicies("p", policy.build()));
+        HttpConnectionManager hcm = HttpConnectionManager.newBuilder().setStatPrefix("s")
+                .setRouteConfig(RouteConfiguration.newBuilder().setName("r"))
+                .addHttpFilters(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter.newBuilder()
+                        .setName("envoy.filters.http.rbac").setTypedConfig(Any.pack(rbac.build())))
+                .build();
+        Listener listener = Listener.newBuilder().setName("l").setAddress(EndpointTranslator.socket("0.0.0.0", 15000))
+                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder()
+                        .setName("envoy.filters.network.http_connection_manager").setTypedConfig(Any.pack(hcm))))
+                .build();
+        assertThat(EnvoyValidator.validate(listener)).containsExactly("Listener.filter_chains[0].filters[0].typed_config"
+                + ".http_filters[0].typed_config.rules.policies[0].value.permissions[0].url_path.path.exact: '/admin?debug=1'"
+                + " holds a '?': Envoy compares paths without the request's query string and fragment, so it would match"
+                + " no request");
     }
 }

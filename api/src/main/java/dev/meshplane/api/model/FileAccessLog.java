@@ -5,7 +5,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
-@Schema(description = "An access log written to a file path on the proxy, optionally with a text or JSON format.")
+@Schema(description = "An access log written to a file path on the proxy (a file, not a directory: Envoy refuses the"
+        + " listener when it cannot open it), optionally with a text or JSON format.")
 public record FileAccessLog(
         @Valid LoggingFormat format,
         @NotNull @Size(min = 1, max = 255) String path) {

@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Size;
 
 @Schema(description = "Matches the path exactly or by a regular expression.")
 public record HttpPathMatch(
+        @Schema(description = "The exact path: starts with '/', holds no '?' or '#' (Envoy compares paths without the query string and fragment)")
         @Size(min = 1, max = 255) String exact,
         @Size(min = 1, max = 255) String regex) {
 }

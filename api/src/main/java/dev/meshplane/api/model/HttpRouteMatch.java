@@ -14,6 +14,7 @@ public record HttpRouteMatch(
         HttpMethod method,
         @Valid HttpPathMatch path,
         @Min(1) @Max(65535) Integer port,
+        @Schema(description = "Path prefix: starts with '/', holds no '?' or '#' (Envoy compares paths without the query string and fragment)")
         String prefix,
         @Size(min = 1, max = 10) List<@NotNull @Valid HttpQueryParameter> queryParameters,
         HttpScheme scheme) {

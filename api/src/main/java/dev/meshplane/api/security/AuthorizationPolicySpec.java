@@ -60,8 +60,11 @@ public record AuthorizationPolicySpec(
 
     /** What is called: any of the paths or prefixes, any of the methods, and every header condition. */
     public record Operation(
-            @Schema(description = "Exact paths") @Size(max = 50) List<@NotNull @Pattern(regexp = "/.*") String> paths,
-            @Schema(description = "Path prefixes") @Size(max = 50) List<@NotNull @Pattern(regexp = "/.*") String> prefixes,
+            @Schema(description = "Exact paths, compared without the request's query string and fragment (a '?' or '#'"
+                    + " is refused: Envoy would match no request)")
+            @Size(max = 50) List<@NotNull @Pattern(regexp = "/.*") String> paths,
+            @Schema(description = "Path prefixes, compared as paths are (no '?' or '#')")
+            @Size(max = 50) List<@NotNull @Pattern(regexp = "/.*") String> prefixes,
             @Schema(description = "HTTP methods, such as GET") @Size(max = 20)
             List<@NotNull @Pattern(regexp = "[A-Z]{1,20}") String> methods,
             @Schema(description = "Header conditions, all of which must hold") @Size(max = 20) List<@NotNull @Valid HeaderCondition> headers) {
@@ -71,7 +74,7 @@ public record AuthorizationPolicySpec(
     public record HeaderCondition(
             @Schema(description = "Header name") @NotNull @Size(min = 1, max = 100) String name,
             @Schema(description = "The value, exactly") String exact,
-            @Schema(description = "A prefix of the value") String prefix,
+            @Schema(description = "A prefix of the value, not empty (use present to match any value)") String prefix,
             @Schema(description = "An RE2 regular expression the whole value matches")
             @Size(min = 1, max = 255) String regex,
             @Schema(description = "Whether the header is present (true) or absent (false)") Boolean present) {

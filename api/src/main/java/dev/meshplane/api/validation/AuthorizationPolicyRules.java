@@ -7,8 +7,9 @@ import java.util.stream.Stream;
 
 /**
  * What an authorization policy's spec must be beyond the model's constraints, for the Envoy RBAC filter it
- * becomes to load: one way to match each header, an HTTP header name, RE2 Envoy loads ({@link RegexRules}) and
- * CIDR blocks Envoy's address parser reads ({@link IpLiterals}). It lives beside the other API rules so that the
+ * becomes to load: one way to match each header, an HTTP header name, a non-empty prefix, RE2 Envoy loads
+ * ({@link RegexRules}) and CIDR blocks Envoy's address parser reads ({@link IpLiterals}); and paths that can match a
+ * request at all ({@link PathMatchRules}). It lives beside the other API rules so that the
  * REST handlers, declarative apply and the translator's generated-input test all run the same check.
  */
 public final class AuthorizationPolicyRules {
@@ -36,6 +37,10 @@ public final class AuthorizationPolicyRules {
                     }
                 }
             }
+            if (rule.to() != null) {
+                paths(at + ".to.paths", rule.to().paths());
+                paths(at + ".to.prefixes", rule.to().prefixes());
+            }
             if (rule.to() != null && rule.to().headers() != null) {
                 for (int h = 0; h < rule.to().headers().size(); h++) {
                     var header = rule.to().headers().get(h);
@@ -45,6 +50,11 @@ public final class AuthorizationPolicyRules {
                     if (ways != 1) {
                         throw ApiException.badRequest(member + ": exactly one of [exact, prefix, regex, present] must be set");
                     }
+                    if ("".equals(header.prefix())) {
+                        // Envoy's StringMatcher.prefix PGV rule (min_len: 1, type/matcher/v3/string.proto) refuses the listener
+                        throw ApiException.badRequest(member + ".prefix: must not be empty (an empty prefix matches every"
+                                + " value: write present: true)");
+                    }
                     if (!HEADER_NAME.matcher(header.name()).matches()) {
                         throw ApiException.badRequest(member + ".name: '" + header.name() + "' is not an HTTP header name");
                     }
@@ -53,6 +63,22 @@ public final class AuthorizationPolicyRules {
                         throw ApiException.badRequest(member + ".regex: " + regexProblem);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Envoy's RBAC matches {@code url_path} without the query string and fragment ({@link PathMatchRules}): a DENY rule
+     * on such a path would deny nothing, an ALLOW rule allow nothing.
+     */
+    private static void paths(String member, java.util.List<String> paths) {
+        if (paths == null) {
+            return;
+        }
+        for (int i = 0; i < paths.size(); i++) {
+            String problem = PathMatchRules.problem(paths.get(i));
+            if (problem != null) {
+                throw ApiException.badRequest(member + "[" + i + "]: " + problem);
             }
         }
     }

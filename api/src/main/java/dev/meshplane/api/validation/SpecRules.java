@@ -90,6 +90,7 @@ public final class SpecRules {
             if (m.exact() != null && !m.exact().startsWith("/")) {
                 f.add("exact", "must start with '/'");
             }
+            f.pathMatch("exact", m.exact());
         });
         rule(HeaderMatchMethod.class, (m, f) -> f.regex("regex", m.regex()));
         rule(dev.meshplane.api.model.GrpcRouteMetadataMatchMethod.class, (m, f) -> f.regex("regex", m.regex()));
@@ -221,6 +222,8 @@ public final class SpecRules {
         rule(dev.meshplane.api.model.HttpGatewayRoute.class, (r, f) -> f.gatewayRewrite(r.match(),
                 r.action() == null ? null : r.action().rewrite()));
         rule(dev.meshplane.api.model.LoggingFormat.class, SpecRules::accessLogFormat);
+        rule(dev.meshplane.api.model.FileAccessLog.class, (l, f) -> f.accessLogPath(l.path()));
+        rule(dev.meshplane.api.model.VirtualGatewayFileAccessLog.class, (l, f) -> f.accessLogPath(l.path()));
         rule(dev.meshplane.api.model.GatewayRouteHostnameMatch.class, (h, f) -> {
             f.exactlyOne(h.exact(), h.suffix(), null, null, "exact", "suffix", null, null);
             f.hostname("exact", h.exact());
@@ -358,6 +361,15 @@ public final class SpecRules {
         void prefix(String member, String prefix) {
             if (prefix != null && !prefix.startsWith("/")) {
                 add(member, "must start with '/', got '" + prefix + "'");
+            }
+            pathMatch(member, prefix);
+        }
+
+        /** A path Envoy compares with the request's path, which it cuts at '?' and '#' first ({@link PathMatchRules}). */
+        void pathMatch(String member, String path) {
+            String problem = PathMatchRules.problem(path);
+            if (problem != null) {
+                add(member, problem + "; match query parameters with match.queryParameters");
             }
         }
 
@@ -573,6 +585,14 @@ public final class SpecRules {
             }
             if (rewrite.path() != null && rewrite.path().exact() != null && !rewrite.path().exact().startsWith("/")) {
                 add("action.rewrite.path.exact", "must start with '/', got '" + rewrite.path().exact() + "'");
+            }
+        }
+
+        /** A path Envoy can open as its access log file ({@link AccessLogPaths}); both sidecar listeners share it. */
+        void accessLogPath(String path) {
+            String problem = AccessLogPaths.problem(path);
+            if (problem != null) {
+                add("path", problem + " (write a file's path, such as /dev/stdout or /var/log/envoy/access.log)");
             }
         }
 

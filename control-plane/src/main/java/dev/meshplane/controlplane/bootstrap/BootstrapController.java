@@ -248,7 +248,8 @@ class BootstrapController {
 
     private static final String SDS_SOCKET_PATH = "format=envoy: the Unix socket of the proxy's own SDS server (a SPIRE"
             + " agent's, for example), for SDS secret names other than Meshplane's built-in ones, as App Mesh's Envoy"
-            + " image takes it from APPMESH_SDS_SOCKET_PATH: adds the static cluster " + BuiltInSecrets.LOCAL_SDS_CLUSTER;
+            + " image takes it from APPMESH_SDS_SOCKET_PATH: adds the static cluster " + BuiltInSecrets.LOCAL_SDS_CLUSTER
+            + ". At most 107 bytes, as a Unix socket path (Envoy refuses a longer one, and the bootstrap with it)";
 
     private ResponseEntity<String> bootstrap(ResourceId id, String format, HttpServletRequest request, String certDir,
             String tokenFile, String sdsSocketPath) throws InvalidProtocolBufferException {
@@ -378,11 +379,23 @@ class BootstrapController {
      * adds it for {@code APPMESH_SDS_SOCKET_PATH} (amazon-ecs-service-connect-agent, envoy_bootstrap.go,
      * appendSdsSocketCluster). Without it, Envoy cannot load a configuration naming such a secret.
      */
+    /**
+     * Linux's sockaddr_un.sun_path, NUL included: Envoy refuses a pipe path of this many bytes or more
+     * (source/common/network/address_impl.cc, PipeInstance), and with it the whole bootstrap.
+     */
+    static final int UNIX_SOCKET_PATH_SIZE = 108;
+
     private static Bootstrap withLocalSds(Bootstrap bootstrap, String socketPath) {
         if (socketPath == null) {
             return bootstrap;
         }
         String path = path("sdsSocketPath", socketPath);
+        int bytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes >= UNIX_SOCKET_PATH_SIZE) {
+            throw ApiException.badRequest("sdsSocketPath: " + bytes + " bytes long; a Unix socket path holds at most "
+                    + (UNIX_SOCKET_PATH_SIZE - 1) + " (Envoy: \"exceeds maximum UNIX domain socket path size of "
+                    + UNIX_SOCKET_PATH_SIZE + "\"), so Envoy would not load the bootstrap");
+        }
         Bootstrap.Builder builder = bootstrap.toBuilder();
         builder.getStaticResourcesBuilder().addClusters(Cluster.newBuilder()
                 .setName(BuiltInSecrets.LOCAL_SDS_CLUSTER)

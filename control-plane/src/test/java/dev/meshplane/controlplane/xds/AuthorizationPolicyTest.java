@@ -82,6 +82,9 @@ class AuthorizationPolicyTest extends ServerTest {
         "zone id | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'from':{'ipBlocks':['fe80::1%eth0/64']}}]} | rules[0].from.ipBlocks[0]: 'fe80::1%eth0' carries a zone id",
         "bad method | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'to':{'methods':['get']}}]} | methods",
         "relative path | {'targets':{'virtualNodes':['api']},'action':'ALLOW','rules':[{'to':{'paths':['admin']}}]} | paths",
+        "path with a query, which Envoy's url_path never sees | {'targets':{'virtualNodes':['api']},'action':'DENY','rules':[{'to':{'paths':['/admin?debug=1']}}]} | rules[0].to.paths[0]: '/admin?debug=1' holds a '?'",
+        "prefix with a fragment | {'targets':{'virtualNodes':['api']},'action':'DENY','rules':[{'to':{'prefixes':['/internal#']}}]} | rules[0].to.prefixes[0]: '/internal#' holds a '#'",
+        "empty header prefix | {'targets':{'virtualNodes':['api']},'action':'DENY','rules':[{'to':{'headers':[{'name':'x-user','prefix':''}]}}]} | rules[0].to.headers[0].prefix: must not be empty",
     })
     void badPoliciesAreRefusedNamingTheMember(String name, String body, String member) throws Exception {
         meshWithCallers();

@@ -17,8 +17,9 @@ import java.util.List;
  * Configuration for a proxyless gRPC client of a virtual node: for each backend virtual service,
  * API listeners named {@code <service>} and {@code <service>:<port>} (what {@code xds:///<service>}
  * asks for), a route configuration per port, and the clusters and endpoints of its targets. A route gRPC
- * clients skip on their own (query parameters) is left out and noted; anything else they would refuse or silently
- * skip ({@link GrpcClientRules}) is not sent: translation fails with {@link UnservableConfigurationException}.
+ * clients skip on their own (query parameters) is left out and noted; a route with no target to send to goes to
+ * {@link UnavailableCluster} and is noted; anything else they would refuse or silently skip ({@link GrpcClientRules}) is
+ * not sent: translation fails with {@link UnservableConfigurationException}.
  * {@code /v1/proxies} shows both.
  */
 final class GrpcClientTranslator {
@@ -42,10 +43,11 @@ final class GrpcClientTranslator {
                     + " client of this node cannot get them");
         }
         servers(memo, nodeName, node, out);
+        List<String> notes = new java.util.ArrayList<>();
         if (node.backends() != null) {
-            backends(memo, node, out);
+            backends(memo, node, out, notes);
         }
-        ProxyResources resources = withoutRoutesGrpcSkips(out.build());
+        ProxyResources resources = withoutRoutesGrpcSkips(out.build(), notes);
         List<String> violations = GrpcClientRules.validate(resources);
         if (!violations.isEmpty()) {
             throw new UnservableConfigurationException("gRPC clients would reject or skip this configuration: "
@@ -61,8 +63,7 @@ final class GrpcClientTranslator {
      * withholding the whole configuration for it would leave the client with none. So such a route is left out
      * here, where it is said: each one becomes a note, which {@code /v1/proxies} shows.
      */
-    private static ProxyResources withoutRoutesGrpcSkips(ProxyResources resources) {
-        List<String> notes = new java.util.ArrayList<>();
+    private static ProxyResources withoutRoutesGrpcSkips(ProxyResources resources, List<String> notes) {
         List<RouteConfiguration> routes = new java.util.ArrayList<>();
         for (RouteConfiguration config : resources.routes()) {
             RouteConfiguration.Builder kept = config.toBuilder().clearVirtualHosts();
@@ -87,7 +88,7 @@ final class GrpcClientTranslator {
                 resources.listeners(), routes, notes);
     }
 
-    private static void backends(TranslationMemo memo, VirtualNodeSpec node, ResourceCollector out) {
+    private static void backends(TranslationMemo memo, VirtualNodeSpec node, ResourceCollector out, List<String> notes) {
         MeshView view = memo.view();
         boolean mtls = view.mtls() != MtlsMode.DISABLED;
         for (Backend backend : node.backends()) {
@@ -111,13 +112,30 @@ final class GrpcClientTranslator {
                         out.cluster(cluster, memo.endpoints(target));
                     }
                 }
-                out.route(RouteConfiguration.newBuilder().setName(name)
-                        .addVirtualHosts(memo.virtualHost(service, port, true)).build());
+                io.envoyproxy.envoy.config.route.v3.VirtualHost host = memo.virtualHost(service, port, true);
+                unavailableRoutes(name, host, out, notes);
+                out.route(RouteConfiguration.newBuilder().setName(name).addVirtualHosts(host).build());
                 out.listener(apiListener(name, name));
                 if (first) {
                     out.listener(apiListener(service, name));
                     first = false;
                 }
+            }
+        }
+    }
+
+    /**
+     * A route with no target to send to goes to {@link UnavailableCluster} (see {@link RouteTranslator}): the cluster
+     * and its empty endpoints are added, and a note says which route answers UNAVAILABLE, where Envoy answers 503.
+     */
+    private static void unavailableRoutes(String config, io.envoyproxy.envoy.config.route.v3.VirtualHost host,
+            ResourceCollector out, List<String> notes) {
+        for (io.envoyproxy.envoy.config.route.v3.Route route : host.getRoutesList()) {
+            if (route.getRoute().getCluster().equals(UnavailableCluster.NAME)) {
+                out.cluster(UnavailableCluster.CLUSTER, UnavailableCluster.ENDPOINTS);
+                notes.add("route configuration " + config + ", virtual host " + host.getName() + ", route "
+                        + route.getName() + ": every target weighs 0 or is a virtual node without a listener; gRPC"
+                        + " clients' calls matching it fail with UNAVAILABLE (Envoy answers them 503)");
             }
         }
     }

@@ -240,21 +240,49 @@ class GrpcClientRulesTest {
         assertThat(envoy.getRoute().getRetryPolicy().getNumRetries().getValue()).isZero();
     }
 
-    /** A route whose targets all weigh 0 is a 503 for Envoy; gRPC clients have no such action, so it is not sent. */
+    /**
+     * Issue 12: a route whose targets all weigh 0 is a 503 for Envoy; gRPC clients refuse direct_response with the
+     * whole route configuration, so they get a route to a cluster without endpoints (their calls on it fail with
+     * UNAVAILABLE), the rest of the node's configuration is sent, and a note names the route.
+     */
     @Test
-    void aRouteWithNothingToSendToIsReportedForGrpcClients() {
-        assertThatThrownBy(() -> MeshTranslator.translate(view(1, 0), new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client")))
-                .isInstanceOf(UnservableConfigurationException.class)
-                .hasMessageContaining("route configuration svc.local:50051, virtual host svc.local, route r:"
-                        + " has action DIRECT_RESPONSE");
+    void aRouteWithNothingToSendToGoesToTheUnavailableClusterForGrpcClients() {
+        ProxyResources resources = MeshTranslator.translate(view(1, 0), new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        Route route = resources.routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(route.getRoute().getCluster()).isEqualTo(UnavailableCluster.NAME);
+        assertThat(route.getRoute().hasRetryPolicy()).as("nothing to retry towards").isFalse();
+        assertThat(resources.clusters()).contains(UnavailableCluster.CLUSTER);
+        assertThat(resources.endpoints()).contains(UnavailableCluster.ENDPOINTS);
+        assertThat(resources.notes()).containsExactly("route configuration svc.local:50051, virtual host svc.local, route r:"
+                + " every target weighs 0 or is a virtual node without a listener; gRPC clients' calls matching it fail"
+                + " with UNAVAILABLE (Envoy answers them 503)");
+        assertThat(GrpcClientRules.validate(resources)).isEmpty();
+        Route envoy = MeshTranslator.translate(view(1, 0), new ProxyId("m", ProxyId.Kind.SIDECAR, "client"))
+                .routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(envoy.getDirectResponse().getStatus()).as("Envoy keeps its 503").isEqualTo(503);
+    }
+
+    /** A direct_response slipping through to a gRPC client is still reported, not sent. */
+    @Test
+    void aDirectResponseIsReportedForGrpcClients() {
+        Route direct = Route.newBuilder().setName("r").setMatch(RouteMatch.newBuilder()
+                .setPrefix("/")).setDirectResponse(io.envoyproxy.envoy.config.route.v3.DirectResponseAction.newBuilder()
+                .setStatus(503)).build();
+        ProxyResources resources = new ProxyResources(List.of(), List.of(), List.of(), List.of(
+                RouteConfiguration.newBuilder().setName("c").addVirtualHosts(
+                        VirtualHost.newBuilder().setName("h").addDomains("h")
+                                .addRoutes(direct)).build()));
+        assertThat(GrpcClientRules.validate(resources)).containsExactly("route configuration c, virtual host h, route r:"
+                + " has action DIRECT_RESPONSE; gRPC clients accept only a route to clusters and refuse the whole route"
+                + " configuration");
     }
 
     /**
-     * The seed's A/B routes target recommendation nodes its manifests give no listener: the message says so, where
-     * it used to say only that no target weighed more than 0 (their weights are 50 and 100).
+     * The seed's A/B routes target recommendation nodes its manifests give no listener: for gRPC clients that route
+     * fails its calls with UNAVAILABLE, and the node's other route (and backends) are served as they are.
      */
     @Test
-    void aRouteToNodesWithoutListenersIsReportedAsSuchForGrpcClients() throws Exception {
+    void aRouteToNodesWithoutListenersGoesToTheUnavailableClusterForGrpcClients() throws Exception {
         String json = """
                 {"mesh": "m",
                  "virtualNodes": {
@@ -272,10 +300,13 @@ class GrpcClientRulesTest {
                            "action": {"weightedTargets": [{"virtualNode": "server", "weight": 1}]}}}}}}
                 """;
         MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree(json));
-        assertThatThrownBy(() -> MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client")))
-                .isInstanceOf(UnservableConfigurationException.class)
-                .hasMessageContaining("route ab-test: has action DIRECT_RESPONSE")
-                .hasMessageContaining("is a virtual node without a listener");
+        ProxyResources resources = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        List<Route> routes = resources.routes().get(0).getVirtualHosts(0).getRoutesList();
+        assertThat(routes).extracting(Route::getName).containsExactly("ab-test", "all");
+        assertThat(routes).extracting(r -> r.getRoute().getCluster())
+                .containsExactly(UnavailableCluster.NAME, "cds_egress_m_server_http_8080");
+        assertThat(resources.notes()).singleElement().asString().contains("route ab-test: every target weighs 0 or is a"
+                + " virtual node without a listener");
     }
 
     private static MeshView view(int maxRetries, int weight) {

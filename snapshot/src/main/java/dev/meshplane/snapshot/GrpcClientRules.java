@@ -66,6 +66,11 @@ public final class GrpcClientRules {
                             + " (one at most, first or last)");
                 }
             }
+            if (host.getRoutesCount() == 0) {
+                // C-core 1.51 xds_route_config.cc refuses the whole route configuration: "No route found in the virtual host."
+                violations.add(where + ": has no route, which older gRPC clients (C-core 1.51) refuse with the whole route"
+                        + " configuration");
+            }
             for (Route route : host.getRoutesList()) {
                 route(where + ", route " + route.getName(), route, violations);
             }

@@ -31,13 +31,17 @@ import software.amazon.awssdk.services.appmesh.model.VirtualNodeSpec;
  * is a 503 for Envoy, which gRPC clients cannot take; it used to cost every gRPC client of the node its whole
  * configuration. Now, with real grpc-java, gRPC C-core (Debian's python3-grpcio 1.51) and grpc-js clients of a node
  * with two backends: calls to the other backend, and the bad route's neighbour, succeed; calls matching the bad route
- * fail at once with UNAVAILABLE; no client NACKs; and {@code /v1/proxies} names the route.
+ * fail at once with UNAVAILABLE; no client NACKs; and {@code /v1/proxies} names the route. A third backend's router has no
+ * route yet: its empty virtual host, which C-core 1.51 refuses with the whole route configuration, reaches gRPC clients as
+ * one route whose calls fail with UNAVAILABLE, as calls matching no route do in the others.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrpcUnavailableRouteTest extends ServerTest {
 
     private static final Logger log = LoggerFactory.getLogger(GrpcUnavailableRouteTest.class);
     private static final String RECOMMENDATIONS = "recommendation-service.mylearning.local";
+    /** Behind a virtual router with no route yet: an empty virtual host, which C-core 1.51 refuses. */
+    private static final String PAYMENTS = "payment-service.mylearning.local";
     private static final Map<String, String> EXPERIMENT = Map.of("x-experiment", "ml");
     /** Far below the calls' 5 s deadline: a call on the bad route fails, it does not wait. */
     private static final long FAIL_FAST_MS = 2000;
@@ -76,6 +80,10 @@ class GrpcUnavailableRouteTest extends ServerTest {
                         .action(a -> a.weightedTargets(t -> t.virtualNode("user-v1").weight(1))))));
         admin.createVirtualService(r -> r.meshName(mesh).virtualServiceName(RECOMMENDATIONS)
                 .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName("recommendation-router")))));
+        admin.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("payment-router")
+                .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(50051).protocol(PortProtocol.GRPC)))));
+        admin.createVirtualService(r -> r.meshName(mesh).virtualServiceName(PAYMENTS)
+                .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName("payment-router")))));
     }
 
     @AfterAll
@@ -83,11 +91,12 @@ class GrpcUnavailableRouteTest extends ServerTest {
         scenario.close();
     }
 
-    /** A client node whose backends are both services. */
+    /** A client node whose backends are the three services. */
     private String clientNode(String name) throws Exception {
         scenario.admin.createVirtualNode(r -> r.meshName(scenario.mesh).virtualNodeName(name).spec(VirtualNodeSpec.builder()
                 .backends(b -> b.virtualService(s -> s.virtualServiceName(UserServiceMesh.SERVICE)),
-                        b -> b.virtualService(s -> s.virtualServiceName(RECOMMENDATIONS))).build()));
+                        b -> b.virtualService(s -> s.virtualServiceName(RECOMMENDATIONS)),
+                        b -> b.virtualService(s -> s.virtualServiceName(PAYMENTS))).build()));
         return scenario.grpcBootstrap(name);
     }
 
@@ -96,6 +105,7 @@ class GrpcUnavailableRouteTest extends ServerTest {
         String bootstrap = clientNode("frontend-java");
         ManagedChannel users = XdsClients.xdsChannel(bootstrap, UserServiceMesh.SERVICE);
         ManagedChannel recommendations = XdsClients.xdsChannel(bootstrap, RECOMMENDATIONS);
+        ManagedChannel payments = XdsClients.xdsChannel(bootstrap, PAYMENTS);
         try {
             assertThat(XdsClients.await(FIRST_CONFIGURATION_BOUND, () -> XdsClients.tryCall(users) != null))
                     .as("the other backend is served").isTrue();
@@ -112,12 +122,16 @@ class GrpcUnavailableRouteTest extends ServerTest {
                 assertThat(failed.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                 assertThat(ms).isLessThan(FAIL_FAST_MS);
             }
+            StatusRuntimeException noRoute = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+                    () -> XdsClients.call(payments));
+            assertThat(noRoute.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(XdsClients.call(users)).isIn("v1", "v2");
             assertThat(XdsClients.call(recommendations)).isEqualTo("v1");
             assertServedWithoutNack("frontend-java");
         } finally {
             users.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             recommendations.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            payments.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
@@ -143,6 +157,9 @@ class GrpcUnavailableRouteTest extends ServerTest {
         log.info("{} 5 calls on the route without a target: {} in {} ms", name, failed.errors(), failed.ms());
         assertThat(failed.errors()).isEqualTo(Map.of("UNAVAILABLE", 5));
         assertThat(failed.ms()).isLessThan(FAIL_FAST_MS);
+        Batch noRoute = client.callsTo("xds:///" + PAYMENTS, 5, Map.of(), 5000);
+        log.info("{} 5 calls to a service whose router has no route: {} in {} ms", name, noRoute.errors(), noRoute.ms());
+        assertThat(noRoute.errors()).isEqualTo(Map.of("UNAVAILABLE", 5));
         assertThat(client.calls(20).errors()).isEmpty();
         assertThat(client.callsTo(recommendations, 20, Map.of(), 5000).counts()).isEqualTo(Map.of("v1", 20));
         assertServedWithoutNack(node);

@@ -65,8 +65,8 @@ final class GrpcClientTranslator {
      * withholding the whole configuration for it would leave the client with none. So such a route is left out
      * here, where it is said: each one becomes a note, which {@code /v1/proxies} shows. When that leaves the virtual
      * host no route, or it had none (a virtual router without routes), which C-core 1.51 refuses with the whole route
-     * configuration ("No route found in the virtual host."), one catch-all route to {@link UnavailableCluster} stands in: a call matching no route fails with
-     * UNAVAILABLE in every client (grpc-java "Could not find xDS route matching RPC", C-core {@code xds_resolver.cc}
+     * configuration ("No route found in the virtual host."), one catch-all route to {@link UnavailableCluster} stands
+     * in: a call matching no route fails with UNAVAILABLE in every client (grpc-java "Could not find xDS route matching RPC", C-core {@code xds_resolver.cc}
      * "No matching route found in xDS route config"), and so does a call on that route.
      */
     private static io.envoyproxy.envoy.config.route.v3.VirtualHost withoutRoutesGrpcSkips(String config,

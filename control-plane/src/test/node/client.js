@@ -1,8 +1,8 @@
 // A proxyless gRPC client using @grpc/grpc-js-xds, driven line by line from GrpcJsXdsTest.
 // Environment: GRPC_XDS_BOOTSTRAP_CONFIG (Meshplane's gRPC bootstrap), PROTO_PATH (simpleservice.proto).
 // Argument: the target, e.g. xds:///user-service.mylearning.local
-// Commands on stdin, one JSON object per line:
-//   {"calls": 100, "metadata": {"x-user-segment": "premium"}, "deadlineMs": 5000}
+// Commands on stdin, one JSON object per line ("target" optional: another xds:/// target, with a client of its own):
+//   {"calls": 100, "metadata": {"x-user-segment": "premium"}, "deadlineMs": 5000, "target": "xds:///other.local"}
 // answered on stdout with one JSON line: {"counts": {"v1": 90, "v2": 10}, "errors": {"DEADLINE_EXCEEDED": 1}, "ms": 123}
 'use strict';
 const grpc = require('@grpc/grpc-js');
@@ -13,10 +13,16 @@ const readline = require('readline');
 xds.register();
 const definition = protoLoader.loadSync(process.env.PROTO_PATH, { keepCase: true });
 const proto = grpc.loadPackageDefinition(definition).grpc.testing;
-const client = new proto.SimpleService(process.argv[2], grpc.credentials.createInsecure());
+const clients = new Map();
+function clientOf(target) {
+  if (!clients.has(target)) {
+    clients.set(target, new proto.SimpleService(target, grpc.credentials.createInsecure()));
+  }
+  return clients.get(target);
+}
 const codeNames = Object.fromEntries(Object.entries(grpc.status).map(([name, code]) => [code, name]));
 
-function unary(metadata, deadlineMs) {
+function unary(client, metadata, deadlineMs) {
   return new Promise((resolve) => {
     const md = new grpc.Metadata();
     for (const [key, value] of Object.entries(metadata || {})) {
@@ -32,8 +38,9 @@ async function run(command) {
   const started = Date.now();
   const counts = {};
   const errors = {};
+  const client = clientOf(command.target || process.argv[2]);
   for (let i = 0; i < command.calls; i++) {
-    const result = await unary(command.metadata, command.deadlineMs || 5000);
+    const result = await unary(client, command.metadata, command.deadlineMs || 5000);
     if (result.error) {
       errors[result.error] = (errors[result.error] || 0) + 1;
     } else {
@@ -48,7 +55,7 @@ let queue = Promise.resolve();
 lines.on('line', (line) => {
   if (line.trim() === 'quit') {
     // GrpcJsXdsTest is done with this client: end the process (the xDS stream would keep Node alive)
-    client.close();
+    clients.forEach((client) => client.close());
     process.exit(0);
   }
   queue = queue.then(async () => {

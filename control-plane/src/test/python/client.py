@@ -2,8 +2,8 @@
 # exactly as src/test/node/client.js is from GrpcJsXdsTest.
 # Environment: GRPC_XDS_BOOTSTRAP_CONFIG (Meshplane's gRPC bootstrap).
 # Argument: the target, e.g. xds:///user-service.mylearning.local
-# Commands on stdin, one JSON object per line:
-#   {"calls": 100, "metadata": {"x-user-segment": "premium"}, "deadlineMs": 5000}
+# Commands on stdin, one JSON object per line ("target" optional: another xds:/// target, on a channel of its own):
+#   {"calls": 100, "metadata": {"x-user-segment": "premium"}, "deadlineMs": 5000, "target": "xds:///other.local"}
 # answered on stdout with one JSON line: {"counts": {"v1": 90, "v2": 10}, "errors": {"DEADLINE_EXCEEDED": 1}, "ms": 123}
 import json
 import sys
@@ -30,14 +30,22 @@ def simple_service_messages():
 
 def main():
     request_type, response_type = simple_service_messages()
-    channel = grpc.insecure_channel(sys.argv[1])
-    unary = channel.unary_unary("/grpc.testing.SimpleService/UnaryRpc",
-                                request_serializer=request_type.SerializeToString,
-                                response_deserializer=response_type.FromString)
+    channels, stubs = [], {}
+
+    def stub(target):
+        if target not in stubs:
+            channel = grpc.insecure_channel(target)
+            channels.append(channel)
+            stubs[target] = channel.unary_unary("/grpc.testing.SimpleService/UnaryRpc",
+                                                request_serializer=request_type.SerializeToString,
+                                                response_deserializer=response_type.FromString)
+        return stubs[target]
+
     for line in sys.stdin:
         if line.strip() == "quit":
             break
         command = json.loads(line)
+        unary = stub(command.get("target") or sys.argv[1])
         metadata = tuple((command.get("metadata") or {}).items())
         deadline = command.get("deadlineMs", 5000) / 1000
         started = time.monotonic()
@@ -52,7 +60,8 @@ def main():
         sys.stdout.write(json.dumps({"counts": counts, "errors": errors,
                                      "ms": int((time.monotonic() - started) * 1000)}) + "\n")
         sys.stdout.flush()
-    channel.close()
+    for channel in channels:
+        channel.close()
 
 
 if __name__ == "__main__":

@@ -66,6 +66,11 @@ public final class GrpcClientRules {
                             + " (one at most, first or last)");
                 }
             }
+            if (host.getRoutesCount() == 0) {
+                // C-core 1.51 xds_route_config.cc refuses the whole route configuration: "No route found in the virtual host."
+                violations.add(where + ": has no route, which older gRPC clients (C-core 1.51) refuse with the whole route"
+                        + " configuration");
+            }
             for (Route route : host.getRoutesList()) {
                 route(where + ", route " + route.getName(), route, violations);
             }
@@ -81,10 +86,10 @@ public final class GrpcClientRules {
             violations.add(where + ": matches query parameters, which gRPC clients skip (the route would be dropped)");
         }
         if (route.getActionCase() != Route.ActionCase.ROUTE) {
-            // grpc-java parseRoute and grpc-js validateResource refuse the whole route configuration
+            // grpc-java parseRoute and grpc-js validateResource refuse the whole route configuration (a route with
+            // no target to send to goes to UnavailableCluster for gRPC clients, never to a direct_response)
             violations.add(where + ": has action " + route.getActionCase() + "; gRPC clients accept only a route to"
-                    + " clusters (every target of the route weighs 0 or is a virtual node without a listener:"
-                    + " a 503 for Envoy, nothing to send a gRPC client)");
+                    + " clusters and refuse the whole route configuration");
             return;
         }
         RouteAction action = route.getRoute();

@@ -17,8 +17,9 @@ import java.util.List;
  * Configuration for a proxyless gRPC client of a virtual node: for each backend virtual service,
  * API listeners named {@code <service>} and {@code <service>:<port>} (what {@code xds:///<service>}
  * asks for), a route configuration per port, and the clusters and endpoints of its targets. A route gRPC
- * clients skip on their own (query parameters) is left out and noted; anything else they would refuse or silently
- * skip ({@link GrpcClientRules}) is not sent: translation fails with {@link UnservableConfigurationException}.
+ * clients skip on their own (query parameters) is left out and noted; a route with no target to send to goes to
+ * {@link UnavailableCluster} and is noted; anything else they would refuse or silently skip ({@link GrpcClientRules}) is
+ * not sent: translation fails with {@link UnservableConfigurationException}.
  * {@code /v1/proxies} shows both.
  */
 final class GrpcClientTranslator {
@@ -42,10 +43,13 @@ final class GrpcClientTranslator {
                     + " client of this node cannot get them");
         }
         servers(memo, nodeName, node, out);
+        List<String> notes = new java.util.ArrayList<>();
         if (node.backends() != null) {
-            backends(memo, node, out);
+            backends(memo, node, out, notes);
         }
-        ProxyResources resources = withoutRoutesGrpcSkips(out.build());
+        ProxyResources built = out.build();
+        ProxyResources resources = new ProxyResources(built.clusters(), built.endpoints(), built.listeners(), built.routes(),
+                notes);
         List<String> violations = GrpcClientRules.validate(resources);
         if (!violations.isEmpty()) {
             throw new UnservableConfigurationException("gRPC clients would reject or skip this configuration: "
@@ -59,35 +63,37 @@ final class GrpcClientTranslator {
      * (grpc-java {@code XdsRouteConfigureResource.parseRouteMatch} returns no route; C-core's
      * {@code xds_route_config.cc}: "Skip routes with query_parameters set"): sending it would change nothing, and
      * withholding the whole configuration for it would leave the client with none. So such a route is left out
-     * here, where it is said: each one becomes a note, which {@code /v1/proxies} shows.
+     * here, where it is said: each one becomes a note, which {@code /v1/proxies} shows. When that leaves the virtual
+     * host no route, or it had none (a virtual router without routes), which C-core 1.51 refuses with the whole route
+     * configuration ("No route found in the virtual host."), one catch-all route to {@link UnavailableCluster} stands
+     * in: a call matching no route fails with UNAVAILABLE in every client (grpc-java "Could not find xDS route matching RPC", C-core {@code xds_resolver.cc}
+     * "No matching route found in xDS route config"), and so does a call on that route.
      */
-    private static ProxyResources withoutRoutesGrpcSkips(ProxyResources resources) {
-        List<String> notes = new java.util.ArrayList<>();
-        List<RouteConfiguration> routes = new java.util.ArrayList<>();
-        for (RouteConfiguration config : resources.routes()) {
-            RouteConfiguration.Builder kept = config.toBuilder().clearVirtualHosts();
-            for (io.envoyproxy.envoy.config.route.v3.VirtualHost host : config.getVirtualHostsList()) {
-                List<io.envoyproxy.envoy.config.route.v3.Route> served = host.getRoutesList().stream()
-                        .filter(route -> route.getMatch().getQueryParametersCount() == 0).toList();
-                if (served.isEmpty() || served.size() == host.getRoutesCount()) {
-                    // C-core 1.51 refuses a virtual host without routes ("No route found in the virtual host."):
-                    // one holding only such routes stays as it is, and GrpcClientRules reports it, unsent
-                    kept.addVirtualHosts(host);
-                    continue;
-                }
-                host.getRoutesList().stream().filter(route -> route.getMatch().getQueryParametersCount() > 0)
-                        .forEach(route -> notes.add("route configuration " + config.getName() + ", virtual host "
-                                + host.getName() + ", route " + route.getName() + ": matches query parameters, which"
-                                + " gRPC clients skip; left out for them, so their calls go to the next route that matches"));
-                kept.addVirtualHosts(host.toBuilder().clearRoutes().addAllRoutes(served));
-            }
-            routes.add(kept.build());
+    private static io.envoyproxy.envoy.config.route.v3.VirtualHost withoutRoutesGrpcSkips(String config,
+            io.envoyproxy.envoy.config.route.v3.VirtualHost host, List<String> notes) {
+        List<io.envoyproxy.envoy.config.route.v3.Route> served = host.getRoutesList().stream()
+                .filter(route -> route.getMatch().getQueryParametersCount() == 0).toList();
+        if (!served.isEmpty() && served.size() == host.getRoutesCount()) {
+            return host;
         }
-        return notes.isEmpty() ? resources : new ProxyResources(resources.clusters(), resources.endpoints(),
-                resources.listeners(), routes, notes);
+        String where = "route configuration " + config + ", virtual host " + host.getName();
+        host.getRoutesList().stream().filter(route -> route.getMatch().getQueryParametersCount() > 0)
+                .forEach(route -> notes.add(where + ", route " + route.getName() + ": matches query parameters, which"
+                        + " gRPC clients skip; left out for them, so their calls go to the next route that matches"));
+        if (served.isEmpty()) {
+            notes.add(where + (host.getRoutesCount() == 0 ? ": has no route (its virtual router has none)"
+                    : ": every route matches query parameters") + "; gRPC clients get one route in its place, whose"
+                    + " calls fail with UNAVAILABLE as calls matching no route do (C-core 1.51 refuses a virtual host"
+                    + " without routes)");
+            served = List.of(io.envoyproxy.envoy.config.route.v3.Route.newBuilder().setName(UnavailableCluster.NAME)
+                    .setMatch(io.envoyproxy.envoy.config.route.v3.RouteMatch.newBuilder().setPrefix("/"))
+                    .setRoute(io.envoyproxy.envoy.config.route.v3.RouteAction.newBuilder().setCluster(UnavailableCluster.NAME))
+                    .build());
+        }
+        return host.toBuilder().clearRoutes().addAllRoutes(served).build();
     }
 
-    private static void backends(TranslationMemo memo, VirtualNodeSpec node, ResourceCollector out) {
+    private static void backends(TranslationMemo memo, VirtualNodeSpec node, ResourceCollector out, List<String> notes) {
         MeshView view = memo.view();
         boolean mtls = view.mtls() != MtlsMode.DISABLED;
         for (Backend backend : node.backends()) {
@@ -111,13 +117,33 @@ final class GrpcClientTranslator {
                         out.cluster(cluster, memo.endpoints(target));
                     }
                 }
-                out.route(RouteConfiguration.newBuilder().setName(name)
-                        .addVirtualHosts(memo.virtualHost(service, port, true)).build());
+                io.envoyproxy.envoy.config.route.v3.VirtualHost routed = memo.virtualHost(service, port, true);
+                unavailableRoutes(name, routed, notes);
+                io.envoyproxy.envoy.config.route.v3.VirtualHost host = withoutRoutesGrpcSkips(name, routed, notes);
+                if (host.getRoutesList().stream().anyMatch(r -> r.getRoute().getCluster().equals(UnavailableCluster.NAME))) {
+                    out.cluster(UnavailableCluster.CLUSTER, UnavailableCluster.ENDPOINTS);
+                }
+                out.route(RouteConfiguration.newBuilder().setName(name).addVirtualHosts(host).build());
                 out.listener(apiListener(name, name));
                 if (first) {
                     out.listener(apiListener(service, name));
                     first = false;
                 }
+            }
+        }
+    }
+
+    /**
+     * A route with no target to send to goes to {@link UnavailableCluster} (see {@link RouteTranslator}): a note says
+     * which route answers UNAVAILABLE, where Envoy answers 503 (unless gRPC clients skip the route anyway).
+     */
+    private static void unavailableRoutes(String config, io.envoyproxy.envoy.config.route.v3.VirtualHost host,
+            List<String> notes) {
+        for (io.envoyproxy.envoy.config.route.v3.Route route : host.getRoutesList()) {
+            if (route.getRoute().getCluster().equals(UnavailableCluster.NAME) && route.getMatch().getQueryParametersCount() == 0) {
+                notes.add("route configuration " + config + ", virtual host " + host.getName() + ", route "
+                        + route.getName() + ": every target weighs 0 or is a virtual node without a listener; gRPC"
+                        + " clients' calls matching it fail with UNAVAILABLE (Envoy answers them 503)");
             }
         }
     }

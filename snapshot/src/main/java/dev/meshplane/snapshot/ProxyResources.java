@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The Envoy resources one proxy is to receive, by xDS type, and {@code notes}: what translation left out of them
- * on purpose and why (shown in {@code /v1/proxies}), empty when nothing was.
+ * on purpose, or gave another shape than Envoy's, and why (shown in {@code /v1/proxies}), empty when nothing was.
  */
 public record ProxyResources(
         List<Cluster> clusters,

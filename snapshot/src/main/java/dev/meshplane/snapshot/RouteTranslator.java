@@ -10,7 +10,11 @@ import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import java.util.List;
 
-/** One App Mesh route (already resolved to targets) as one Envoy route. */
+/**
+ * One App Mesh route (already resolved to targets) as one Envoy route. A route with no target to send to (every target
+ * weighs 0, or is a virtual node without a listener) is a 503 {@code direct_response} for Envoy and, for proxyless gRPC
+ * clients, a route to {@link UnavailableCluster}, so that only its calls fail (UNAVAILABLE).
+ */
 final class RouteTranslator {
 
     private RouteTranslator() {
@@ -24,6 +28,10 @@ final class RouteTranslator {
     private static Route envoyRoute(String mesh, RouteRule rule, boolean proxyless) {
         Route.Builder route = Route.newBuilder().setName(rule.name()).setMatch(RouteMatchTranslator.translate(rule.match()));
         List<Target> live = rule.targets().stream().filter(t -> t.weight() > 0).toList();
+        if (live.isEmpty() && proxyless) {
+            // gRPC clients refuse direct_response with the whole route configuration: calls on this route fail instead
+            return route.setRoute(RouteAction.newBuilder().setCluster(UnavailableCluster.NAME)).build();
+        }
         if (live.isEmpty()) {
             // every target weighs 0 or none exists: App Mesh answers 503 rather than guessing
             return route.setDirectResponse(DirectResponseAction.newBuilder().setStatus(503)).build();

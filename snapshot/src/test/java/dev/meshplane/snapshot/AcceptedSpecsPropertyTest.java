@@ -37,10 +37,8 @@ class AcceptedSpecsPropertyTest {
             "^backends (\\(HTTP\\) \\[[^]]*] and )?\\(TCP\\) \\[[^]]*] of this node share port \\d+.*", Pattern.DOTALL);
     /** What GrpcClientRules reports instead of sending (docs/xds.md, the gRPC rules table): these are documented. */
     private static final Pattern GRPC_DOCUMENTED = Pattern.compile(
-            "route configuration [^;]*?, virtual host [^;]*?, route [^;]*?: (matches query parameters, which gRPC clients"
-            + " skip \\(the route would be dropped\\)|has action DIRECT_RESPONSE; gRPC clients accept only a route to"
-            + " clusters \\(every target of the route weighs 0 or is a virtual node without a listener: a 503 for"
-            + " Envoy, nothing to send a gRPC client\\))");
+            "route configuration [^;]*?, virtual host [^;]*?, route [^;]*?: matches query parameters, which gRPC clients"
+            + " skip \\(the route would be dropped\\)");
     /** gRPC has no SDS (docs/xds.md, the gRPC rules table): a node naming a secret of its Envoy's local SDS server. */
     private static final Pattern LOCAL_SDS = Pattern.compile("virtual node '[^']+' names SDS secrets \\[[^]]*] that only its"
             + " Envoy's local SDS server holds; gRPC clients have no SDS \\(gRFC A29\\), so a proxyless client of this node"

@@ -33,7 +33,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * Golden files: {@code golden/in/<case>.json} holds a mesh (App Mesh specs as the API takes them,
  * plus registry instances) and the proxy to translate for; {@code golden/out/<case>.yaml} holds the
- * Envoy resources that proxy gets. Run with {@code -Dgolden.update=true} to rewrite the outputs,
+ * Envoy resources that proxy gets (and the notes /v1/proxies shows, when there are any). Run with {@code -Dgolden.update=true} to rewrite the outputs,
  * then read the diff.
  */
 class GoldenTest {
@@ -111,6 +111,9 @@ class GoldenTest {
         doc.put("routes", messages(resources.routes()));
         doc.put("clusters", messages(resources.clusters()));
         doc.put("endpoints", messages(resources.endpoints()));
+        if (!resources.notes().isEmpty()) {
+            doc.put("notes", resources.notes());
+        }
         return YAML.writeValueAsString(doc);
     }
 

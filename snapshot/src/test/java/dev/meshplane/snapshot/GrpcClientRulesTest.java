@@ -168,8 +168,10 @@ class GrpcClientRulesTest {
     /**
      * A route matching query parameters, which gRPC clients skip (grpc-java parseRouteMatch, C-core
      * xds_route_config.cc), is left out for them and noted, and the rest of the route configuration is sent, where
-     * before the whole configuration was withheld for it. A virtual host holding only such routes stays unsent
-     * (C-core 1.51 refuses a virtual host without routes), as before.
+     * before the whole configuration was withheld for it. A virtual host holding only such routes, which would be left
+     * without routes (C-core 1.51 refuses that with the whole route configuration), gets one catch-all route to the
+     * cluster without endpoints instead: its calls fail with UNAVAILABLE, as a call matching no route does in every
+     * client, and the node's other backends are served (it used to withhold the node's whole configuration).
      */
     @Test
     void aRouteGrpcClientsSkipIsLeftOutAndNotedNotTheWholeConfiguration() {
@@ -199,9 +201,17 @@ class GrpcClientRulesTest {
         MeshView onlySkipped = GoldenTest.view(JsonMapper.builder().build().readTree(json.replace("\"all\": {\"priority\": 1,"
                 + " \"httpRoute\": {\"match\": {\"prefix\": \"/\"}", "\"all\": {\"priority\": 1, \"httpRoute\": {\"match\":"
                 + " {\"prefix\": \"/\", \"queryParameters\": [{\"name\": \"x\"}]}")));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MeshTranslator.translate(onlySkipped,
-                new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"))).isInstanceOf(UnservableConfigurationException.class)
-                .hasMessageContaining("route beta: matches query parameters");
+        ProxyResources onlyStandIn = MeshTranslator.translate(onlySkipped, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        Route standIn = onlyStandIn.routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(onlyStandIn.routes().get(0).getVirtualHosts(0).getRoutesCount()).isOne();
+        assertThat(standIn.getMatch().getPrefix()).isEqualTo("/");
+        assertThat(standIn.getRoute().getCluster()).isEqualTo(UnavailableCluster.NAME);
+        assertThat(onlyStandIn.clusters()).contains(UnavailableCluster.CLUSTER);
+        assertThat(onlyStandIn.endpoints()).contains(UnavailableCluster.ENDPOINTS);
+        assertThat(onlyStandIn.notes()).hasSize(3).last().isEqualTo("route configuration svc.local:8080, virtual host"
+                + " svc.local: every route matches query parameters; gRPC clients get one route in its place, whose calls"
+                + " fail with UNAVAILABLE as calls matching no route do (C-core 1.51 refuses a virtual host without routes)");
+        assertThat(GrpcClientRules.validate(onlyStandIn)).isEmpty();
     }
 
     @Test
@@ -240,21 +250,83 @@ class GrpcClientRulesTest {
         assertThat(envoy.getRoute().getRetryPolicy().getNumRetries().getValue()).isZero();
     }
 
-    /** A route whose targets all weigh 0 is a 503 for Envoy; gRPC clients have no such action, so it is not sent. */
+    /**
+     * Issue 12: a route whose targets all weigh 0 is a 503 for Envoy; gRPC clients refuse direct_response with the
+     * whole route configuration, so they get a route to a cluster without endpoints (their calls on it fail with
+     * UNAVAILABLE), the rest of the node's configuration is sent, and a note names the route.
+     */
     @Test
-    void aRouteWithNothingToSendToIsReportedForGrpcClients() {
-        assertThatThrownBy(() -> MeshTranslator.translate(view(1, 0), new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client")))
-                .isInstanceOf(UnservableConfigurationException.class)
-                .hasMessageContaining("route configuration svc.local:50051, virtual host svc.local, route r:"
-                        + " has action DIRECT_RESPONSE");
+    void aRouteWithNothingToSendToGoesToTheUnavailableClusterForGrpcClients() {
+        ProxyResources resources = MeshTranslator.translate(view(1, 0), new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        Route route = resources.routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(route.getRoute().getCluster()).isEqualTo(UnavailableCluster.NAME);
+        assertThat(route.getRoute().hasRetryPolicy()).as("nothing to retry towards").isFalse();
+        assertThat(resources.clusters()).contains(UnavailableCluster.CLUSTER);
+        assertThat(resources.endpoints()).contains(UnavailableCluster.ENDPOINTS);
+        assertThat(resources.notes()).containsExactly("route configuration svc.local:50051, virtual host svc.local, route r:"
+                + " every target weighs 0 or is a virtual node without a listener; gRPC clients' calls matching it fail"
+                + " with UNAVAILABLE (Envoy answers them 503)");
+        assertThat(GrpcClientRules.validate(resources)).isEmpty();
+        Route envoy = MeshTranslator.translate(view(1, 0), new ProxyId("m", ProxyId.Kind.SIDECAR, "client"))
+                .routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(envoy.getDirectResponse().getStatus()).as("Envoy keeps its 503").isEqualTo(503);
     }
 
     /**
-     * The seed's A/B routes target recommendation nodes its manifests give no listener: the message says so, where
-     * it used to say only that no target weighed more than 0 (their weights are 50 and 100).
+     * A virtual router without routes gives an empty virtual host, which C-core 1.51 refuses with the whole route
+     * configuration: gRPC clients get one catch-all route to the cluster without endpoints instead (a call matching no
+     * route fails with UNAVAILABLE in every client anyway); Envoy keeps the empty virtual host.
      */
     @Test
-    void aRouteToNodesWithoutListenersIsReportedAsSuchForGrpcClients() throws Exception {
+    void aRouterWithoutRoutesGivesGrpcClientsOneUnavailableRoute() throws Exception {
+        MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree("""
+                {"mesh": "m",
+                 "virtualNodes": {"client": {"backends": [{"virtualService": {"virtualServiceName": "svc.local"}}]}},
+                 "virtualServices": {"svc.local": {"provider": {"virtualRouter": {"virtualRouterName": "router"}}}},
+                 "virtualRouters": {"router": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"}}]}}}
+                """));
+        ProxyResources grpc = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        assertThat(grpc.routes().get(0).getVirtualHosts(0).getRoutesList()).extracting(r -> r.getRoute().getCluster())
+                .containsExactly(UnavailableCluster.NAME);
+        assertThat(grpc.clusters()).containsExactly(UnavailableCluster.CLUSTER);
+        assertThat(grpc.notes()).containsExactly("route configuration svc.local:50051, virtual host svc.local: has no route"
+                + " (its virtual router has none); gRPC clients get one route in its place, whose calls fail with UNAVAILABLE"
+                + " as calls matching no route do (C-core 1.51 refuses a virtual host without routes)");
+        assertThat(GrpcClientRules.validate(grpc)).isEmpty();
+        assertThat(MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "client")).routes().get(0)
+                .getVirtualHosts(0).getRoutesCount()).isZero();
+    }
+
+    /** C-core 1.51 refuses a virtual host without routes with the whole route configuration. */
+    @Test
+    void aVirtualHostWithoutRoutesIsReportedForGrpcClients() {
+        ProxyResources resources = new ProxyResources(List.of(), List.of(), List.of(), List.of(RouteConfiguration.newBuilder()
+                .setName("c").addVirtualHosts(VirtualHost.newBuilder().setName("h").addDomains("h")).build()));
+        assertThat(GrpcClientRules.validate(resources)).containsExactly("route configuration c, virtual host h: has no"
+                + " route, which older gRPC clients (C-core 1.51) refuse with the whole route configuration");
+    }
+
+    /** A direct_response slipping through to a gRPC client is still reported, not sent. */
+    @Test
+    void aDirectResponseIsReportedForGrpcClients() {
+        Route direct = Route.newBuilder().setName("r").setMatch(RouteMatch.newBuilder()
+                .setPrefix("/")).setDirectResponse(io.envoyproxy.envoy.config.route.v3.DirectResponseAction.newBuilder()
+                .setStatus(503)).build();
+        ProxyResources resources = new ProxyResources(List.of(), List.of(), List.of(), List.of(
+                RouteConfiguration.newBuilder().setName("c").addVirtualHosts(
+                        VirtualHost.newBuilder().setName("h").addDomains("h")
+                                .addRoutes(direct)).build()));
+        assertThat(GrpcClientRules.validate(resources)).containsExactly("route configuration c, virtual host h, route r:"
+                + " has action DIRECT_RESPONSE; gRPC clients accept only a route to clusters and refuse the whole route"
+                + " configuration");
+    }
+
+    /**
+     * The seed's A/B routes target recommendation nodes its manifests give no listener: for gRPC clients that route
+     * fails its calls with UNAVAILABLE, and the node's other route (and backends) are served as they are.
+     */
+    @Test
+    void aRouteToNodesWithoutListenersGoesToTheUnavailableClusterForGrpcClients() throws Exception {
         String json = """
                 {"mesh": "m",
                  "virtualNodes": {
@@ -272,10 +344,13 @@ class GrpcClientRulesTest {
                            "action": {"weightedTargets": [{"virtualNode": "server", "weight": 1}]}}}}}}
                 """;
         MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree(json));
-        assertThatThrownBy(() -> MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client")))
-                .isInstanceOf(UnservableConfigurationException.class)
-                .hasMessageContaining("route ab-test: has action DIRECT_RESPONSE")
-                .hasMessageContaining("is a virtual node without a listener");
+        ProxyResources resources = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        List<Route> routes = resources.routes().get(0).getVirtualHosts(0).getRoutesList();
+        assertThat(routes).extracting(Route::getName).containsExactly("ab-test", "all");
+        assertThat(routes).extracting(r -> r.getRoute().getCluster())
+                .containsExactly(UnavailableCluster.NAME, "cds_egress_m_server_http_8080");
+        assertThat(resources.notes()).singleElement().asString().contains("route ab-test: every target weighs 0 or is a"
+                + " virtual node without a listener");
     }
 
     private static MeshView view(int maxRetries, int weight) {

@@ -64,7 +64,8 @@ class ProxyController {
                     + " connected since, per resource type the version last sent and last ACKed, the last NACK"
                     + " with the proxy's own error message (its type, message and the user agent kept to 4,096 characters),"
                     + " any translation error, and translationNotes: what was left"
-                    + " out of the configuration sent on purpose (routes gRPC clients skip), and each shadowed route: one"
+                    + " out of the configuration sent on purpose, or sent in another shape (for gRPC clients: routes they skip, and routes whose"
+                    + " calls fail with UNAVAILABLE because no target can take them, where Envoy answers 503), and each shadowed route: one"
                     + " that a route before it in the same virtual host matches every request of, so it is never taken"
                     + " (both named; docs/xds.md, \"Shadowed routes\"). Only proxies of meshes the caller may read are listed.")
     Map<String, List<ProxyView>> list() {

@@ -85,18 +85,26 @@ class GrpcClientLoadRulesTest extends ServerTest {
     }
 
     /**
-     * A route whose targets all weigh 0 has no shape gRPC accepts: it is not sent, /v1/proxies says why, the
-     * client keeps its last configuration, and the next good one reaches it. (user-v2 stays referenced by the
-     * premium route throughout, so the client never drops and re-requests its cluster.)
+     * A route whose targets all weigh 0 (a 503 for Envoy, which gRPC clients cannot take) reaches the client as a route
+     * to a cluster without endpoints (issue 12): its calls fail at once with UNAVAILABLE, nothing is withheld or NACKed,
+     * /v1/proxies names the route, and the next weights reach the client.
      */
     @Test
     @Order(2)
-    void aRouteGrpcCannotTakeIsShownAndNotSent() throws Exception {
+    void aRouteWithNoTargetToSendToFailsItsCallsWithUnavailable() throws Exception {
         setCanary(2, 0, 0);
-        await(() -> proxies().contains("has action DIRECT_RESPONSE"));
-        assertThat(XdsClients.call(channel)).as("the last good configuration").isEqualTo("v2");
+        await(() -> {
+            try {
+                XdsClients.call(channel);
+                return false;
+            } catch (io.grpc.StatusRuntimeException e) {
+                return e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE;
+            }
+        });
+        assertThat(proxies()).doesNotContain("has action DIRECT_RESPONSE").contains("route canary: every target weighs 0"
+                + " or is a virtual node without a listener; gRPC clients' calls matching it fail with UNAVAILABLE");
         setCanary(2, 0, 100);
-        await(() -> !proxies().contains("has action DIRECT_RESPONSE") && config().contains("\"numRetries\": 2"));
+        await(() -> config().contains("\"numRetries\": 2"));
         assertThat(onlyFrom("v2")).isTrue();
     }
 

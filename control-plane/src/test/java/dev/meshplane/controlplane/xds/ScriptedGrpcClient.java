@@ -63,7 +63,16 @@ final class ScriptedGrpcClient implements AutoCloseable {
     }
 
     Batch calls(int calls, Map<String, String> metadata, long deadlineMs) throws IOException {
-        in.write(JSON.writeValueAsString(Map.of("calls", calls, "metadata", metadata, "deadlineMs", deadlineMs)) + "\n");
+        return send(Map.of("calls", calls, "metadata", metadata, "deadlineMs", deadlineMs));
+    }
+
+    /** Calls to another {@code xds:///} target than the one the client started with, over the same xDS client. */
+    Batch callsTo(String target, int calls, Map<String, String> metadata, long deadlineMs) throws IOException {
+        return send(Map.of("calls", calls, "metadata", metadata, "deadlineMs", deadlineMs, "target", target));
+    }
+
+    private Batch send(Map<String, Object> command) throws IOException {
+        in.write(JSON.writeValueAsString(command) + "\n");
         in.flush();
         String line = out.readLine();
         if (line == null) {

@@ -1,0 +1,99 @@
+package dev.meshplane.controlplane.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.appmesh.AppMeshClient;
+import software.amazon.awssdk.services.appmesh.model.AppMeshException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Every name the API lets one create can be described, tagged by its ARN and deleted, through the
+ * AWS SDK for Java signing with SigV4 (it percent-encodes each path segment, the signer encodes it
+ * once more, and the ARN travels in the query string). Example: a virtual node named with U+2028 was
+ * created, then every path naming it was refused by the HTTP firewall, so neither it nor its mesh
+ * could be deleted.
+ */
+class AddressableNamesTest extends AuthenticatedServerTest {
+
+    /** Characters names refuse at create (BadInputTest): they cannot be one path segment. */
+    private static final String REFUSED = "/\\;%";
+
+    /** Every printable ASCII character a name may hold, and Unicode characters paths, firewalls and signers treat apart. */
+    private static List<String> characters() {
+        List<String> all = new ArrayList<>();
+        for (char c = 0x20; c < 0x7f; c++) {
+            if (REFUSED.indexOf(c) < 0) {
+                all.add(String.valueOf(c));
+            }
+        }
+        int[] unicode = {0xa0, 0xad, 0xe9, 0x301, 0x378, 0x1680, 0x2000, 0x200b, 0x200e, 0x2028, 0x2029, 0x202e, 0x2060,
+            0x2215, 0x3000, 0x65e5, 0xe000, 0xfe68, 0xfeff, 0xff0e, 0xff0f, 0xff3c, 0xfffd, 0xfffe, 0xffff, 0x1f600, 0x10ffff};
+        for (int c : unicode) {
+            all.add(Character.toString(c));
+        }
+        return all;
+    }
+
+    private static String name(String c) {
+        return "n" + c + "x";
+    }
+
+    private static String outcome(Supplier<Object> call) {
+        try {
+            call.get();
+            return null;
+        } catch (AppMeshException e) {
+            return e.statusCode() + " " + e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
+        }
+    }
+
+    @Test
+    void everyNameThatCanBeCreatedCanBeDescribedTaggedAndDeleted() throws Exception {
+        String mesh = uniqueName("names");
+        // one transaction creates them all: a write per name would make this test slow
+        JsonMapper mapper = JsonMapper.builder().build();
+        ObjectNode document = mapper.createObjectNode();
+        ArrayNode resources = document.putArray("resources");
+        resources.addObject().put("kind", "Mesh").put("meshName", mesh);
+        for (String c : characters()) {
+            resources.addObject().put("kind", "VirtualNode").put("meshName", mesh).put("virtualNodeName", name(c))
+                    .putObject("spec");
+        }
+        ok(call("POST", "/v1/apply", mapper.writeValueAsString(document), ADMIN));
+        var key = ok(call("POST", "/v1/accessKeys", "{\"name\":\"names\",\"role\":\"editor\",\"meshes\":[\"" + mesh + "\"]}", ADMIN));
+        List<String> problems = new ArrayList<>();
+        try (AppMeshClient sdk = appMeshClient(port, key.get("accessKeyId").asString(), key.get("secretAccessKey").asString())) {
+            for (String c : characters()) {
+                String name = name(c);
+                String arn = "arn:aws:appmesh:us-east-1:123456789012:mesh/" + mesh + "/virtualNode/" + name;
+                String shown = "U+%04X".formatted(c.codePointAt(0));
+                String described = outcome(() -> sdk.describeVirtualNode(b -> b.meshName(mesh).virtualNodeName(name)));
+                String listed = outcome(() -> sdk.listTagsForResource(b -> b.resourceArn(arn)));
+                if (described != null || listed != null) {
+                    problems.add(shown + " describe: " + described + "; listTags: " + listed);
+                }
+            }
+            // the writes for the characters that were refused on some path
+            for (String c : List.of("\u2028", "\u2029", " ", "+")) {
+                String name = name(c);
+                String arn = "arn:aws:appmesh:us-east-1:123456789012:mesh/" + mesh + "/virtualNode/" + name;
+                String tagged = outcome(() -> sdk.tagResource(b -> b.resourceArn(arn).tags(t -> t.key("k").value(name))));
+                String deleted = outcome(() -> sdk.deleteVirtualNode(b -> b.meshName(mesh).virtualNodeName(name)));
+                if (tagged != null || deleted != null) {
+                    problems.add("U+%04X".formatted(c.codePointAt(0)) + " tag: " + tagged + "; delete: " + deleted);
+                }
+            }
+            assertThat(problems).isEmpty();
+        }
+        ObjectNode empty = mapper.createObjectNode();
+        empty.putArray("resources").addObject().put("kind", "Mesh").put("meshName", mesh);
+        ok(call("POST", "/v1/apply?prune=true", mapper.writeValueAsString(empty), ADMIN));
+        ok(call("DELETE", "/v20190125/meshes/" + mesh, null, ADMIN));
+    }
+}

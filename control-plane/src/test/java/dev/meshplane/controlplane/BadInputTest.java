@@ -479,6 +479,25 @@ class BadInputTest extends ServerTest {
         assertRefused(badIfMatch, 400, "BadRequestException", "If-Match: expected a resource version");
     }
 
+    /**
+     * A nextToken is opaque, so a client may hand back anything: one that decodes to a NUL or to bytes
+     * that are not UTF-8 is refused like any token this server did not issue (a NUL reached
+     * PostgreSQL, which answered a 500).
+     */
+    @Test
+    void tamperedNextTokensAreRefused() throws Exception {
+        java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String nul = base64.encodeToString("mp1:a\u0000b".getBytes(StandardCharsets.UTF_8));
+        String notUtf8 = base64.encodeToString(new byte[] {'m', 'p', '1', ':', 'a', (byte) 0xC3, (byte) 0x28});
+        for (String token : new String[] {nul, notUtf8}) {
+            for (String list : new String[] {"/v20190125/meshes", "/v20190125/meshes/" + mesh + "/virtualNodes",
+                    "/v20190125/tags?resourceArn=arn:aws:appmesh:us-east-1:123456789012:mesh/" + mesh}) {
+                assertRefused(send("GET", list + (list.contains("?") ? "&" : "?") + "nextToken=" + token, null), 400,
+                        "BadRequestException", "nextToken: '" + token + "' is not a token this server issued");
+            }
+        }
+    }
+
     @Test
     void unknownPathsAndMethodsAnswerInTheSameShape() throws Exception {
         assertRefused(send("GET", "/v20190125/nothing-here", null), 404, "NotFoundException", "no operation");

@@ -396,6 +396,27 @@ class BadInputTest extends ServerTest {
         assertNothingStored();
     }
 
+    /**
+     * A JSON escape of half a surrogate pair decodes to a Java string UTF-8 cannot carry: the node
+     * "a" backslash-ud800 "b" was created, and no path (UTF-8, percent-encoded) could address it.
+     */
+    @Test
+    void unpairedSurrogatesAreRefused() throws Exception {
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", "{\"virtualNodeName\":\"a\\ud800b\",\"spec\":{}}"),
+                400, "BadRequestException", "virtualNodeName: must not contain an unpaired surrogate (U+D800 at index 1)");
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", "{\"virtualNodeName\":\"n\",\"spec\":{},"
+                + "\"tags\":[{\"key\":\"k\",\"value\":\"\\udc00\"}]}"), 400, "BadRequestException",
+                "tags[0].value: must not contain an unpaired surrogate (U+DC00 at index 0)");
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", "{\"virtualNodeName\":\"n\",\"spec\":"
+                + "{\"serviceDiscovery\":{\"dns\":{\"hostname\":\"x\\ud83d.local\"}}}}"), 400, "BadRequestException",
+                "spec.serviceDiscovery.dns.hostname: must not contain an unpaired surrogate");
+        // a whole pair is one character, as any other
+        HttpResponse<String> paired = send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes",
+                "{\"virtualNodeName\":\"a\\ud83d\\ude00b\",\"spec\":{}}");
+        assertThat(paired.statusCode()).as(paired.body()).isEqualTo(200);
+        assertThat(send("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/a%F0%9F%98%80b", null).statusCode()).isEqualTo(200);
+    }
+
     /** App Mesh: a clientToken names one request; the same token with another request is a conflict, and nothing changes. */
     @Test
     void aClientTokenReusedForAnotherRequestIsAConflict() throws Exception {

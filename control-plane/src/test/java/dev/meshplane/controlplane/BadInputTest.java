@@ -494,6 +494,12 @@ class BadInputTest extends ServerTest {
         assertRefused(send("GET", "/v20190125/meshes/" + mesh + "?meshOwner=abc", null), 400, "BadRequestException",
                 "meshOwner: must be a 12-digit account id");
         assertRefused(send("GET", "/v20190125/tags", null), 400, "BadRequestException", "resourceArn: is required");
+        // given twice: Spring joined them ("mesh 'a,x' does not exist") or took the first
+        String arn = "arn:aws:appmesh:us-east-1:123456789012:mesh/" + mesh;
+        assertRefused(send("GET", "/v20190125/tags?resourceArn=" + arn + "&resourceArn=x", null), 400,
+                "BadRequestException", "resourceArn: given 2 times");
+        assertRefused(send("GET", "/v20190125/meshes?limit=1&limit=2", null), 400, "BadRequestException",
+                "limit: given 2 times");
         HttpResponse<String> badIfMatch = http.send(HttpRequest.newBuilder(uri("/v20190125/meshes/" + mesh))
                 .header("If-Match", "yesterday").PUT(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -548,6 +548,14 @@ class BadInputTest extends ServerTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).contains("\"virtualNodeName\":\"curl\"");
+
+        // a multipart type was parsed as such, which consumed the body: "the request body is missing"
+        HttpResponse<String> multipart = http.send(HttpRequest.newBuilder(uri("/v20190125/meshes/" + mesh + "/virtualNodes"))
+                .header("Content-Type", "multipart/form-data; boundary=x")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"virtualNodeName\":\"multipart\",\"spec\":{}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(multipart.statusCode()).as(multipart.body()).isEqualTo(200);
+        assertThat(multipart.body()).contains("\"virtualNodeName\":\"multipart\"");
     }
 
     @Test

@@ -96,4 +96,55 @@ class AddressableNamesTest extends AuthenticatedServerTest {
         ok(call("POST", "/v1/apply?prune=true", mapper.writeValueAsString(empty), ADMIN));
         ok(call("DELETE", "/v20190125/meshes/" + mesh, null, ADMIN));
     }
+
+    /**
+     * Names of 255 characters in every path position at once, each character three bytes of UTF-8
+     * (nine once percent-encoded): a route's path carries three such names, its ARN in the query the
+     * same, beside the signed headers and a session token such as AWS STS issues.
+     */
+    @Test
+    void longestNamesInEveryPositionAreAddressable() throws Exception {
+        String longest = "\u65e5".repeat(254) + "-";
+        String mesh = longest.substring(0, 250) + uniqueName("").substring(1, 6);
+        var key = ok(call("POST", "/v1/accessKeys", "{\"name\":\"longest\",\"role\":\"admin\",\"meshes\":[\"*\"]}", ADMIN));
+        var session = software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(
+                key.get("accessKeyId").asString(), key.get("secretAccessKey").asString(), "t".repeat(1100));
+        try (AppMeshClient sdk = AppMeshClient.builder()
+                .endpointOverride(java.net.URI.create("http://localhost:" + port))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(session))
+                .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder()).build()) {
+            sdk.createMesh(b -> b.meshName(mesh));
+            sdk.createVirtualNode(b -> b.meshName(mesh).virtualNodeName(longest).spec(s -> s.listeners(
+                    l -> l.portMapping(p -> p.port(8080).protocol("http")))));
+            sdk.createVirtualRouter(b -> b.meshName(mesh).virtualRouterName(longest).spec(s -> s.listeners(
+                    l -> l.portMapping(p -> p.port(8080).protocol("http")))));
+            sdk.createVirtualGateway(b -> b.meshName(mesh).virtualGatewayName(longest).spec(s -> s.listeners(
+                    l -> l.portMapping(p -> p.port(8080).protocol("http")))));
+            sdk.createVirtualService(b -> b.meshName(mesh).virtualServiceName(longest).spec(s -> s.provider(
+                    p -> p.virtualRouter(r -> r.virtualRouterName(longest)))));
+            String route = sdk.createRoute(b -> b.meshName(mesh).virtualRouterName(longest).routeName(longest).spec(s -> s
+                    .httpRoute(h -> h.match(m -> m.prefix("/")).action(a -> a.weightedTargets(w -> w.virtualNode(longest)
+                            .weight(1)))))).route().metadata().arn();
+            String gatewayRoute = sdk.createGatewayRoute(b -> b.meshName(mesh).virtualGatewayName(longest)
+                    .gatewayRouteName(longest).spec(s -> s.httpRoute(h -> h.match(m -> m.prefix("/")).action(a -> a.target(
+                            t -> t.virtualService(v -> v.virtualServiceName(longest))))))).gatewayRoute().metadata().arn();
+            String owner = "123456789012";
+            assertThat(sdk.describeRoute(b -> b.meshName(mesh).virtualRouterName(longest).routeName(longest)
+                    .meshOwner(owner)).route().routeName()).isEqualTo(longest);
+            assertThat(sdk.describeGatewayRoute(b -> b.meshName(mesh).virtualGatewayName(longest)
+                    .gatewayRouteName(longest).meshOwner(owner)).gatewayRoute().gatewayRouteName()).isEqualTo(longest);
+            for (String arn : List.of(route, gatewayRoute)) {
+                sdk.tagResource(b -> b.resourceArn(arn).tags(t -> t.key("k").value("v")));
+                assertThat(sdk.listTagsForResource(b -> b.resourceArn(arn)).tags()).hasSize(1);
+            }
+            sdk.deleteGatewayRoute(b -> b.meshName(mesh).virtualGatewayName(longest).gatewayRouteName(longest).meshOwner(owner));
+            sdk.deleteRoute(b -> b.meshName(mesh).virtualRouterName(longest).routeName(longest).meshOwner(owner));
+            sdk.deleteVirtualService(b -> b.meshName(mesh).virtualServiceName(longest));
+            sdk.deleteVirtualGateway(b -> b.meshName(mesh).virtualGatewayName(longest));
+            sdk.deleteVirtualRouter(b -> b.meshName(mesh).virtualRouterName(longest));
+            sdk.deleteVirtualNode(b -> b.meshName(mesh).virtualNodeName(longest));
+            sdk.deleteMesh(b -> b.meshName(mesh));
+        }
+    }
 }

@@ -443,6 +443,15 @@ class BadInputTest extends ServerTest {
                 "virtualNodeName: must have 1 to 255 characters, has 256");
         assertRefused(send("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/" + longName, null), 400,
                 "BadRequestException", "virtualNodeName: must have 1 to 255 characters");
+        // Unicode characters, as the AWS CLI counts them: 200 emoji are 400 UTF-16 units, and were refused as such
+        String emoji = "%F0%9F%98%80";
+        HttpResponse<String> created = send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes",
+                "{\"virtualNodeName\":\"" + "\ud83d\ude00".repeat(200) + "\",\"spec\":{}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        assertThat(send("DELETE", "/v20190125/meshes/" + mesh + "/virtualNodes/" + emoji.repeat(200), null).statusCode())
+                .isEqualTo(200);
+        assertRefused(send("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/" + emoji.repeat(256), null), 400,
+                "BadRequestException", "virtualNodeName: must have 1 to 255 characters, has 256");
         assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes",
                 "{\"virtualNodeName\":\"" + "x".repeat(200_000) + "\",\"spec\":{}}"), 400, "BadRequestException",
                 "longer than 65536 characters");

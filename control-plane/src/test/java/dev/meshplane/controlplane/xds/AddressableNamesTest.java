@@ -98,14 +98,15 @@ class AddressableNamesTest extends AuthenticatedServerTest {
     }
 
     /**
-     * Names of 255 characters in every path position at once, each character three bytes of UTF-8
-     * (nine once percent-encoded): a route's path carries three such names, its ARN in the query the
-     * same, beside the signed headers and a session token such as AWS STS issues.
+     * Names of 255 characters in every path position at once, each character four bytes of UTF-8
+     * (twelve once percent-encoded, the most a character takes): a route's path carries three such
+     * names, its ARN in the query the same, beside the signed headers and a session token such as AWS
+     * STS issues.
      */
     @Test
     void longestNamesInEveryPositionAreAddressable() throws Exception {
-        String longest = "\u65e5".repeat(254) + "-";
-        String mesh = longest.substring(0, 250) + uniqueName("").substring(1, 6);
+        String longest = "\ud83d\ude00".repeat(254) + "-";
+        String mesh = "\ud83d\ude00".repeat(250) + uniqueName("").substring(1, 6);
         var key = ok(call("POST", "/v1/accessKeys", "{\"name\":\"longest\",\"role\":\"admin\",\"meshes\":[\"*\"]}", ADMIN));
         var session = software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(
                 key.get("accessKeyId").asString(), key.get("secretAccessKey").asString(), "t".repeat(1100));

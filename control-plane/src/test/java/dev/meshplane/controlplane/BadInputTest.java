@@ -400,6 +400,27 @@ class BadInputTest extends ServerTest {
         assertNothingStored();
     }
 
+    /**
+     * A JSON escape of half a surrogate pair decodes to a Java string UTF-8 cannot carry: the node
+     * "a" backslash-ud800 "b" was created, and no path (UTF-8, percent-encoded) could address it.
+     */
+    @Test
+    void unpairedSurrogatesAreRefused() throws Exception {
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", "{\"virtualNodeName\":\"a\\ud800b\",\"spec\":{}}"),
+                400, "BadRequestException", "virtualNodeName: must not contain an unpaired surrogate (U+D800 at index 1)");
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", "{\"virtualNodeName\":\"n\",\"spec\":{},"
+                + "\"tags\":[{\"key\":\"k\",\"value\":\"\\udc00\"}]}"), 400, "BadRequestException",
+                "tags[0].value: must not contain an unpaired surrogate (U+DC00 at index 0)");
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", "{\"virtualNodeName\":\"n\",\"spec\":"
+                + "{\"serviceDiscovery\":{\"dns\":{\"hostname\":\"x\\ud83d.local\"}}}}"), 400, "BadRequestException",
+                "spec.serviceDiscovery.dns.hostname: must not contain an unpaired surrogate");
+        // a whole pair is one character, as any other
+        HttpResponse<String> paired = send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes",
+                "{\"virtualNodeName\":\"a\\ud83d\\ude00b\",\"spec\":{}}");
+        assertThat(paired.statusCode()).as(paired.body()).isEqualTo(200);
+        assertThat(send("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/a%F0%9F%98%80b", null).statusCode()).isEqualTo(200);
+    }
+
     /** App Mesh: a clientToken names one request; the same token with another request is a conflict, and nothing changes. */
     @Test
     void aClientTokenReusedForAnotherRequestIsAConflict() throws Exception {
@@ -426,6 +447,15 @@ class BadInputTest extends ServerTest {
                 "virtualNodeName: must have 1 to 255 characters, has 256");
         assertRefused(send("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/" + longName, null), 400,
                 "BadRequestException", "virtualNodeName: must have 1 to 255 characters");
+        // Unicode characters, as the AWS CLI counts them: 200 emoji are 400 UTF-16 units, and were refused as such
+        String emoji = "%F0%9F%98%80";
+        HttpResponse<String> created = send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes",
+                "{\"virtualNodeName\":\"" + "\ud83d\ude00".repeat(200) + "\",\"spec\":{}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        assertThat(send("DELETE", "/v20190125/meshes/" + mesh + "/virtualNodes/" + emoji.repeat(200), null).statusCode())
+                .isEqualTo(200);
+        assertRefused(send("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/" + emoji.repeat(256), null), 400,
+                "BadRequestException", "virtualNodeName: must have 1 to 255 characters, has 256");
         assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes",
                 "{\"virtualNodeName\":\"" + "x".repeat(200_000) + "\",\"spec\":{}}"), 400, "BadRequestException",
                 "longer than 65536 characters");
@@ -477,10 +507,44 @@ class BadInputTest extends ServerTest {
         assertRefused(send("GET", "/v20190125/meshes/" + mesh + "?meshOwner=abc", null), 400, "BadRequestException",
                 "meshOwner: must be a 12-digit account id");
         assertRefused(send("GET", "/v20190125/tags", null), 400, "BadRequestException", "resourceArn: is required");
+        // given twice: Spring joined them ("mesh 'a,x' does not exist") or took the first
+        String arn = "arn:aws:appmesh:us-east-1:123456789012:mesh/" + mesh;
+        assertRefused(send("GET", "/v20190125/tags?resourceArn=" + arn + "&resourceArn=x", null), 400,
+                "BadRequestException", "resourceArn: given 2 times");
+        assertRefused(send("GET", "/v20190125/meshes?limit=1&limit=2", null), 400, "BadRequestException",
+                "limit: given 2 times");
         HttpResponse<String> badIfMatch = http.send(HttpRequest.newBuilder(uri("/v20190125/meshes/" + mesh))
                 .header("If-Match", "yesterday").PUT(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertRefused(badIfMatch, 400, "BadRequestException", "If-Match: expected a resource version");
+    }
+
+    /**
+     * A nextToken is opaque, so a client may hand back anything: one that decodes to a NUL or to bytes
+     * that are not UTF-8 is refused like any token this server did not issue (a NUL reached
+     * PostgreSQL, which answered a 500).
+     */
+    @Test
+    void tamperedNextTokensAreRefused() throws Exception {
+        java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String nul = base64.encodeToString("mp1:a\u0000b".getBytes(StandardCharsets.UTF_8));
+        String notUtf8 = base64.encodeToString(new byte[] {'m', 'p', '1', ':', 'a', (byte) 0xC3, (byte) 0x28});
+        for (String token : new String[] {nul, notUtf8}) {
+            for (String list : new String[] {"/v20190125/meshes", "/v20190125/meshes/" + mesh + "/virtualNodes",
+                    "/v20190125/tags?resourceArn=arn:aws:appmesh:us-east-1:123456789012:mesh/" + mesh}) {
+                assertRefused(send("GET", list + (list.contains("?") ? "&" : "?") + "nextToken=" + token, null), 400,
+                        "BadRequestException", "nextToken: '" + token + "' is not a token this server issued");
+            }
+        }
+    }
+
+    /** Tomcat refuses these before any servlet runs; the message says which limit, not an encoding fault. */
+    @Test
+    void requestLinesAndHeadersOverTomcatsLimitSayWhy() throws Exception {
+        String why = "its request line and headers are larger than the 16384 bytes the server reads";
+        assertRefused(send("GET", "/v20190125/meshes/" + "m".repeat(17000), null), 400, "BadRequestException", why);
+        assertRefused(http.send(HttpRequest.newBuilder(uri("/v20190125/meshes")).header("X-Big", "x".repeat(17000)).GET()
+                .build(), HttpResponse.BodyHandlers.ofString()), 400, "BadRequestException", why);
     }
 
     @Test
@@ -497,6 +561,14 @@ class BadInputTest extends ServerTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).contains("\"virtualNodeName\":\"curl\"");
+
+        // a multipart type was parsed as such, which consumed the body: "the request body is missing"
+        HttpResponse<String> multipart = http.send(HttpRequest.newBuilder(uri("/v20190125/meshes/" + mesh + "/virtualNodes"))
+                .header("Content-Type", "multipart/form-data; boundary=x")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"virtualNodeName\":\"multipart\",\"spec\":{}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(multipart.statusCode()).as(multipart.body()).isEqualTo(200);
+        assertThat(multipart.body()).contains("\"virtualNodeName\":\"multipart\"");
     }
 
     @Test

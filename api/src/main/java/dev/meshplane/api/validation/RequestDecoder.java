@@ -13,6 +13,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.hibernate.validator.HibernateValidator;
+import org.hibernate.validator.HibernateValidatorConfiguration;
+import org.hibernate.validator.cfg.ConstraintMapping;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
@@ -30,10 +33,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  */
 public final class RequestDecoder {
 
-    private static final ValidatorFactory FACTORY = Validation.byDefaultProvider()
-            .configure()
-            .messageInterpolator(new ParameterMessageInterpolator())
-            .buildValidatorFactory();
+    private static final ValidatorFactory FACTORY = validatorFactory();
     private static final Validator VALIDATOR = FACTORY.getValidator();
 
     /** Jackson's wording when STRICT_DUPLICATE_DETECTION meets a member a second time. */
@@ -41,6 +41,17 @@ public final class RequestDecoder {
             java.util.regex.Pattern.compile("Duplicate Object property \"(.*)\"");
 
     private RequestDecoder() {
+    }
+
+    /** Hibernate Validator, with string sizes counted in Unicode characters ({@link CodePointSizeValidator}). */
+    private static ValidatorFactory validatorFactory() {
+        HibernateValidatorConfiguration configuration = Validation.byProvider(HibernateValidator.class).configure();
+        ConstraintMapping sizes = configuration.createConstraintMapping();
+        // kept for lists and maps; for String, the more specific type, this one is chosen
+        sizes.constraintDefinition(jakarta.validation.constraints.Size.class).includeExistingValidators(true)
+                .validatedBy(CodePointSizeValidator.class);
+        return configuration.addMapping(sizes).messageInterpolator(new ParameterMessageInterpolator())
+                .buildValidatorFactory();
     }
 
     /** Parses and validates a body; an absent or empty body is refused. */
@@ -136,7 +147,7 @@ public final class RequestDecoder {
         if (value instanceof Collection<?> c) {
             return c.size();
         }
-        return value == null ? 0 : value.toString().length();
+        return value == null ? 0 : CodePointSizeValidator.length(value.toString());
     }
 
     static String describe(JacksonException e) {

@@ -24,13 +24,22 @@ public final class TextRules {
 
     /**
      * What is wrong with a text, or null when nothing is: the first control character and where it is,
-     * e.g. {@code must not contain control characters (U+0000 at index 3)}.
+     * e.g. {@code must not contain control characters (U+0000 at index 3)}, or the first unpaired
+     * surrogate (a JSON escape such as backslash-ud800 alone: no Unicode character, and UTF-8, which
+     * PostgreSQL stores and URLs carry, cannot encode it, so a name created with one could never be
+     * addressed).
      */
     public static String problem(String text, boolean multiLine) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isISOControl(c) && !(multiLine && (c == '\t' || c == '\n' || c == '\r'))) {
                 return "must not contain control characters (U+%04X at index %d)".formatted((int) c, i);
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "must not contain an unpaired surrogate (U+%04X at index %d): it is not a Unicode character"
+                        .formatted((int) c, i);
             }
         }
         return null;

@@ -90,6 +90,24 @@ class RequestDecoderTest {
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
     }
 
+    /**
+     * Lengths are Unicode characters, as the AWS CLI counts them (botocore's validate.py, Python's len):
+     * 200 emoji are 400 UTF-16 units, and were refused as "has 400".
+     */
+    @Test
+    void countsLengthsInUnicodeCharacters() {
+        String emoji = "\ud83d\ude00";
+        CreateMeshRequest accepted = RequestDecoder.decode(json("{'meshName':'" + emoji.repeat(200) + "'}"),
+                CreateMeshRequest.class);
+        assertThat(accepted.meshName()).isEqualTo(emoji.repeat(200));
+        assertThat(badRequest("{'meshName':'" + emoji.repeat(256) + "'}", CreateMeshRequest.class))
+                .isEqualTo("meshName: must have 1 to 255 characters, has 256");
+        assertThat(badRequest("{'meshName':'m','tags':[{'key':'" + emoji.repeat(129) + "','value':'v'}]}",
+                CreateMeshRequest.class)).isEqualTo("tags[0].key: must have 1 to 128 characters, has 129");
+        assertThat(RequestDecoder.decode(json("{'meshName':'m','tags':[{'key':'" + emoji.repeat(128) + "','value':'"
+                + emoji.repeat(256) + "'}]}"), CreateMeshRequest.class).tags()).hasSize(1);
+    }
+
     @Test
     void refusesHugeStrings() {
         String body = "{\"meshName\":\"" + "x".repeat(100_000) + "\"}";

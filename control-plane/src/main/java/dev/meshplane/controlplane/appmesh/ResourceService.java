@@ -275,9 +275,9 @@ public class ResourceService {
     }
 
     static void checkName(String member, String value) {
-        if (value.isEmpty() || value.length() > MAX_NAME_LENGTH) {
-            throw ApiException.badRequest(member + ": must have 1 to " + MAX_NAME_LENGTH + " characters, has "
-                    + value.length());
+        int length = dev.meshplane.api.validation.CodePointSizeValidator.length(value);
+        if (length < 1 || length > MAX_NAME_LENGTH) {
+            throw ApiException.badRequest(member + ": must have 1 to " + MAX_NAME_LENGTH + " characters, has " + length);
         }
         // every name that can be created must be addressable as one path segment of the API: Tomcat refuses
         // an encoded '/' or '\\', Spring drops what follows ';', and '.' and '..' are path steps

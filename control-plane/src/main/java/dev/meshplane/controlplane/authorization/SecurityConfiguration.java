@@ -77,7 +77,10 @@ class SecurityConfiguration {
      * Path parameters ({@code ;x}) are let through: Spring MVC drops them before it routes, and the
      * rules read the resolved path variables, so they change nothing. Encoded line feeds and carriage
      * returns are let through to the check every path variable gets ({@code UrlTextRules}), which
-     * refuses every control character with a 400 naming the variable. The firewall's other refusals stay.
+     * refuses every control character with a 400 naming the variable. Encoded U+2028 and U+2029 are let
+     * through too: a name may hold them (they are not control characters, and App Mesh's names have no
+     * pattern), so refusing them here left such a resource impossible to describe or delete. The
+     * firewall's other refusals stay.
      */
     @Bean
     HttpFirewall httpFirewall() {
@@ -85,6 +88,8 @@ class SecurityConfiguration {
         firewall.setAllowSemicolon(true);
         firewall.setAllowUrlEncodedLineFeed(true);
         firewall.setAllowUrlEncodedCarriageReturn(true);
+        firewall.setAllowUrlEncodedLineSeparator(true);
+        firewall.setAllowUrlEncodedParagraphSeparator(true);
         return firewall;
     }
 

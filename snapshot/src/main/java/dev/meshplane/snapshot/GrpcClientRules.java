@@ -75,6 +75,13 @@ public final class GrpcClientRules {
     private static void route(String where, Route route, List<String> violations) {
         for (HeaderMatcher header : route.getMatch().getHeadersList()) {
             headerForm(where, header, violations);
+            String regex = headerRegex(header);
+            if (regex != null) {
+                anchoredAlike(where + ", header matcher '" + header.getName() + "'", regex, violations);
+            }
+        }
+        if (route.getMatch().hasSafeRegex()) {
+            anchoredAlike(where + ", path", route.getMatch().getSafeRegex().getRegex(), violations);
         }
         if (route.getMatch().getQueryParametersCount() > 0) {
             // grpc-java parseRouteMatch: a route matching query parameters is skipped, so calls fall to the next
@@ -113,6 +120,41 @@ public final class GrpcClientRules {
                     + " whole route configuration");
             default -> {
             }
+        }
+    }
+
+    @SuppressWarnings("deprecation")
+    private static String headerRegex(HeaderMatcher header) {
+        if (header.hasSafeRegexMatch()) {
+            return header.getSafeRegexMatch().getRegex();
+        }
+        return header.hasStringMatch() && header.getStringMatch().hasSafeRegex()
+                ? header.getStringMatch().getSafeRegex().getRegex() : null;
+    }
+
+    /**
+     * grpc-js matches a regex as {@code ^<regex>$} (grpc-js-xds matcher.ts, SafeRegexValueMatcher and
+     * PathSafeRegexValueMatcher), the others as a full match (Envoy and C-core RE2::FullMatch, grpc-java re2j
+     * matches()): alike only when the regex is one group spanning the whole pattern, as {@link GrpcClientForms}
+     * sends it. An alternation otherwise binds to the anchors ({@code ^a|b$}) and matches other values, silently.
+     * The group spans the whole exactly when the pattern and what it encloses are both valid RE2 (re2j, the
+     * engine grpc-java runs).
+     */
+    private static void anchoredAlike(String where, String regex, List<String> violations) {
+        boolean grouped = regex.startsWith("(?:") && regex.endsWith(")") && compiles(regex)
+                && compiles(regex.substring(3, regex.length() - 1));
+        if (!grouped) {
+            violations.add(where + ": regex '" + regex + "' is not one group spanning the pattern, so grpc-js, which"
+                    + " anchors it as ^...$, matches other values than Envoy, grpc-java and C-core");
+        }
+    }
+
+    private static boolean compiles(String regex) {
+        try {
+            com.google.re2j.Pattern.compile(regex);
+            return true;
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            return false;
         }
     }
 

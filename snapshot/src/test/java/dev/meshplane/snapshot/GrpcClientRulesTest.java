@@ -121,13 +121,67 @@ class GrpcClientRulesTest {
                 HeaderMatcher.HeaderMatchSpecifierCase.PRESENT_MATCH);
         assertThat(route.getMatch().getHeaders(0).getExactMatch()).isEqualTo("premium");
         assertThat(route.getMatch().getHeaders(3).getInvertMatch()).isTrue();
-        assertThat(route.getMatch().getHeaders(3).getSafeRegexMatch().getRegex()).isEqualTo("v[0-9]+");
+        assertThat(route.getMatch().getHeaders(3).getSafeRegexMatch().getRegex()).isEqualTo("(?:v[0-9]+)");
         assertThat(route.getRoute().getWeightedClusters().getTotalWeight().getValue()).isEqualTo(4);
 
         Route envoy = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "client"))
                 .routes().get(0).getVirtualHosts(0).getRoutes(0);
         assertThat(envoy.getMatch().getHeaders(0).getStringMatch().getExact()).isEqualTo("premium");
         assertThat(envoy.getRoute().getWeightedClusters().hasTotalWeight()).isFalse();
+    }
+
+    /**
+     * grpc-js matches a regex as {@code ^<regex>$} (matcher.ts): an alternation not in one group matches other values
+     * than in Envoy, grpc-java and C-core, so such a regex is a violation, and gRPC clients get each regex, path and
+     * metadata alike, as one group (an open {@code \Q} quote closed first). Envoy keeps the regex as written.
+     */
+    @Test
+    @SuppressWarnings("deprecation")
+    void regexesReachGrpcClientsAsOneGroupSoGrpcJsAnchorsThemAsAFullMatch() {
+        for (String loose : List.of("premium|gold", "(?:a)|(?:b)", "(a)|b", "a.*")) {
+            assertThat(GrpcClientRules.validate(headerRoute(loose))).as(loose).singleElement().asString()
+                    .contains("header matcher 'x-user-segment': regex '" + loose + "' is not one group spanning the pattern");
+        }
+        assertThat(GrpcClientRules.validate(headerRoute("(?:premium|gold)"))).isEmpty();
+        assertThat(GrpcClientForms.grouped("premium|gold")).isEqualTo("(?:premium|gold)");
+        assertThat(GrpcClientForms.grouped("\\Qa.b")).isEqualTo("(?:\\Qa.b\\E)");
+        assertThat(GrpcClientForms.grouped("\\Qa\\E|\\Qb")).isEqualTo("(?:\\Qa\\E|\\Qb\\E)");
+        assertThat(GrpcClientForms.grouped("[\\\\]\\Q)")).isEqualTo("(?:[\\\\]\\Q)\\E)");
+        assertThat(GrpcClientForms.grouped("a\\\\Q")).isEqualTo("(?:a\\\\Q)");
+        assertThat(GrpcClientRules.validate(headerRoute(GrpcClientForms.grouped("\\Qa.b")))).isEmpty();
+
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {
+                   "client": {"backends": [{"virtualService": {"virtualServiceName": "svc.local"}}]},
+                   "a": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http2"}}],
+                         "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "a"}}}},
+                 "virtualServices": {"svc.local": {"provider": {"virtualRouter": {"virtualRouterName": "router"}}}},
+                 "virtualRouters": {"router": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http2"}}]}},
+                 "routes": {"router": {"r": {"http2Route": {
+                   "match": {"path": {"regex": "/pkg.Svc/(Get|List)"},
+                             "headers": [{"name": "x-tier", "match": {"regex": "gold|silver"}}]},
+                   "action": {"weightedTargets": [{"virtualNode": "a", "weight": 1}]}}}}}}
+                """;
+        MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        ProxyResources grpc = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        assertThat(GrpcClientRules.validate(grpc)).isEmpty();
+        Route route = grpc.routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(route.getMatch().getSafeRegex().getRegex()).isEqualTo("(?:/pkg.Svc/(Get|List))");
+        assertThat(route.getMatch().getHeaders(0).getSafeRegexMatch().getRegex()).isEqualTo("(?:gold|silver)");
+        Route envoy = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "client"))
+                .routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(envoy.getMatch().getSafeRegex().getRegex()).isEqualTo("/pkg.Svc/(Get|List)");
+    }
+
+    private static ProxyResources headerRoute(String regex) {
+        return new ProxyResources(List.of(), List.of(), List.of(), List.of(RouteConfiguration.newBuilder().setName("s:1")
+                .addVirtualHosts(VirtualHost.newBuilder().setName("s").addDomains("s").addRoutes(Route.newBuilder()
+                        .setName("r").setRoute(RouteAction.newBuilder().setCluster("c")).setMatch(RouteMatch.newBuilder()
+                                .setPrefix("/").addHeaders(HeaderMatcher.newBuilder().setName("x-user-segment")
+                                        .setSafeRegexMatch(io.envoyproxy.envoy.type.matcher.v3.RegexMatcher.newBuilder()
+                                                .setRegex(regex))))))
+                .build()));
     }
 
     /**

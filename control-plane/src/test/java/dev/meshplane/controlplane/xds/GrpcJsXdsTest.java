@@ -122,4 +122,25 @@ class GrpcJsXdsTest extends ServerTest {
         awaitTrue("weight change", () -> client.calls(20).counts().keySet().equals(java.util.Set.of("v2")));
         assertThat(client.calls(200).counts()).containsOnlyKeys("v2");
     }
+
+    /**
+     * grpc-js anchors a regex as {@code ^<regex>$} (matcher.ts, SafeRegexValueMatcher), so an alternation
+     * {@code premium|gold} read as {@code ^premium|gold$} matched "premium-trial" and "not-gold", which Envoy,
+     * grpc-java and C-core (a full match) send to the canary: the regex now reaches gRPC clients as one group.
+     */
+    @Test
+    @Order(8)
+    void aRegexAlternationMatchesWholeValuesAsInEnvoy() throws Exception {
+        scenario.setWeights(100, 0);
+        scenario.admin.updateRoute(r -> r.meshName(scenario.mesh).virtualRouterName("user-router").routeName("premium")
+                .spec(software.amazon.awssdk.services.appmesh.model.RouteSpec.builder().priority(1).grpcRoute(g -> g
+                        .match(m -> m.serviceName("grpc.testing.SimpleService")
+                                .metadata(md -> md.name("x-user-segment").match(mm -> mm.regex("premium|gold"))))
+                        .action(a -> a.weightedTargets(t -> t.virtualNode("user-v2").weight(1)))).build()));
+        awaitTrue("regex route", () -> client.calls(5, Map.of("x-user-segment", "gold"), 5000).counts()
+                .equals(Map.of("v2", 5)) && client.calls(5).counts().equals(Map.of("v1", 5)));
+        assertThat(client.calls(10, Map.of("x-user-segment", "premium"), 5000).counts()).isEqualTo(Map.of("v2", 10));
+        assertThat(client.calls(10, Map.of("x-user-segment", "premium-trial"), 5000).counts()).isEqualTo(Map.of("v1", 10));
+        assertThat(client.calls(10, Map.of("x-user-segment", "not-gold"), 5000).counts()).isEqualTo(Map.of("v1", 10));
+    }
 }

@@ -58,7 +58,7 @@ final class ClusterTranslator {
         }
         Listener listener = ServiceRouting.listenerOf(node, target.port(), target.protocol());
         if (listener != null && listener.outlierDetection() != null) {
-            cluster.setOutlierDetection(outlierDetection(listener.outlierDetection()));
+            cluster.setOutlierDetection(outlierDetection(listener.outlierDetection(), proxyless));
         }
         if (proxyless) {
             // gRFC A27: gRPC clients report this cluster's load over LRS to the server they take xDS from
@@ -104,11 +104,19 @@ final class ClusterTranslator {
         };
     }
 
-    private static io.envoyproxy.envoy.config.cluster.v3.OutlierDetection outlierDetection(OutlierDetection od) {
+    private static io.envoyproxy.envoy.config.cluster.v3.OutlierDetection outlierDetection(OutlierDetection od,
+            boolean proxyless) {
+        com.google.protobuf.Duration interval = Durations.of(od.interval());
+        com.google.protobuf.Duration baseEjection = Durations.of(od.baseEjectionDuration());
+        if (proxyless) {
+            // what grpc-js and grpc-java can hold (GrpcClientForms): longer ones made a 1 ms sweep or a NACKed cluster
+            interval = GrpcClientForms.atMost(interval, GrpcClientForms.GRPC_JS_LONGEST_INTERVAL);
+            baseEjection = GrpcClientForms.atMost(baseEjection, GrpcClientForms.GRPC_JAVA_LONGEST);
+        }
         return io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder()
                 .setConsecutive5Xx(UInt32Value.of((int) Math.min(od.maxServerErrors(), Integer.MAX_VALUE)))
-                .setInterval(Durations.of(od.interval()))
-                .setBaseEjectionTime(Durations.of(od.baseEjectionDuration()))
+                .setInterval(interval)
+                .setBaseEjectionTime(baseEjection)
                 .setMaxEjectionPercent(UInt32Value.of(od.maxEjectionPercent()))
                 .build();
     }

@@ -100,6 +100,28 @@ final class GrpcClientForms {
     }
 
     /**
+     * The longest duration grpc-java reads: it converts route and cluster durations to nanoseconds in a long with
+     * protobuf's {@code Durations.toNanos}, whose checked arithmetic throws above 2^63-1 ns (about 292 years), and
+     * {@code XdsResourceType.parse} turns that into a NACK of the whole resource ({@code XdsRouteConfigureResource.
+     * parseRouteAction}: max_stream_duration; {@code EnvoyServerProtoData.OutlierDetection.fromEnvoyOutlierDetection}:
+     * interval, base_ejection_time, max_ejection_time). App Mesh durations reach 315,576,000,000 s.
+     */
+    static final com.google.protobuf.Duration GRPC_JAVA_LONGEST = com.google.protobuf.util.Durations.fromNanos(Long.MAX_VALUE);
+
+    /**
+     * The longest outlier detection interval grpc-js keeps: it arms its sweep with Node's {@code setTimeout}
+     * (grpc-js {@code load-balancer-outlier-detection.ts}, {@code startTimer}), which runs a delay above 2^31-1 ms
+     * (about 24.8 days) after 1 ms instead (Node's timers: "When delay is larger than 2147483647 ... the delay will be
+     * set to 1"), so a longer interval became a sweep every millisecond, each restarting the counts.
+     */
+    static final com.google.protobuf.Duration GRPC_JS_LONGEST_INTERVAL = com.google.protobuf.util.Durations.fromMillis(Integer.MAX_VALUE);
+
+    /** The duration, or {@code longest} when it is longer: what a gRPC client reads as the same, practically endless, time. */
+    static com.google.protobuf.Duration atMost(com.google.protobuf.Duration duration, com.google.protobuf.Duration longest) {
+        return com.google.protobuf.util.Durations.compare(duration, longest) > 0 ? longest : duration;
+    }
+
+    /**
      * A valid RE2 regex in, the same regex as one non-capturing group out, whose full match is the original's
      * and which keeps that meaning when grpc-js writes {@code ^...$} around it. A {@code \Q} quote left open
      * runs to the end of the pattern (RE2's {@code parse.cc}, re2j's {@code Parser}), so it is closed with

@@ -106,6 +106,11 @@ public final class GrpcClientRules {
         if (action.hasRetryPolicy()) {
             retry(where, action.getRetryPolicy(), violations);
         }
+        if (action.hasMaxStreamDuration()) {
+            RouteAction.MaxStreamDuration limits = action.getMaxStreamDuration();
+            readable(where + ", max_stream_duration", limits.getMaxStreamDuration(), violations);
+            readable(where + ", grpc_timeout_header_max", limits.getGrpcTimeoutHeaderMax(), violations);
+        }
     }
 
     /**
@@ -201,11 +206,41 @@ public final class GrpcClientRules {
     }
 
     /**
+     * grpc-java reads route and outlier detection durations in nanoseconds with protobuf's checked
+     * {@code Durations.toNanos} and NACKs the resource when one overflows (XdsRouteConfigureResource
+     * parseRouteAction; EnvoyServerProtoData.OutlierDetection): see {@link GrpcClientForms#GRPC_JAVA_LONGEST}.
+     */
+    private static void readable(String where, com.google.protobuf.Duration duration, List<String> violations) {
+        if (Durations.compare(duration, GrpcClientForms.GRPC_JAVA_LONGEST) > 0) {
+            violations.add(where + " " + Durations.toString(duration) + " is longer than grpc-java reads ("
+                    + Durations.toString(GrpcClientForms.GRPC_JAVA_LONGEST) + "), so it refuses the resource");
+        }
+    }
+
+    /**
+     * grpc-js arms its outlier detection sweep with setTimeout, which runs a delay above 2^31-1 ms after 1 ms
+     * (load-balancer-outlier-detection.ts, startTimer): see {@link GrpcClientForms#GRPC_JS_LONGEST_INTERVAL}.
+     */
+    private static void outlierDetection(String where, io.envoyproxy.envoy.config.cluster.v3.OutlierDetection detection,
+            List<String> violations) {
+        if (Durations.compare(detection.getInterval(), GrpcClientForms.GRPC_JS_LONGEST_INTERVAL) > 0) {
+            violations.add(where + ": outlier detection interval " + Durations.toString(detection.getInterval())
+                    + " is longer than grpc-js can time (" + Durations.toString(GrpcClientForms.GRPC_JS_LONGEST_INTERVAL)
+                    + "), so it would sweep every millisecond");
+        }
+        readable(where + ": outlier detection base_ejection_time", detection.getBaseEjectionTime(), violations);
+        readable(where + ": outlier detection max_ejection_time", detection.getMaxEjectionTime(), violations);
+    }
+
+    /**
      * grpc-java XdsClusterResource and C-core xds_cluster.cc accept EDS, LOGICAL_DNS (A37) and aggregate
      * clusters; STRICT_DNS and the rest are refused. A cluster's {@code lrs_server} may only be {@code self}.
      */
     private static void cluster(Cluster cluster, List<String> violations) {
         String where = "cluster " + cluster.getName();
+        if (cluster.hasOutlierDetection()) {
+            outlierDetection(where, cluster.getOutlierDetection(), violations);
+        }
         if (cluster.hasLrsServer() && !cluster.getLrsServer().hasSelf()) {
             // grpc-java XdsClusterResource: "only support LRS for the same management server"
             violations.add(where + ": lrs_server is not 'self', which gRPC clients refuse");

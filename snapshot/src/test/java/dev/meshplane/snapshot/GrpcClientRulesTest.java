@@ -174,6 +174,58 @@ class GrpcClientRulesTest {
         assertThat(envoy.getMatch().getSafeRegex().getRegex()).isEqualTo("/pkg.Svc/(Get|List)");
     }
 
+    /**
+     * App Mesh durations reach 315,576,000,000 s: grpc-java NACKs a route configuration or cluster holding one above
+     * 2^63-1 ns (protobuf's checked Durations.toNanos), and grpc-js sweeps every millisecond under an outlier
+     * detection interval above 2^31-1 ms (Node's setTimeout). gRPC clients get them capped there; Envoy as written.
+     */
+    @Test
+    void durationsReachGrpcClientsWithinWhatGrpcJavaAndGrpcJsHold() {
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {
+                   "client": {"backends": [{"virtualService": {"virtualServiceName": "svc.local"}}]},
+                   "a": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"},
+                                        "outlierDetection": {"maxServerErrors": 5, "maxEjectionPercent": 50,
+                                          "interval": {"unit": "s", "value": 2592000},
+                                          "baseEjectionDuration": {"unit": "s", "value": 315576000000}}}],
+                         "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "a"}}}},
+                 "virtualServices": {"svc.local": {"provider": {"virtualRouter": {"virtualRouterName": "router"}}}},
+                 "virtualRouters": {"router": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"}}]}},
+                 "routes": {"router": {"r": {"grpcRoute": {
+                   "match": {"serviceName": "pkg.Svc"},
+                   "timeout": {"perRequest": {"unit": "s", "value": 315576000000}},
+                   "action": {"weightedTargets": [{"virtualNode": "a", "weight": 1}]}}}}}}
+                """;
+        MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        ProxyResources grpc = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        assertThat(GrpcClientRules.validate(grpc)).isEmpty();
+        assertThat(grpc.routes().get(0).getVirtualHosts(0).getRoutes(0).getRoute().getMaxStreamDuration().getMaxStreamDuration())
+                .isEqualTo(com.google.protobuf.Duration.newBuilder().setSeconds(9_223_372_036L).setNanos(854_775_807).build());
+        Cluster cluster = grpc.clusters().get(0);
+        assertThat(cluster.getOutlierDetection().getInterval())
+                .isEqualTo(com.google.protobuf.Duration.newBuilder().setSeconds(2_147_483L).setNanos(647_000_000).build());
+        assertThat(cluster.getOutlierDetection().getBaseEjectionTime().getSeconds()).isEqualTo(9_223_372_036L);
+
+        ProxyResources envoy = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "client"));
+        assertThat(envoy.routes().get(0).getVirtualHosts(0).getRoutes(0).getRoute().getTimeout().getSeconds())
+                .isEqualTo(315_576_000_000L);
+        assertThat(envoy.clusters().get(0).getOutlierDetection().getInterval().getSeconds()).isEqualTo(2_592_000L);
+
+        com.google.protobuf.Duration endless = com.google.protobuf.Duration.newBuilder().setSeconds(315_576_000_000L).build();
+        assertThat(GrpcClientRules.validate(routes(RouteAction.newBuilder().setCluster("c").setMaxStreamDuration(
+                RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(endless))))).singleElement().asString()
+                .contains("max_stream_duration 315576000000s is longer than grpc-java reads");
+        assertThat(GrpcClientRules.validate(new ProxyResources(List.of(Cluster.newBuilder().setName("c")
+                .setType(Cluster.DiscoveryType.EDS).setOutlierDetection(io.envoyproxy.envoy.config.cluster.v3.OutlierDetection
+                        .newBuilder().setInterval(com.google.protobuf.Duration.newBuilder().setSeconds(2_592_000L))
+                        .setMaxEjectionTime(endless)).build()), List.of(), List.of(), List.of())))
+                .containsExactly("cluster c: outlier detection interval 2592000s is longer than grpc-js can time"
+                                + " (2147483.647s), so it would sweep every millisecond",
+                        "cluster c: outlier detection max_ejection_time 315576000000s is longer than grpc-java reads"
+                                + " (9223372036.854775807s), so it refuses the resource");
+    }
+
     private static ProxyResources headerRoute(String regex) {
         return new ProxyResources(List.of(), List.of(), List.of(), List.of(RouteConfiguration.newBuilder().setName("s:1")
                 .addVirtualHosts(VirtualHost.newBuilder().setName("s").addDomains("s").addRoutes(Route.newBuilder()

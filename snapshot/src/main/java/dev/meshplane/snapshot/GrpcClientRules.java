@@ -262,15 +262,22 @@ public final class GrpcClientRules {
 
     /**
      * A27 and grpc-java XdsEndpointResource: a locality without a load_balancing_weight is skipped (so
-     * are its endpoints), and an endpoint's address must be an IP literal with a port.
+     * are its endpoints), and an endpoint's address must be an IP literal with a port; grpc-js refuses an
+     * assignment naming one address and port twice.
      */
     private static void endpoints(String where, ClusterLoadAssignment assignment, List<String> violations) {
+        Set<String> seen = new java.util.HashSet<>();
         for (LocalityLbEndpoints locality : assignment.getEndpointsList()) {
             if (locality.getLoadBalancingWeight().getValue() == 0) {
                 violations.add(where + ": a locality without load_balancing_weight, which gRPC clients skip");
             }
             for (LbEndpoint endpoint : locality.getLbEndpointsList()) {
                 String address = endpoint.getEndpoint().getAddress().getSocketAddress().getAddress();
+                int port = endpoint.getEndpoint().getAddress().getSocketAddress().getPortValue();
+                if (!seen.add(address + " " + port)) {
+                    // grpc-js endpoint-resource-type.ts: "address is a duplicate of another address in the same endpoint"
+                    violations.add(where + ": endpoint " + address + ":" + port + " appears twice, which grpc-js refuses");
+                }
                 if (!com.google.common.net.InetAddresses.isInetAddress(address)) {
                     violations.add(where + ": endpoint address '" + address + "' is not an IP literal, which gRPC requires");
                 }

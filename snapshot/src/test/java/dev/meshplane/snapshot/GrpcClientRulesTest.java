@@ -226,6 +226,40 @@ class GrpcClientRulesTest {
                                 + " (9223372036.854775807s), so it refuses the resource");
     }
 
+    /**
+     * grpc-js refuses an assignment naming one address and port twice (endpoint-resource-type.ts: "address is a
+     * duplicate of another address in the same endpoint"): two instances registered at one address give one endpoint.
+     */
+    @Test
+    void anAddressTwoInstancesShareIsOneEndpoint() {
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {
+                   "client": {"backends": [{"virtualService": {"virtualServiceName": "a.local"}}]},
+                   "a": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"}}],
+                         "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "a"}}}},
+                 "virtualServices": {"a.local": {"provider": {"virtualNode": {"virtualNodeName": "a"}}}},
+                 "instances": [
+                   {"namespace": "ns", "service": "a", "id": "i-2", "attributes": {"AWS_INSTANCE_IPV4": "10.0.0.5"}},
+                   {"namespace": "ns", "service": "a", "id": "i-1", "attributes": {"AWS_INSTANCE_IPV4": "10.0.0.5",
+                     "AWS_INSTANCE_PORT": "50051"}},
+                   {"namespace": "ns", "service": "a", "id": "i-3", "attributes": {"AWS_INSTANCE_IPV4": "10.0.0.5",
+                     "AWS_INSTANCE_PORT": "50052"}}]}
+                """;
+        ProxyResources grpc = MeshTranslator.translate(GoldenTest.view(JsonMapper.builder().build().readTree(json)),
+                new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        assertThat(GrpcClientRules.validate(grpc)).isEmpty();
+        assertThat(grpc.endpoints().get(0).getEndpoints(0).getLbEndpointsList())
+                .extracting(e -> e.getEndpoint().getAddress().getSocketAddress().getPortValue()).containsExactly(50051, 50052);
+
+        LbEndpoint twice = LbEndpoint.newBuilder().setEndpoint(Endpoint.newBuilder().setAddress(EndpointTranslator.socket(
+                "10.0.0.5", 50051))).build();
+        assertThat(GrpcClientRules.validate(new ProxyResources(List.of(), List.of(ClusterLoadAssignment.newBuilder()
+                .setClusterName("c").addEndpoints(LocalityLbEndpoints.newBuilder().setLoadBalancingWeight(UInt32Value.of(1))
+                        .addLbEndpoints(twice).addLbEndpoints(twice)).build()), List.of(), List.of())))
+                .containsExactly("endpoints c: endpoint 10.0.0.5:50051 appears twice, which grpc-js refuses");
+    }
+
     private static ProxyResources headerRoute(String regex) {
         return new ProxyResources(List.of(), List.of(), List.of(), List.of(RouteConfiguration.newBuilder().setName("s:1")
                 .addVirtualHosts(VirtualHost.newBuilder().setName("s").addDomains("s").addRoutes(Route.newBuilder()

@@ -143,4 +143,23 @@ class GrpcJsXdsTest extends ServerTest {
         assertThat(client.calls(10, Map.of("x-user-segment", "premium-trial"), 5000).counts()).isEqualTo(Map.of("v1", 10));
         assertThat(client.calls(10, Map.of("x-user-segment", "not-gold"), 5000).counts()).isEqualTo(Map.of("v1", 10));
     }
+
+    /**
+     * Two registrations at one address and port (an instance registered again under a new id) became one endpoint
+     * twice, and grpc-js refused the whole assignment ("address is a duplicate of another address in the same
+     * endpoint"): later changes to that node's instances never reached it. The address now appears once.
+     */
+    @Test
+    @Order(9)
+    void anAddressRegisteredTwiceLeavesTheEndpointsUsable() throws Exception {
+        assertThat(scenario.register("v1-again", scenario.v1, "v1").statusCode()).isEqualTo(200);
+        int before = scenario.v1b.calls.get();
+        assertThat(scenario.register("v1-b", scenario.v1b, "v1").statusCode()).isEqualTo(200);
+        awaitTrue("instance after a duplicate", () -> {
+            client.calls(20);
+            return scenario.v1b.calls.get() > before;
+        });
+        assertThat(scenario.deregister("v1-b").statusCode()).isEqualTo(200);
+        assertThat(scenario.deregister("v1-again").statusCode()).isEqualTo(200);
+    }
 }

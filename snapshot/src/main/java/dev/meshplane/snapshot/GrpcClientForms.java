@@ -122,6 +122,33 @@ final class GrpcClientForms {
     }
 
     /**
+     * The message with every {@code RegexMatcher} in it, at any depth, as one group ({@link #grouped}): for the RBAC
+     * rules of xDS-enabled gRPC servers, whose header, path and principal matchers grpc-js anchors as routes' ones
+     * (grpc-js-xds {@code rbac.ts} builds them with {@code route.ts}'s matchers). Message in, message out.
+     */
+    @SuppressWarnings("unchecked")
+    static <T extends com.google.protobuf.Message> T regexesGrouped(T message) {
+        if (message instanceof io.envoyproxy.envoy.type.matcher.v3.RegexMatcher regex) {
+            return (T) regex.toBuilder().setRegex(grouped(regex.getRegex())).build();
+        }
+        com.google.protobuf.Message.Builder builder = message.toBuilder();
+        message.getAllFields().forEach((field, value) -> {
+            if (field.getJavaType() != com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+                return;
+            }
+            if (field.isMapField() || field.isRepeated()) {
+                builder.clearField(field);
+                for (Object element : (java.util.List<?>) value) {
+                    builder.addRepeatedField(field, regexesGrouped((com.google.protobuf.Message) element));
+                }
+            } else {
+                builder.setField(field, regexesGrouped((com.google.protobuf.Message) value));
+            }
+        });
+        return (T) builder.build();
+    }
+
+    /**
      * A valid RE2 regex in, the same regex as one non-capturing group out, whose full match is the original's
      * and which keeps that meaning when grpc-js writes {@code ^...$} around it. A {@code \Q} quote left open
      * runs to the end of the pattern (RE2's {@code parse.cc}, re2j's {@code Parser}), so it is closed with

@@ -154,6 +154,24 @@ public final class GrpcClientRules {
         }
     }
 
+    /** Every RegexMatcher's regex in the message, at any depth. */
+    private static void regexes(com.google.protobuf.Message message, java.util.function.Consumer<String> each) {
+        if (message instanceof io.envoyproxy.envoy.type.matcher.v3.RegexMatcher regex) {
+            each.accept(regex.getRegex());
+            return;
+        }
+        message.getAllFields().forEach((field, value) -> {
+            if (field.getJavaType() != com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+                return;
+            }
+            if (field.isRepeated()) {
+                ((List<?>) value).forEach(element -> regexes((com.google.protobuf.Message) element, each));
+            } else {
+                regexes((com.google.protobuf.Message) value, each);
+            }
+        });
+    }
+
     private static boolean compiles(String regex) {
         try {
             com.google.re2j.Pattern.compile(regex);
@@ -301,6 +319,13 @@ public final class GrpcClientRules {
                 int count = manager.getHttpFiltersCount();
                 if (count == 0 || !manager.getHttpFilters(count - 1).getName().equals(HttpFilters.ROUTER)) {
                     violations.add("listener " + listener.getName() + ": the router must be the last HTTP filter for gRPC");
+                }
+                for (var filter : manager.getHttpFiltersList()) {
+                    if (filter.getTypedConfig().is(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.class)) {
+                        regexes(filter.getTypedConfig().unpack(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.class),
+                                regex -> anchoredAlike("listener " + listener.getName() + ", RBAC filter " + filter.getName(),
+                                        regex, violations));
+                    }
                 }
             } catch (InvalidProtocolBufferException e) {
                 violations.add("listener " + listener.getName() + ": its HTTP connection manager does not decode");

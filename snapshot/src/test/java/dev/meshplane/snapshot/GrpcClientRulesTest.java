@@ -260,6 +260,28 @@ class GrpcClientRulesTest {
                 .containsExactly("endpoints c: endpoint 10.0.0.5:50051 appears twice, which grpc-js refuses");
     }
 
+    /**
+     * grpc-js builds an xDS server's RBAC matchers with its route matchers (rbac.ts), anchoring a regex as ^...$:
+     * a gRPC server gets each RBAC regex as one group too, and its Envoy sidecar the regex as written.
+     */
+    @Test
+    void rbacRegexesReachGrpcServersAsOneGroup() {
+        String json = """
+                {"mesh": "m", "proxyless": true,
+                 "virtualNodes": {
+                   "a": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"}}],
+                         "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "a"}}}},
+                 "authorizationPolicies": {"tiers": {"targets": {"virtualNodes": ["a"]}, "action": "DENY",
+                   "rules": [{"to": {"headers": [{"name": "x-tier", "regex": "free|trial"}]}}]}}}
+                """;
+        MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        ProxyResources grpc = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "a"));
+        assertThat(GrpcClientRules.validate(grpc)).isEmpty();
+        assertThat(grpc.listeners().get(0).toString()).contains("(?:free|trial)");
+        ProxyResources envoy = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "a"));
+        assertThat(envoy.listeners().toString()).contains("free|trial").doesNotContain("(?:free|trial)");
+    }
+
     private static ProxyResources headerRoute(String regex) {
         return new ProxyResources(List.of(), List.of(), List.of(), List.of(RouteConfiguration.newBuilder().setName("s:1")
                 .addVirtualHosts(VirtualHost.newBuilder().setName("s").addDomains("s").addRoutes(Route.newBuilder()

@@ -158,8 +158,10 @@ final class AuthorizationTranslator {
                 name = deny ? GRPC_DRY_RUN_DENY_FILTER : DRY_RUN_ALLOW_FILTER;
                 rules = dryRunForGrpc(layer.shadow(), deny);
             }
+            // grpc-js anchors an RBAC regex as ^...$ too, so each goes as one group (GrpcClientForms.regexesGrouped)
             filters.add(HttpFilter.newBuilder().setName(name).setTypedConfig(Any.pack(
-                    io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.newBuilder().setRules(rules).build())).build());
+                    io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.newBuilder()
+                            .setRules(GrpcClientForms.regexesGrouped(rules)).build())).build());
         }
         return filters;
     }

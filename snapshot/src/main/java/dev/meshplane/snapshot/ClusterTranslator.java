@@ -58,7 +58,7 @@ final class ClusterTranslator {
         }
         Listener listener = ServiceRouting.listenerOf(node, target.port(), target.protocol());
         if (listener != null && listener.outlierDetection() != null) {
-            cluster.setOutlierDetection(outlierDetection(listener.outlierDetection()));
+            cluster.setOutlierDetection(outlierDetection(listener.outlierDetection(), proxyless));
         }
         if (proxyless) {
             // gRFC A27: gRPC clients report this cluster's load over LRS to the server they take xDS from
@@ -108,17 +108,25 @@ final class ClusterTranslator {
      * App Mesh's outlier detection. Envoy grows an ejection by base_ejection_time on each repeat, up to max_ejection_time,
      * 300 s unless set, and refuses the cluster when that is below base_ejection_time (upstream/outlier_detection_impl.cc:
      * "outlier detector's max_ejection_time cannot be smaller than base_ejection_time"): a baseEjectionDuration over
-     * 300 s gets it as its max_ejection_time too, so each ejection lasts what App Mesh's user asked for.
+     * 300 s gets it as its max_ejection_time too, so each ejection lasts what App Mesh's user asked for. For gRPC
+     * clients ({@code proxyless}) the interval and base are capped at what grpc-js and grpc-java can hold.
      */
-    private static io.envoyproxy.envoy.config.cluster.v3.OutlierDetection outlierDetection(OutlierDetection od) {
-        com.google.protobuf.Duration base = Durations.of(od.baseEjectionDuration());
+    private static io.envoyproxy.envoy.config.cluster.v3.OutlierDetection outlierDetection(OutlierDetection od,
+            boolean proxyless) {
+        com.google.protobuf.Duration interval = Durations.of(od.interval());
+        com.google.protobuf.Duration baseEjection = Durations.of(od.baseEjectionDuration());
+        if (proxyless) {
+            // what grpc-js and grpc-java can hold (GrpcClientForms): longer ones made a 1 ms sweep or a NACKed cluster
+            interval = GrpcClientForms.atMost(interval, GrpcClientForms.GRPC_JS_LONGEST_INTERVAL);
+            baseEjection = GrpcClientForms.atMost(baseEjection, GrpcClientForms.GRPC_JAVA_LONGEST);
+        }
         var detection = io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder()
                 .setConsecutive5Xx(UInt32Value.of((int) Math.min(od.maxServerErrors(), Integer.MAX_VALUE)))
-                .setInterval(Durations.of(od.interval()))
-                .setBaseEjectionTime(base)
+                .setInterval(interval)
+                .setBaseEjectionTime(baseEjection)
                 .setMaxEjectionPercent(UInt32Value.of(od.maxEjectionPercent()));
-        if (Durations.millis(base) > Durations.ENVOY_MAX_EJECTION_TIME_MS) {
-            detection.setMaxEjectionTime(base);
+        if (Durations.millis(baseEjection) > Durations.ENVOY_MAX_EJECTION_TIME_MS) {
+            detection.setMaxEjectionTime(baseEjection);
         }
         return detection.build();
     }

@@ -20,7 +20,8 @@ import java.util.List;
 /**
  * Endpoints of a virtual node. With Cloud Map discovery: the registry instances of its namespace
  * and service whose attributes carry every listed key and value, at AWS_INSTANCE_PORT or else the
- * listener's port, as IP literals (what gRPC clients need), in one locality with an explicit weight.
+ * listener's port, as IP literals (what gRPC clients need), in one locality with an explicit weight; an address
+ * and port registered by several instances once, under the first instance id.
  */
 final class EndpointTranslator {
 
@@ -41,9 +42,12 @@ final class EndpointTranslator {
                     .filter(instance -> matches(instance, cloudMap.attributes()))
                     .sorted(Comparator.comparing(Instance::id))
                     .toList();
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (Instance instance : selected) {
                 String ip = address(instance, preference);
-                if (ip == null) {
+                // one endpoint per address as written: grpc-js refuses an assignment naming one twice (endpoint-resource-
+                // type.ts, addressesEqual: "address is a duplicate of another address in the same endpoint")
+                if (ip == null || !seen.add(ip + " " + port(instance, listenerPort))) {
                     continue;
                 }
                 Endpoint.Builder endpoint = Endpoint.newBuilder().setAddress(socket(ip, port(instance, listenerPort)));

@@ -31,7 +31,13 @@ import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
  * ({@code RoutingUtils.matchHeader}) or C-core: each inverted matcher other than a present one gets a
  * {@code present_match} on the same name beside it, which changes nothing where the header is sent;</li>
  * <li>header names go lower-cased, as gRPC's metadata names are (PROTOCOL-HTTP2.md's Header-Name) and as Envoy,
- * grpc-java and grpc-js compare them, so no client's lookup depends on the case the route was written in.</li>
+ * grpc-java and grpc-js compare them, so no client's lookup depends on the case the route was written in;</li>
+ * <li>every regex (path and header matches) goes as one non-capturing group ({@link #grouped}): grpc-js anchors
+ * a regex by writing {@code ^<regex>$} around it (grpc-js-xds {@code matcher.ts}, {@code SafeRegexValueMatcher}
+ * and {@code PathSafeRegexValueMatcher}), so {@code premium|gold} became {@code ^premium|gold$} and matched
+ * "premium-trial", where Envoy ({@code regex.cc}, {@code RE2::FullMatch}), C-core ({@code RE2::FullMatch}) and
+ * grpc-java (re2j {@code matches}) match the whole value. A group changes nothing for them, nor RE2's program
+ * size.</li>
  * </ul>
  * {@link GrpcClientRules} checks the result, so a form that slips through is reported, not sent.
  */
@@ -55,6 +61,9 @@ final class GrpcClientForms {
             }
         }
         match.clearHeaders().addAllHeaders(headers);
+        if (match.hasSafeRegex()) {
+            match.getSafeRegexBuilder().setRegex(grouped(match.getSafeRegex().getRegex()));
+        }
         if (builder.hasRoute() && builder.getRoute().hasWeightedClusters()) {
             RouteAction.Builder action = builder.getRouteBuilder();
             WeightedCluster.Builder weighted = action.getWeightedClustersBuilder();
@@ -67,18 +76,104 @@ final class GrpcClientForms {
     // the deprecated oneof members are the point: they are the ones every supported gRPC version parses
     @SuppressWarnings("deprecation")
     private static HeaderMatcher header(HeaderMatcher header) {
-        if (header.getHeaderMatchSpecifierCase() != HeaderMatcher.HeaderMatchSpecifierCase.STRING_MATCH
-                || header.getStringMatch().getIgnoreCase()) {
+        if (header.getHeaderMatchSpecifierCase() == HeaderMatcher.HeaderMatchSpecifierCase.SAFE_REGEX_MATCH) {
+            return header.toBuilder().setSafeRegexMatch(header.getSafeRegexMatch().toBuilder()
+                    .setRegex(grouped(header.getSafeRegexMatch().getRegex()))).build();
+        }
+        if (header.getHeaderMatchSpecifierCase() != HeaderMatcher.HeaderMatchSpecifierCase.STRING_MATCH) {
             return header;
         }
         StringMatcher string = header.getStringMatch();
+        if (string.getIgnoreCase()) {
+            return string.hasSafeRegex() ? header.toBuilder().setStringMatch(string.toBuilder().setSafeRegex(
+                    string.getSafeRegex().toBuilder().setRegex(grouped(string.getSafeRegex().getRegex())))).build() : header;
+        }
         HeaderMatcher.Builder legacy = header.toBuilder().clearStringMatch();
         return switch (string.getMatchPatternCase()) {
             case EXACT -> legacy.setExactMatch(string.getExact()).build();
             case PREFIX -> legacy.setPrefixMatch(string.getPrefix()).build();
             case SUFFIX -> legacy.setSuffixMatch(string.getSuffix()).build();
-            case SAFE_REGEX -> legacy.setSafeRegexMatch(string.getSafeRegex()).build();
+            case SAFE_REGEX -> legacy.setSafeRegexMatch(string.getSafeRegex().toBuilder()
+                    .setRegex(grouped(string.getSafeRegex().getRegex()))).build();
             default -> header;
         };
+    }
+
+    /**
+     * The longest duration grpc-java reads: it converts route and cluster durations to nanoseconds in a long with
+     * protobuf's {@code Durations.toNanos}, whose checked arithmetic throws above 2^63-1 ns (about 292 years), and
+     * {@code XdsResourceType.parse} turns that into a NACK of the whole resource ({@code XdsRouteConfigureResource.
+     * parseRouteAction}: max_stream_duration; {@code EnvoyServerProtoData.OutlierDetection.fromEnvoyOutlierDetection}:
+     * interval, base_ejection_time, max_ejection_time). App Mesh durations reach 315,576,000,000 s.
+     */
+    static final com.google.protobuf.Duration GRPC_JAVA_LONGEST = com.google.protobuf.util.Durations.fromNanos(Long.MAX_VALUE);
+
+    /**
+     * The longest outlier detection interval grpc-js keeps: it arms its sweep with Node's {@code setTimeout}
+     * (grpc-js {@code load-balancer-outlier-detection.ts}, {@code startTimer}), which runs a delay above 2^31-1 ms
+     * (about 24.8 days) after 1 ms instead (Node's timers: "When delay is larger than 2147483647 ... the delay will be
+     * set to 1"), so a longer interval became a sweep every millisecond, each restarting the counts.
+     */
+    static final com.google.protobuf.Duration GRPC_JS_LONGEST_INTERVAL = com.google.protobuf.util.Durations.fromMillis(Integer.MAX_VALUE);
+
+    /** The duration, or {@code longest} when it is longer: what a gRPC client reads as the same, practically endless, time. */
+    static com.google.protobuf.Duration atMost(com.google.protobuf.Duration duration, com.google.protobuf.Duration longest) {
+        return com.google.protobuf.util.Durations.compare(duration, longest) > 0 ? longest : duration;
+    }
+
+    /**
+     * The message with every {@code RegexMatcher} in it, at any depth, as one group ({@link #grouped}): for the RBAC
+     * rules of xDS-enabled gRPC servers, whose header, path and principal matchers grpc-js anchors as routes' ones
+     * (grpc-js-xds {@code rbac.ts} builds them with {@code route.ts}'s matchers). Message in, message out.
+     */
+    @SuppressWarnings("unchecked")
+    static <T extends com.google.protobuf.Message> T regexesGrouped(T message) {
+        if (message instanceof io.envoyproxy.envoy.type.matcher.v3.RegexMatcher regex) {
+            return (T) regex.toBuilder().setRegex(grouped(regex.getRegex())).build();
+        }
+        com.google.protobuf.Message.Builder builder = message.toBuilder();
+        message.getAllFields().forEach((field, value) -> {
+            if (field.getJavaType() != com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+                return;
+            }
+            if (field.isMapField() || field.isRepeated()) {
+                builder.clearField(field);
+                for (Object element : (java.util.List<?>) value) {
+                    builder.addRepeatedField(field, regexesGrouped((com.google.protobuf.Message) element));
+                }
+            } else {
+                builder.setField(field, regexesGrouped((com.google.protobuf.Message) value));
+            }
+        });
+        return (T) builder.build();
+    }
+
+    /**
+     * A valid RE2 regex in, the same regex as one non-capturing group out, whose full match is the original's
+     * and which keeps that meaning when grpc-js writes {@code ^...$} around it. A {@code \Q} quote left open
+     * runs to the end of the pattern (RE2's {@code parse.cc}, re2j's {@code Parser}), so it is closed with
+     * {@code \E} before the group's {@code )}, which it would otherwise swallow.
+     */
+    static String grouped(String regex) {
+        return "(?:" + regex + (endsInQuote(regex) ? "\\E" : "") + ")";
+    }
+
+    /** Whether RE2 reads the end of the regex inside a {@code \Q} quote: one runs to the next {@code \E}. */
+    private static boolean endsInQuote(String regex) {
+        int i = 0;
+        while (i < regex.length()) {
+            if (regex.charAt(i) != '\\') {
+                i++;
+            } else if (regex.startsWith("\\Q", i)) {
+                int end = regex.indexOf("\\E", i + 2);
+                if (end < 0) {
+                    return true;
+                }
+                i = end + 2;
+            } else {
+                i += 2;
+            }
+        }
+        return false;
     }
 }

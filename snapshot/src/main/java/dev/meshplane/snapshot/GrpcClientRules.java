@@ -80,6 +80,13 @@ public final class GrpcClientRules {
     private static void route(String where, Route route, List<String> violations) {
         for (HeaderMatcher header : route.getMatch().getHeadersList()) {
             headerForm(where, header, violations);
+            String regex = headerRegex(header);
+            if (regex != null) {
+                anchoredAlike(where + ", header matcher '" + header.getName() + "'", regex, violations);
+            }
+        }
+        if (route.getMatch().hasSafeRegex()) {
+            anchoredAlike(where + ", path", route.getMatch().getSafeRegex().getRegex(), violations);
         }
         if (route.getMatch().getQueryParametersCount() > 0) {
             // grpc-java parseRouteMatch: a route matching query parameters is skipped, so calls fall to the next
@@ -104,6 +111,11 @@ public final class GrpcClientRules {
         if (action.hasRetryPolicy()) {
             retry(where, action.getRetryPolicy(), violations);
         }
+        if (action.hasMaxStreamDuration()) {
+            RouteAction.MaxStreamDuration limits = action.getMaxStreamDuration();
+            readable(where + ", max_stream_duration", limits.getMaxStreamDuration(), violations);
+            readable(where + ", grpc_timeout_header_max", limits.getGrpcTimeoutHeaderMax(), violations);
+        }
     }
 
     /**
@@ -118,6 +130,59 @@ public final class GrpcClientRules {
                     + " whole route configuration");
             default -> {
             }
+        }
+    }
+
+    @SuppressWarnings("deprecation")
+    private static String headerRegex(HeaderMatcher header) {
+        if (header.hasSafeRegexMatch()) {
+            return header.getSafeRegexMatch().getRegex();
+        }
+        return header.hasStringMatch() && header.getStringMatch().hasSafeRegex()
+                ? header.getStringMatch().getSafeRegex().getRegex() : null;
+    }
+
+    /**
+     * grpc-js matches a regex as {@code ^<regex>$} (grpc-js-xds matcher.ts, SafeRegexValueMatcher and
+     * PathSafeRegexValueMatcher), the others as a full match (Envoy and C-core RE2::FullMatch, grpc-java re2j
+     * matches()): alike only when the regex is one group spanning the whole pattern, as {@link GrpcClientForms}
+     * sends it. An alternation otherwise binds to the anchors ({@code ^a|b$}) and matches other values, silently.
+     * The group spans the whole exactly when the pattern and what it encloses are both valid RE2 (re2j, the
+     * engine grpc-java runs).
+     */
+    private static void anchoredAlike(String where, String regex, List<String> violations) {
+        boolean grouped = regex.startsWith("(?:") && regex.endsWith(")") && compiles(regex)
+                && compiles(regex.substring(3, regex.length() - 1));
+        if (!grouped) {
+            violations.add(where + ": regex '" + regex + "' is not one group spanning the pattern, so grpc-js, which"
+                    + " anchors it as ^...$, matches other values than Envoy, grpc-java and C-core");
+        }
+    }
+
+    /** Every RegexMatcher's regex in the message, at any depth. */
+    private static void regexes(com.google.protobuf.Message message, java.util.function.Consumer<String> each) {
+        if (message instanceof io.envoyproxy.envoy.type.matcher.v3.RegexMatcher regex) {
+            each.accept(regex.getRegex());
+            return;
+        }
+        message.getAllFields().forEach((field, value) -> {
+            if (field.getJavaType() != com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+                return;
+            }
+            if (field.isRepeated()) {
+                ((List<?>) value).forEach(element -> regexes((com.google.protobuf.Message) element, each));
+            } else {
+                regexes((com.google.protobuf.Message) value, each);
+            }
+        });
+    }
+
+    private static boolean compiles(String regex) {
+        try {
+            com.google.re2j.Pattern.compile(regex);
+            return true;
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            return false;
         }
     }
 
@@ -164,11 +229,41 @@ public final class GrpcClientRules {
     }
 
     /**
+     * grpc-java reads route and outlier detection durations in nanoseconds with protobuf's checked
+     * {@code Durations.toNanos} and NACKs the resource when one overflows (XdsRouteConfigureResource
+     * parseRouteAction; EnvoyServerProtoData.OutlierDetection): see {@link GrpcClientForms#GRPC_JAVA_LONGEST}.
+     */
+    private static void readable(String where, com.google.protobuf.Duration duration, List<String> violations) {
+        if (Durations.compare(duration, GrpcClientForms.GRPC_JAVA_LONGEST) > 0) {
+            violations.add(where + " " + Durations.toString(duration) + " is longer than grpc-java reads ("
+                    + Durations.toString(GrpcClientForms.GRPC_JAVA_LONGEST) + "), so it refuses the resource");
+        }
+    }
+
+    /**
+     * grpc-js arms its outlier detection sweep with setTimeout, which runs a delay above 2^31-1 ms after 1 ms
+     * (load-balancer-outlier-detection.ts, startTimer): see {@link GrpcClientForms#GRPC_JS_LONGEST_INTERVAL}.
+     */
+    private static void outlierDetection(String where, io.envoyproxy.envoy.config.cluster.v3.OutlierDetection detection,
+            List<String> violations) {
+        if (Durations.compare(detection.getInterval(), GrpcClientForms.GRPC_JS_LONGEST_INTERVAL) > 0) {
+            violations.add(where + ": outlier detection interval " + Durations.toString(detection.getInterval())
+                    + " is longer than grpc-js can time (" + Durations.toString(GrpcClientForms.GRPC_JS_LONGEST_INTERVAL)
+                    + "), so it would sweep every millisecond");
+        }
+        readable(where + ": outlier detection base_ejection_time", detection.getBaseEjectionTime(), violations);
+        readable(where + ": outlier detection max_ejection_time", detection.getMaxEjectionTime(), violations);
+    }
+
+    /**
      * grpc-java XdsClusterResource and C-core xds_cluster.cc accept EDS, LOGICAL_DNS (A37) and aggregate
      * clusters; STRICT_DNS and the rest are refused. A cluster's {@code lrs_server} may only be {@code self}.
      */
     private static void cluster(Cluster cluster, List<String> violations) {
         String where = "cluster " + cluster.getName();
+        if (cluster.hasOutlierDetection()) {
+            outlierDetection(where, cluster.getOutlierDetection(), violations);
+        }
         if (cluster.hasLrsServer() && !cluster.getLrsServer().hasSelf()) {
             // grpc-java XdsClusterResource: "only support LRS for the same management server"
             violations.add(where + ": lrs_server is not 'self', which gRPC clients refuse");
@@ -190,15 +285,22 @@ public final class GrpcClientRules {
 
     /**
      * A27 and grpc-java XdsEndpointResource: a locality without a load_balancing_weight is skipped (so
-     * are its endpoints), and an endpoint's address must be an IP literal with a port.
+     * are its endpoints), and an endpoint's address must be an IP literal with a port; grpc-js refuses an
+     * assignment naming one address and port twice.
      */
     private static void endpoints(String where, ClusterLoadAssignment assignment, List<String> violations) {
+        Set<String> seen = new java.util.HashSet<>();
         for (LocalityLbEndpoints locality : assignment.getEndpointsList()) {
             if (locality.getLoadBalancingWeight().getValue() == 0) {
                 violations.add(where + ": a locality without load_balancing_weight, which gRPC clients skip");
             }
             for (LbEndpoint endpoint : locality.getLbEndpointsList()) {
                 String address = endpoint.getEndpoint().getAddress().getSocketAddress().getAddress();
+                int port = endpoint.getEndpoint().getAddress().getSocketAddress().getPortValue();
+                if (!seen.add(address + " " + port)) {
+                    // grpc-js endpoint-resource-type.ts: "address is a duplicate of another address in the same endpoint"
+                    violations.add(where + ": endpoint " + address + ":" + port + " appears twice, which grpc-js refuses");
+                }
                 if (!com.google.common.net.InetAddresses.isInetAddress(address)) {
                     violations.add(where + ": endpoint address '" + address + "' is not an IP literal, which gRPC requires");
                 }
@@ -222,6 +324,13 @@ public final class GrpcClientRules {
                 int count = manager.getHttpFiltersCount();
                 if (count == 0 || !manager.getHttpFilters(count - 1).getName().equals(HttpFilters.ROUTER)) {
                     violations.add("listener " + listener.getName() + ": the router must be the last HTTP filter for gRPC");
+                }
+                for (var filter : manager.getHttpFiltersList()) {
+                    if (filter.getTypedConfig().is(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.class)) {
+                        regexes(filter.getTypedConfig().unpack(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.class),
+                                regex -> anchoredAlike("listener " + listener.getName() + ", RBAC filter " + filter.getName(),
+                                        regex, violations));
+                    }
                 }
             } catch (InvalidProtocolBufferException e) {
                 violations.add("listener " + listener.getName() + ": its HTTP connection manager does not decode");

@@ -26,8 +26,9 @@ final class TimeoutTranslator {
         }
         if (proxyless) {
             if (perRequest != null) {
-                action.setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder()
-                        .setMaxStreamDuration(Durations.of(perRequest)));
+                // longer than grpc-java reads makes it refuse the route configuration; no call lasts 292 years
+                action.setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(
+                        GrpcClientForms.atMost(Durations.of(perRequest), GrpcClientForms.GRPC_JAVA_LONGEST)));
             }
             return;
         }

@@ -121,13 +121,175 @@ class GrpcClientRulesTest {
                 HeaderMatcher.HeaderMatchSpecifierCase.PRESENT_MATCH);
         assertThat(route.getMatch().getHeaders(0).getExactMatch()).isEqualTo("premium");
         assertThat(route.getMatch().getHeaders(3).getInvertMatch()).isTrue();
-        assertThat(route.getMatch().getHeaders(3).getSafeRegexMatch().getRegex()).isEqualTo("v[0-9]+");
+        assertThat(route.getMatch().getHeaders(3).getSafeRegexMatch().getRegex()).isEqualTo("(?:v[0-9]+)");
         assertThat(route.getRoute().getWeightedClusters().getTotalWeight().getValue()).isEqualTo(4);
 
         Route envoy = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "client"))
                 .routes().get(0).getVirtualHosts(0).getRoutes(0);
         assertThat(envoy.getMatch().getHeaders(0).getStringMatch().getExact()).isEqualTo("premium");
         assertThat(envoy.getRoute().getWeightedClusters().hasTotalWeight()).isFalse();
+    }
+
+    /**
+     * grpc-js matches a regex as {@code ^<regex>$} (matcher.ts): an alternation not in one group matches other values
+     * than in Envoy, grpc-java and C-core, so such a regex is a violation, and gRPC clients get each regex, path and
+     * metadata alike, as one group (an open {@code \Q} quote closed first). Envoy keeps the regex as written.
+     */
+    @Test
+    @SuppressWarnings("deprecation")
+    void regexesReachGrpcClientsAsOneGroupSoGrpcJsAnchorsThemAsAFullMatch() {
+        for (String loose : List.of("premium|gold", "(?:a)|(?:b)", "(a)|b", "a.*")) {
+            assertThat(GrpcClientRules.validate(headerRoute(loose))).as(loose).singleElement().asString()
+                    .contains("header matcher 'x-user-segment': regex '" + loose + "' is not one group spanning the pattern");
+        }
+        assertThat(GrpcClientRules.validate(headerRoute("(?:premium|gold)"))).isEmpty();
+        assertThat(GrpcClientForms.grouped("premium|gold")).isEqualTo("(?:premium|gold)");
+        assertThat(GrpcClientForms.grouped("\\Qa.b")).isEqualTo("(?:\\Qa.b\\E)");
+        assertThat(GrpcClientForms.grouped("\\Qa\\E|\\Qb")).isEqualTo("(?:\\Qa\\E|\\Qb\\E)");
+        assertThat(GrpcClientForms.grouped("[\\\\]\\Q)")).isEqualTo("(?:[\\\\]\\Q)\\E)");
+        assertThat(GrpcClientForms.grouped("a\\\\Q")).isEqualTo("(?:a\\\\Q)");
+        assertThat(GrpcClientRules.validate(headerRoute(GrpcClientForms.grouped("\\Qa.b")))).isEmpty();
+
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {
+                   "client": {"backends": [{"virtualService": {"virtualServiceName": "svc.local"}}]},
+                   "a": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http2"}}],
+                         "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "a"}}}},
+                 "virtualServices": {"svc.local": {"provider": {"virtualRouter": {"virtualRouterName": "router"}}}},
+                 "virtualRouters": {"router": {"listeners": [{"portMapping": {"port": 8080, "protocol": "http2"}}]}},
+                 "routes": {"router": {"r": {"http2Route": {
+                   "match": {"path": {"regex": "/pkg.Svc/(Get|List)"},
+                             "headers": [{"name": "x-tier", "match": {"regex": "gold|silver"}}]},
+                   "action": {"weightedTargets": [{"virtualNode": "a", "weight": 1}]}}}}}}
+                """;
+        MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        ProxyResources grpc = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        assertThat(GrpcClientRules.validate(grpc)).isEmpty();
+        Route route = grpc.routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(route.getMatch().getSafeRegex().getRegex()).isEqualTo("(?:/pkg.Svc/(Get|List))");
+        assertThat(route.getMatch().getHeaders(0).getSafeRegexMatch().getRegex()).isEqualTo("(?:gold|silver)");
+        Route envoy = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "client"))
+                .routes().get(0).getVirtualHosts(0).getRoutes(0);
+        assertThat(envoy.getMatch().getSafeRegex().getRegex()).isEqualTo("/pkg.Svc/(Get|List)");
+    }
+
+    /**
+     * App Mesh durations reach 315,576,000,000 s: grpc-java NACKs a route configuration or cluster holding one above
+     * 2^63-1 ns (protobuf's checked Durations.toNanos), and grpc-js sweeps every millisecond under an outlier
+     * detection interval above 2^31-1 ms (Node's setTimeout). gRPC clients get them capped there; Envoy as written.
+     */
+    @Test
+    void durationsReachGrpcClientsWithinWhatGrpcJavaAndGrpcJsHold() {
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {
+                   "client": {"backends": [{"virtualService": {"virtualServiceName": "svc.local"}}]},
+                   "a": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"},
+                                        "outlierDetection": {"maxServerErrors": 5, "maxEjectionPercent": 50,
+                                          "interval": {"unit": "s", "value": 2592000},
+                                          "baseEjectionDuration": {"unit": "s", "value": 315576000000}}}],
+                         "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "a"}}}},
+                 "virtualServices": {"svc.local": {"provider": {"virtualRouter": {"virtualRouterName": "router"}}}},
+                 "virtualRouters": {"router": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"}}]}},
+                 "routes": {"router": {"r": {"grpcRoute": {
+                   "match": {"serviceName": "pkg.Svc"},
+                   "timeout": {"perRequest": {"unit": "s", "value": 315576000000}},
+                   "action": {"weightedTargets": [{"virtualNode": "a", "weight": 1}]}}}}}}
+                """;
+        MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        ProxyResources grpc = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        assertThat(GrpcClientRules.validate(grpc)).isEmpty();
+        assertThat(grpc.routes().get(0).getVirtualHosts(0).getRoutes(0).getRoute().getMaxStreamDuration().getMaxStreamDuration())
+                .isEqualTo(com.google.protobuf.Duration.newBuilder().setSeconds(9_223_372_036L).setNanos(854_775_807).build());
+        Cluster cluster = grpc.clusters().get(0);
+        assertThat(cluster.getOutlierDetection().getInterval())
+                .isEqualTo(com.google.protobuf.Duration.newBuilder().setSeconds(2_147_483L).setNanos(647_000_000).build());
+        assertThat(cluster.getOutlierDetection().getBaseEjectionTime().getSeconds()).isEqualTo(9_223_372_036L);
+
+        ProxyResources envoy = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "client"));
+        assertThat(envoy.routes().get(0).getVirtualHosts(0).getRoutes(0).getRoute().getTimeout().getSeconds())
+                .isEqualTo(315_576_000_000L);
+        assertThat(envoy.clusters().get(0).getOutlierDetection().getInterval().getSeconds()).isEqualTo(2_592_000L);
+
+        com.google.protobuf.Duration endless = com.google.protobuf.Duration.newBuilder().setSeconds(315_576_000_000L).build();
+        assertThat(GrpcClientRules.validate(routes(RouteAction.newBuilder().setCluster("c").setMaxStreamDuration(
+                RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(endless))))).singleElement().asString()
+                .contains("max_stream_duration 315576000000s is longer than grpc-java reads");
+        assertThat(GrpcClientRules.validate(new ProxyResources(List.of(Cluster.newBuilder().setName("c")
+                .setType(Cluster.DiscoveryType.EDS).setOutlierDetection(io.envoyproxy.envoy.config.cluster.v3.OutlierDetection
+                        .newBuilder().setInterval(com.google.protobuf.Duration.newBuilder().setSeconds(2_592_000L))
+                        .setMaxEjectionTime(endless)).build()), List.of(), List.of(), List.of())))
+                .containsExactly("cluster c: outlier detection interval 2592000s is longer than grpc-js can time"
+                                + " (2147483.647s), so it would sweep every millisecond",
+                        "cluster c: outlier detection max_ejection_time 315576000000s is longer than grpc-java reads"
+                                + " (9223372036.854775807s), so it refuses the resource");
+    }
+
+    /**
+     * grpc-js refuses an assignment naming one address and port twice (endpoint-resource-type.ts: "address is a
+     * duplicate of another address in the same endpoint"): two instances registered at one address give one endpoint.
+     */
+    @Test
+    void anAddressTwoInstancesShareIsOneEndpoint() {
+        String json = """
+                {"mesh": "m",
+                 "virtualNodes": {
+                   "client": {"backends": [{"virtualService": {"virtualServiceName": "a.local"}}]},
+                   "a": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"}}],
+                         "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "a"}}}},
+                 "virtualServices": {"a.local": {"provider": {"virtualNode": {"virtualNodeName": "a"}}}},
+                 "instances": [
+                   {"namespace": "ns", "service": "a", "id": "i-2", "attributes": {"AWS_INSTANCE_IPV4": "10.0.0.5"}},
+                   {"namespace": "ns", "service": "a", "id": "i-1", "attributes": {"AWS_INSTANCE_IPV4": "10.0.0.5",
+                     "AWS_INSTANCE_PORT": "50051"}},
+                   {"namespace": "ns", "service": "a", "id": "i-3", "attributes": {"AWS_INSTANCE_IPV4": "10.0.0.5",
+                     "AWS_INSTANCE_PORT": "50052"}}]}
+                """;
+        ProxyResources grpc = MeshTranslator.translate(GoldenTest.view(JsonMapper.builder().build().readTree(json)),
+                new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "client"));
+        assertThat(GrpcClientRules.validate(grpc)).isEmpty();
+        assertThat(grpc.endpoints().get(0).getEndpoints(0).getLbEndpointsList())
+                .extracting(e -> e.getEndpoint().getAddress().getSocketAddress().getPortValue()).containsExactly(50051, 50052);
+
+        LbEndpoint twice = LbEndpoint.newBuilder().setEndpoint(Endpoint.newBuilder().setAddress(EndpointTranslator.socket(
+                "10.0.0.5", 50051))).build();
+        assertThat(GrpcClientRules.validate(new ProxyResources(List.of(), List.of(ClusterLoadAssignment.newBuilder()
+                .setClusterName("c").addEndpoints(LocalityLbEndpoints.newBuilder().setLoadBalancingWeight(UInt32Value.of(1))
+                        .addLbEndpoints(twice).addLbEndpoints(twice)).build()), List.of(), List.of())))
+                .containsExactly("endpoints c: endpoint 10.0.0.5:50051 appears twice, which grpc-js refuses");
+    }
+
+    /**
+     * grpc-js builds an xDS server's RBAC matchers with its route matchers (rbac.ts), anchoring a regex as ^...$:
+     * a gRPC server gets each RBAC regex as one group too, and its Envoy sidecar the regex as written.
+     */
+    @Test
+    void rbacRegexesReachGrpcServersAsOneGroup() {
+        String json = """
+                {"mesh": "m", "proxyless": true,
+                 "virtualNodes": {
+                   "a": {"listeners": [{"portMapping": {"port": 50051, "protocol": "grpc"}}],
+                         "serviceDiscovery": {"awsCloudMap": {"namespaceName": "ns", "serviceName": "a"}}}},
+                 "authorizationPolicies": {"tiers": {"targets": {"virtualNodes": ["a"]}, "action": "DENY",
+                   "rules": [{"to": {"headers": [{"name": "x-tier", "regex": "free|trial"}]}}]}}}
+                """;
+        MeshView view = GoldenTest.view(JsonMapper.builder().build().readTree(json));
+        ProxyResources grpc = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.GRPC_CLIENT, "a"));
+        assertThat(GrpcClientRules.validate(grpc)).isEmpty();
+        assertThat(grpc.listeners().get(0).toString()).contains("(?:free|trial)");
+        ProxyResources envoy = MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "a"));
+        assertThat(envoy.listeners().toString()).contains("free|trial").doesNotContain("(?:free|trial)");
+    }
+
+    private static ProxyResources headerRoute(String regex) {
+        return new ProxyResources(List.of(), List.of(), List.of(), List.of(RouteConfiguration.newBuilder().setName("s:1")
+                .addVirtualHosts(VirtualHost.newBuilder().setName("s").addDomains("s").addRoutes(Route.newBuilder()
+                        .setName("r").setRoute(RouteAction.newBuilder().setCluster("c")).setMatch(RouteMatch.newBuilder()
+                                .setPrefix("/").addHeaders(HeaderMatcher.newBuilder().setName("x-user-segment")
+                                        .setSafeRegexMatch(io.envoyproxy.envoy.type.matcher.v3.RegexMatcher.newBuilder()
+                                                .setRegex(regex))))))
+                .build()));
     }
 
     /**

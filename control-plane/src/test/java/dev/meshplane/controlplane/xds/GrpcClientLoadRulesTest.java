@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
 import software.amazon.awssdk.services.appmesh.model.DurationUnit;
 import software.amazon.awssdk.services.appmesh.model.GrpcRetryPolicyEvent;
+import software.amazon.awssdk.services.appmesh.model.PortProtocol;
 import software.amazon.awssdk.services.appmesh.model.RouteSpec;
 
 /**
@@ -25,6 +27,11 @@ import software.amazon.awssdk.services.appmesh.model.RouteSpec;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GrpcClientLoadRulesTest extends ServerTest {
+
+    private static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+
+    @Autowired
+    ProxyStatusTracker tracker;
 
     private UserServiceMesh scenario;
     private ManagedChannel channel;
@@ -63,14 +70,50 @@ class GrpcClientLoadRulesTest extends ServerTest {
     }
 
     private void setCanary(long maxRetries, int v1Weight, int v2Weight) {
+        setCanary(maxRetries, v1Weight, v2Weight, null);
+    }
+
+    /** The canary route; with a per-request timeout of that many seconds unless null. */
+    private void setCanary(long maxRetries, int v1Weight, int v2Weight, Long timeoutSeconds) {
         scenario.admin.updateRoute(r -> r.meshName(scenario.mesh).virtualRouterName("user-router").routeName("canary")
-                .spec(RouteSpec.builder().priority(10).grpcRoute(g -> g
-                        .match(m -> m.serviceName("grpc.testing.SimpleService"))
-                        .action(a -> a.weightedTargets(
-                                t -> t.virtualNode("user-v1").weight(v1Weight),
-                                t -> t.virtualNode("user-v2").weight(v2Weight)))
-                        .retryPolicy(p -> p.maxRetries(maxRetries).perRetryTimeout(d -> d.unit(DurationUnit.MS).value(500L))
-                                .grpcRetryEvents(GrpcRetryPolicyEvent.UNAVAILABLE))).build()));
+                .spec(RouteSpec.builder().priority(10).grpcRoute(g -> {
+                    g.match(m -> m.serviceName("grpc.testing.SimpleService"))
+                            .action(a -> a.weightedTargets(
+                                    t -> t.virtualNode("user-v1").weight(v1Weight),
+                                    t -> t.virtualNode("user-v2").weight(v2Weight)))
+                            .retryPolicy(p -> p.maxRetries(maxRetries).perRetryTimeout(d -> d.unit(DurationUnit.MS).value(500L))
+                                    .grpcRetryEvents(GrpcRetryPolicyEvent.UNAVAILABLE));
+                    if (timeoutSeconds != null) {
+                        g.timeout(t -> t.perRequest(d -> d.unit(DurationUnit.S).value(timeoutSeconds)));
+                    }
+                }).build()));
+    }
+
+    /**
+     * App Mesh durations reach 315,576,000,000 s. grpc-java reads a route's max_stream_duration and a cluster's
+     * outlier detection times in nanoseconds with protobuf's checked Durations.toNanos, which overflows above
+     * about 292 years: it NACKed the whole route configuration (every call kept the old routes) and the cluster.
+     * They now reach it capped at what it reads; a 10,000,000,000 s timeout still cuts no call.
+     */
+    @Test
+    @Order(3)
+    void durationsLongerThanGrpcJavaReadsAreServed() throws Exception {
+        setCanary(2, 100, 0, 10_000_000_000L);
+        await(() -> onlyFrom("v1"));
+        String clusters = frontend().sent().get(CDS);
+        scenario.admin.updateVirtualNode(r -> r.meshName(scenario.mesh).virtualNodeName("user-v1")
+                .spec(UserServiceMesh.backendNode("v1").toBuilder().listeners(l -> l
+                        .portMapping(p -> p.port(50051).protocol(PortProtocol.GRPC))
+                        .outlierDetection(o -> o.maxServerErrors(5L).maxEjectionPercent(50)
+                                .interval(d -> d.unit(DurationUnit.S).value(10L))
+                                .baseEjectionDuration(d -> d.unit(DurationUnit.S).value(315_576_000_000L)))).build()));
+        await(() -> !clusters.equals(frontend().sent().get(CDS)));
+        await(() -> onlyFrom("v1") && frontend().sent().get(CDS).equals(frontend().acked().get(CDS)));
+        assertThat(frontend().lastNack()).isNull();
+    }
+
+    private ProxyStatusTracker.ProxyStatus frontend() {
+        return tracker.byNodeId("mesh/" + scenario.mesh + "/virtualNode/frontend").orElseThrow();
     }
 
     /**

@@ -122,4 +122,44 @@ class GrpcJsXdsTest extends ServerTest {
         awaitTrue("weight change", () -> client.calls(20).counts().keySet().equals(java.util.Set.of("v2")));
         assertThat(client.calls(200).counts()).containsOnlyKeys("v2");
     }
+
+    /**
+     * grpc-js anchors a regex as {@code ^<regex>$} (matcher.ts, SafeRegexValueMatcher), so an alternation
+     * {@code premium|gold} read as {@code ^premium|gold$} matched "premium-trial" and "not-gold", which Envoy,
+     * grpc-java and C-core (a full match) send to the canary: the regex now reaches gRPC clients as one group.
+     */
+    @Test
+    @Order(8)
+    void aRegexAlternationMatchesWholeValuesAsInEnvoy() throws Exception {
+        scenario.setWeights(100, 0);
+        scenario.admin.updateRoute(r -> r.meshName(scenario.mesh).virtualRouterName("user-router").routeName("premium")
+                .spec(software.amazon.awssdk.services.appmesh.model.RouteSpec.builder().priority(1).grpcRoute(g -> g
+                        .match(m -> m.serviceName("grpc.testing.SimpleService")
+                                .metadata(md -> md.name("x-user-segment").match(mm -> mm.regex("premium|gold"))))
+                        .action(a -> a.weightedTargets(t -> t.virtualNode("user-v2").weight(1)))).build()));
+        awaitTrue("regex route", () -> client.calls(5, Map.of("x-user-segment", "gold"), 5000).counts()
+                .equals(Map.of("v2", 5)) && client.calls(5).counts().equals(Map.of("v1", 5)));
+        assertThat(client.calls(10, Map.of("x-user-segment", "premium"), 5000).counts()).isEqualTo(Map.of("v2", 10));
+        assertThat(client.calls(10, Map.of("x-user-segment", "premium-trial"), 5000).counts()).isEqualTo(Map.of("v1", 10));
+        assertThat(client.calls(10, Map.of("x-user-segment", "not-gold"), 5000).counts()).isEqualTo(Map.of("v1", 10));
+    }
+
+    /**
+     * Two registrations at one address and port (an instance registered again under a new id) became one endpoint
+     * twice, and grpc-js refused the whole assignment ("address is a duplicate of another address in the same
+     * endpoint"): later changes to that node's instances never reached it. The address now appears once.
+     */
+    @Test
+    @Order(9)
+    void anAddressRegisteredTwiceLeavesTheEndpointsUsable() throws Exception {
+        assertThat(scenario.register("v1-again", scenario.v1, "v1").statusCode()).isEqualTo(200);
+        int before = scenario.v1b.calls.get();
+        assertThat(scenario.register("v1-b", scenario.v1b, "v1").statusCode()).isEqualTo(200);
+        awaitTrue("instance after a duplicate", () -> {
+            client.calls(20);
+            return scenario.v1b.calls.get() > before;
+        });
+        assertThat(scenario.deregister("v1-b").statusCode()).isEqualTo(200);
+        assertThat(scenario.deregister("v1-again").statusCode()).isEqualTo(200);
+    }
 }

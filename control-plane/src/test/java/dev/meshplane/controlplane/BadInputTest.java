@@ -150,6 +150,8 @@ class BadInputTest extends ServerTest {
         "grpc route on an http router | hr | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.grpcRoute: virtual router 'hr' has no grpc listener (its listeners: http 8080)",
         "http2 route on an http router | hr | {'routeName':'x','spec':{'http2Route':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.http2Route: virtual router 'hr' has no http2 listener (its listeners: http 8080)",
         "tcp route on an http and grpc router | two | {'routeName':'x','spec':{'tcpRoute':{'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.tcpRoute: virtual router 'two' has no tcp listener (its listeners: http 8080, grpc 9090)",
+        "no match port on a router with two listeners | two | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.httpRoute.match.port: no port given, and virtual router 'two' has several listeners (http 8080, grpc 9090): App Mesh requires the route's match.port then",
+        "no match port on a grpc route either | two | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B'},'action':{'weightedTargets':[{'virtualNode':'multi','weight':1,'port':9090}]}}}} | spec.grpcRoute.match.port: no port given, and virtual router 'two' has several listeners",
     })
     void routesNoListenerOfTheirRouterServesAreRefused(String name, String router, String body, String message)
             throws Exception {
@@ -180,6 +182,14 @@ class BadInputTest extends ServerTest {
         assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualRouters/hr",
                 "{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http2'}}]}}".replace('\'', '"')), 400,
                 "BadRequestException", "its spec.httpRoute: virtual router 'hr' has no http listener (its listeners: http2 8080)");
+        String portless = "{'routeName':'z','spec':{'httpRoute':{'match':{'prefix':'/z'},'action':"
+                + "{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}}";
+        assertThat(send("PUT", route, portless.replace('\'', '"')).statusCode()).isEqualTo(200);
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualRouters/hr", ("{'spec':{'listeners':[{'portMapping':"
+                + "{'port':8080,'protocol':'http'}},{'portMapping':{'port':9090,'protocol':'grpc'}}]}}").replace('\'', '"')), 400,
+                "BadRequestException", "spec.listeners: route 'z' of virtual router 'hr' in mesh '" + mesh + "' would no longer"
+                        + " be served: its spec.httpRoute.match.port: no port given, and virtual router 'hr' has several"
+                        + " listeners (http 8080, grpc 9090)");
         assertThat(send("GET", route + "/x", null).body()).contains("\"port\":8080").contains("\"version\":1");
         assertThat(send("GET", "/v20190125/meshes/" + mesh + "/virtualRouters/hr", null).body())
                 .contains("\"protocol\":\"http\"").contains("\"version\":1");
@@ -210,8 +220,22 @@ class BadInputTest extends ServerTest {
                 "{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'grpc'}}]}}".replace('\'', '"')), 400,
                 "BadRequestException", "spec.listeners: gateway route 'ok' of virtual gateway 'gw' in mesh '" + mesh
                         + "' would no longer be served: its spec.httpRoute: virtual gateway 'gw' has no http listener");
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualGateways/gw", ("{'spec':{'listeners':[{'portMapping':"
+                + "{'port':8080,'protocol':'http'}},{'portMapping':{'port':8081,'protocol':'http2'}}]}}").replace('\'', '"')), 400,
+                "BadRequestException", "spec.listeners: gateway route 'ok' of virtual gateway 'gw' in mesh '" + mesh
+                        + "' would no longer be served: its spec.httpRoute.match.port: no port given, and virtual gateway"
+                        + " 'gw' has several listeners (http 8080, http2 8081): App Mesh requires the route's match.port then");
         assertThat(send("GET", "/v20190125/meshes/" + mesh + "/virtualGateways/gw", null).body())
                 .contains("\"protocol\":\"http\"").contains("\"version\":1");
+        appMesh.createVirtualGateway(r -> r.meshName(mesh).virtualGatewayName("gw2").spec(s -> s.listeners(
+                l -> l.portMapping(p -> p.port(8080).protocol("http")),
+                l -> l.portMapping(p -> p.port(8081).protocol("http2")))));
+        String onTwo = "/v20190125/meshes/" + mesh + "/virtualGateway/gw2/gatewayRoutes";
+        assertRefused(send("PUT", onTwo, served.replace('\'', '"')), 400, "BadRequestException", "spec.httpRoute.match.port:"
+                + " no port given, and virtual gateway 'gw2' has several listeners (http 8080, http2 8081)");
+        assertThat(send("GET", onTwo, null).body()).isEqualTo("{\"gatewayRoutes\":[]}");
+        assertThat(send("PUT", onTwo, served.replace("'prefix':'/'", "'prefix':'/','port':8080").replace('\'', '"'))
+                .statusCode()).isEqualTo(200);
     }
 
     /**
@@ -225,7 +249,7 @@ class BadInputTest extends ServerTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "target port not a listener | virtualRouter/hr/routes | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1,'port':9090}]}}}} | spec.httpRoute.action.weightedTargets[0].port: port 9090 is not a listener port of virtual node 'n' (its listeners: http 8080)",
-        "second target's port not a listener | virtualRouter/two/routes | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B'},'action':{'weightedTargets':[{'virtualNode':'multi','weight':1,'port':9090},{'virtualNode':'multi','weight':1,'port':7070}]}}}} | spec.grpcRoute.action.weightedTargets[1].port: port 7070 is not a listener port of virtual node 'multi' (its listeners: http 8080, grpc 9090)",
+        "second target's port not a listener | virtualRouter/hr/routes | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'multi','weight':1,'port':8080},{'virtualNode':'multi','weight':1,'port':7070}]}}}} | spec.httpRoute.action.weightedTargets[1].port: port 7070 is not a listener port of virtual node 'multi' (its listeners: http 8080, grpc 9090)",
         "no target port on a node with two listeners | virtualRouter/hr/routes | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'multi','weight':1}]}}}} | spec.httpRoute.action.weightedTargets[0].port: no port given, and virtual node 'multi' has several listeners (http 8080, grpc 9090): App Mesh requires the target's port then",
         "gateway target port not the provider node's | virtualGateway/gw/gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'target':{'virtualService':{'virtualServiceName':'n.local'},'port':9090}}}}} | spec.httpRoute.action.target.port: port 9090 is not a listener port of virtual service 'n.local' (through its provider virtual node 'n') (its listeners: http 8080)",
         "gateway target port not the provider router's | virtualGateway/gw/gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'target':{'virtualService':{'virtualServiceName':'two.local'},'port':7070}}}}} | spec.httpRoute.action.target.port: port 7070 is not a listener port of virtual service 'two.local' (through its provider virtual router 'two') (its listeners: http 8080, grpc 9090)",
@@ -241,6 +265,26 @@ class BadInputTest extends ServerTest {
                 .replace("'virtualNode':'multi','weight':1}", "'virtualNode':'multi','weight':1,'port':8080}")
                 .replace("'port':9090}}", "'port':8080}}").replace("'two.local'}}", "'two.local'},'port':8080}");
         assertThat(send("PUT", url, served.replace('\'', '"')).statusCode()).as(served).isEqualTo(200);
+    }
+
+    /**
+     * App Mesh requires a route's protocol to match its targets' listener (routes.md): a weighted target reaching a
+     * listener of another protocol (the port's, or the node's only one) is refused naming the member; nothing is
+     * stored. Node 't' listens on tcp 7000, 'multi' on http 8080 and grpc 9090, 'n' on http 8080.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "http route to a tcp node | hr | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'t','weight':1}]}}}} | spec.httpRoute.action.weightedTargets[0].virtualNode: virtual node 't' listens on port 7000 with protocol tcp, not http as this httpRoute needs",
+        "http route to a grpc port | hr | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1},{'virtualNode':'multi','weight':1,'port':9090}]}}}} | spec.httpRoute.action.weightedTargets[1].port: virtual node 'multi' listens on port 9090 with protocol grpc, not http as this httpRoute needs",
+        "grpc route to an http node | two | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B','port':9090},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.grpcRoute.action.weightedTargets[0].virtualNode: virtual node 'n' listens on port 8080 with protocol http, not grpc as this grpcRoute needs",
+    })
+    void targetsOfAnotherProtocolAreRefused(String name, String router, String body, String message) throws Exception {
+        createTargets();
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("t").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(7000).protocol("tcp")))));
+        String routes = "/v20190125/meshes/" + mesh + "/virtualRouter/" + router + "/routes";
+        assertRefused(send("PUT", routes, body.replace('\'', '"')), 400, "BadRequestException", message);
+        assertThat(send("GET", routes, null).body()).isEqualTo("{\"routes\":[]}");
     }
 
     /**
@@ -273,6 +317,10 @@ class BadInputTest extends ServerTest {
                 .replace('\'', '"')), 400, "BadRequestException", "spec.listeners: route 'x' of virtual router 'hr' in mesh '"
                 + mesh + "' would no longer reach its target: its spec.httpRoute.action.weightedTargets[0].port: port 8080 is"
                 + " not a listener port of virtual node 'n' (its listeners: http 8081)");
+        assertRefused(send("PUT", base + "/virtualNodes/n", "{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'tcp'}}]}}"
+                .replace('\'', '"')), 400, "BadRequestException", "spec.listeners: route 'x' of virtual router 'hr' in mesh '"
+                + mesh + "' would no longer reach its target: its spec.httpRoute.action.weightedTargets[0].port: virtual node"
+                + " 'n' listens on port 8080 with protocol tcp, not http as this httpRoute needs");
         assertRefused(send("PUT", base + "/virtualNodes/m", ("{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},"
                 + "{'portMapping':{'port':8081,'protocol':'http'}}]}}").replace('\'', '"')), 400, "BadRequestException",
                 "spec.listeners: route 'y' of virtual router 'hr' in mesh '" + mesh + "' would no longer reach its target:"

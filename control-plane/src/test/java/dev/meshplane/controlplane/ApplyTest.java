@@ -503,6 +503,30 @@ class ApplyTest extends ServerTest {
         }
     }
 
+    /**
+     * App Mesh's match.port on a router with several listeners, through apply: a document giving a router its second
+     * listener and its route the port together applies (the router is written first, while the stored route still
+     * has no port); one taking the route's port away again is refused naming the member, and nothing changes.
+     */
+    @Test
+    void matchPortsAreCheckedOnceTheWholeDocumentIsWritten() throws Exception {
+        String mesh = uniqueName("match-ports");
+        json(apply(document(mesh(mesh), node(mesh, "a", 8080), router(mesh, "r"),
+                route(mesh, "r", "rt", "{\"virtualNode\":\"a\",\"weight\":1}")), ""), 200);
+        ObjectNode twoListeners = router(mesh, "r");
+        ((ArrayNode) twoListeners.get("spec").get("listeners")).addObject().putObject("portMapping")
+                .put("port", 9090).put("protocol", "grpc");
+        ObjectNode routeOnPort = route(mesh, "r", "rt", "{\"virtualNode\":\"a\",\"weight\":1}");
+        ((ObjectNode) routeOnPort.get("spec").get("httpRoute").get("match")).put("port", 8080);
+        json(apply(document(twoListeners, routeOnPort), ""), 200);
+        HttpResponse<String> refused = apply(document(route(mesh, "r", "rt", "{\"virtualNode\":\"a\",\"weight\":1}")), "");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(JSON.readTree(refused.body()).get("message").asString()).contains("spec.httpRoute.match.port: no port"
+                + " given, and virtual router 'r' has several listeners (http 8080, grpc 9090)");
+        assertThat(appMesh.describeRoute(r -> r.meshName(mesh).virtualRouterName("r").routeName("rt")).route().spec()
+                .httpRoute().match().port()).isEqualTo(8080);
+    }
+
     private static ObjectNode routeWithout(String mesh) {
         ObjectNode route = route(mesh, "r", "rt", "{\"virtualNode\":\"a\",\"weight\":1}");
         route.remove("virtualRouterName");

@@ -75,6 +75,7 @@ class BadInputTest extends ServerTest {
         "outlier detection zero ejection | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'outlierDetection':{'interval':{'unit':'s','value':10},'baseEjectionDuration':{'unit':'ms','value':0},'maxEjectionPercent':10,'maxServerErrors':5}}]}} | spec.listeners[0].outlierDetection.baseEjectionDuration.value: must be greater than 0",
         "duration beyond protobuf's | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'tcp'},'timeout':{'tcp':{'idle':{'unit':'s','value':9223372036854775807}}}}]}} | spec.listeners[0].timeout.tcp.idle.value: must be at most 315576000000 seconds",
         "blank dns hostname | {'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':' '}}}} | spec.serviceDiscovery.dns.hostname: must be a host name or IP address",
+        "health check on another port | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'healthCheck':{'protocol':'http','path':'/ping','port':8081,'healthyThreshold':2,'unhealthyThreshold':2,'timeoutMillis':2000,'intervalMillis':5000}}],'serviceDiscovery':{'dns':{'hostname':'n.local'}}}} | spec.listeners[0].healthCheck.port: must be the listener's port 8080 (App Mesh requires the health check port to match the port mapping), got 8081",
         "acm certificate | {'virtualNodeName':'n','spec':{'backendDefaults':{'clientPolicy':{'tls':{'validation':{'trust':{'acm':{'certificateAuthorityArns':['arn:aws:acm-pca:x']}}}}}}}} | spec.backendDefaults.clientPolicy.tls.validation.trust.acm: ACM certificates exist only inside AWS",
     })
     void malformedVirtualNodesAreRefused(String name, String body, String message) throws Exception {
@@ -89,6 +90,7 @@ class BadInputTest extends ServerTest {
         "router port twice | virtualRouters | {'virtualRouterName':'r','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},{'portMapping':{'port':8080,'protocol':'grpc'}}]}} | spec.listeners[1].portMapping.port: port 8080 is already mapped by listeners[0]",
         "gateway port twice | virtualGateways | {'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':8443,'protocol':'http'}},{'portMapping':{'port':8443,'protocol':'http2'}}]}} | spec.listeners[1].portMapping.port: port 8443 is already mapped by listeners[0]",
         "gateway SDS secret without a name | virtualGateways | {'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':8443,'protocol':'http'},'tls':{'mode':'STRICT','certificate':{'sds':{'secretName':''}}}}]}} | spec.listeners[0].tls.certificate.sds.secretName: must name a secret",
+        "gateway health check on another port | virtualGateways | {'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':8443,'protocol':'http'},'healthCheck':{'protocol':'http','path':'/ping','port':9443,'healthyThreshold':2,'unhealthyThreshold':2,'timeoutMillis':2000,'intervalMillis':5000}}]}} | spec.listeners[0].healthCheck.port: must be the listener's port 8443",
         "gateway on Envoy's admin port | virtualGateways | {'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':9901,'protocol':'http'}}]}} | spec.listeners[0].portMapping.port: port 9901 is the Envoy admin interface's port",
         "virtual service named with a wildcard | virtualServices | {'virtualServiceName':'*.shop.local','spec':{}} | virtualServiceName: '*.shop.local' has a '*', which Envoy would read as a wildcard domain",
         "virtual service named with a port | virtualServices | {'virtualServiceName':'api.shop.local:8080','spec':{}} | virtualServiceName: 'api.shop.local:8080' has a ':'",
@@ -116,13 +118,21 @@ class BadInputTest extends ServerTest {
         "tcp weights above 100 in all | routes | {'routeName':'x','spec':{'tcpRoute':{'action':{'weightedTargets':[{'virtualNode':'n','weight':100},{'virtualNode':'m','weight':1}]}}}} | spec.tcpRoute.action.weightedTargets: the weights add up to 101",
         "prefix rewrite on a path match | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'path':{'exact':'/a'}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'prefix':{'value':'/b/'}}}}}} | spec.httpRoute.action.rewrite.prefix: rewrites a matched prefix, but this route matches match.path",
         "prefix and path rewrite | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/a/'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'prefix':{'value':'/b/'},'path':{'exact':'/c'}}}}}} | spec.httpRoute.action.rewrite: at most one of [path, prefix] may be set",
-        "prefix rewrite without a slash | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/a/'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'prefix':{'value':'b/'}}}}}} | spec.httpRoute.action.rewrite.prefix.value: must start with '/'",
+        "prefix rewrite without a slash | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/a/'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'prefix':{'value':'b/'}}}}}} | spec.httpRoute.action.rewrite.prefix.value: must start and end with '/'",
         "host name with a port | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/','hostname':{'exact':'api.example.com:8080'}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.httpRoute.match.hostname.exact: 'api.example.com:8080' is not a host name",
         "host name with a wildcard | gatewayRoutes | {'gatewayRouteName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B','hostname':{'suffix':'*.example.com'}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.grpcRoute.match.hostname.suffix: '*.example.com' is not a host name",
         "host name with a trailing dot | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/','hostname':{'exact':'api.example.com.'}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.httpRoute.match.hostname.exact: 'api.example.com.' ends with '.'",
         "host name match with neither | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/','hostname':{}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.httpRoute.match.hostname: exactly one of [exact, suffix] must be set",
         "prefix with a query | routes | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/search?q='},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.httpRoute.match.prefix: '/search?q=' holds a '?': Envoy compares paths without the request's query string and fragment, so it would match no request",
         "gateway path with a fragment | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'path':{'exact':'/help#top'}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.httpRoute.match.path.exact: '/help#top' holds a '#'",
+        "prefix rewrite without a trailing slash | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/a/'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'prefix':{'value':'/b'}}}}}} | spec.httpRoute.action.rewrite.prefix.value: must start and end with '/' (App Mesh refuses other prefix rewrites), got '/b'",
+        "empty rewrite | gatewayRoutes | {'gatewayRouteName':'x','spec':{'http2Route':{'match':{'prefix':'/a/'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{}}}}} | spec.http2Route.action.rewrite: at least one of [hostname, path, prefix] must be set",
+        "gateway match on nothing | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.httpRoute.match: at least one of [hostname, path, prefix] must be set",
+        "gateway match on headers only | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'headers':[{'name':'x-a','match':{'exact':'1'}}]},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.httpRoute.match: at least one of [hostname, path, prefix] must be set",
+        "grpc gateway match on nothing | gatewayRoutes | {'gatewayRouteName':'x','spec':{'grpcRoute':{'match':{'metadata':[{'name':'tier','match':{'exact':'gold'}}]},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.grpcRoute.match: at least one of [hostname, serviceName] must be set",
+        "reserved gateway prefix | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/aws-appmesh/x'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.httpRoute.match.prefix: '/aws-appmesh/x': prefixes beginning with /aws-appmesh or /aws-app-mesh are reserved by App Mesh",
+        "reserved gateway grpc service | gatewayRoutes | {'gatewayRouteName':'x','spec':{'grpcRoute':{'match':{'serviceName':'aws.app-mesh.Health'},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.grpcRoute.match.serviceName: 'aws.app-mesh.Health' is reserved by App Mesh",
+        "gateway query parameter match without exact | gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/','queryParameters':[{'name':'v','match':{}}]},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}}}}}} | spec.httpRoute.match.queryParameters[0].match.exact: is required when match is given",
         "path rewrite without a slash | gatewayRoutes | {'gatewayRouteName':'x','spec':{'http2Route':{'match':{'path':{'exact':'/a'}},'action':{'target':{'virtualService':{'virtualServiceName':'s.local'}},'rewrite':{'path':{'exact':'c'}}}}}} | spec.http2Route.action.rewrite.path.exact: must start with '/'",
     })
     void malformedRoutesAreRefused(String name, String collection, String body, String message) throws Exception {
@@ -154,6 +164,8 @@ class BadInputTest extends ServerTest {
         "grpc route on an http router | hr | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.grpcRoute: virtual router 'hr' has no grpc listener (its listeners: http 8080)",
         "http2 route on an http router | hr | {'routeName':'x','spec':{'http2Route':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.http2Route: virtual router 'hr' has no http2 listener (its listeners: http 8080)",
         "tcp route on an http and grpc router | two | {'routeName':'x','spec':{'tcpRoute':{'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.tcpRoute: virtual router 'two' has no tcp listener (its listeners: http 8080, grpc 9090)",
+        "no match port on a router with two listeners | two | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.httpRoute.match.port: no port given, and virtual router 'two' has several listeners (http 8080, grpc 9090): App Mesh requires the route's match.port then",
+        "no match port on a grpc route either | two | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B'},'action':{'weightedTargets':[{'virtualNode':'multi','weight':1,'port':9090}]}}}} | spec.grpcRoute.match.port: no port given, and virtual router 'two' has several listeners",
     })
     void routesNoListenerOfTheirRouterServesAreRefused(String name, String router, String body, String message)
             throws Exception {
@@ -184,6 +196,14 @@ class BadInputTest extends ServerTest {
         assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualRouters/hr",
                 "{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http2'}}]}}".replace('\'', '"')), 400,
                 "BadRequestException", "its spec.httpRoute: virtual router 'hr' has no http listener (its listeners: http2 8080)");
+        String portless = "{'routeName':'z','spec':{'httpRoute':{'match':{'prefix':'/z'},'action':"
+                + "{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}}";
+        assertThat(send("PUT", route, portless.replace('\'', '"')).statusCode()).isEqualTo(200);
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualRouters/hr", ("{'spec':{'listeners':[{'portMapping':"
+                + "{'port':8080,'protocol':'http'}},{'portMapping':{'port':9090,'protocol':'grpc'}}]}}").replace('\'', '"')), 400,
+                "BadRequestException", "spec.listeners: route 'z' of virtual router 'hr' in mesh '" + mesh + "' would no longer"
+                        + " be served: its spec.httpRoute.match.port: no port given, and virtual router 'hr' has several"
+                        + " listeners (http 8080, grpc 9090)");
         assertThat(send("GET", route + "/x", null).body()).contains("\"port\":8080").contains("\"version\":1");
         assertThat(send("GET", "/v20190125/meshes/" + mesh + "/virtualRouters/hr", null).body())
                 .contains("\"protocol\":\"http\"").contains("\"version\":1");
@@ -214,8 +234,22 @@ class BadInputTest extends ServerTest {
                 "{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'grpc'}}]}}".replace('\'', '"')), 400,
                 "BadRequestException", "spec.listeners: gateway route 'ok' of virtual gateway 'gw' in mesh '" + mesh
                         + "' would no longer be served: its spec.httpRoute: virtual gateway 'gw' has no http listener");
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualGateways/gw", ("{'spec':{'listeners':[{'portMapping':"
+                + "{'port':8080,'protocol':'http'}},{'portMapping':{'port':8081,'protocol':'http2'}}]}}").replace('\'', '"')), 400,
+                "BadRequestException", "spec.listeners: gateway route 'ok' of virtual gateway 'gw' in mesh '" + mesh
+                        + "' would no longer be served: its spec.httpRoute.match.port: no port given, and virtual gateway"
+                        + " 'gw' has several listeners (http 8080, http2 8081): App Mesh requires the route's match.port then");
         assertThat(send("GET", "/v20190125/meshes/" + mesh + "/virtualGateways/gw", null).body())
                 .contains("\"protocol\":\"http\"").contains("\"version\":1");
+        appMesh.createVirtualGateway(r -> r.meshName(mesh).virtualGatewayName("gw2").spec(s -> s.listeners(
+                l -> l.portMapping(p -> p.port(8080).protocol("http")),
+                l -> l.portMapping(p -> p.port(8081).protocol("http2")))));
+        String onTwo = "/v20190125/meshes/" + mesh + "/virtualGateway/gw2/gatewayRoutes";
+        assertRefused(send("PUT", onTwo, served.replace('\'', '"')), 400, "BadRequestException", "spec.httpRoute.match.port:"
+                + " no port given, and virtual gateway 'gw2' has several listeners (http 8080, http2 8081)");
+        assertThat(send("GET", onTwo, null).body()).isEqualTo("{\"gatewayRoutes\":[]}");
+        assertThat(send("PUT", onTwo, served.replace("'prefix':'/'", "'prefix':'/','port':8080").replace('\'', '"'))
+                .statusCode()).isEqualTo(200);
     }
 
     /**
@@ -229,7 +263,7 @@ class BadInputTest extends ServerTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "target port not a listener | virtualRouter/hr/routes | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1,'port':9090}]}}}} | spec.httpRoute.action.weightedTargets[0].port: port 9090 is not a listener port of virtual node 'n' (its listeners: http 8080)",
-        "second target's port not a listener | virtualRouter/two/routes | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B'},'action':{'weightedTargets':[{'virtualNode':'multi','weight':1,'port':9090},{'virtualNode':'multi','weight':1,'port':7070}]}}}} | spec.grpcRoute.action.weightedTargets[1].port: port 7070 is not a listener port of virtual node 'multi' (its listeners: http 8080, grpc 9090)",
+        "second target's port not a listener | virtualRouter/hr/routes | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'multi','weight':1,'port':8080},{'virtualNode':'multi','weight':1,'port':7070}]}}}} | spec.httpRoute.action.weightedTargets[1].port: port 7070 is not a listener port of virtual node 'multi' (its listeners: http 8080, grpc 9090)",
         "no target port on a node with two listeners | virtualRouter/hr/routes | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'multi','weight':1}]}}}} | spec.httpRoute.action.weightedTargets[0].port: no port given, and virtual node 'multi' has several listeners (http 8080, grpc 9090): App Mesh requires the target's port then",
         "gateway target port not the provider node's | virtualGateway/gw/gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'target':{'virtualService':{'virtualServiceName':'n.local'},'port':9090}}}}} | spec.httpRoute.action.target.port: port 9090 is not a listener port of virtual service 'n.local' (through its provider virtual node 'n') (its listeners: http 8080)",
         "gateway target port not the provider router's | virtualGateway/gw/gatewayRoutes | {'gatewayRouteName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'target':{'virtualService':{'virtualServiceName':'two.local'},'port':7070}}}}} | spec.httpRoute.action.target.port: port 7070 is not a listener port of virtual service 'two.local' (through its provider virtual router 'two') (its listeners: http 8080, grpc 9090)",
@@ -245,6 +279,26 @@ class BadInputTest extends ServerTest {
                 .replace("'virtualNode':'multi','weight':1}", "'virtualNode':'multi','weight':1,'port':8080}")
                 .replace("'port':9090}}", "'port':8080}}").replace("'two.local'}}", "'two.local'},'port':8080}");
         assertThat(send("PUT", url, served.replace('\'', '"')).statusCode()).as(served).isEqualTo(200);
+    }
+
+    /**
+     * App Mesh requires a route's protocol to match its targets' listener (routes.md): a weighted target reaching a
+     * listener of another protocol (the port's, or the node's only one) is refused naming the member; nothing is
+     * stored. Node 't' listens on tcp 7000, 'multi' on http 8080 and grpc 9090, 'n' on http 8080.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "http route to a tcp node | hr | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'t','weight':1}]}}}} | spec.httpRoute.action.weightedTargets[0].virtualNode: virtual node 't' listens on port 7000 with protocol tcp, not http as this httpRoute needs",
+        "http route to a grpc port | hr | {'routeName':'x','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'weightedTargets':[{'virtualNode':'n','weight':1},{'virtualNode':'multi','weight':1,'port':9090}]}}}} | spec.httpRoute.action.weightedTargets[1].port: virtual node 'multi' listens on port 9090 with protocol grpc, not http as this httpRoute needs",
+        "grpc route to an http node | two | {'routeName':'x','spec':{'grpcRoute':{'match':{'serviceName':'a.B','port':9090},'action':{'weightedTargets':[{'virtualNode':'n','weight':1}]}}}} | spec.grpcRoute.action.weightedTargets[0].virtualNode: virtual node 'n' listens on port 8080 with protocol http, not grpc as this grpcRoute needs",
+    })
+    void targetsOfAnotherProtocolAreRefused(String name, String router, String body, String message) throws Exception {
+        createTargets();
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("t").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(7000).protocol("tcp")))));
+        String routes = "/v20190125/meshes/" + mesh + "/virtualRouter/" + router + "/routes";
+        assertRefused(send("PUT", routes, body.replace('\'', '"')), 400, "BadRequestException", message);
+        assertThat(send("GET", routes, null).body()).isEqualTo("{\"routes\":[]}");
     }
 
     /**
@@ -277,6 +331,10 @@ class BadInputTest extends ServerTest {
                 .replace('\'', '"')), 400, "BadRequestException", "spec.listeners: route 'x' of virtual router 'hr' in mesh '"
                 + mesh + "' would no longer reach its target: its spec.httpRoute.action.weightedTargets[0].port: port 8080 is"
                 + " not a listener port of virtual node 'n' (its listeners: http 8081)");
+        assertRefused(send("PUT", base + "/virtualNodes/n", "{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'tcp'}}]}}"
+                .replace('\'', '"')), 400, "BadRequestException", "spec.listeners: route 'x' of virtual router 'hr' in mesh '"
+                + mesh + "' would no longer reach its target: its spec.httpRoute.action.weightedTargets[0].port: virtual node"
+                + " 'n' listens on port 8080 with protocol tcp, not http as this httpRoute needs");
         assertRefused(send("PUT", base + "/virtualNodes/m", ("{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},"
                 + "{'portMapping':{'port':8081,'protocol':'http'}}]}}").replace('\'', '"')), 400, "BadRequestException",
                 "spec.listeners: route 'y' of virtual router 'hr' in mesh '" + mesh + "' would no longer reach its target:"

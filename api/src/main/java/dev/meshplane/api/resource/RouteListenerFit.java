@@ -16,6 +16,12 @@ import java.util.stream.Collectors;
  * listeners and a tcpRoute only on tcp listeners, and of those only the listener whose port equals
  * {@code match.port} when it is set; any other route appears in no route configuration. App Mesh refuses such a
  * route, so the API does too (issue 12: nothing dropped silently). Keep the three in step.
+ *
+ * <p>App Mesh also requires {@code match.port} whenever the router (or gateway) has several listeners, whatever
+ * their protocols (App Mesh user guide, routes.md: "Port match is required if this virtual router has multiple
+ * listeners"; gateway-routes.md: "Port match is required if this virtual gateway has multiple listeners"), so a
+ * port-less route on such a parent, and a parent update adding a second listener under port-less routes, are
+ * refused naming {@code spec.<kind>.match.port}.
  */
 public final class RouteListenerFit {
 
@@ -34,7 +40,8 @@ public final class RouteListenerFit {
      * Checks that {@code route} is served by a listener of the virtual router {@code routerName}.
      *
      * @throws ApiException BadRequestException naming {@code spec.<kind>} when the router has no listener of the
-     *                      route's protocol, or {@code spec.<kind>.match.port} when none of those is on that port
+     *                      route's protocol, or {@code spec.<kind>.match.port} when none of those is on that port, or
+     *                      when it is missing and the router has several listeners
      */
     public static void check(String routerName, VirtualRouterSpec router, RouteSpec route) {
         String problem = problem(routerName, router, route);
@@ -94,6 +101,11 @@ public final class RouteListenerFit {
             return "spec." + kind.member() + ".match.port: port " + kind.port() + " is not a listener port of " + parent
                     + " (its " + kind.protocol() + " listeners: "
                     + ofProtocol.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+        }
+        if (kind.port() == null && listeners.size() > 1) {
+            return "spec." + kind.member() + ".match.port: no port given, and " + parent + " has several listeners ("
+                    + listeners.stream().map(l -> l.protocol() + " " + l.port()).collect(Collectors.joining(", "))
+                    + "): App Mesh requires the route's match.port then";
         }
         return null;
     }

@@ -26,6 +26,12 @@ import java.util.stream.Collectors;
  * when the provider (router or node) of the selected virtual service has multiple listeners"). So the API
  * refuses both, naming the member. A target without listeners (App Mesh lets a node exist without one) is not
  * checked: it receives nothing until it has one, as docs/xds.md says. Keep this in step with the translators.
+ *
+ * <p>A route's weighted target must also reach a listener of the route's own protocol (App Mesh user guide,
+ * routes.md: "The protocol that you select must match the listener protocol that you selected for your virtual
+ * router and the virtual node that you're routing traffic to"): the translator gives the target's cluster the
+ * listener's protocol, so an httpRoute to a tcp listener reached the node's TCP proxy chain with none of the
+ * route's retries or timeouts applying there, and one to a grpc or http2 listener was upgraded to HTTP/2 silently.
  */
 public final class TargetPortFit {
 
@@ -48,7 +54,8 @@ public final class TargetPortFit {
      * @param nodes the spec of a target node by name; null for a node not to check (the caller knows nothing new
      *              about it), which is skipped
      * @return the problem, starting with the member at fault
-     *     ({@code spec.httpRoute.action.weightedTargets[0].port: ...}), or null
+     *     ({@code spec.httpRoute.action.weightedTargets[0].port: ...}; {@code ...weightedTargets[0].virtualNode: ...}
+     *     when the node's only listener is of another protocol than the route's), or null
      */
     public static String problem(RouteSpec route, Function<String, VirtualNodeSpec> nodes) {
         String kind = route.httpRoute() != null ? "httpRoute" : route.http2Route() != null ? "http2Route"
@@ -66,11 +73,21 @@ public final class TargetPortFit {
             if (node == null) {
                 continue;
             }
-            String problem = problem("virtual node '" + target.virtualNode() + "'",
-                    node.listeners() == null ? List.of() : node.listeners().stream().map(l -> l.portMapping()).toList(),
-                    target.port());
+            List<PortMapping> listeners = node.listeners() == null ? List.of()
+                    : node.listeners().stream().map(l -> l.portMapping()).toList();
+            String member = "spec." + kind + ".action.weightedTargets[" + i + "]";
+            String problem = problem("virtual node '" + target.virtualNode() + "'", listeners, target.port());
             if (problem != null) {
-                return "spec." + kind + ".action.weightedTargets[" + i + "].port: " + problem;
+                return member + ".port: " + problem;
+            }
+            PortMapping reached = listeners.stream()
+                    .filter(l -> target.port() == null || l.port().equals(target.port())).findFirst().orElse(null);
+            String protocol = kind.substring(0, kind.length() - "Route".length());
+            if (reached != null && !reached.protocol().wireValue().equals(protocol)) {
+                return member + (target.port() == null ? ".virtualNode" : ".port") + ": virtual node '"
+                        + target.virtualNode() + "' listens on port " + reached.port() + " with protocol "
+                        + reached.protocol().wireValue() + ", not " + protocol + " as this " + kind
+                        + " needs: App Mesh requires a route's protocol to match its targets' listener";
             }
         }
         return null;

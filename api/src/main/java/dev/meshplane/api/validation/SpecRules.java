@@ -82,7 +82,29 @@ public final class SpecRules {
             if (m.prefix() != null && m.path() != null) {
                 f.add("", "at most one of [path, prefix] may be set");
             }
+            // the App Mesh controller's webhooks/appmesh/gatewayroute_validator.go: "Either prefix or path or
+            // hostname must be specified"; the translator read none as prefix '/', catching every request
+            if (m.prefix() == null && m.path() == null && m.hostname() == null) {
+                f.add("", "at least one of [hostname, path, prefix] must be set (App Mesh refuses a gateway route"
+                        + " matching nothing in particular); match every request with prefix '/'");
+            }
             f.prefix("prefix", m.prefix());
+            // App Mesh user guide, gateway-routes.md: "You can't specify either /aws-appmesh* or /aws-app-mesh* for
+            // Prefix match. These prefixes are reserved for future App Mesh internal use."
+            if (m.prefix() != null && (m.prefix().startsWith("/aws-appmesh") || m.prefix().startsWith("/aws-app-mesh"))) {
+                f.add("prefix", "'" + m.prefix() + "': prefixes beginning with /aws-appmesh or /aws-app-mesh are"
+                        + " reserved by App Mesh");
+            }
+            if (m.queryParameters() != null) {
+                for (int i = 0; i < m.queryParameters().size(); i++) {
+                    var match = m.queryParameters().get(i) == null ? null : m.queryParameters().get(i).match();
+                    // gatewayroute_validator.go: "Missing Match criteria for one or more exact query match block"
+                    if (match != null && match.exact() == null) {
+                        f.add("queryParameters[" + i + "].match.exact", "is required when match is given (App Mesh"
+                                + " refuses an empty match; leave match out to match the parameter's presence)");
+                    }
+                }
+            }
         });
         rule(HttpPathMatch.class, (m, f) -> {
             f.exactlyOne(m.exact(), m.regex(), null, null, "exact", "regex", null, null);
@@ -169,6 +191,10 @@ public final class SpecRules {
             f.positive("interval", o.interval());
             f.positive("baseEjectionDuration", o.baseEjectionDuration());
         });
+        rule(Listener.class, (l, f) -> f.healthCheckPort(l.portMapping() == null ? null : l.portMapping().port(),
+                l.healthCheck() == null ? null : l.healthCheck().port()));
+        rule(VirtualGatewayListener.class, (l, f) -> f.healthCheckPort(
+                l.portMapping() == null ? null : l.portMapping().port(), l.healthCheck() == null ? null : l.healthCheck().port()));
         rule(dev.meshplane.api.model.HealthCheckPolicy.class, (h, f) -> f.healthCheckPath(h.path()));
         rule(dev.meshplane.api.model.VirtualGatewayHealthCheckPolicy.class, (h, f) -> f.healthCheckPath(h.path()));
         rule(VirtualGatewayListener.class, (l, f) -> {
@@ -214,8 +240,19 @@ public final class SpecRules {
             f.grpcPathSegment("serviceName", m.serviceName());
             f.grpcPathSegment("methodName", m.methodName());
         });
-        rule(dev.meshplane.api.model.GrpcGatewayRouteMatch.class, (m, f) -> f.grpcPathSegment("serviceName",
-                m.serviceName()));
+        rule(dev.meshplane.api.model.GrpcGatewayRouteMatch.class, (m, f) -> {
+            f.grpcPathSegment("serviceName", m.serviceName());
+            // gatewayroute_validator.go: "Either servicename or hostname must be specified"
+            if (m.serviceName() == null && m.hostname() == null) {
+                f.add("", "at least one of [hostname, serviceName] must be set (App Mesh refuses a gRPC gateway route"
+                        + " matching nothing in particular)");
+            }
+            // gateway-routes.md: "You can't specify /aws.app-mesh* or aws.appmesh for the Service name. These
+            // service names are reserved for future App Mesh internal use."
+            if (m.serviceName() != null && (m.serviceName().startsWith("aws.app-mesh") || m.serviceName().equals("aws.appmesh"))) {
+                f.add("serviceName", "'" + m.serviceName() + "' is reserved by App Mesh (aws.app-mesh*, aws.appmesh)");
+            }
+        });
         rule(dev.meshplane.api.model.HttpRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
         rule(dev.meshplane.api.model.GrpcRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
         rule(dev.meshplane.api.model.TcpRouteAction.class, (a, f) -> f.totalWeight(a.weightedTargets()));
@@ -580,8 +617,16 @@ public final class SpecRules {
                 add("action.rewrite.prefix", "rewrites a matched prefix, but this route matches match.path;"
                         + " use action.rewrite.path or match.prefix");
             }
-            if (rewrite.prefix() != null && rewrite.prefix().value() != null && !rewrite.prefix().value().startsWith("/")) {
-                add("action.rewrite.prefix.value", "must start with '/', got '" + rewrite.prefix().value() + "'");
+            // the App Mesh controller's gatewayroute_validator.go: "Either prefix, path or hostname for rewrite must
+            // be specified", and "New Rewrite Prefix must start and end with '/'"
+            if (rewrite.prefix() == null && rewrite.path() == null && rewrite.hostname() == null) {
+                add("action.rewrite", "at least one of [hostname, path, prefix] must be set (App Mesh refuses an empty"
+                        + " rewrite); leave rewrite out for the default rewrites");
+            }
+            String value = rewrite.prefix() == null ? null : rewrite.prefix().value();
+            if (value != null && (!value.startsWith("/") || !value.endsWith("/"))) {
+                add("action.rewrite.prefix.value", "must start and end with '/' (App Mesh refuses other prefix"
+                        + " rewrites), got '" + value + "'");
             }
             if (rewrite.path() != null && rewrite.path().exact() != null && !rewrite.path().exact().startsWith("/")) {
                 add("action.rewrite.path.exact", "must start with '/', got '" + rewrite.path().exact() + "'");
@@ -593,6 +638,14 @@ public final class SpecRules {
             String problem = AccessLogPaths.problem(path);
             if (problem != null) {
                 add("path", problem + " (write a file's path, such as /dev/stdout or /var/log/envoy/access.log)");
+            }
+        }
+
+        /** API model, HealthCheckPolicy.port: "This port must match the port defined in the PortMapping for the listener." */
+        void healthCheckPort(Integer listenerPort, Integer healthCheckPort) {
+            if (listenerPort != null && healthCheckPort != null && !healthCheckPort.equals(listenerPort)) {
+                add("healthCheck.port", "must be the listener's port " + listenerPort + " (App Mesh requires the"
+                        + " health check port to match the port mapping), got " + healthCheckPort);
             }
         }
 

@@ -44,7 +44,11 @@ class GatewayRouteController {
     @Operation(operationId = "CreateGatewayRoute", summary = "Creates a gateway route",
             description = "Repeating a request with the same clientToken returns the resource it created."
                     + " The target's port must be a listener port of the target service's provider, and is"
-                    + " required when the provider has several listeners (BadRequestException naming the member).")
+                    + " required when the provider has several listeners; match.port is required when the virtual"
+                    + " gateway has several listeners; an HTTP match needs one of prefix, path, hostname and a gRPC"
+                    + " match serviceName or hostname; a prefix rewrite value starts and ends with '/'; prefixes"
+                    + " /aws-appmesh*, /aws-app-mesh* and service names aws.app-mesh*, aws.appmesh are App Mesh's"
+                    + " (BadRequestException naming the member, as App Mesh).")
     ResponseEntity<GatewayRouteData> create(@PathVariable("meshName") String meshName,
             @PathVariable("virtualGatewayName") String virtualGatewayName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,
@@ -88,7 +92,11 @@ class GatewayRouteController {
     @Operation(operationId = "UpdateGatewayRoute", summary = "Replaces the spec of a gateway route",
             description = "The version increments by one. An If-Match header with an older version gets 412."
                     + " The target's port must be a listener port of the target service's provider, and is"
-                    + " required when the provider has several listeners (BadRequestException naming the member).")
+                    + " required when the provider has several listeners; match.port is required when the virtual"
+                    + " gateway has several listeners; an HTTP match needs one of prefix, path, hostname and a gRPC"
+                    + " match serviceName or hostname; a prefix rewrite value starts and ends with '/'; prefixes"
+                    + " /aws-appmesh*, /aws-app-mesh* and service names aws.app-mesh*, aws.appmesh are App Mesh's"
+                    + " (BadRequestException naming the member, as App Mesh).")
     ResponseEntity<GatewayRouteData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualGatewayName") String virtualGatewayName,
             @PathVariable("gatewayRouteName") String gatewayRouteName,

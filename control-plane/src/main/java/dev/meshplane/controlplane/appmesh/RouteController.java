@@ -44,7 +44,9 @@ class RouteController {
     @Operation(operationId = "CreateRoute", summary = "Creates a route",
             description = "Repeating a request with the same clientToken returns the resource it created."
                     + " A weighted target's port must be a listener port of its virtual node, and is required"
-                    + " when that node has several listeners (BadRequestException naming the member). A grpcRoute"
+                    + " when that node has several listeners, and the listener it reaches must be of the route's"
+                    + " protocol; match.port is required when the virtual router has several listeners"
+                    + " (BadRequestException naming the member, as App Mesh). A grpcRoute"
                     + " metadata name gRPC clients match unlike Envoy ('-bin' names, content-type, te, user-agent,"
                     + " 'grpc-' names, characters outside 0-9 a-z _ - .) is refused.")
     ResponseEntity<RouteData> create(@PathVariable("meshName") String meshName,
@@ -90,7 +92,9 @@ class RouteController {
     @Operation(operationId = "UpdateRoute", summary = "Replaces the spec of a route",
             description = "The version increments by one. An If-Match header with an older version gets 412."
                     + " A weighted target's port must be a listener port of its virtual node, and is required"
-                    + " when that node has several listeners (BadRequestException naming the member). A grpcRoute"
+                    + " when that node has several listeners, and the listener it reaches must be of the route's"
+                    + " protocol; match.port is required when the virtual router has several listeners"
+                    + " (BadRequestException naming the member, as App Mesh). A grpcRoute"
                     + " metadata name gRPC clients match unlike Envoy ('-bin' names, content-type, te, user-agent,"
                     + " 'grpc-' names, characters outside 0-9 a-z _ - .) is refused.")
     ResponseEntity<RouteData> update(@PathVariable("meshName") String meshName,

@@ -81,7 +81,10 @@ class VirtualGatewayController {
     @PutMapping("/{virtualGatewayName}")
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateVirtualGateway", summary = "Replaces the spec of a virtual gateway",
-            description = "The version increments by one. An If-Match header with an older version gets 412.")
+            description = "The version increments by one. An If-Match header with an older version gets 412."
+                    + " Refused (BadRequestException naming it) when a gateway route would lose its listener, or the"
+                    + " gateway would gain a second listener while a gateway route has no match.port; a listener's"
+                    + " healthCheck.port must be its own port.")
     ResponseEntity<VirtualGatewayData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualGatewayName") String virtualGatewayName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,

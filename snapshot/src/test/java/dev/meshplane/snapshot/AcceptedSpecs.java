@@ -11,11 +11,16 @@ import dev.meshplane.api.model.CreateVirtualRouterRequest;
 import dev.meshplane.api.model.CreateVirtualServiceRequest;
 import dev.meshplane.api.model.GatewayRouteSpec;
 import dev.meshplane.api.model.MeshSpec;
+import dev.meshplane.api.model.PortMapping;
 import dev.meshplane.api.model.RouteSpec;
 import dev.meshplane.api.model.VirtualGatewaySpec;
 import dev.meshplane.api.model.VirtualNodeSpec;
 import dev.meshplane.api.model.VirtualRouterSpec;
 import dev.meshplane.api.model.VirtualServiceSpec;
+import dev.meshplane.api.registry.InstanceRules;
+import dev.meshplane.api.resource.RouteListenerFit;
+import dev.meshplane.api.resource.SpecReferences;
+import dev.meshplane.api.resource.TargetPortFit;
 import dev.meshplane.api.security.AuthorizationPolicySpec;
 import dev.meshplane.api.security.MtlsMode;
 import dev.meshplane.api.tracing.TracingSpec;
@@ -66,8 +71,11 @@ final class AcceptedSpecs {
         "\\Qa.b\\E", "[^/]+$"};
     private static final String[] BAD_REGEXES = {"(", "a{1001}", "\\C", "\\pL+", "(?i)ü", "a**", "x{2,1}", "(?<n>x)"};
     private static final String[] HEADER_NAMES = {"x-user", "x-canary", "user-agent", "x-version", "content-type",
+        "X-User", "host", ":authority", ":path", "x-envoy-original-path", "h".repeat(50), "h".repeat(51), "x-a1", "te",
         "x-Mixed-Case", "x_under"};
-    private static final String[] TEXT_VALUES = {"premium", "v1", "a b", "Beta", "/", "*", "1", "ü", "x;y", "%"};
+    // the model bounds match values to 1 to 255 characters only: its edges, spaces, tabs, controls, non-ASCII
+    private static final String[] TEXT_VALUES = {"premium", "v1", "a b", "Beta", "/", "*", "1", "ü", "x;y", "%",
+        " v1 ", "a\tb", "\u0000", "\r\n", "\"", "\\", "v".repeat(255), "😀", "%s", "{}", "$1", ".*"};
     // example 3: access log formats within Envoy's command grammar and outside it, with '%%' escapes
     private static final String[] LOG_TEXTS = {"%START_TIME% %REQ(:METHOD)% %RESPONSE_CODE%",
         "[%START_TIME%] \"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%\" %RESPONSE_CODE%\n",
@@ -92,11 +100,25 @@ final class AcceptedSpecs {
     private static final String[] LOCAL_SECRETS = {"spiffe://m.local/ns/default/sa/web", "spiffe://m.local", "default",
         "ROOTCA", "my cert", "a/b"};
     private static final String[] PATHS = {"/etc/certs/chain.pem", "/etc/certs/key.pem", "/etc/ssl/ca.pem"};
-    private static final String[] SANS = {"orders.m.local", "spiffe://m/virtualNode/web", "*.m.local"};
+    // the model's FilePath (1 to 255 characters): relative, spaced, non-ASCII and longest paths beside the usual ones
+    private static final String[] ODD_PATHS = {"certs/chain.pem", "/etc/my certs/x.pem", "/etc/ü.pem",
+        "/" + "p".repeat(254), "C:\\certs\\x.pem"};
+    // the model's SubjectAlternativeName (1 to 254 characters): DNS names, wildcards, URIs, IP literals, e-mail
+    private static final String[] SANS = {"orders.m.local", "spiffe://m/virtualNode/web", "*.m.local",
+        "spiffe://m.local/ns/default/sa/web", "10.0.0.5", "2001:db8::1", "a@example.com", "ü.local", "a b",
+        "s".repeat(254), "*", "ORDERS.m.local"};
     // example 12: CIDR blocks Envoy reads, and malformed ones Java's address parser would let through
     private static final String[] IP_BLOCKS = {"10.0.0.0/8", "192.168.1.0/24", "0.0.0.0/0", "2001:db8::/32",
         "172.16.0.1/32", "10/8", "10.0.0.0/33", "fd00::/129", "10.0.0.0/08", "10.1/16", "010.0.0.0/8", "10.0.0.0/",
         "fe80::1%eth0/64", "::/0", "FD00:0:0:0:0:0:0:1/64", "10.0.0.5", " 10.0.0.0/8", "10.0.0.1/8"};
+
+    // registry instances' addresses and ports: edge forms beside the usual ones (example 12), through InstanceRules
+    private static final String[] ODD_INSTANCE_IPV4 = {"0.0.0.0", "255.255.255.255", "127.0.0.1", "10.1", "010.0.0.1",
+        "2001:db8::1", " 10.0.0.1", "10.0.0.1:80"};
+    private static final String[] ODD_INSTANCE_IPV6 = {"::", "::1", "::ffff:10.0.0.1", "fe80::1%eth0", "[2001:db8::1]",
+        "2001:DB8::A", "2001:db8:0:0:0:0:0:1", "10.0.0.1"};
+    private static final String[] ODD_INSTANCE_PORTS = {"0", "1", "65535", "65536", "+80", "080", "٨٠", " 80", "80.0",
+        "-1", ""};
 
     private final Random random;
     private final Set<String> serviceNames = new TreeSet<>();
@@ -176,7 +198,7 @@ final class AcceptedSpecs {
                 String name = name("route", i);
                 RouteSpec spec = accept(CreateRouteRequest.class, "routeName", name, route(routers.get(router)),
                         CreateRouteRequest::spec);
-                if (spec != null) {
+                if (spec != null && stored(routeProblem(router, spec))) {
                     own.put(name, spec);
                 }
             }
@@ -196,8 +218,8 @@ final class AcceptedSpecs {
             for (int j = 0; j < count; j++) {
                 String routeName = name("groute", j);
                 GatewayRouteSpec route = accept(CreateGatewayRouteRequest.class, "gatewayRouteName", routeName,
-                        gatewayRoute(), CreateGatewayRouteRequest::spec);
-                if (route != null) {
+                        gatewayRoute(spec), CreateGatewayRouteRequest::spec);
+                if (route != null && stored(gatewayRouteProblem(name, route))) {
                     own.put(routeName, route);
                 }
             }
@@ -228,6 +250,57 @@ final class AcceptedSpecs {
         }
         return spec.provider().virtualNode() != null ? nodes.containsKey(spec.provider().virtualNode().virtualNodeName())
                 : routers.containsKey(spec.provider().virtualRouter().virtualRouterName());
+    }
+
+    /**
+     * What the store refuses of a route the decoder let through, in its write transaction ({@code ResourceStore}):
+     * a weighted target naming no virtual node of the mesh, a route no listener of its router serves
+     * ({@link RouteListenerFit}), a target port that is not a listener port of its node ({@link TargetPortFit}).
+     */
+    private String routeProblem(String router, RouteSpec spec) {
+        for (SpecReferences.Reference ref : SpecReferences.of(spec)) {
+            if (!nodes.containsKey(ref.name())) {
+                return ref.member() + ": virtual node '" + ref.name() + "' does not exist";
+            }
+        }
+        String unserved = RouteListenerFit.problem(router, routers.get(router), spec);
+        return unserved != null ? unserved : TargetPortFit.problem(spec, nodes::get);
+    }
+
+    /** As {@link #routeProblem}, for a gateway route: its gateway's listeners and its service's provider's. */
+    private String gatewayRouteProblem(String gateway, GatewayRouteSpec spec) {
+        String unserved = RouteListenerFit.problem(gateway, gateways.get(gateway), spec);
+        if (unserved != null) {
+            return unserved;
+        }
+        String service = SpecReferences.of(spec).get(0).name();
+        VirtualServiceSpec target = services.get(service);
+        return target == null ? "virtual service '" + service + "' does not exist"
+                : TargetPortFit.problem(spec, provider(target));
+    }
+
+    /** The listeners a service is reached on through its provider, or null without one (as the store reads it). */
+    private TargetPortFit.Provider provider(VirtualServiceSpec service) {
+        if (service.provider() == null) {
+            return null;
+        }
+        List<PortMapping> listeners = service.provider().virtualNode() != null
+                ? listenersOf(nodes.get(service.provider().virtualNode().virtualNodeName()))
+                : routers.get(service.provider().virtualRouter().virtualRouterName()).listeners().stream()
+                        .map(l -> l.portMapping()).toList();
+        return new TargetPortFit.Provider("provider", listeners);
+    }
+
+    private static List<PortMapping> listenersOf(VirtualNodeSpec node) {
+        return node.listeners() == null ? List.of() : node.listeners().stream().map(l -> l.portMapping()).toList();
+    }
+
+    /** True when the store would keep the resource; its refusal is counted otherwise. */
+    private boolean stored(String problem) {
+        if (problem != null) {
+            refused.add(problem);
+        }
+        return problem == null;
     }
 
     /** Decodes a create request as the API does; null (and counted) when the API would refuse it. */
@@ -433,12 +506,12 @@ final class AcceptedSpecs {
         if (random.nextInt(3) == 0) {
             ObjectNode pool = listener.putObject("connectionPool").putObject(protocol);
             switch (protocol) {
-                case "tcp" -> pool.put("maxConnections", 1 + random.nextInt(10000));
+                case "tcp" -> pool.put("maxConnections", poolSize());
                 case "http" -> {
-                    pool.put("maxConnections", 1 + random.nextInt(10000));
+                    pool.put("maxConnections", poolSize());
                     maybe(() -> pool.put("maxPendingRequests", 1 + random.nextInt(10000)));
                 }
-                default -> pool.put("maxRequests", 1 + random.nextInt(10000));
+                default -> pool.put("maxRequests", poolSize());
             }
         }
         return listener;
@@ -459,7 +532,8 @@ final class AcceptedSpecs {
         switch (random.nextInt(16)) {
             case 0 -> certificate.putObject("acm").put("certificateArn",
                     "arn:aws:acm:us-east-1:111122223333:certificate/abc");
-            case 1, 2, 3, 4, 5, 6, 7 -> certificate.putObject("file").put("certificateChain", PATHS[0]).put("privateKey", PATHS[1]);
+            case 1 -> certificate.putObject("file").put("certificateChain", pick(ODD_PATHS)).put("privateKey", pick(ODD_PATHS));
+            case 2, 3, 4, 5, 6, 7 -> certificate.putObject("file").put("certificateChain", PATHS[0]).put("privateKey", PATHS[1]);
             default -> certificate.putObject("sds").put("secretName", secretName());
         }
         return certificate;
@@ -525,14 +599,23 @@ final class AcceptedSpecs {
             for (int i = 0; i < count; i++) {
                 Map<String, String> attributes = new HashMap<>();
                 if (random.nextInt(3) > 0) {
-                    attributes.put(Instance.IPV4, "10.0.%d.%d".formatted(random.nextInt(256), 1 + random.nextInt(254)));
+                    attributes.put(Instance.IPV4, random.nextInt(8) == 0 ? pick(ODD_INSTANCE_IPV4)
+                            : "10.0.%d.%d".formatted(random.nextInt(256), 1 + random.nextInt(254)));
                 }
                 if (attributes.isEmpty() || random.nextInt(3) == 0) {
-                    attributes.put(Instance.IPV6, "2001:db8::" + Integer.toHexString(1 + random.nextInt(0xfff)));
+                    attributes.put(Instance.IPV6, random.nextInt(8) == 0 ? pick(ODD_INSTANCE_IPV6)
+                            : "2001:db8::" + Integer.toHexString(1 + random.nextInt(0xfff)));
                 }
-                maybe(() -> attributes.put(Instance.PORT, String.valueOf(port())));
+                maybe(() -> attributes.put(Instance.PORT, random.nextInt(8) == 0 ? pick(ODD_INSTANCE_PORTS)
+                        : String.valueOf(port())));
                 attributes.put("version", "v" + random.nextInt(2));
-                registered.add(new Instance("i" + i, attributes));
+                // registered through the registry API, whose rules refuse what Envoy and gRPC could not use
+                try {
+                    InstanceRules.checkAttributes(attributes);
+                    registered.add(new Instance("i" + i, attributes));
+                } catch (ApiException e) {
+                    refused.add(e.getMessage());
+                }
             }
             instances.put(key, registered);
         }
@@ -541,12 +624,14 @@ final class AcceptedSpecs {
 
     private ObjectNode accessLog() {
         ObjectNode file = JSON.createObjectNode();
-        file.put("path", random.nextBoolean() ? "/dev/stdout" : "/var/log/envoy/access.log");
+        file.put("path", random.nextInt(8) == 0 ? pick(ODD_PATHS)
+                : random.nextBoolean() ? "/dev/stdout" : "/var/log/envoy/access.log");
         switch (random.nextInt(3)) {
             case 0 -> file.putObject("format").put("text", random.nextInt(4) == 0 ? pick(BAD_LOG_TEXTS) : pick(LOG_TEXTS));
             case 1 -> {
                 ArrayNode json = file.putObject("format").putArray("json");
-                for (String key : distinct(1 + random.nextInt(3), () -> pick(new String[] {"start", "code", "path", "k"}))) {
+                for (String key : distinct(1 + random.nextInt(3), () -> pick(new String[] {"start", "code", "path", "k",
+                        "@timestamp", "a.b", "k ü", "\"", "k".repeat(100)}))) {
                     json.addObject().put("key", key).put("value", random.nextInt(6) == 0 ? pick(BAD_LOG_JSON_VALUES)
                             : pick(LOG_JSON_VALUES));
                 }
@@ -591,14 +676,14 @@ final class AcceptedSpecs {
                 ObjectNode tcp = spec.putObject("tcpRoute");
                 tcp.set("action", weightedTargets());
                 if (random.nextBoolean()) {
-                    tcp.putObject("match").put("port", port());
+                    tcp.putObject("match").put("port", listenerPort(routerPorts(router)));
                 }
                 if (random.nextInt(3) == 0) {
                     tcp.putObject("timeout").set("idle", duration());
                 }
             }
-            case "grpc" -> spec.set("grpcRoute", grpcRoute());
-            default -> spec.set(protocol.equals("http") ? "httpRoute" : "http2Route", httpRoute());
+            case "grpc" -> spec.set("grpcRoute", grpcRoute(router));
+            default -> spec.set(protocol.equals("http") ? "httpRoute" : "http2Route", httpRoute(router));
         }
         return spec;
     }
@@ -610,9 +695,15 @@ final class AcceptedSpecs {
             targets.addObject().put("virtualNode", "missing").put("weight", 1);
             return action;
         }
-        for (String node : distinct(1 + random.nextInt(3), () -> pick(nodes.keySet()))) {
-            ObjectNode target = targets.addObject().put("virtualNode", node).put("weight", weight());
-            if (random.nextInt(3) == 0) {
+        // up to the model's 10 targets now and then; weights mostly within App Mesh's total of 100, sometimes over
+        List<String> chosen = distinct(random.nextInt(10) == 0 ? 1 + random.nextInt(10) : 1 + random.nextInt(3),
+                () -> pick(nodes.keySet()));
+        boolean within = random.nextInt(6) > 0;
+        for (String node : chosen) {
+            ObjectNode target = targets.addObject().put("virtualNode", node)
+                    .put("weight", within ? weight() / chosen.size() : weight());
+            // a node with several listeners needs the port (App Mesh)
+            if (listenersOf(nodes.get(node)).size() > 1 ? random.nextInt(8) > 0 : random.nextInt(3) == 0) {
                 target.put("port", targetPort(node));
             }
         }
@@ -640,12 +731,12 @@ final class AcceptedSpecs {
         return port();
     }
 
-    private ObjectNode httpRoute() {
+    private ObjectNode httpRoute(VirtualRouterSpec router) {
         ObjectNode route = JSON.createObjectNode();
         ObjectNode match = route.putObject("match");
         pathMatch(match, true);
         if (random.nextInt(3) == 0) {
-            match.set("headers", headers(random.nextInt(3) + 1));
+            match.set("headers", headers(random.nextInt(8) == 0 ? 10 : random.nextInt(3) + 1));
         }
         if (random.nextInt(4) == 0) {
             ArrayNode query = match.putArray("queryParameters");
@@ -659,7 +750,7 @@ final class AcceptedSpecs {
             match.put("scheme", random.nextBoolean() ? "http" : "https");
         }
         if (random.nextInt(4) == 0) {
-            match.put("port", port());
+            match.put("port", listenerPort(routerPorts(router)));
         }
         route.set("action", weightedTargets());
         if (random.nextInt(3) == 0) {
@@ -694,7 +785,10 @@ final class AcceptedSpecs {
 
     private ArrayNode headers(int count) {
         ArrayNode headers = JSON.createArrayNode();
-        for (String name : distinct(count, () -> pick(HEADER_NAMES))) {
+        // the model's most (10) with names every consumer takes, else any names, some refused
+        String[] names = count == 10 ? new String[] {"x-user", "x-canary", "x-version", "x-a1", "x-b2", "x-c3", "x-d4",
+            "x-e5", "x-f6", "x-g7"} : HEADER_NAMES;
+        for (String name : distinct(count, () -> pick(names))) {
             ObjectNode header = headers.addObject().put("name", name);
             maybe(() -> header.put("invert", random.nextBoolean()));
             if (random.nextInt(6) > 0) {
@@ -713,28 +807,31 @@ final class AcceptedSpecs {
             case 2 -> match.put("suffix", pick(TEXT_VALUES));
             case 3 -> match.put("regex", regex());
             default -> {
-                long start = random.nextInt(1000) - 10;
-                match.putObject("range").put("start", start).put("end", start + 1 + random.nextInt(1000));
+                long start = random.nextInt(8) == 0 ? Long.MIN_VALUE : random.nextInt(1000) - 10;
+                long end = random.nextInt(8) == 0 ? Long.MAX_VALUE : start + 1 + random.nextInt(1000);
+                match.putObject("range").put("start", start).put("end", end);
             }
         }
         return match;
     }
 
-    private ObjectNode grpcRoute() {
+    private ObjectNode grpcRoute(VirtualRouterSpec router) {
         ObjectNode route = JSON.createObjectNode();
         ObjectNode match = route.putObject("match");
         if (random.nextInt(4) > 0) {
-            match.put("serviceName", pick(new String[] {"users.UserService", "pkg.v1.Orders", "Svc", "", "a/b", "x y"}));
+            match.put("serviceName", random.nextInt(8) == 0
+                    ? pick(new String[] {"", "a/b", "x y"}) : pick(new String[] {"users.UserService", "pkg.v1.Orders", "Svc",
+                        "a.b.c.d.e.f.V1alpha1Service", "s".repeat(255)}));
         }
         // example 6: a method name without its service, which App Mesh refuses, sometimes
         if (match.has("serviceName") ? random.nextBoolean() : random.nextInt(8) == 0) {
             match.put("methodName", pick(new String[] {"GetUser", "List", "m", "a/b", "*"}));
         }
         if (random.nextInt(3) == 0) {
-            match.set("metadata", headers(1 + random.nextInt(2)));
+            match.set("metadata", headers(random.nextInt(4) == 0 ? 10 : 1 + random.nextInt(2)));
         }
         if (random.nextInt(4) == 0) {
-            match.put("port", port());
+            match.put("port", listenerPort(routerPorts(router)));
         }
         route.set("action", weightedTargets());
         if (random.nextInt(3) == 0) {
@@ -795,17 +892,28 @@ final class AcceptedSpecs {
         return spec;
     }
 
-    private ObjectNode gatewayRoute() {
+    /** A gateway route, mostly of a kind and {@code match.port} its gateway's listeners serve, as a user writes it. */
+    private ObjectNode gatewayRoute(VirtualGatewaySpec gateway) {
         ObjectNode spec = JSON.createObjectNode();
         maybe(() -> spec.put("priority", random.nextInt(1001)));
-        String kind = pick(new String[] {"httpRoute", "http2Route", "grpcRoute"});
+        String protocol = random.nextInt(5) == 0 ? pick(GATEWAY_PROTOCOLS)
+                : gateway.listeners().get(random.nextInt(gateway.listeners().size())).portMapping().protocol().wireValue();
+        String kind = switch (protocol) {
+            case "http" -> "httpRoute";
+            case "http2" -> "http2Route";
+            default -> "grpcRoute";
+        };
         ObjectNode route = spec.putObject(kind);
         ObjectNode match = route.putObject("match");
         ObjectNode action = route.putObject("action");
         ObjectNode target = action.putObject("target");
-        target.putObject("virtualService").put("virtualServiceName", pick(services.keySet()));
-        if (random.nextInt(4) == 0) {
-            target.put("port", port());
+        String service = pick(services.keySet());
+        target.putObject("virtualService").put("virtualServiceName", service);
+        TargetPortFit.Provider provider = provider(services.get(service));
+        // a provider with several listeners needs the port (App Mesh); mostly one of them, as a user writes it
+        if (provider != null && provider.listeners().size() > 1 ? random.nextInt(8) > 0 : random.nextInt(4) == 0) {
+            target.put("port", listenerPort(provider == null ? List.of()
+                    : provider.listeners().stream().map(PortMapping::port).toList()));
         }
         if (random.nextInt(3) == 0) {
             // example 5: host names that differ in case only among the usual ones and the edge values
@@ -815,12 +923,12 @@ final class AcceptedSpecs {
                         ".Example.com", "EXAMPLE.COM"}));
         }
         if (random.nextInt(4) == 0) {
-            match.put("port", port());
+            match.put("port", listenerPort(gateway.listeners().stream().map(l -> l.portMapping().port()).toList()));
         }
         if (kind.equals("grpcRoute")) {
             maybe(() -> match.put("serviceName", pick(new String[] {"users.UserService", "Svc", "", "a/b"})));
             if (random.nextInt(3) == 0) {
-                match.set("metadata", headers(1 + random.nextInt(2)));
+                match.set("metadata", headers(random.nextInt(8) == 0 ? 10 : 1 + random.nextInt(2)));
             }
             if (random.nextInt(3) == 0) {
                 action.putObject("rewrite").putObject("hostname").put("defaultTargetHostname", enabled());
@@ -829,17 +937,23 @@ final class AcceptedSpecs {
         }
         pathMatch(match, false);
         if (random.nextInt(3) == 0) {
-            match.set("headers", headers(1 + random.nextInt(2)));
+            match.set("headers", headers(random.nextInt(8) == 0 ? 10 : 1 + random.nextInt(2)));
         }
         if (random.nextInt(4) == 0) {
             match.putArray("queryParameters").addObject().put("name", "tier").putObject("match").put("exact", "gold");
         }
         maybe(() -> match.put("method", pick(HTTP_METHODS)));
-        if (random.nextInt(3) == 0) {
+        if (random.nextInt(2) == 0) {
             ObjectNode rewrite = action.putObject("rewrite");
             maybe(() -> rewrite.putObject("hostname").put("defaultTargetHostname", enabled()));
+            int rewriteKind = random.nextInt(6);
+            // a prefix rewrite needs a prefix match (the API refuses it on a path match): mostly give it one
+            if (rewriteKind < 2 && !match.has("prefix") && random.nextInt(4) > 0) {
+                match.remove("path");
+                match.put("prefix", pick(new String[] {"/", "/api", "/api/", "/orders/v1"}));
+            }
             // every kind of rewrite, none, and the combinations the API refuses (prefix and path; both prefix forms)
-            switch (random.nextInt(6)) {
+            switch (rewriteKind) {
                 case 0 -> rewrite.putObject("prefix").put("defaultPrefix", enabled());
                 case 1 -> rewrite.putObject("prefix").put("value", pick(new String[] {"/", "/v2/", "/x", "x", " "}));
                 case 2 -> rewrite.putObject("path").put("exact", pick(new String[] {"/", "/new", "/a/b", "new", "/a?b"}));
@@ -880,7 +994,7 @@ final class AcceptedSpecs {
                 maybe(() -> from.putArray("virtualNodes").add(nodes.isEmpty() ? "web" : pick(nodes.keySet())));
                 maybe(() -> from.putArray("virtualGateways").add(gateways.isEmpty() ? "gateway0" : pick(gateways.keySet())));
                 maybe(() -> from.put("anyMeshIdentity", random.nextBoolean()));
-                maybe(() -> from.putArray("ipBlocks").add(pick(IP_BLOCKS)));
+                maybe(() -> distinct(1 + random.nextInt(3), () -> pick(IP_BLOCKS)).forEach(from.putArray("ipBlocks")::add));
             }
             if (random.nextBoolean()) {
                 ObjectNode to = rule.putObject("to");
@@ -922,11 +1036,31 @@ final class AcceptedSpecs {
         return duration.put("unit", unit).put("value", value);
     }
 
+    /** A port: the model's bounds, common ones, and now and then a sidecar's own (15000, 15001, 9901: refused for listeners). */
     private int port() {
-        return switch (random.nextInt(4)) {
+        return switch (random.nextInt(16)) {
+            case 0, 1 -> 1;
+            case 2, 3 -> 65535;
+            case 4 -> pick(new Integer[] {15000, 15001, 9901});
+            default -> pick(new Integer[] {80, 443, 8080, 8443, 9080, 5432, 50051});
+        };
+    }
+
+    /** Mostly one of a resource's listener ports (the store refuses others), sometimes any port. */
+    private int listenerPort(List<Integer> ports) {
+        return ports.isEmpty() || random.nextInt(4) == 0 ? port() : ports.get(random.nextInt(ports.size()));
+    }
+
+    private static List<Integer> routerPorts(VirtualRouterSpec router) {
+        return router.listeners() == null ? List.of() : router.listeners().stream().map(l -> l.portMapping().port()).toList();
+    }
+
+    /** A connection pool size: the model sets 1 as its minimum and no maximum (an int32). */
+    private int poolSize() {
+        return switch (random.nextInt(16)) {
             case 0 -> 1;
-            case 1 -> 65535;
-            default -> pick(new Integer[] {80, 443, 8080, 8443, 9080, 5432, 15000, 15001, 9901});
+            case 1 -> Integer.MAX_VALUE;
+            default -> 1 + random.nextInt(10000);
         };
     }
 

@@ -9,6 +9,7 @@ import dev.meshplane.api.model.ListenerTlsMode;
 import dev.meshplane.api.model.PortProtocol;
 import dev.meshplane.api.model.SubjectAlternativeNames;
 import dev.meshplane.api.model.TlsValidationContext;
+import dev.meshplane.api.validation.IpLiterals;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
@@ -19,6 +20,7 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMat
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -179,6 +181,30 @@ final class TlsTranslator {
         return TransportSocket.newBuilder().setName(TLS_SOCKET).setTypedConfig(Any.pack(context)).build();
     }
 
+    /**
+     * The SAN types an App Mesh {@code subjectAlternativeNames.match.exact} name is compared with. App Mesh's Envoy
+     * compared it with every SAN of the certificate whatever its type (the untyped {@code match_subject_alt_names}:
+     * {@code BackwardsCompatibleSanMatcher}, {@code san_matcher_config.cc}); a typed matcher compares one type only
+     * ({@code default_validator.cc}, {@code verifySubjectAltName}), so DNS and URI alone left a certificate naming its
+     * peer by an IP or e-mail SAN unmatched and every connection failed. A name that is an IP literal is also matched as
+     * an IP SAN (Envoy renders IP SANs with {@code inet_ntop}, so the name is compared as written, as App Mesh did), one
+     * holding {@code @} as an e-mail SAN.
+     *
+     * @param name an exact SAN from the spec
+     * @return the SAN types to emit a matcher for, DNS and URI always
+     */
+    private static List<SubjectAltNameMatcher.SanType> sanTypes(String name) {
+        List<SubjectAltNameMatcher.SanType> types = new ArrayList<>(
+                List.of(SubjectAltNameMatcher.SanType.DNS, SubjectAltNameMatcher.SanType.URI));
+        if (IpLiterals.address(name) == null) {
+            types.add(SubjectAltNameMatcher.SanType.IP_ADDRESS);
+        }
+        if (name.indexOf('@') > 0) {
+            types.add(SubjectAltNameMatcher.SanType.EMAIL);
+        }
+        return types;
+    }
+
     private static CommonTlsContext common(Certificate certificate, Trust trust, boolean uriSansOnly, List<String> alpn) {
         CommonTlsContext.Builder common = CommonTlsContext.newBuilder().addAllAlpnProtocols(alpn);
         if (certificate != null) {
@@ -194,7 +220,7 @@ final class TlsTranslator {
             CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder();
             for (String name : trust.subjectAltNames()) {
                 for (SubjectAltNameMatcher.SanType type : uriSansOnly ? List.of(SubjectAltNameMatcher.SanType.URI)
-                        : List.of(SubjectAltNameMatcher.SanType.DNS, SubjectAltNameMatcher.SanType.URI)) {
+                        : sanTypes(name)) {
                     validation.addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder().setSanType(type)
                             .setMatcher(StringMatcher.newBuilder().setExact(name)));
                 }

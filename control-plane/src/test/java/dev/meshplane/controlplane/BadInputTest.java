@@ -596,6 +596,20 @@ class BadInputTest extends ServerTest {
         }
     }
 
+    /** Spring would drop ";staging" and act on the mesh before it; no name holds a ';', so the firewall refuses it. */
+    @Test
+    void aSemicolonInThePathIsRefusedNotDropped() throws Exception {
+        for (String path : new String[] {"/v20190125/meshes/" + mesh + ";staging", "/v20190125/meshes/" + mesh + "%3Bstaging",
+                "/v20190125/meshes/" + mesh + ";x/virtualNodes"}) {
+            assertRefused(send("DELETE", path, null), 400, "BadRequestException", "the request path is refused");
+            assertRefused(send("GET", path, null), 400, "BadRequestException", "the request path is refused");
+        }
+        assertThat(send("GET", "/v20190125/meshes/" + mesh, null).statusCode()).as("the mesh before the ';' is kept")
+                .isEqualTo(200);
+        assertRefused(send("PUT", "/v20190125/meshes", "{\"meshName\":\"a;b\"}"), 400, "BadRequestException",
+                "meshName: must not contain ';'");
+    }
+
     /** Tomcat refuses these before any servlet runs; the message says which limit, not an encoding fault. */
     @Test
     void requestLinesAndHeadersOverTomcatsLimitSayWhy() throws Exception {

@@ -74,8 +74,9 @@ class SecurityConfiguration {
     }
 
     /**
-     * Path parameters ({@code ;x}) are let through: Spring MVC drops them before it routes, and the
-     * rules read the resolved path variables, so they change nothing. Encoded line feeds and carriage
+     * A {@code ;} (raw or encoded) is refused, as the firewall does by default: Spring MVC drops a path
+     * parameter ({@code ;x}) before it routes, so {@code DELETE .../meshes/prod;staging} acted on mesh
+     * {@code prod}, and no name holds a {@code ;} ({@code ResourceService.checkName}). Encoded line feeds and carriage
      * returns are let through to the check every path variable gets ({@code UrlTextRules}), which
      * refuses every control character with a 400 naming the variable. Encoded U+2028 and U+2029 are let
      * through too: a name may hold them (they are not control characters, and App Mesh's names have no
@@ -85,7 +86,6 @@ class SecurityConfiguration {
     @Bean
     HttpFirewall httpFirewall() {
         StrictHttpFirewall firewall = new StrictHttpFirewall();
-        firewall.setAllowSemicolon(true);
         firewall.setAllowUrlEncodedLineFeed(true);
         firewall.setAllowUrlEncodedCarriageReturn(true);
         firewall.setAllowUrlEncodedLineSeparator(true);

@@ -86,7 +86,7 @@ class OpenApiConfiguration {
     private static void addErrors(PathItem.HttpMethod method, Operation operation) {
         Map<String, String> errors = new LinkedHashMap<>();
         errors.put("400", "BadRequestException: a member is missing, malformed or out of range (the message names it),"
-                + " a text holds a control character or an unpaired surrogate, a query parameter is given twice;"
+                + " a text holds a control character or an unpaired surrogate, a query parameter is given twice, the path holds a ';' (raw or %3B);"
                 + " LimitExceededException or TooManyTagsException when a quota is reached");
         errors.put("404", "NotFoundException: the mesh or resource does not exist");
         boolean write = method == PathItem.HttpMethod.PUT || method == PathItem.HttpMethod.DELETE;

@@ -61,8 +61,16 @@ class AuthorizationTest extends AuthenticatedServerTest {
         String plain = "/v1/meshes/" + meshA + "/virtualNodes/web/certificate";
         String proxyOfWeb = ok(call("POST", "/v1/meshes/" + meshA + "/proxyTokens", "{\"virtualNode\":\"web\"}", ADMIN))
                 .get("token").asString();
-        for (String spelled : new String[] {plain, plain + ";x", "/v1/meshes/" + meshA + ";x/virtualNodes/web/certificate",
-                "/v1/meshes/" + meshA + "/virtualNodes/web/certificat%65", plain + ";x=1;y"}) {
+        for (String spelled : new String[] {plain + ";x", "/v1/meshes/" + meshA + ";x/virtualNodes/web/certificate",
+                plain + ";x=1;y"}) {
+            for (String caller : new String[] {viewerA, adminA, proxyOfWeb}) {
+                HttpResponse<String> response = call("GET", spelled, null, caller);
+                assertThat(response.statusCode()).as(spelled + ": a ';' is refused, whoever asks").isEqualTo(400);
+                assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("BadRequestException");
+                assertThat(response.body()).contains("the request path is refused").doesNotContain("PRIVATE KEY");
+            }
+        }
+        for (String spelled : new String[] {plain, "/v1/meshes/" + meshA + "/virtualNodes/web/certificat%65"}) {
             HttpResponse<String> response = call("GET", spelled, null, viewerA);
             assertThat(response.statusCode()).as(spelled + ": " + response.body()).isEqualTo(403);
             assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("ForbiddenException");

@@ -256,7 +256,8 @@ class XdsProtocolTest extends ServerTest {
                     .containsExactly("all");
             assertThat(send("GET", "/v1/proxies", null).body()).contains("\"translationNotes\":[\"route configuration"
                     + " a.local:8080, virtual host a.local, route beta: matches query parameters, which gRPC clients skip;"
-                    + " left out for them");
+                    + " left out for them, so their calls go to the next route that matches (gRPC calls carry no query"
+                    + " string: match them on a header, gRPC metadata, instead)\"");
         }
     }
 
@@ -277,7 +278,8 @@ class XdsProtocolTest extends ServerTest {
         appMesh.updateVirtualService(r -> r.meshName(mesh).virtualServiceName("a.local")
                 .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName("rt")))));
         String note = "route configuration rds_egress_http_8080, virtual host a.local: route 'chapter' is shadowed by"
-                + " route 'catch-all', which comes before it and matches every request it matches, so it is never taken";
+                + " route 'catch-all', which comes before it and matches every request it matches, so it is never taken;"
+                + " to have it taken, give it a lower priority number than 'catch-all' or narrow that route's match";
         try (AdsStream ads = new AdsStream(xds.port())) {
             ads.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node(node)).setTypeUrl(AdsStream.RDS)
                     .addResourceNames("rds_egress_http_8080").build());

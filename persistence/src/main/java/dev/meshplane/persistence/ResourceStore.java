@@ -364,15 +364,14 @@ public class ResourceStore {
             }
         }
         if (count >= limit) {
-            String what = id.kind().displayName();
             String setting = switch (id.kind()) {
                 case MESH -> "meshes";
                 case ROUTE -> "routes-per-virtual-router";
                 case GATEWAY_ROUTE -> "gateway-routes-per-virtual-gateway";
-                default -> what.replace(' ', '-') + "s-per-mesh";
+                default -> id.kind().pluralName().replace(' ', '-') + "-per-mesh";
             };
             throw ApiException.limitExceeded("cannot create " + id.describe() + ": " + scope + " already has " + count
-                    + " " + what + (what.endsWith("sh") ? "es" : "s") + " and its limit is " + limit
+                    + " " + id.kind().pluralName() + " and its limit is " + limit
                     + " (meshplane.limits." + setting + ")");
         }
     }

@@ -79,12 +79,13 @@ final class GrpcClientTranslator {
         String where = "route configuration " + config + ", virtual host " + host.getName();
         host.getRoutesList().stream().filter(route -> route.getMatch().getQueryParametersCount() > 0)
                 .forEach(route -> notes.add(where + ", route " + route.getName() + ": matches query parameters, which"
-                        + " gRPC clients skip; left out for them, so their calls go to the next route that matches"));
+                        + " gRPC clients skip; left out for them, so their calls go to the next route that matches (gRPC calls"
+                        + " carry no query string: match them on a header, gRPC metadata, instead)"));
         if (served.isEmpty()) {
             notes.add(where + (host.getRoutesCount() == 0 ? ": has no route (its virtual router has none)"
                     : ": every route matches query parameters") + "; gRPC clients get one route in its place, whose"
                     + " calls fail with UNAVAILABLE as calls matching no route do (C-core 1.51 refuses a virtual host"
-                    + " without routes)");
+                    + " without routes); add a route to the virtual router, or one without query parameters");
             served = List.of(io.envoyproxy.envoy.config.route.v3.Route.newBuilder().setName(UnavailableCluster.NAME)
                     .setMatch(io.envoyproxy.envoy.config.route.v3.RouteMatch.newBuilder().setPrefix("/"))
                     .setRoute(io.envoyproxy.envoy.config.route.v3.RouteAction.newBuilder().setCluster(UnavailableCluster.NAME))
@@ -143,7 +144,8 @@ final class GrpcClientTranslator {
             if (route.getRoute().getCluster().equals(UnavailableCluster.NAME) && route.getMatch().getQueryParametersCount() == 0) {
                 notes.add("route configuration " + config + ", virtual host " + host.getName() + ", route "
                         + route.getName() + ": every target weighs 0 or is a virtual node without a listener; gRPC"
-                        + " clients' calls matching it fail with UNAVAILABLE (Envoy answers them 503)");
+                        + " clients' calls matching it fail with UNAVAILABLE (Envoy answers them 503); give a target a weight"
+                        + " above 0 on a virtual node with a listener");
             }
         }
     }

@@ -53,7 +53,8 @@ public final class RouteShadowing {
                 for (Shadow shadow : memo.shadowed(host)) {
                     notes.add("route configuration " + config.getName() + ", virtual host " + host.getName() + ": route '"
                             + shadow.route() + "' is shadowed by route '" + shadow.by() + "', which comes before it and"
-                            + " matches every request it matches, so it is never taken");
+                            + " matches every request it matches, so it is never taken; to have it taken, give it a lower"
+                            + " priority number than '" + shadow.by() + "' or narrow that route's match");
                 }
             }
         }
@@ -90,7 +91,8 @@ public final class RouteShadowing {
     static List<String> tcpNotes(String service, ServiceRouting.ServicePort port) {
         return tcp(port).stream().map(shadow -> "TCP port " + port.port() + ", virtual service " + service + ": route '"
                 + shadow.route() + "' is shadowed by route '" + shadow.by() + "', which comes before it and takes every"
-                + " connection, so it is never taken").toList();
+                + " connection, so it is never taken; Envoy's TCP proxy tells no connections on one port apart, so"
+                + " put both routes' targets in one route's weightedTargets").toList();
     }
 
     private static List<Shadow> tcp(ServiceRouting.ServicePort port) {

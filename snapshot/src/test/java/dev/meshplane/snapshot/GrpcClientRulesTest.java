@@ -356,7 +356,7 @@ class GrpcClientRulesTest {
         assertThat(grpc.routes().get(0).getVirtualHosts(0).getRoutesList()).extracting(Route::getName).containsExactly("all");
         assertThat(grpc.notes()).containsExactly("route configuration svc.local:8080, virtual host svc.local, route beta:"
                 + " matches query parameters, which gRPC clients skip; left out for them, so their calls go to the next"
-                + " route that matches");
+                + " route that matches (gRPC calls carry no query string: match them on a header, gRPC metadata, instead)");
         assertThat(MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "client")).routes().get(0)
                 .getVirtualHosts(0).getRoutesList()).extracting(Route::getName).containsExactly("beta", "all");
 
@@ -372,7 +372,8 @@ class GrpcClientRulesTest {
         assertThat(onlyStandIn.endpoints()).contains(UnavailableCluster.ENDPOINTS);
         assertThat(onlyStandIn.notes()).hasSize(3).last().isEqualTo("route configuration svc.local:8080, virtual host"
                 + " svc.local: every route matches query parameters; gRPC clients get one route in its place, whose calls"
-                + " fail with UNAVAILABLE as calls matching no route do (C-core 1.51 refuses a virtual host without routes)");
+                + " fail with UNAVAILABLE as calls matching no route do (C-core 1.51 refuses a virtual host without routes);"
+                + " add a route to the virtual router, or one without query parameters");
         assertThat(GrpcClientRules.validate(onlyStandIn)).isEmpty();
     }
 
@@ -427,7 +428,8 @@ class GrpcClientRulesTest {
         assertThat(resources.endpoints()).contains(UnavailableCluster.ENDPOINTS);
         assertThat(resources.notes()).containsExactly("route configuration svc.local:50051, virtual host svc.local, route r:"
                 + " every target weighs 0 or is a virtual node without a listener; gRPC clients' calls matching it fail"
-                + " with UNAVAILABLE (Envoy answers them 503)");
+                + " with UNAVAILABLE (Envoy answers them 503); give a target a weight above 0 on a virtual node with a"
+                + " listener");
         assertThat(GrpcClientRules.validate(resources)).isEmpty();
         Route envoy = MeshTranslator.translate(view(1, 0), new ProxyId("m", ProxyId.Kind.SIDECAR, "client"))
                 .routes().get(0).getVirtualHosts(0).getRoutes(0);
@@ -453,7 +455,8 @@ class GrpcClientRulesTest {
         assertThat(grpc.clusters()).containsExactly(UnavailableCluster.CLUSTER);
         assertThat(grpc.notes()).containsExactly("route configuration svc.local:50051, virtual host svc.local: has no route"
                 + " (its virtual router has none); gRPC clients get one route in its place, whose calls fail with UNAVAILABLE"
-                + " as calls matching no route do (C-core 1.51 refuses a virtual host without routes)");
+                + " as calls matching no route do (C-core 1.51 refuses a virtual host without routes);"
+                + " add a route to the virtual router, or one without query parameters");
         assertThat(GrpcClientRules.validate(grpc)).isEmpty();
         assertThat(MeshTranslator.translate(view, new ProxyId("m", ProxyId.Kind.SIDECAR, "client")).routes().get(0)
                 .getVirtualHosts(0).getRoutesCount()).isZero();

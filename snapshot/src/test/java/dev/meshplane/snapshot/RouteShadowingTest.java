@@ -56,7 +56,8 @@ class RouteShadowingTest {
     void aCatchAllOfHigherPriorityShadowsALongerPrefix() {
         String routes = route("catch-all", "0", "{\"prefix\": \"/\"}") + ", " + route("chapter", "5", "{\"prefix\": \"/chapter\"}");
         String note = "virtual host svc.local: route 'chapter' is shadowed by route 'catch-all', which comes before it and"
-                + " matches every request it matches, so it is never taken";
+                + " matches every request it matches, so it is never taken; to have it taken, give it a lower priority"
+                + " number than 'catch-all' or narrow that route's match";
         assertThat(translate(ProxyId.Kind.SIDECAR, "client", routes, "").notes()).containsExactly(
                 "route configuration rds_egress_http_8080, " + note, "route configuration rds_egress_http_9090, " + note);
         assertThat(translate(ProxyId.Kind.GRPC_CLIENT, "client", routes, "").notes()).containsExactly(
@@ -100,7 +101,8 @@ class RouteShadowingTest {
         String gatewayRoutes = gatewayRoute("root", "0", "/") + ", " + gatewayRoute("chapter", "1", "/chapter/");
         assertThat(translate(ProxyId.Kind.GATEWAY, "gw", routes, gatewayRoutes).notes()).containsExactly(
                 "route configuration rds_ingress_http_8443, virtual host *: route 'chapter/all' is shadowed by route"
-                        + " 'root/all', which comes before it and matches every request it matches, so it is never taken");
+                        + " 'root/all', which comes before it and matches every request it matches, so it is never taken;"
+                        + " to have it taken, give it a lower priority number than 'root/all' or narrow that route's match");
         String inOrder = gatewayRoute("root", "1", "/") + ", " + gatewayRoute("chapter", "1", "/chapter/");
         assertThat(translate(ProxyId.Kind.GATEWAY, "gw", routes, inOrder).notes()).isEmpty();
     }
@@ -127,7 +129,8 @@ class RouteShadowingTest {
         MeshView tcp = GoldenTest.view(JsonMapper.builder().build().readTree(json));
         assertThat(MeshTranslator.translate(tcp, new ProxyId("m", ProxyId.Kind.SIDECAR, "client")).notes()).containsExactly(
                 "TCP port 5432, virtual service db.local: route 'replica' is shadowed by route 'primary', which comes"
-                        + " before it and takes every connection, so it is never taken");
+                        + " before it and takes every connection, so it is never taken; Envoy's TCP proxy tells no"
+                        + " connections on one port apart, so put both routes' targets in one route's weightedTargets");
         assertThat(RouteShadowing.ofRouter(tcp, "db")).containsExactly(java.util.Map.entry("replica", "primary"));
         assertThat(RouteShadowing.ofRouter(tcp, "nowhere")).isEmpty();
 

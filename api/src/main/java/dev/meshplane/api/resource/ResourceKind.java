@@ -10,22 +10,24 @@ import dev.meshplane.api.model.VirtualServiceSpec;
 
 /** The seven App Mesh resource kinds, with how each is named in ARNs and messages. */
 public enum ResourceKind {
-    MESH("mesh", "mesh", null, MeshSpec.class),
-    VIRTUAL_SERVICE("virtualService", "virtual service", null, VirtualServiceSpec.class),
-    VIRTUAL_NODE("virtualNode", "virtual node", null, VirtualNodeSpec.class),
-    VIRTUAL_ROUTER("virtualRouter", "virtual router", null, VirtualRouterSpec.class),
-    ROUTE("route", "route", VIRTUAL_ROUTER, RouteSpec.class),
-    VIRTUAL_GATEWAY("virtualGateway", "virtual gateway", null, VirtualGatewaySpec.class),
-    GATEWAY_ROUTE("gatewayRoute", "gateway route", VIRTUAL_GATEWAY, GatewayRouteSpec.class);
+    MESH("mesh", "mesh", "meshes", null, MeshSpec.class),
+    VIRTUAL_SERVICE("virtualService", "virtual service", "virtual services", null, VirtualServiceSpec.class),
+    VIRTUAL_NODE("virtualNode", "virtual node", "virtual nodes", null, VirtualNodeSpec.class),
+    VIRTUAL_ROUTER("virtualRouter", "virtual router", "virtual routers", null, VirtualRouterSpec.class),
+    ROUTE("route", "route", "routes", VIRTUAL_ROUTER, RouteSpec.class),
+    VIRTUAL_GATEWAY("virtualGateway", "virtual gateway", "virtual gateways", null, VirtualGatewaySpec.class),
+    GATEWAY_ROUTE("gatewayRoute", "gateway route", "gateway routes", VIRTUAL_GATEWAY, GatewayRouteSpec.class);
 
     private final String arnSegment;
     private final String displayName;
+    private final String pluralName;
     private final ResourceKind parent;
     private final Class<? extends Record> specType;
 
-    ResourceKind(String arnSegment, String displayName, ResourceKind parent, Class<? extends Record> specType) {
+    ResourceKind(String arnSegment, String displayName, String pluralName, ResourceKind parent, Class<? extends Record> specType) {
         this.arnSegment = arnSegment;
         this.displayName = displayName;
+        this.pluralName = pluralName;
         this.parent = parent;
         this.specType = specType;
     }
@@ -38,6 +40,11 @@ public enum ResourceKind {
     /** The kind in words, for messages. */
     public String displayName() {
         return displayName;
+    }
+
+    /** The kind in words for a count of several, for messages: "meshes", "virtual nodes" (quota messages say "15 meshes"). */
+    public String pluralName() {
+        return pluralName;
     }
 
     /** The kind that contains this one (router for routes, gateway for gateway routes), or null. */

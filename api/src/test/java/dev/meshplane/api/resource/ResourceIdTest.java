@@ -32,6 +32,14 @@ class ResourceIdTest {
         }
     }
 
+    /** Issue 12, example 13: the quota message read "already has 15 meshs". */
+    @Test
+    void namesSeveralOfEveryKindInEnglish() {
+        assertThat(java.util.Arrays.stream(ResourceKind.values()).map(ResourceKind::pluralName)).containsExactly(
+                "meshes", "virtual services", "virtual nodes", "virtual routers", "routes", "virtual gateways",
+                "gateway routes");
+    }
+
     @Test
     void refusesArnsOfOtherAccountsAndShapes() {
         assertThatThrownBy(() -> ResourceId.parseArn("arn:aws:appmesh:us-east-1:999999999999:mesh/m", REGION, ACCOUNT))

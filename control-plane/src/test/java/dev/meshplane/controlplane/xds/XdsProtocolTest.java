@@ -189,6 +189,65 @@ class XdsProtocolTest extends ServerTest {
         }
     }
 
+    /**
+     * Issue 12, example 7, as a user meets it: backends orders-db.local and users-db.local, both TCP on 5432, would share
+     * one filter chain (users-db's traffic reaching orders-db). The API accepts them, as App Mesh did; the node is sent
+     * nothing, and /v1/proxies says which backends, which port and what to change. Moving one to a port of its own heals it.
+     */
+    @Test
+    void twoTcpBackendsOnOnePortAreReportedNotMerged() throws Exception {
+        mesh = uniqueName("tcp");
+        appMesh.createMesh(r -> r.meshName(mesh));
+        for (String db : new String[] {"orders-db", "users-db"}) {
+            tcpService(db, 5432);
+        }
+        setBackends("orders-db", "users-db");
+        try (AdsStream ads = new AdsStream(xds.port())) {
+            ads.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node("mesh/" + mesh + "/virtualNode/caller"))
+                    .setTypeUrl(AdsStream.LDS).build());
+            String error = awaitProxy(proxy -> proxy.path("translationError").asString("").contains("share port"));
+            assertThat(error).contains("backends (TCP) [orders-db.local, users-db.local] of this node share port 5432",
+                    "give each TCP service a port of its own");
+            assertThat(ads.next(500)).as("no listener merging them is sent").isNull();
+
+            appMesh.updateVirtualNode(r -> r.meshName(mesh).virtualNodeName("users-db").spec(tcpNode("users-db", 5433)));
+            DiscoveryResponse listeners = ads.next(5000);
+            assertThat(listeners).as("sent once each backend has a port of its own").isNotNull();
+            assertThat(awaitProxy(proxy -> !proxy.hasNonNull("translationError"))).isEmpty();
+        }
+    }
+
+    private void tcpService(String name, int port) {
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName(name).spec(tcpNode(name, port)));
+        appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName(name + ".local")
+                .spec(s -> s.provider(p -> p.virtualNode(n -> n.virtualNodeName(name)))));
+    }
+
+    private static VirtualNodeSpec tcpNode(String name, int port) {
+        return VirtualNodeSpec.builder().listeners(l -> l.portMapping(p -> p.port(port).protocol(PortProtocol.TCP)))
+                .serviceDiscovery(d -> d.dns(n -> n.hostname(name + ".local"))).build();
+    }
+
+    /** Polls /v1/proxies until this mesh's caller entry satisfies {@code done}; returns its translationError, or "". */
+    private String awaitProxy(java.util.function.Predicate<tools.jackson.databind.JsonNode> done) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        tools.jackson.databind.JsonNode caller = null;
+        while (System.currentTimeMillis() < deadline) {
+            caller = null;
+            for (tools.jackson.databind.JsonNode proxy : tools.jackson.databind.json.JsonMapper.builder().build()
+                    .readTree(send("GET", "/v1/proxies", null).body()).get("proxies")) {
+                if (proxy.path("nodeId").asString().equals("mesh/" + mesh + "/virtualNode/caller")) {
+                    caller = proxy;
+                }
+            }
+            if (caller != null && done.test(caller)) {
+                return caller.hasNonNull("translationError") ? caller.get("translationError").asString() : "";
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("/v1/proxies did not get there in 10 s: " + caller);
+    }
+
     @Test
     void aConfigurationEnvoyWouldRejectIsNotPushedAndIsReported() throws Exception {
         String node = meshWithCaller("a");
@@ -256,7 +315,8 @@ class XdsProtocolTest extends ServerTest {
                     .containsExactly("all");
             assertThat(send("GET", "/v1/proxies", null).body()).contains("\"translationNotes\":[\"route configuration"
                     + " a.local:8080, virtual host a.local, route beta: matches query parameters, which gRPC clients skip;"
-                    + " left out for them");
+                    + " left out for them, so their calls go to the next route that matches (gRPC calls carry no query"
+                    + " string: match them on a header, gRPC metadata, instead)\"");
         }
     }
 
@@ -277,7 +337,8 @@ class XdsProtocolTest extends ServerTest {
         appMesh.updateVirtualService(r -> r.meshName(mesh).virtualServiceName("a.local")
                 .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName("rt")))));
         String note = "route configuration rds_egress_http_8080, virtual host a.local: route 'chapter' is shadowed by"
-                + " route 'catch-all', which comes before it and matches every request it matches, so it is never taken";
+                + " route 'catch-all', which comes before it and matches every request it matches, so it is never taken;"
+                + " to have it taken, give it a lower priority number than 'catch-all' or narrow that route's match";
         try (AdsStream ads = new AdsStream(xds.port())) {
             ads.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node(node)).setTypeUrl(AdsStream.RDS)
                     .addResourceNames("rds_egress_http_8080").build());

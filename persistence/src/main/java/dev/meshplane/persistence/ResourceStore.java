@@ -414,19 +414,19 @@ public class ResourceStore {
         Object spec = AppMeshJson.mapper().readValue(entity.getSpec(), id.kind().specType());
         if (spec instanceof VirtualRouterSpec router) {
             for (ResourceEntity route : children(ResourceKind.ROUTE, id)) {
-                refuseIfUnserved("spec.listeners", route, RouteListenerFit.problem(id.name(), router,
+                refuseIfUnserved("spec.listeners", route, RouteListenerFit.unservedAfterUpdate(id.name(), router,
                         AppMeshJson.mapper().readValue(route.getSpec(), RouteSpec.class)), "be served");
             }
             checkGatewayRoutesThroughProvided(id, new TargetPortFit.Provider("virtual router '" + id.name() + "'",
                     listeners(router.listeners(), l -> l.portMapping())));
         } else if (spec instanceof VirtualGatewaySpec gateway) {
             for (ResourceEntity route : children(ResourceKind.GATEWAY_ROUTE, id)) {
-                refuseIfUnserved("spec.listeners", route, RouteListenerFit.problem(id.name(), gateway,
+                refuseIfUnserved("spec.listeners", route, RouteListenerFit.unservedAfterUpdate(id.name(), gateway,
                         AppMeshJson.mapper().readValue(route.getSpec(), GatewayRouteSpec.class)), "be served");
             }
         } else if (spec instanceof VirtualNodeSpec node) {
             for (ResourceEntity route : referencing(id, ResourceKind.ROUTE)) {
-                refuseIfUnserved("spec.listeners", route, TargetPortFit.problem(
+                refuseIfUnserved("spec.listeners", route, TargetPortFit.unreachedAfterUpdate(
                         AppMeshJson.mapper().readValue(route.getSpec(), RouteSpec.class),
                         name -> name.equals(id.name()) ? node : null), "reach its target");
             }
@@ -434,7 +434,7 @@ public class ResourceStore {
                     listeners(node.listeners(), l -> l.portMapping())));
         } else if (spec instanceof VirtualServiceSpec service) {
             for (ResourceEntity route : referencing(id, ResourceKind.GATEWAY_ROUTE)) {
-                refuseIfUnserved("spec.provider", route, TargetPortFit.problem(
+                refuseIfUnserved("spec.provider", route, TargetPortFit.unreachedAfterUpdate(
                         AppMeshJson.mapper().readValue(route.getSpec(), GatewayRouteSpec.class),
                         provider(id.mesh(), service)), "reach its target");
             }
@@ -445,7 +445,7 @@ public class ResourceStore {
     private void checkGatewayRoutesThroughProvided(ResourceId providerId, TargetPortFit.Provider provider) {
         for (ResourceEntity service : referencing(providerId, ResourceKind.VIRTUAL_SERVICE)) {
             for (ResourceEntity route : referencing(service.resourceId(), ResourceKind.GATEWAY_ROUTE)) {
-                refuseIfUnserved("spec.listeners", route, TargetPortFit.problem(
+                refuseIfUnserved("spec.listeners", route, TargetPortFit.unreachedAfterUpdate(
                         AppMeshJson.mapper().readValue(route.getSpec(), GatewayRouteSpec.class), provider),
                         "reach its target");
             }

@@ -20,8 +20,12 @@ import java.util.stream.Collectors;
  * <p>App Mesh also requires {@code match.port} whenever the router (or gateway) has several listeners, whatever
  * their protocols (App Mesh user guide, routes.md: "Port match is required if this virtual router has multiple
  * listeners"; gateway-routes.md: "Port match is required if this virtual gateway has multiple listeners"), so a
- * port-less route on such a parent, and a parent update adding a second listener under port-less routes, are
- * refused naming {@code spec.<kind>.match.port}.
+ * port-less route on such a parent is refused naming {@code spec.<kind>.match.port} when the route is written. A
+ * parent update adding a second listener under port-less routes is accepted ({@link #unservedAfterUpdate}): App Mesh's
+ * Kubernetes controller (pkg/virtualrouter/resource_manager.go, Reconcile: updateSDKVirtualRouter before
+ * routesManager.update) and CloudFormation (a route depends on its router) write the router before the routes that
+ * gain their port, so refusing it would leave that change stuck; meanwhile the route is served on every listener of
+ * its protocol, as before, so nothing is dropped.
  */
 public final class RouteListenerFit {
 
@@ -60,6 +64,18 @@ public final class RouteListenerFit {
 
     /** Why no listener of the router serves {@code route} (starting with the member at fault), or null when one does. */
     public static String problem(String routerName, VirtualRouterSpec router, RouteSpec route) {
+        return problem(routerName, router, route, true);
+    }
+
+    /**
+     * As {@link #problem(String, VirtualRouterSpec, RouteSpec)} for a route already stored, after its router's update:
+     * a missing {@code match.port} is no problem here (see the class comment), a listener gone is.
+     */
+    public static String unservedAfterUpdate(String routerName, VirtualRouterSpec router, RouteSpec route) {
+        return problem(routerName, router, route, false);
+    }
+
+    private static String problem(String routerName, VirtualRouterSpec router, RouteSpec route, boolean portRequired) {
         Kind kind = route.httpRoute() != null ? http("httpRoute", "http", route.httpRoute().match())
                 : route.http2Route() != null ? http("http2Route", "http2", route.http2Route().match())
                 : route.grpcRoute() != null ? new Kind("grpcRoute", "grpc", route.grpcRoute().match() == null ? null
@@ -69,25 +85,35 @@ public final class RouteListenerFit {
                 : null;
         List<Port> ports = router.listeners() == null ? List.of() : router.listeners().stream()
                 .map(l -> new Port(l.portMapping().protocol().wireValue(), l.portMapping().port())).toList();
-        return problem("virtual router '" + routerName + "'", ports, kind);
+        return problem("virtual router '" + routerName + "'", ports, kind, portRequired);
     }
 
     /** Why no listener of the gateway serves {@code route} (starting with the member at fault), or null when one does. */
     public static String problem(String gatewayName, VirtualGatewaySpec gateway, GatewayRouteSpec route) {
+        return problem(gatewayName, gateway, route, true);
+    }
+
+    /** As {@link #unservedAfterUpdate(String, VirtualRouterSpec, RouteSpec)}, for a gateway route after its gateway's update. */
+    public static String unservedAfterUpdate(String gatewayName, VirtualGatewaySpec gateway, GatewayRouteSpec route) {
+        return problem(gatewayName, gateway, route, false);
+    }
+
+    private static String problem(String gatewayName, VirtualGatewaySpec gateway, GatewayRouteSpec route,
+            boolean portRequired) {
         Kind kind = route.httpRoute() != null ? new Kind("httpRoute", "http", route.httpRoute().match().port())
                 : route.http2Route() != null ? new Kind("http2Route", "http2", route.http2Route().match().port())
                 : route.grpcRoute() != null ? new Kind("grpcRoute", "grpc", route.grpcRoute().match().port())
                 : null;
         List<Port> ports = gateway.listeners() == null ? List.of() : gateway.listeners().stream()
                 .map(l -> new Port(l.portMapping().protocol().wireValue(), l.portMapping().port())).toList();
-        return problem("virtual gateway '" + gatewayName + "'", ports, kind);
+        return problem("virtual gateway '" + gatewayName + "'", ports, kind, portRequired);
     }
 
     private static Kind http(String member, String protocol, HttpRouteMatch match) {
         return new Kind(member, protocol, match == null ? null : match.port());
     }
 
-    private static String problem(String parent, List<Port> listeners, Kind kind) {
+    private static String problem(String parent, List<Port> listeners, Kind kind, boolean portRequired) {
         if (kind == null) {
             return null;
         }
@@ -102,7 +128,7 @@ public final class RouteListenerFit {
                     + " (its " + kind.protocol() + " listeners: "
                     + ofProtocol.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
         }
-        if (kind.port() == null && listeners.size() > 1) {
+        if (portRequired && kind.port() == null && listeners.size() > 1) {
             return "spec." + kind.member() + ".match.port: no port given, and " + parent + " has several listeners ("
                     + listeners.stream().map(l -> l.protocol() + " " + l.port()).collect(Collectors.joining(", "))
                     + "): App Mesh requires the route's match.port then";

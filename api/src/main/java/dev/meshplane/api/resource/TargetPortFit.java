@@ -24,7 +24,10 @@ import java.util.stream.Collectors;
  * service's provider) has several listeners (App Mesh user guide, routes.md: "If the selected virtual node has
  * multiple listeners, Target port is required"; gateway-routes.md: "Virtual service provider port is required
  * when the provider (router or node) of the selected virtual service has multiple listeners"). So the API
- * refuses both, naming the member. A target without listeners (App Mesh lets a node exist without one) is not
+ * refuses both, naming the member. The port is required when the route is written; a node (or provider) update
+ * giving a port-less target its second listener is accepted ({@link #unreachedAfterUpdate}), as App Mesh's Kubernetes
+ * controller and CloudFormation write the node before the routes that gain their target port, and the target keeps
+ * the listener the translator picks without one. A target without listeners (App Mesh lets a node exist without one) is not
  * checked: it receives nothing until it has one, as docs/xds.md says. Keep this in step with the translators.
  *
  * <p>A route's weighted target must also reach a listener of the route's own protocol (App Mesh user guide,
@@ -58,6 +61,18 @@ public final class TargetPortFit {
      *     when the node's only listener is of another protocol than the route's), or null
      */
     public static String problem(RouteSpec route, Function<String, VirtualNodeSpec> nodes) {
+        return problem(route, nodes, true);
+    }
+
+    /**
+     * As {@link #problem(RouteSpec, Function)} for a route already stored, after an update of a target node: a missing
+     * port is no problem here (see the class comment), a listener gone or of another protocol is.
+     */
+    public static String unreachedAfterUpdate(RouteSpec route, Function<String, VirtualNodeSpec> nodes) {
+        return problem(route, nodes, false);
+    }
+
+    private static String problem(RouteSpec route, Function<String, VirtualNodeSpec> nodes, boolean portRequired) {
         String kind = route.httpRoute() != null ? "httpRoute" : route.http2Route() != null ? "http2Route"
                 : route.grpcRoute() != null ? "grpcRoute" : route.tcpRoute() != null ? "tcpRoute" : null;
         if (kind == null) {
@@ -76,13 +91,16 @@ public final class TargetPortFit {
             List<PortMapping> listeners = node.listeners() == null ? List.of()
                     : node.listeners().stream().map(l -> l.portMapping()).toList();
             String member = "spec." + kind + ".action.weightedTargets[" + i + "]";
-            String problem = problem("virtual node '" + target.virtualNode() + "'", listeners, target.port());
+            String problem = problem("virtual node '" + target.virtualNode() + "'", listeners, target.port(), portRequired);
             if (problem != null) {
                 return member + ".port: " + problem;
             }
-            PortMapping reached = listeners.stream()
-                    .filter(l -> target.port() == null || l.port().equals(target.port())).findFirst().orElse(null);
             String protocol = kind.substring(0, kind.length() - "Route".length());
+            // without a port the translator takes the first listener of the route's protocol, else the first one
+            PortMapping reached = target.port() != null
+                    ? listeners.stream().filter(l -> l.port().equals(target.port())).findFirst().orElse(null)
+                    : listeners.stream().filter(l -> l.protocol().wireValue().equals(protocol)).findFirst()
+                            .orElse(listeners.isEmpty() ? null : listeners.get(0));
             if (reached != null && !reached.protocol().wireValue().equals(protocol)) {
                 return member + (target.port() == null ? ".virtualNode" : ".port") + ": virtual node '"
                         + target.virtualNode() + "' listens on port " + reached.port() + " with protocol "
@@ -103,6 +121,15 @@ public final class TargetPortFit {
      *     or null
      */
     public static String problem(GatewayRouteSpec route, Provider provider) {
+        return problem(route, provider, true);
+    }
+
+    /** As {@link #unreachedAfterUpdate(RouteSpec, Function)}, for a gateway route after its target's provider changed. */
+    public static String unreachedAfterUpdate(GatewayRouteSpec route, Provider provider) {
+        return problem(route, provider, false);
+    }
+
+    private static String problem(GatewayRouteSpec route, Provider provider, boolean portRequired) {
         String kind = route.httpRoute() != null ? "httpRoute" : route.http2Route() != null ? "http2Route"
                 : route.grpcRoute() != null ? "grpcRoute" : null;
         if (kind == null || provider == null) {
@@ -111,18 +138,18 @@ public final class TargetPortFit {
         GatewayRouteTarget target = route.httpRoute() != null ? route.httpRoute().action().target()
                 : route.http2Route() != null ? route.http2Route().action().target() : route.grpcRoute().action().target();
         String problem = problem("virtual service '" + target.virtualService().virtualServiceName()
-                + "' (through its provider " + provider.described() + ")", provider.listeners(), target.port());
+                + "' (through its provider " + provider.described() + ")", provider.listeners(), target.port(), portRequired);
         return problem == null ? null : "spec." + kind + ".action.target.port: " + problem;
     }
 
-    private static String problem(String target, List<PortMapping> listeners, Integer port) {
+    private static String problem(String target, List<PortMapping> listeners, Integer port, boolean portRequired) {
         if (listeners.isEmpty()) {
             return null;
         }
         String described = listeners.stream().map(l -> l.protocol().wireValue() + " " + l.port())
                 .collect(Collectors.joining(", "));
         if (port == null) {
-            return listeners.size() == 1 ? null : "no port given, and " + target + " has several listeners ("
+            return listeners.size() == 1 || !portRequired ? null : "no port given, and " + target + " has several listeners ("
                     + described + "): App Mesh requires the target's port then";
         }
         return listeners.stream().anyMatch(l -> l.port().equals(port)) ? null

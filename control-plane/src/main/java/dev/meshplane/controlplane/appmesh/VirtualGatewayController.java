@@ -82,9 +82,9 @@ class VirtualGatewayController {
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateVirtualGateway", summary = "Replaces the spec of a virtual gateway",
             description = "The version increments by one. An If-Match header with an older version gets 412."
-                    + " Refused (BadRequestException naming it) when a gateway route would lose its listener, or the"
-                    + " gateway would gain a second listener while a gateway route has no match.port; a listener's"
-                    + " healthCheck.port must be its own port.")
+                    + " Refused (BadRequestException naming it) when a gateway route would lose its listener; a second"
+                    + " listener may come while gateway routes have no match.port (they must give it when next"
+                    + " written); a listener's healthCheck.port must be its own port.")
     ResponseEntity<VirtualGatewayData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualGatewayName") String virtualGatewayName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,

@@ -12,6 +12,7 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -146,6 +147,58 @@ class GrpcUnavailableRouteTest extends ServerTest {
     void grpcJs() throws Exception {
         try (ScriptedGrpcClient client = ScriptedGrpcClient.grpcJs(clientNode("frontend-js"), "xds:///" + UserServiceMesh.SERVICE)) {
             scripted("grpc-js", client, "frontend-js");
+        }
+    }
+
+    /**
+     * The way back: a gRPC client whose only route goes to {@code meshplane_unavailable} (its one target has no
+     * listener) must be sent the real cluster as soon as the target gains a listener, and grpc-java, C-core and
+     * grpc-js must then call it: the cluster switch depends on the target node ({@code Dependencies}), and each client
+     * leaves the empty cluster's TRANSIENT_FAILURE for the new one without being restarted.
+     */
+    @Test
+    void aTargetGainingAListenerSwitchesEveryClientBackToItsCluster() throws Exception {
+        var admin = scenario.admin;
+        String mesh = scenario.mesh;
+        String inventory = "inventory-service.mylearning.local";
+        admin.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("inventory-v1").spec(VirtualNodeSpec.builder().build()));
+        admin.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("inventory-router")
+                .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(50051).protocol(PortProtocol.GRPC)))));
+        admin.createRoute(r -> r.meshName(mesh).virtualRouterName("inventory-router").routeName("all")
+                .spec(s -> s.grpcRoute(g -> g.match(m -> m.serviceName("grpc.testing.SimpleService"))
+                        .action(a -> a.weightedTargets(t -> t.virtualNode("inventory-v1").weight(1))))));
+        admin.createVirtualService(r -> r.meshName(mesh).virtualServiceName(inventory)
+                .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName("inventory-router")))));
+        String target = "xds:///" + inventory;
+        for (String node : List.of("shop-java", "shop-core", "shop-js")) {
+            admin.createVirtualNode(r -> r.meshName(mesh).virtualNodeName(node).spec(VirtualNodeSpec.builder()
+                    .backends(b -> b.virtualService(s -> s.virtualServiceName(inventory))).build()));
+        }
+        ManagedChannel java = XdsClients.xdsChannel(scenario.grpcBootstrap("shop-java"), inventory);
+        try (ScriptedGrpcClient core = ScriptedGrpcClient.cCore(scenario.grpcBootstrap("shop-core"), target);
+                ScriptedGrpcClient js = ScriptedGrpcClient.grpcJs(scenario.grpcBootstrap("shop-js"), target)) {
+            awaitServed(() -> unavailable(java));
+            awaitServed(() -> core.calls(1).errors().equals(Map.of("UNAVAILABLE", 1)));
+            awaitServed(() -> js.calls(1).errors().equals(Map.of("UNAVAILABLE", 1)));
+
+            admin.updateVirtualNode(r -> r.meshName(mesh).virtualNodeName("inventory-v1").spec(UserServiceMesh.backendNode("v1")));
+
+            awaitServed(() -> "v1".equals(XdsClients.tryCall(java)));
+            awaitServed(() -> core.calls(1).counts().equals(Map.of("v1", 1)));
+            awaitServed(() -> js.calls(1).counts().equals(Map.of("v1", 1)));
+            assertThat(core.calls(10).counts()).isEqualTo(Map.of("v1", 10));
+            assertThat(js.calls(10).counts()).isEqualTo(Map.of("v1", 10));
+        } finally {
+            java.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static boolean unavailable(ManagedChannel channel) {
+        try {
+            XdsClients.call(channel);
+            return false;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode() == Status.Code.UNAVAILABLE;
         }
     }
 

@@ -75,6 +75,7 @@ class BadInputTest extends ServerTest {
         "outlier detection zero ejection | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'outlierDetection':{'interval':{'unit':'s','value':10},'baseEjectionDuration':{'unit':'ms','value':0},'maxEjectionPercent':10,'maxServerErrors':5}}]}} | spec.listeners[0].outlierDetection.baseEjectionDuration.value: must be greater than 0",
         "duration beyond protobuf's | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'tcp'},'timeout':{'tcp':{'idle':{'unit':'s','value':9223372036854775807}}}}]}} | spec.listeners[0].timeout.tcp.idle.value: must be at most 315576000000 seconds",
         "blank dns hostname | {'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':' '}}}} | spec.serviceDiscovery.dns.hostname: must be a host name or IP address",
+        "listener without service discovery | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}}]}} | spec.serviceDiscovery: is required when the node has listeners (App Mesh refuses a listener without service discovery: callers could find no endpoint of this node)",
         "health check on another port | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'healthCheck':{'protocol':'http','path':'/ping','port':8081,'healthyThreshold':2,'unhealthyThreshold':2,'timeoutMillis':2000,'intervalMillis':5000}}],'serviceDiscovery':{'dns':{'hostname':'n.local'}}}} | spec.listeners[0].healthCheck.port: must be the listener's port 8080 (App Mesh requires the health check port to match the port mapping), got 8081",
         "acm certificate | {'virtualNodeName':'n','spec':{'backendDefaults':{'clientPolicy':{'tls':{'validation':{'trust':{'acm':{'certificateAuthorityArns':['arn:aws:acm-pca:x']}}}}}}}} | spec.backendDefaults.clientPolicy.tls.validation.trust.acm: ACM certificates exist only inside AWS",
     })
@@ -295,7 +296,7 @@ class BadInputTest extends ServerTest {
     void targetsOfAnotherProtocolAreRefused(String name, String router, String body, String message) throws Exception {
         createTargets();
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("t").spec(s -> s.listeners(l -> l
-                .portMapping(p -> p.port(7000).protocol("tcp")))));
+                .portMapping(p -> p.port(7000).protocol("tcp"))).serviceDiscovery(d -> d.dns(h -> h.hostname("t.local")))));
         String routes = "/v20190125/meshes/" + mesh + "/virtualRouter/" + router + "/routes";
         assertRefused(send("PUT", routes, body.replace('\'', '"')), 400, "BadRequestException", message);
         assertThat(send("GET", routes, null).body()).isEqualTo("{\"routes\":[]}");
@@ -312,7 +313,7 @@ class BadInputTest extends ServerTest {
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("m").spec(s -> s.listeners(l -> l
                 .portMapping(p -> p.port(8080).protocol("http")))));
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("q").spec(s -> s.listeners(l -> l
-                .portMapping(p -> p.port(7070).protocol("http")))));
+                .portMapping(p -> p.port(7070).protocol("http"))).serviceDiscovery(d -> d.dns(h -> h.hostname("q.local")))));
         appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName("hr.local")
                 .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName("hr")))));
         String routes = "/v20190125/meshes/" + mesh + "/virtualRouter/hr/routes";
@@ -327,16 +328,16 @@ class BadInputTest extends ServerTest {
             assertThat(send("PUT", parts[0], parts[1].replace('\'', '"')).statusCode()).as(parts[1]).isEqualTo(200);
         }
         String base = "/v20190125/meshes/" + mesh;
-        assertRefused(send("PUT", base + "/virtualNodes/n", "{'spec':{'listeners':[{'portMapping':{'port':8081,'protocol':'http'}}]}}"
+        assertRefused(send("PUT", base + "/virtualNodes/n", "{'spec':{'listeners':[{'portMapping':{'port':8081,'protocol':'http'}}],'serviceDiscovery':{'dns':{'hostname':'n.local'}}}}"
                 .replace('\'', '"')), 400, "BadRequestException", "spec.listeners: route 'x' of virtual router 'hr' in mesh '"
                 + mesh + "' would no longer reach its target: its spec.httpRoute.action.weightedTargets[0].port: port 8080 is"
                 + " not a listener port of virtual node 'n' (its listeners: http 8081)");
-        assertRefused(send("PUT", base + "/virtualNodes/n", "{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'tcp'}}]}}"
+        assertRefused(send("PUT", base + "/virtualNodes/n", "{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'tcp'}}],'serviceDiscovery':{'dns':{'hostname':'n.local'}}}}"
                 .replace('\'', '"')), 400, "BadRequestException", "spec.listeners: route 'x' of virtual router 'hr' in mesh '"
                 + mesh + "' would no longer reach its target: its spec.httpRoute.action.weightedTargets[0].port: virtual node"
                 + " 'n' listens on port 8080 with protocol tcp, not http as this httpRoute needs");
         assertRefused(send("PUT", base + "/virtualNodes/m", ("{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},"
-                + "{'portMapping':{'port':8081,'protocol':'http'}}]}}").replace('\'', '"')), 400, "BadRequestException",
+                + "{'portMapping':{'port':8081,'protocol':'http'}}],'serviceDiscovery':{'dns':{'hostname':'m.local'}}}}").replace('\'', '"')), 400, "BadRequestException",
                 "spec.listeners: route 'y' of virtual router 'hr' in mesh '" + mesh + "' would no longer reach its target:"
                         + " its spec.httpRoute.action.weightedTargets[0].port: no port given, and virtual node 'm' has several"
                         + " listeners (http 8080, http 8081)");
@@ -369,12 +370,12 @@ class BadInputTest extends ServerTest {
 
     private void createRoutersAndNode() {
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("n").spec(s -> s.listeners(l -> l
-                .portMapping(p -> p.port(8080).protocol("http")))));
+                .portMapping(p -> p.port(8080).protocol("http"))).serviceDiscovery(d -> d.dns(h -> h.hostname("n.local")))));
         appMesh.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("hr").spec(s -> s.listeners(l -> l
-                .portMapping(p -> p.port(8080).protocol("http")))));
+                .portMapping(p -> p.port(8080).protocol("http"))).serviceDiscovery(d -> d.dns(h -> h.hostname("m.local")))));
         appMesh.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("two").spec(s -> s.listeners(
                 l -> l.portMapping(p -> p.port(8080).protocol("http")),
-                l -> l.portMapping(p -> p.port(9090).protocol("grpc")))));
+                l -> l.portMapping(p -> p.port(9090).protocol("grpc"))).serviceDiscovery(d -> d.dns(h -> h.hostname("multi.local")))));
     }
 
     /** Over Envoy's RE2 limit (1000): 1004 instructions, as RE2 measures it. */
@@ -550,6 +551,20 @@ class BadInputTest extends ServerTest {
     @Test
     void invalidUtf8IsRefused() throws Exception {
         byte[] body = {'{', '"', 'm', 'e', 's', 'h', 'N', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+    /** API model, VirtualNodeSpec.serviceDiscovery: an update may not drop the service discovery of a node with listeners. */
+    @Test
+    void anUpdateDroppingServiceDiscoveryIsRefused() throws Exception {
+        String listener = "{'portMapping':{'port':8080,'protocol':'http'}}";
+        assertThat(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", ("{'virtualNodeName':'sd','spec':{'listeners':["
+                + listener + "],'serviceDiscovery':{'dns':{'hostname':'sd.local'}}}}").replace('\'', '"')).statusCode())
+                .isEqualTo(200);
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes/sd", ("{'spec':{'listeners':[" + listener
+                + "]}}").replace('\'', '"')), 400, "BadRequestException", "spec.serviceDiscovery: is required when the node"
+                + " has listeners");
+        assertThat(send("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/sd", null).body())
+                .contains("sd.local").contains("\"version\":1");
+    }
+
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v20190125/meshes"))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertRefused(response, 400, "BadRequestException", "not valid JSON");

@@ -46,7 +46,9 @@ class VirtualNodeController {
     @PutMapping
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "CreateVirtualNode", summary = "Creates a virtual node",
-            description = "Repeating a request with the same clientToken returns the resource it created.")
+            description = "Repeating a request with the same clientToken returns the resource it created. A node"
+                    + " with listeners needs serviceDiscovery (awsCloudMap or dns), as App Mesh requires"
+                    + " (BadRequestException naming spec.serviceDiscovery).")
     ResponseEntity<VirtualNodeData> create(@PathVariable("meshName") String meshName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,
             @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,

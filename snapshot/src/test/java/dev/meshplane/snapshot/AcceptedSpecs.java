@@ -16,6 +16,7 @@ import dev.meshplane.api.model.VirtualGatewaySpec;
 import dev.meshplane.api.model.VirtualNodeSpec;
 import dev.meshplane.api.model.VirtualRouterSpec;
 import dev.meshplane.api.model.VirtualServiceSpec;
+import dev.meshplane.api.resource.TargetPortFit;
 import dev.meshplane.api.security.AuthorizationPolicySpec;
 import dev.meshplane.api.security.MtlsMode;
 import dev.meshplane.api.tracing.TracingSpec;
@@ -29,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -197,7 +199,7 @@ final class AcceptedSpecs {
                 String routeName = name("groute", j);
                 GatewayRouteSpec route = accept(CreateGatewayRouteRequest.class, "gatewayRouteName", routeName,
                         gatewayRoute(), CreateGatewayRouteRequest::spec);
-                if (route != null) {
+                if (route != null && targetFits(route)) {
                     own.put(routeName, route);
                 }
             }
@@ -228,6 +230,29 @@ final class AcceptedSpecs {
         }
         return spec.provider().virtualNode() != null ? nodes.containsKey(spec.provider().virtualNode().virtualNodeName())
                 : routers.containsKey(spec.provider().virtualRouter().virtualRouterName());
+    }
+
+    /**
+     * Whether the store would take this gateway route's target ({@link TargetPortFit}: a port its service's provider
+     * listens on, of a protocol that carries the route); counted as refused when not.
+     */
+    private boolean targetFits(GatewayRouteSpec route) {
+        var target = route.grpcRoute() != null ? route.grpcRoute().action().target()
+                : (route.httpRoute() != null ? route.httpRoute() : route.http2Route()).action().target();
+        VirtualServiceSpec service = services.get(target.virtualService().virtualServiceName());
+        if (service == null || service.provider() == null) {
+            return true;
+        }
+        List<dev.meshplane.api.model.PortMapping> listeners = service.provider().virtualNode() != null
+                ? Optional.ofNullable(nodes.get(service.provider().virtualNode().virtualNodeName()).listeners())
+                        .orElse(List.of()).stream().map(l -> l.portMapping()).toList()
+                : Optional.ofNullable(routers.get(service.provider().virtualRouter().virtualRouterName()).listeners())
+                        .orElse(List.of()).stream().map(l -> l.portMapping()).toList();
+        String problem = TargetPortFit.problem(route, new TargetPortFit.Provider("its provider", listeners));
+        if (problem != null) {
+            refused.add(problem);
+        }
+        return problem == null;
     }
 
     /** Decodes a create request as the API does; null (and counted) when the API would refuse it. */

@@ -83,7 +83,8 @@ class VirtualRouterController {
     @Operation(operationId = "UpdateVirtualRouter", summary = "Replaces the spec of a virtual router",
             description = "The version increments by one. An If-Match header with an older version gets 412."
                     + " Refused (BadRequestException naming it) when a route or gateway route would lose the"
-                    + " listener it is served by or targets, or the router would gain a second listener while a"
+                    + " listener it is served by or targets, or a gateway route's target listener would change to a"
+                    + " protocol that cannot carry it, or the router would gain a second listener while a"
                     + " route has no match.port.")
     ResponseEntity<VirtualRouterData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualRouterName") String virtualRouterName,

@@ -527,6 +527,36 @@ class ApplyTest extends ServerTest {
                 .httpRoute().match().port()).isEqualTo(8080);
     }
 
+    /**
+     * The App Mesh refusals issue 12 item 6 adds, through apply: a node with listeners and no service discovery
+     * (API model, VirtualNodeSpec.serviceDiscovery), and a gateway grpcRoute whose target's provider listens http
+     * (Envoy would reach it over HTTP/1.1); each names the resource and the member, and nothing is stored.
+     */
+    @Test
+    void nodesWithoutServiceDiscoveryAndGatewayRoutesTheirTargetCannotCarryAreRefused() throws Exception {
+        String mesh = uniqueName("carry");
+        HttpResponse<String> noDiscovery = apply(document(mesh(mesh), resource("VirtualNode", mesh,
+                "{\"listeners\":[{\"portMapping\":{\"port\":8080,\"protocol\":\"http\"}}]}").put("virtualNodeName", "a")), "");
+        assertThat(noDiscovery.statusCode()).as(noDiscovery.body()).isEqualTo(400);
+        assertThat(JSON.readTree(noDiscovery.body()).get("message").asString()).isEqualTo("resources[1] (virtual node 'a'"
+                + " in mesh '" + mesh + "'): spec.serviceDiscovery: is required when the node has listeners (App Mesh refuses"
+                + " a listener without service discovery: callers could find no endpoint of this node); give awsCloudMap"
+                + " (namespaceName, serviceName) or dns (hostname)");
+        assertMeshAbsent(mesh);
+        ObjectNode gateway = resource("VirtualGateway", mesh, """
+                {"listeners":[{"portMapping":{"port":8443,"protocol":"grpc"}}]}""").put("virtualGatewayName", "gg");
+        ObjectNode grpcToHttp = resource("GatewayRoute", mesh, """
+                {"grpcRoute":{"match":{"serviceName":"a.B"},"action":{"target":{"virtualService":{"virtualServiceName":"s.local"}}}}}""")
+                .put("virtualGatewayName", "gg").put("gatewayRouteName", "gr");
+        HttpResponse<String> http1 = apply(document(mesh(mesh), node(mesh, "a", 8080), serviceByNode(mesh, "s.local", "a"),
+                gateway, grpcToHttp), "");
+        assertThat(http1.statusCode()).as(http1.body()).isEqualTo(400);
+        assertThat(JSON.readTree(http1.body()).get("message").asString()).contains("gateway route 'gr'",
+                "spec.grpcRoute.action.target: virtual service 's.local' (through its provider virtual node 'a') listens on"
+                        + " port 8080 with protocol http, which Envoy reaches over HTTP/1.1");
+        assertMeshAbsent(mesh);
+    }
+
     private static ObjectNode routeWithout(String mesh) {
         ObjectNode route = route(mesh, "r", "rt", "{\"virtualNode\":\"a\",\"weight\":1}");
         route.remove("virtualRouterName");

@@ -75,6 +75,7 @@ class BadInputTest extends ServerTest {
         "outlier detection zero ejection | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'outlierDetection':{'interval':{'unit':'s','value':10},'baseEjectionDuration':{'unit':'ms','value':0},'maxEjectionPercent':10,'maxServerErrors':5}}]}} | spec.listeners[0].outlierDetection.baseEjectionDuration.value: must be greater than 0",
         "duration beyond protobuf's | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'tcp'},'timeout':{'tcp':{'idle':{'unit':'s','value':9223372036854775807}}}}]}} | spec.listeners[0].timeout.tcp.idle.value: must be at most 315576000000 seconds",
         "blank dns hostname | {'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':' '}}}} | spec.serviceDiscovery.dns.hostname: must be a host name or IP address",
+        "listener without service discovery | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}}]}} | spec.serviceDiscovery: is required when the node has listeners (App Mesh refuses a listener without service discovery: callers could find no endpoint of this node)",
         "health check on another port | {'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},'healthCheck':{'protocol':'http','path':'/ping','port':8081,'healthyThreshold':2,'unhealthyThreshold':2,'timeoutMillis':2000,'intervalMillis':5000}}],'serviceDiscovery':{'dns':{'hostname':'n.local'}}}} | spec.listeners[0].healthCheck.port: must be the listener's port 8080 (App Mesh requires the health check port to match the port mapping), got 8081",
         "acm certificate | {'virtualNodeName':'n','spec':{'backendDefaults':{'clientPolicy':{'tls':{'validation':{'trust':{'acm':{'certificateAuthorityArns':['arn:aws:acm-pca:x']}}}}}}}} | spec.backendDefaults.clientPolicy.tls.validation.trust.acm: ACM certificates exist only inside AWS",
     })
@@ -269,6 +270,77 @@ class BadInputTest extends ServerTest {
     }
 
     /**
+     * A gateway route whose target service's provider listens with a protocol that cannot carry it: a grpcRoute
+     * reaching an http listener (Envoy's cluster towards it speaks HTTP/1.1, and gRPC needs HTTP/2 with trailers),
+     * any gateway route reaching a tcp listener. Refused on create naming the member, and on the reverse updates
+     * of the provider node, router or service naming the gateway route; nothing changes. HTTP routes reach grpc
+     * listeners (Envoy converts HTTP/1.1 to HTTP/2).
+     */
+    @Test
+    void gatewayRoutesToListenersThatCannotCarryThemAreRefused() throws Exception {
+        createTargets();
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("t").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(7000).protocol("tcp"))).serviceDiscovery(d -> d.dns(h -> h.hostname("t.local")))));
+        appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("g").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(50051).protocol("grpc"))).serviceDiscovery(d -> d.dns(h -> h.hostname("g.local")))));
+        for (String provided : new String[] {"t", "g"}) {
+            appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName(provided + ".local")
+                    .spec(s -> s.provider(p -> p.virtualNode(v -> v.virtualNodeName(provided)))));
+        }
+        appMesh.createVirtualGateway(r -> r.meshName(mesh).virtualGatewayName("gg").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(8443).protocol("grpc")))));
+        String base = "/v20190125/meshes/" + mesh;
+        String grpcRoutes = base + "/virtualGateway/gg/gatewayRoutes";
+        String httpRoutes = base + "/virtualGateway/gw/gatewayRoutes";
+        String grpcTo = "{'gatewayRouteName':'%s','spec':{'grpcRoute':{'match':{'serviceName':'a.B'},'action':{'target':"
+                + "{'virtualService':{'virtualServiceName':'%s'}%s}}}}}";
+        String httpTo = "{'gatewayRouteName':'%s','spec':{'httpRoute':{'match':{'prefix':'/'},'action':{'target':"
+                + "{'virtualService':{'virtualServiceName':'%s'}%s}}}}}";
+        assertRefused(send("PUT", grpcRoutes, grpcTo.formatted("x", "n.local", "").replace('\'', '"')), 400,
+                "BadRequestException", "spec.grpcRoute.action.target: virtual service 'n.local' (through its provider"
+                        + " virtual node 'n') listens on port 8080 with protocol http, which Envoy reaches over HTTP/1.1:"
+                        + " gRPC needs HTTP/2 and trailers");
+        assertRefused(send("PUT", grpcRoutes, grpcTo.formatted("x", "two.local", ",'port':8080").replace('\'', '"')), 400,
+                "BadRequestException", "spec.grpcRoute.action.target.port: virtual service 'two.local' (through its"
+                        + " provider virtual router 'two') listens on port 8080 with protocol http, which Envoy reaches"
+                        + " over HTTP/1.1");
+        assertRefused(send("PUT", httpRoutes, httpTo.formatted("x", "t.local", "").replace('\'', '"')), 400,
+                "BadRequestException", "spec.httpRoute.action.target: virtual service 't.local' (through its provider"
+                        + " virtual node 't') listens on port 7000 with protocol tcp, which carries no HTTP");
+        assertThat(send("GET", grpcRoutes, null).body()).isEqualTo("{\"gatewayRoutes\":[]}");
+        assertThat(send("GET", httpRoutes, null).body()).isEqualTo("{\"gatewayRoutes\":[]}");
+
+        for (String[] accepted : new String[][] {
+            {grpcRoutes, grpcTo.formatted("to-g", "g.local", "")},
+            {grpcRoutes, grpcTo.formatted("to-two", "two.local", ",'port':9090")},
+            {httpRoutes, httpTo.formatted("http-to-grpc", "g.local", "")},
+        }) {
+            HttpResponse<String> created = send("PUT", accepted[0], accepted[1].replace('\'', '"'));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        }
+        assertRefused(send("PUT", base + "/virtualNodes/g", ("{'spec':{'listeners':[{'portMapping':{'port':50051,"
+                + "'protocol':'http'}}],'serviceDiscovery':{'dns':{'hostname':'g.local'}}}}").replace('\'', '"')), 400,
+                "BadRequestException", "spec.listeners: gateway route 'to-g' of virtual gateway 'gg' in mesh '" + mesh
+                        + "' would no longer reach its target: its spec.grpcRoute.action.target: virtual service 'g.local'"
+                        + " (through its provider virtual node 'g') listens on port 50051 with protocol http");
+        assertRefused(send("PUT", base + "/virtualRouters/two", ("{'spec':{'listeners':[{'portMapping':{'port':8080,"
+                + "'protocol':'http'}},{'portMapping':{'port':9090,'protocol':'http'}}]}}").replace('\'', '"')), 400,
+                "BadRequestException", "spec.listeners: gateway route 'to-two' of virtual gateway 'gg' in mesh '" + mesh
+                        + "' would no longer reach its target: its spec.grpcRoute.action.target.port: virtual service"
+                        + " 'two.local' (through its provider virtual router 'two') listens on port 9090 with protocol http");
+        // both gateway routes to g.local would lose their target; the first one met is named
+        HttpResponse<String> toTcp = send("PUT", base + "/virtualServices/g.local",
+                "{'spec':{'provider':{'virtualNode':{'virtualNodeName':'t'}}}}".replace('\'', '"'));
+        assertRefused(toTcp, 400, "BadRequestException", "spec.provider: gateway route '");
+        assertThat(toTcp.body()).contains("would no longer reach its target: its spec.", "Route.action.target: virtual"
+                + " service 'g.local' (through its provider virtual node 't') listens on port 7000 with protocol tcp, which"
+                + " carries no HTTP");
+        for (String unchanged : new String[] {"/virtualNodes/g", "/virtualRouters/two", "/virtualServices/g.local"}) {
+            assertThat(send("GET", base + unchanged, null).body()).as(unchanged).contains("\"version\":1");
+        }
+    }
+
+    /**
      * App Mesh requires a route's protocol to match its targets' listener (routes.md): a weighted target reaching a
      * listener of another protocol (the port's, or the node's only one) is refused naming the member; nothing is
      * stored. Node 't' listens on tcp 7000, 'multi' on http 8080 and grpc 9090, 'n' on http 8080.
@@ -282,7 +354,7 @@ class BadInputTest extends ServerTest {
     void targetsOfAnotherProtocolAreRefused(String name, String router, String body, String message) throws Exception {
         createTargets();
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("t").spec(s -> s.listeners(l -> l
-                .portMapping(p -> p.port(7000).protocol("tcp")))));
+                .portMapping(p -> p.port(7000).protocol("tcp"))).serviceDiscovery(d -> d.dns(h -> h.hostname("t.local")))));
         String routes = "/v20190125/meshes/" + mesh + "/virtualRouter/" + router + "/routes";
         assertRefused(send("PUT", routes, body.replace('\'', '"')), 400, "BadRequestException", message);
         assertThat(send("GET", routes, null).body()).isEqualTo("{\"routes\":[]}");
@@ -297,9 +369,9 @@ class BadInputTest extends ServerTest {
     void updatesThatLeaveATargetPortUnservedAreRefused() throws Exception {
         createTargets();
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("m").spec(s -> s.listeners(l -> l
-                .portMapping(p -> p.port(8080).protocol("http")))));
+                .portMapping(p -> p.port(8080).protocol("http"))).serviceDiscovery(d -> d.dns(h -> h.hostname("m.local")))));
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("q").spec(s -> s.listeners(l -> l
-                .portMapping(p -> p.port(7070).protocol("http")))));
+                .portMapping(p -> p.port(7070).protocol("http"))).serviceDiscovery(d -> d.dns(h -> h.hostname("q.local")))));
         appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName("hr.local")
                 .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName("hr")))));
         String routes = "/v20190125/meshes/" + mesh + "/virtualRouter/hr/routes";
@@ -314,11 +386,11 @@ class BadInputTest extends ServerTest {
             assertThat(send("PUT", parts[0], parts[1].replace('\'', '"')).statusCode()).as(parts[1]).isEqualTo(200);
         }
         String base = "/v20190125/meshes/" + mesh;
-        assertRefused(send("PUT", base + "/virtualNodes/n", "{'spec':{'listeners':[{'portMapping':{'port':8081,'protocol':'http'}}]}}"
+        assertRefused(send("PUT", base + "/virtualNodes/n", "{'spec':{'listeners':[{'portMapping':{'port':8081,'protocol':'http'}}],'serviceDiscovery':{'dns':{'hostname':'n.local'}}}}"
                 .replace('\'', '"')), 400, "BadRequestException", "spec.listeners: route 'x' of virtual router 'hr' in mesh '"
                 + mesh + "' would no longer reach its target: its spec.httpRoute.action.weightedTargets[0].port: port 8080 is"
                 + " not a listener port of virtual node 'n' (its listeners: http 8081)");
-        assertRefused(send("PUT", base + "/virtualNodes/n", "{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'tcp'}}]}}"
+        assertRefused(send("PUT", base + "/virtualNodes/n", "{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'tcp'}}],'serviceDiscovery':{'dns':{'hostname':'n.local'}}}}"
                 .replace('\'', '"')), 400, "BadRequestException", "spec.listeners: route 'x' of virtual router 'hr' in mesh '"
                 + mesh + "' would no longer reach its target: its spec.httpRoute.action.weightedTargets[0].port: virtual node"
                 + " 'n' listens on port 8080 with protocol tcp, not http as this httpRoute needs");
@@ -383,7 +455,7 @@ class BadInputTest extends ServerTest {
         createRoutersAndNode();
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("multi").spec(s -> s.listeners(
                 l -> l.portMapping(p -> p.port(8080).protocol("http")),
-                l -> l.portMapping(p -> p.port(9090).protocol("grpc")))));
+                l -> l.portMapping(p -> p.port(9090).protocol("grpc"))).serviceDiscovery(d -> d.dns(h -> h.hostname("multi.local")))));
         appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName("n.local")
                 .spec(s -> s.provider(p -> p.virtualNode(v -> v.virtualNodeName("n")))));
         appMesh.createVirtualService(r -> r.meshName(mesh).virtualServiceName("two.local")
@@ -394,7 +466,7 @@ class BadInputTest extends ServerTest {
 
     private void createRoutersAndNode() {
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("n").spec(s -> s.listeners(l -> l
-                .portMapping(p -> p.port(8080).protocol("http")))));
+                .portMapping(p -> p.port(8080).protocol("http"))).serviceDiscovery(d -> d.dns(h -> h.hostname("n.local")))));
         appMesh.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("hr").spec(s -> s.listeners(l -> l
                 .portMapping(p -> p.port(8080).protocol("http")))));
         appMesh.createVirtualRouter(r -> r.meshName(mesh).virtualRouterName("two").spec(s -> s.listeners(
@@ -504,12 +576,27 @@ class BadInputTest extends ServerTest {
         assertThat(send("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/a%F0%9F%98%80b", null).statusCode()).isEqualTo(200);
     }
 
+    /** API model, VirtualNodeSpec.serviceDiscovery: an update may not drop the service discovery of a node with listeners. */
+    @Test
+    void anUpdateDroppingServiceDiscoveryIsRefused() throws Exception {
+        String listener = "{'portMapping':{'port':8080,'protocol':'http'}}";
+        assertThat(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", ("{'virtualNodeName':'sd','spec':{'listeners':["
+                + listener + "],'serviceDiscovery':{'dns':{'hostname':'sd.local'}}}}").replace('\'', '"')).statusCode())
+                .isEqualTo(200);
+        assertRefused(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes/sd", ("{'spec':{'listeners':[" + listener
+                + "]}}").replace('\'', '"')), 400, "BadRequestException", "spec.serviceDiscovery: is required when the node"
+                + " has listeners");
+        assertThat(send("GET", "/v20190125/meshes/" + mesh + "/virtualNodes/sd", null).body())
+                .contains("sd.local").contains("\"version\":1");
+    }
+
     /** App Mesh: a clientToken names one request; the same token with another request is a conflict, and nothing changes. */
     @Test
     void aClientTokenReusedForAnotherRequestIsAConflict() throws Exception {
         String create = "{\"virtualNodeName\":\"tok\",\"spec\":{},\"clientToken\":\"t-1\"}";
         assertThat(send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes", create).statusCode()).isEqualTo(200);
-        String first = "{\"spec\":{\"listeners\":[{\"portMapping\":{\"port\":8080,\"protocol\":\"http\"}}]},"
+        String first = "{\"spec\":{\"listeners\":[{\"portMapping\":{\"port\":8080,\"protocol\":\"http\"}}],"
+                + "\"serviceDiscovery\":{\"dns\":{\"hostname\":\"tok.local\"}}},"
                 + "\"clientToken\":\"t-2\"}";
         HttpResponse<String> updated = send("PUT", "/v20190125/meshes/" + mesh + "/virtualNodes/tok", first);
         assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);

@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -436,7 +437,8 @@ final class AcceptedSpecs {
         if (random.nextInt(4) == 0) {
             spec.putObject("backendDefaults").set("clientPolicy", clientPolicy());
         }
-        switch (random.nextInt(3)) {
+        // App Mesh refuses listeners without service discovery (SpecRules); only a node with none may omit it
+        switch (random.nextInt(listeners.isEmpty() ? 3 : 2)) {
             case 0 -> {
                 ObjectNode dns = spec.putObject("serviceDiscovery").putObject("dns");
                 dns.put("hostname", switch (random.nextInt(16)) {

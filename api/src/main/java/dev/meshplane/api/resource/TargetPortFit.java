@@ -112,13 +112,15 @@ public final class TargetPortFit {
     }
 
     /**
-     * Why a gateway route's target names no listener of its virtual service's provider, or null when it does.
+     * Why a gateway route's target names no listener of its virtual service's provider, or reaches one that cannot
+     * carry the route's protocol (see {@link #carries}), or null when it does.
      *
      * @param route    the gateway route
      * @param provider the listeners of its target service's provider; null when the service has no provider
      *                 (not checked: the gateway route waits for one)
-     * @return the problem, starting with the member at fault ({@code spec.httpRoute.action.target.port: ...}),
-     *     or null
+     * @return the problem, starting with the member at fault ({@code spec.httpRoute.action.target.port: ...};
+     *     {@code spec.grpcRoute.action.target: ...} when no port is given and the one listener reached cannot carry
+     *     the route), or null
      */
     public static String problem(GatewayRouteSpec route, Provider provider) {
         return problem(route, provider, true);
@@ -137,9 +139,41 @@ public final class TargetPortFit {
         }
         GatewayRouteTarget target = route.httpRoute() != null ? route.httpRoute().action().target()
                 : route.http2Route() != null ? route.http2Route().action().target() : route.grpcRoute().action().target();
-        String problem = problem("virtual service '" + target.virtualService().virtualServiceName()
-                + "' (through its provider " + provider.described() + ")", provider.listeners(), target.port(), portRequired);
-        return problem == null ? null : "spec." + kind + ".action.target.port: " + problem;
+        String described = "virtual service '" + target.virtualService().virtualServiceName()
+                + "' (through its provider " + provider.described() + ")";
+        String problem = problem(described, provider.listeners(), target.port(), portRequired);
+        if (problem != null) {
+            return "spec." + kind + ".action.target.port: " + problem;
+        }
+        PortMapping reached = provider.listeners().stream()
+                .filter(l -> target.port() == null || l.port().equals(target.port())).findFirst().orElse(null);
+        String carried = reached == null ? null : carries(kind, reached.protocol().wireValue());
+        return carried == null ? null : "spec." + kind + ".action." + (target.port() == null ? "target" : "target.port")
+                + ": " + described + " listens on port " + reached.port() + " with protocol "
+                + reached.protocol().wireValue() + ", " + carried;
+    }
+
+    /**
+     * Why a gateway route of this kind cannot reach a listener of this protocol, or null when it can. App Mesh's
+     * documentation states no rule here; these are Envoy's grounds. The gateway's cluster towards the listener speaks
+     * HTTP/2 only for http2 and grpc listeners (snapshot's ClusterTranslator); without explicit HTTP/2 options
+     * Envoy's upstream codec is HTTP/1.1 (source/extensions/upstreams/http/config.cc, ProtocolOptionsConfigImpl), and
+     * gRPC needs HTTP/2 with trailers end to end (gRPC's doc/PROTOCOL-HTTP2.md: the status travels in trailers),
+     * so a grpcRoute to an http listener fails every call with no error at load time. A tcp listener carries no HTTP
+     * at all (the provider's sidecar gives it a tcp_proxy chain, none of the gateway route's HTTP matching, rewrites
+     * or retries meaning anything past it). HTTP/1.1 and HTTP/2 requests convert either way in Envoy's router, so
+     * an httpRoute or http2Route may reach http, http2 and grpc listeners.
+     */
+    private static String carries(String kind, String protocol) {
+        if (protocol.equals("tcp")) {
+            return "which carries no HTTP: a gateway " + kind + " needs an http, http2 or grpc listener (Envoy would"
+                    + " send HTTP to a TCP proxy chain, none of the route's matching, rewrites or retries applying)";
+        }
+        if (kind.equals("grpcRoute") && protocol.equals("http")) {
+            return "which Envoy reaches over HTTP/1.1: gRPC needs HTTP/2 and trailers, so every call would fail;"
+                    + " target a grpc (or http2) listener";
+        }
+        return null;
     }
 
     private static String problem(String target, List<PortMapping> listeners, Integer port, boolean portRequired) {

@@ -226,6 +226,15 @@ public final class SpecRules {
         rule(dev.meshplane.api.model.VirtualNodeSpec.class, (s, f) -> {
             f.uniquePorts("listeners", s.listeners(), l -> l.portMapping() == null ? null : l.portMapping().port());
             f.uniqueBackends(s.backends());
+            // API model, VirtualNodeSpec.serviceDiscovery: "If you specify a listener, then you must specify service
+            // discovery information"; the App Mesh controller's webhooks/appmesh/virtualnode_validator.go refuses it too
+            // ("ServiceDiscovery must be specified when a listener is specified"): without it the node has no
+            // endpoints, and every caller's traffic to it would be dropped
+            if (s.listeners() != null && !s.listeners().isEmpty() && s.serviceDiscovery() == null) {
+                f.add("serviceDiscovery", "is required when the node has listeners (App Mesh refuses a listener without"
+                        + " service discovery: callers could find no endpoint of this node); give awsCloudMap"
+                        + " (namespaceName, serviceName) or dns (hostname)");
+            }
         });
         rule(dev.meshplane.api.model.VirtualRouterSpec.class, (s, f) -> f.uniquePorts("listeners", s.listeners(),
                 l -> l.portMapping() == null ? null : l.portMapping().port()));

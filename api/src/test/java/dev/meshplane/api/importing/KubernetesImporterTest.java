@@ -128,6 +128,26 @@ class KubernetesImporterTest {
                 .hasMessageContaining("in.yaml#0 (VirtualNode 'web'): spec.listeners[0].healthCheck.protocl: not a member here");
     }
 
+    /**
+     * The App Mesh controller's webhook (webhooks/appmesh/virtualnode_validator.go) refused such a VirtualNode: "ServiceDiscovery
+     * must be specified when a listener is specified"; the import says so naming the file, resource and member.
+     */
+    @Test
+    void aListenerWithoutServiceDiscoveryIsReportedAsRefusedNamingTheFileAndMember() {
+        String yaml = """
+                apiVersion: appmesh.k8s.aws/v1beta2
+                kind: VirtualNode
+                metadata: {name: web, namespace: shop}
+                spec:
+                  listeners: [{portMapping: {port: 80, protocol: http}}]
+                """;
+        ImportResult result = KubernetesImporter.importDocuments(YamlDocuments.parse("in.yaml", yaml),
+                new ImportOptions("m", null, false, null, Map.of(), null));
+        assertThat(result.report()).anyMatch(line -> line.startsWith("in.yaml#0 (VirtualNode 'web_shop' in mesh 'm'):"
+                + " App Mesh refuses this spec too, and so will the apply; change the document: spec.serviceDiscovery:"
+                + " is required when the node has listeners"));
+    }
+
     @Test
     void malformedYamlNamesTheFileAndLine() {
         assertThatThrownBy(() -> YamlDocuments.parse("bad.yaml", "kind: Mesh\nmetadata: {name: [x\n"))
@@ -254,6 +274,7 @@ class KubernetesImporterTest {
                       awsName: web_shop
                       meshRef: {name: shop, uid: 5d1e}
                       listeners: [{portMapping: {port: 80, protocol: http}}]
+                      serviceDiscovery: {dns: {hostname: web.shop.svc.cluster.local}}
                     status: {conditions: [{type: VirtualNodeActive, status: "True"}]}
                 """;
         ImportResult result = KubernetesImporter.importDocuments(YamlDocuments.parse("dump.yaml", dump), ImportOptions.none());

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Inputs every client would refuse at load time are refused by the API instead, naming the member. */
 class ClientLoadRulesTest {
 
-    private static final String NODE = "{'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,"
+    private static final String NODE = "{'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':'n.local'}},'listeners':[{'portMapping':{'port':8080,"
             + "'protocol':'%s'},'healthCheck':{'protocol':'%s','path':'%s','healthyThreshold':2,'unhealthyThreshold':2,"
             + "'intervalMillis':5000,'timeoutMillis':2000}}]}}";
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class GeneratedInputFindingsTest {
 
-    private static final String OUTLIER = "{'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,"
+    private static final String OUTLIER = "{'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':'n.local'}},'listeners':[{'portMapping':{'port':8080,"
             + "'protocol':'http'},'outlierDetection':{'interval':{'unit':'%s','value':%d},'baseEjectionDuration':"
             + "{'unit':'ms','value':%d},'maxEjectionPercent':10,'maxServerErrors':5}}]}}";
     private static final String DNS = "{'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':'%s'}}}}";

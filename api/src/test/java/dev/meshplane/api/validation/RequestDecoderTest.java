@@ -10,6 +10,7 @@ import dev.meshplane.api.model.CreateMeshRequest;
 import dev.meshplane.api.model.CreateRouteRequest;
 import dev.meshplane.api.model.CreateVirtualNodeRequest;
 import dev.meshplane.api.model.PortProtocol;
+import dev.meshplane.api.model.UpdateVirtualNodeRequest;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JacksonException;
@@ -135,10 +136,28 @@ class RequestDecoderTest {
                 .contains("spec.httpRoute.retryPolicy.httpRetryEvents[0]: 'oops' is not one of");
     }
 
+    /** API model, VirtualNodeSpec.serviceDiscovery: a node with a listener must say how its endpoints are found. */
+    @Test
+    void refusesListenersWithoutServiceDiscoveryOnCreateAndUpdate() {
+        String listener = "'listeners':[{'portMapping':{'port':8080,'protocol':'http'}}]";
+        assertThat(badRequest("{'virtualNodeName':'n','spec':{" + listener + "}}", CreateVirtualNodeRequest.class))
+                .isEqualTo("spec.serviceDiscovery: is required when the node has listeners (App Mesh refuses a listener"
+                        + " without service discovery: callers could find no endpoint of this node); give awsCloudMap"
+                        + " (namespaceName, serviceName) or dns (hostname)");
+        assertThat(badRequest("{'spec':{" + listener + "}}", UpdateVirtualNodeRequest.class))
+                .startsWith("spec.serviceDiscovery: is required when the node has listeners");
+        assertThat(RequestDecoder.decode(("{'virtualNodeName':'n','spec':{" + listener
+                + ",'serviceDiscovery':{'awsCloudMap':{'namespaceName':'ns','serviceName':'n'}}}}").replace('\'', '"')
+                .getBytes(StandardCharsets.UTF_8), CreateVirtualNodeRequest.class)).isNotNull();
+        // a node with no listener takes no inbound traffic: App Mesh lets it omit service discovery
+        assertThat(RequestDecoder.decode("{\"virtualNodeName\":\"n\",\"spec\":{\"listeners\":[]}}"
+                .getBytes(StandardCharsets.UTF_8), CreateVirtualNodeRequest.class)).isNotNull();
+    }
+
     @Test
     void refusesAcmCertificatesClearly() {
-        String node = "{'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'},"
-                + "'tls':{'mode':'STRICT','certificate':{'acm':{'certificateArn':'arn:aws:acm:us-east-1:1:certificate/x'}}}}]}}";
+        String node = "{'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':'n.local'}},'listeners':[{'portMapping':{'port':8080,"
+                + "'protocol':'http'},'tls':{'mode':'STRICT','certificate':{'acm':{'certificateArn':'arn:aws:acm:us-east-1:1:certificate/x'}}}}]}}";
         assertThat(badRequest(node, CreateVirtualNodeRequest.class))
                 .startsWith("spec.listeners[0].tls.certificate.acm: ACM certificates exist only inside AWS");
     }

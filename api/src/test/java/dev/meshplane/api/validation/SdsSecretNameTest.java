@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** An SDS secret name is what Envoy asks its SDS server for: an empty or blank one is never served. */
 class SdsSecretNameTest {
 
-    private static final String NODE = "{'virtualNodeName':'n','spec':{'listeners':[{'portMapping':{'port':8080,"
+    private static final String NODE = "{'virtualNodeName':'n','spec':{'serviceDiscovery':{'dns':{'hostname':'n.local'}},'listeners':[{'portMapping':{'port':8080,"
             + "'protocol':'http'},'tls':{'mode':'STRICT','certificate':{'sds':{'secretName':'%s'}}}}],"
             + "'backendDefaults':{'clientPolicy':{'tls':{'validation':{'trust':{'sds':{'secretName':'%s'}}}}}}}}";
     private static final String GATEWAY = "{'virtualGatewayName':'g','spec':{'listeners':[{'portMapping':{'port':8443,"

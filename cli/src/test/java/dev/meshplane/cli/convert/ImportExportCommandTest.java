@@ -29,6 +29,7 @@ class ImportExportCommandTest {
                     mode: STRICT
                     certificate:
                       acm: {certificateARN: "arn:aws:acm:eu-west-1:111122223333:certificate/x"}
+              serviceDiscovery: {dns: {hostname: web-v1.shop.svc.cluster.local}}
             ---
             apiVersion: appmesh.k8s.aws/v1beta2
             kind: VirtualService

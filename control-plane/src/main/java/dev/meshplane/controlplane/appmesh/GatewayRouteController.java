@@ -44,7 +44,9 @@ class GatewayRouteController {
     @Operation(operationId = "CreateGatewayRoute", summary = "Creates a gateway route",
             description = "Repeating a request with the same clientToken returns the resource it created."
                     + " The target's port must be a listener port of the target service's provider, and is"
-                    + " required when the provider has several listeners; match.port is required when the virtual"
+                    + " required when the provider has several listeners; the listener reached must carry the route"
+                    + " (a grpcRoute needs a grpc or http2 listener, no gateway route reaches a tcp one); match.port"
+                    + " is required when the virtual"
                     + " gateway has several listeners; an HTTP match needs one of prefix, path, hostname and a gRPC"
                     + " match serviceName or hostname; a prefix rewrite value starts and ends with '/'; prefixes"
                     + " /aws-appmesh*, /aws-app-mesh* and service names aws.app-mesh*, aws.appmesh are App Mesh's"
@@ -92,7 +94,9 @@ class GatewayRouteController {
     @Operation(operationId = "UpdateGatewayRoute", summary = "Replaces the spec of a gateway route",
             description = "The version increments by one. An If-Match header with an older version gets 412."
                     + " The target's port must be a listener port of the target service's provider, and is"
-                    + " required when the provider has several listeners; match.port is required when the virtual"
+                    + " required when the provider has several listeners; the listener reached must carry the route"
+                    + " (a grpcRoute needs a grpc or http2 listener, no gateway route reaches a tcp one); match.port"
+                    + " is required when the virtual"
                     + " gateway has several listeners; an HTTP match needs one of prefix, path, hostname and a gRPC"
                     + " match serviceName or hostname; a prefix rewrite value starts and ends with '/'; prefixes"
                     + " /aws-appmesh*, /aws-app-mesh* and service names aws.app-mesh*, aws.appmesh are App Mesh's"

@@ -46,7 +46,9 @@ class VirtualNodeController {
     @PutMapping
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "CreateVirtualNode", summary = "Creates a virtual node",
-            description = "Repeating a request with the same clientToken returns the resource it created.")
+            description = "Repeating a request with the same clientToken returns the resource it created. A node"
+                    + " with listeners needs serviceDiscovery (awsCloudMap or dns), as App Mesh requires"
+                    + " (BadRequestException naming spec.serviceDiscovery).")
     ResponseEntity<VirtualNodeData> create(@PathVariable("meshName") String meshName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,
             @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
@@ -88,8 +90,9 @@ class VirtualNodeController {
     @Operation(operationId = "UpdateVirtualNode", summary = "Replaces the spec of a virtual node",
             description = "The version increments by one. An If-Match header with an older version gets 412."
                     + " Refused (BadRequestException naming it) when a route or gateway route would lose the"
-                    + " listener it is served by or targets, or a route's target listener would change protocol; a"
-                    + " listener's healthCheck.port must be its own port.")
+                    + " listener it is served by or targets, or a route's (gateway route's) target listener would"
+                    + " change to a protocol that cannot carry it; a listener's healthCheck.port must be its own port;"
+                    + " a node with listeners needs serviceDiscovery, as App Mesh requires.")
     ResponseEntity<VirtualNodeData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualNodeName") String virtualNodeName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,

@@ -83,8 +83,9 @@ class VirtualRouterController {
     @Operation(operationId = "UpdateVirtualRouter", summary = "Replaces the spec of a virtual router",
             description = "The version increments by one. An If-Match header with an older version gets 412."
                     + " Refused (BadRequestException naming it) when a route or gateway route would lose the"
-                    + " listener it is served by or targets; a second listener may come while routes have no"
-                    + " match.port (they must give it when next written).")
+                    + " listener it is served by or targets, or a gateway route's target listener would change to a"
+                    + " protocol that cannot carry it; a second listener may come while routes have no match.port"
+                    + " (they must give it when next written).")
     ResponseEntity<VirtualRouterData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualRouterName") String virtualRouterName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,

@@ -83,7 +83,8 @@ class VirtualServiceController {
     @Operation(operationId = "UpdateVirtualService", summary = "Replaces the spec of a virtual service",
             description = "The version increments by one. An If-Match header with an older version gets 412."
                     + " Refused (BadRequestException naming it) when a route or gateway route would lose the"
-                    + " listener it is served by or targets.")
+                    + " listener it is served by or targets, or a gateway route would reach a provider listener"
+                    + " that cannot carry it (a grpcRoute an http one, any gateway route a tcp one).")
     ResponseEntity<VirtualServiceData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualServiceName") String virtualServiceName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,

@@ -81,7 +81,8 @@ class GraphRulesTest {
                         + "}}", RouteSpec.class));
         String listener = "{\"listeners\": [{\"portMapping\": {\"port\": 8080, \"protocol\": \"http\"}}]}";
         MeshView view = new MeshView("m", 1, new MeshSpec(null, null), Map.of(),
-                Map.of("a", json.readValue(listener, VirtualNodeSpec.class)),
+                Map.of("a", json.readValue(listener.replace("]}", "], \"serviceDiscovery\": {\"dns\": {\"hostname\": \"a.local\"}}}"),
+                        VirtualNodeSpec.class)),
                 Map.of("router", json.readValue(listener, VirtualRouterSpec.class)), Map.of("router", routes), Map.of(),
                 Map.of(), Map.of(), MtlsMode.DISABLED);
         Map<String, Node> nodes = new LinkedHashMap<>();

@@ -117,7 +117,7 @@ class AddressableNamesTest extends AuthenticatedServerTest {
                 .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder()).build()) {
             sdk.createMesh(b -> b.meshName(mesh));
             sdk.createVirtualNode(b -> b.meshName(mesh).virtualNodeName(longest).spec(s -> s.listeners(
-                    l -> l.portMapping(p -> p.port(8080).protocol("http")))));
+                    l -> l.portMapping(p -> p.port(8080).protocol("http"))).serviceDiscovery(d -> d.dns(dns -> dns.hostname("a.local")))));
             sdk.createVirtualRouter(b -> b.meshName(mesh).virtualRouterName(longest).spec(s -> s.listeners(
                     l -> l.portMapping(p -> p.port(8080).protocol("http")))));
             sdk.createVirtualGateway(b -> b.meshName(mesh).virtualGatewayName(longest).spec(s -> s.listeners(

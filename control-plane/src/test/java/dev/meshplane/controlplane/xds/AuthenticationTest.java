@@ -84,7 +84,8 @@ class AuthenticationTest extends AuthenticatedServerTest {
         try (AppMeshClient signed = appMeshClient(port, id, secret);
                 AppMeshClient wrong = appMeshClient(port, id, secret + "x")) {
             signed.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("by-terraform").spec(VirtualNodeSpec.builder()
-                    .listeners(l -> l.portMapping(p -> p.port(9090).protocol(PortProtocol.HTTP))).build()));
+                    .listeners(l -> l.portMapping(p -> p.port(9090).protocol(PortProtocol.HTTP)))
+                    .serviceDiscovery(d -> d.dns(dns -> dns.hostname("by-terraform.local"))).build()));
             assertThat(signed.describeVirtualNode(r -> r.meshName(mesh).virtualNodeName("by-terraform")).virtualNode()
                     .metadata().version()).isEqualTo(1L);
             // tags carry the ARN in the query string, which is signed too

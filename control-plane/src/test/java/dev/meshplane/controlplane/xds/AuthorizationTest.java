@@ -254,7 +254,8 @@ class AuthorizationTest extends AuthenticatedServerTest {
         // the node goes, and comes back under its name: the old proxy token gets nothing of the new one
         ok(call("DELETE", "/v20190125/meshes/" + meshC + "/virtualNodes/web", null, ADMIN));
         ok(call("PUT", "/v20190125/meshes/" + meshC + "/virtualNodes", "{\"virtualNodeName\":\"web\",\"spec\":"
-                + "{\"listeners\":[{\"portMapping\":{\"port\":8080,\"protocol\":\"http\"}}]}}", ADMIN));
+                + "{\"listeners\":[{\"portMapping\":{\"port\":8080,\"protocol\":\"http\"}}],"
+                + "\"serviceDiscovery\":{\"dns\":{\"hostname\":\"web.local\"}}}}", ADMIN));
         HttpResponse<String> stale = call("GET", certificate, null, proxyOfWeb);
         assertThat(stale.statusCode()).as(stale.body()).isEqualTo(401);
         assertThat(stale.body()).doesNotContain("PRIVATE KEY");
@@ -266,7 +267,8 @@ class AuthorizationTest extends AuthenticatedServerTest {
         ok(call("DELETE", "/v20190125/meshes/" + meshC, null, ADMIN));
         ok(call("PUT", "/v20190125/meshes", "{\"meshName\":\"" + meshC + "\"}", ADMIN));
         ok(call("PUT", "/v20190125/meshes/" + meshC + "/virtualNodes", "{\"virtualNodeName\":\"web\",\"spec\":"
-                + "{\"listeners\":[{\"portMapping\":{\"port\":8080,\"protocol\":\"http\"}}]}}", ADMIN));
+                + "{\"listeners\":[{\"portMapping\":{\"port\":8080,\"protocol\":\"http\"}}],"
+                + "\"serviceDiscovery\":{\"dns\":{\"hostname\":\"web.local\"}}}}", ADMIN));
         assertThat(call("GET", certificate, null, newProxy).statusCode()).isEqualTo(401);
         assertThat(call("GET", "/v20190125/meshes/" + meshC + "/virtualNodes", null, viewerC).statusCode())
                 .as("a token scoped to the old mesh alone is revoked").isEqualTo(401);

@@ -128,7 +128,8 @@ class DatabaseOutageTest {
             assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/guarded/virtualNodes"))
                     .header("Authorization", "Bearer " + admin).PUT(HttpRequest.BodyPublishers.ofString(
                             "{\"virtualNodeName\": \"api\", \"spec\": {\"listeners\": [{\"portMapping\":"
-                                    + " {\"port\": 8080, \"protocol\": \"http\"}}]}}")).build(),
+                                    + " {\"port\": 8080, \"protocol\": \"http\"}}],"
+                                    + " \"serviceDiscovery\": {\"dns\": {\"hostname\": \"api.local\"}}}}")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             String proxyToken = tools.jackson.databind.json.JsonMapper.builder().build().readTree(http.send(
                     HttpRequest.newBuilder(URI.create("http://localhost:" + port(server) + "/v1/meshes/guarded/proxyTokens"))

@@ -35,7 +35,8 @@ class NodeIdFormsTest extends ServerTest {
         String mesh = uniqueName("ids");
         appMesh.createMesh(r -> r.meshName(mesh));
         appMesh.createVirtualNode(r -> r.meshName(mesh).virtualNodeName("api").spec(VirtualNodeSpec.builder()
-                .listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP))).build()));
+                .listeners(l -> l.portMapping(p -> p.port(8080).protocol(PortProtocol.HTTP)))
+                .serviceDiscovery(d -> d.dns(dns -> dns.hostname("api.local"))).build()));
         appMesh.createVirtualGateway(r -> r.meshName(mesh).virtualGatewayName("edge")
                 .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(8443).protocol("http")))));
         return mesh;

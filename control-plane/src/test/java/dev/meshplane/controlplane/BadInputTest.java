@@ -433,7 +433,7 @@ class BadInputTest extends ServerTest {
         for (String parent : new String[] {
             "/virtualRouters/hr|{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},{'portMapping':{'port':9090,'protocol':'grpc'}}]}}",
             "/virtualGateways/gw|{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},{'portMapping':{'port':8081,'protocol':'http2'}}]}}",
-            "/virtualNodes/n|{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},{'portMapping':{'port':8081,'protocol':'http'}}]}}",
+            "/virtualNodes/n|{'spec':{'listeners':[{'portMapping':{'port':8080,'protocol':'http'}},{'portMapping':{'port':8081,'protocol':'http'}}],'serviceDiscovery':{'dns':{'hostname':'n.local'}}}}",
         }) {
             String[] parts = parent.split("\\|");
             HttpResponse<String> updated = send("PUT", base + parts[0], parts[1].replace('\'', '"'));

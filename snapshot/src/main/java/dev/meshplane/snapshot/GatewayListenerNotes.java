@@ -15,8 +15,7 @@ import java.util.List;
  * the gateway's {@code circuit_breakers.default.cx_open} stats): one limit over all the listener's upstream traffic.
  * Meshplane's gateway routes straight to its targets' clusters, which listeners share, so circuit breakers there would be
  * a limit per target, not that one. The health check: App Mesh documents no Envoy form for it (the API model's
- * {@code VirtualGatewayHealthCheckPolicy} says only "the health check policy for a virtual gateway's listener"), so
- * Meshplane invents none.
+ * {@code VirtualGatewayHealthCheckPolicy} describes its fields, not its effect), so Meshplane invents none.
  */
 final class GatewayListenerNotes {
 

@@ -116,6 +116,7 @@ final class GatewayTranslator {
                 envoyListener.addFilterChains(FilterChain.newBuilder().setTransportSocket(tls).addFilters(filter));
             }
             out.listener(envoyListener.build());
+            GatewayListenerNotes.of(gatewayName, listener).forEach(out::note);
         }
         return RouteShadowing.noted(memo, out.build());
     }

@@ -67,8 +67,9 @@ class ProxyController {
                     + " out of the configuration sent on purpose, or sent in another shape (for gRPC clients: routes they skip, and routes whose"
                     + " calls fail with UNAVAILABLE because no target can take them, where Envoy answers 503), and each shadowed route: one"
                     + " that a route before it in the same virtual host matches every request of, so it is never taken"
-                    + " (both named; docs/xds.md, \"Shadowed routes\"); each note ends with what to change."
-                    + " Only proxies of meshes the caller may read are listed.")
+                    + " (both named; docs/xds.md, \"Shadowed routes\"), and each virtual gateway listener connectionPool or"
+                    + " healthCheck, which gateways do not apply (docs/xds.md, \"Virtual gateways\"); each note ends with what"
+                    + " to change. Only proxies of meshes the caller may read are listed.")
     Map<String, List<ProxyView>> list() {
         List<ProxyView> views = new ArrayList<>();
         for (ProxyStatus status : tracker.proxies()) {

@@ -359,6 +359,36 @@ class XdsProtocolTest extends ServerTest {
         }
     }
 
+    /**
+     * A virtual gateway listener's connectionPool and healthCheck, which gateways do not apply (issue 12, item 7: no
+     * setting dropped silently), are named in /v1/proxies translationNotes of the connected gateway.
+     */
+    @Test
+    void aGatewayListenerPoolAndHealthCheckAreShownAsNotApplied() throws Exception {
+        meshWithCaller("a");
+        appMesh.createVirtualGateway(r -> r.meshName(mesh).virtualGatewayName("edge").spec(s -> s.listeners(l -> l
+                .portMapping(p -> p.port(8088).protocol("http"))
+                .connectionPool(c -> c.http(h -> h.maxConnections(5)))
+                .healthCheck(h -> h.protocol("http").path("/ping").port(8088).healthyThreshold(2).unhealthyThreshold(2)
+                        .intervalMillis(5000L).timeoutMillis(2000L)))));
+        String node = "mesh/" + mesh + "/virtualGateway/edge";
+        try (AdsStream ads = new AdsStream(xds.port())) {
+            ads.send(DiscoveryRequest.newBuilder().setNode(AdsStream.node(node)).setTypeUrl(AdsStream.LDS).build());
+            answer(ads, AdsStream.LDS);
+            tools.jackson.databind.JsonNode gateway = null;
+            for (tools.jackson.databind.JsonNode proxy : tools.jackson.databind.json.JsonMapper.builder().build()
+                    .readTree(send("GET", "/v1/proxies", null).body()).path("proxies")) {
+                if (proxy.path("nodeId").asString().equals(node)) {
+                    gateway = proxy;
+                }
+            }
+            assertThat(gateway).as("the connected gateway in /v1/proxies").isNotNull();
+            assertThat(gateway.path("translationNotes").toString()).contains(
+                    "virtual gateway 'edge', listener on port 8088: connectionPool is not applied",
+                    "virtual gateway 'edge', listener on port 8088: healthCheck is not applied");
+        }
+    }
+
     private static software.amazon.awssdk.services.appmesh.model.RouteSpec timeoutRoute(long seconds) {
         return software.amazon.awssdk.services.appmesh.model.RouteSpec.builder().httpRoute(h -> h
                 .match(m -> m.prefix("/"))

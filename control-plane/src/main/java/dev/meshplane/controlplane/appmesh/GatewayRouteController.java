@@ -39,18 +39,20 @@ class GatewayRouteController {
         this.views = views;
     }
 
+    /** What Create and Update refuse beyond the model's constraints, for both operations' descriptions. */
+    private static final String SPEC_RULES = " The target's port must be a listener port of the target service's provider,"
+            + " and is required when the provider has several listeners; the listener reached must carry the route"
+            + " (a grpcRoute needs a grpc or http2 listener, no gateway route reaches a tcp one); match.port is required"
+            + " when the virtual gateway has several listeners; an HTTP match needs one of prefix, path, hostname and a"
+            + " gRPC match serviceName or hostname; a prefix rewrite value starts and ends with '/'; prefixes"
+            + " /aws-appmesh*, /aws-app-mesh* and service names aws.app-mesh*, aws.appmesh are App Mesh's"
+            + " (BadRequestException naming the member, as App Mesh).";
+
     @PutMapping
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "CreateGatewayRoute", summary = "Creates a gateway route",
             description = "Repeating a request with the same clientToken returns the resource it created."
-                    + " The target's port must be a listener port of the target service's provider, and is"
-                    + " required when the provider has several listeners; the listener reached must carry the route"
-                    + " (a grpcRoute needs a grpc or http2 listener, no gateway route reaches a tcp one); match.port"
-                    + " is required when the virtual"
-                    + " gateway has several listeners; an HTTP match needs one of prefix, path, hostname and a gRPC"
-                    + " match serviceName or hostname; a prefix rewrite value starts and ends with '/'; prefixes"
-                    + " /aws-appmesh*, /aws-app-mesh* and service names aws.app-mesh*, aws.appmesh are App Mesh's"
-                    + " (BadRequestException naming the member, as App Mesh).")
+                    + SPEC_RULES)
     ResponseEntity<GatewayRouteData> create(@PathVariable("meshName") String meshName,
             @PathVariable("virtualGatewayName") String virtualGatewayName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,
@@ -93,14 +95,7 @@ class GatewayRouteController {
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateGatewayRoute", summary = "Replaces the spec of a gateway route",
             description = "The version increments by one. An If-Match header with an older version gets 412."
-                    + " The target's port must be a listener port of the target service's provider, and is"
-                    + " required when the provider has several listeners; the listener reached must carry the route"
-                    + " (a grpcRoute needs a grpc or http2 listener, no gateway route reaches a tcp one); match.port"
-                    + " is required when the virtual"
-                    + " gateway has several listeners; an HTTP match needs one of prefix, path, hostname and a gRPC"
-                    + " match serviceName or hostname; a prefix rewrite value starts and ends with '/'; prefixes"
-                    + " /aws-appmesh*, /aws-app-mesh* and service names aws.app-mesh*, aws.appmesh are App Mesh's"
-                    + " (BadRequestException naming the member, as App Mesh).")
+                    + SPEC_RULES)
     ResponseEntity<GatewayRouteData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualGatewayName") String virtualGatewayName,
             @PathVariable("gatewayRouteName") String gatewayRouteName,

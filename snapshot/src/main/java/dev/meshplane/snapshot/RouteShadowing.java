@@ -97,6 +97,8 @@ public final class RouteShadowing {
 
     private static List<Shadow> tcp(ServiceRouting.ServicePort port) {
         List<ServiceRouting.RouteRule> rules = port.routes();
+        // skip(1) leaves out the first TCP route, the one tcp_proxy takes: every later route is reported as shadowed
+        // by it (translation, not a test: nothing is switched off)
         return rules.stream().skip(1).map(rule -> new Shadow(rule.name(), rules.get(0).name())).toList();
     }
 

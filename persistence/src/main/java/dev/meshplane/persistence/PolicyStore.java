@@ -35,25 +35,25 @@ public class PolicyStore {
 
     /** Creates the policy or replaces its spec; false when the mesh does not exist. */
     public Optional<PolicyRow> put(String mesh, String name, String specJson) {
-        if (!lockMesh(mesh)) {
+        if (!MeshChanges.lock(jdbc, mesh)) {
             return Optional.empty();
         }
         jdbc.sql("insert into authorization_policy (" + COLUMNS + ") values (?, ?, ?, 1, now(), now())"
                         + " on conflict (mesh_name, name) do update set spec = excluded.spec,"
                         + " version = authorization_policy.version + 1, updated_at = now()")
                 .params(mesh, name, specJson).update();
-        changed(mesh);
+        MeshChanges.changed(jdbc, mesh);
         return get(mesh, name);
     }
 
     public Optional<PolicyRow> delete(String mesh, String name) {
-        if (!lockMesh(mesh)) {
+        if (!MeshChanges.lock(jdbc, mesh)) {
             return Optional.empty();
         }
         Optional<PolicyRow> existing = get(mesh, name);
         existing.ifPresent(p -> {
             jdbc.sql("delete from authorization_policy where mesh_name = ? and name = ?").params(mesh, name).update();
-            changed(mesh);
+            MeshChanges.changed(jdbc, mesh);
         });
         return existing;
     }
@@ -68,16 +68,5 @@ public class PolicyStore {
     public List<PolicyRow> list(String mesh) {
         return jdbc.sql("select " + COLUMNS + " from authorization_policy where mesh_name = ? order by name")
                 .param(mesh).query(PolicyStore::row).list();
-    }
-
-    private boolean lockMesh(String mesh) {
-        return jdbc.sql("select revision from mesh_revision where mesh_name = ? for update").param(mesh)
-                .query(Long.class).optional().isPresent();
-    }
-
-    private void changed(String mesh) {
-        jdbc.sql("update mesh_revision set revision = revision + 1 where mesh_name = ?").param(mesh).update();
-        jdbc.sql("select pg_notify('mesh_changed', ? || '|' || floor(extract(epoch from clock_timestamp()) * 1000)::bigint)")
-                .param(mesh).query().singleRow();
     }
 }

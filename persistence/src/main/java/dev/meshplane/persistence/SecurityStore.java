@@ -69,7 +69,7 @@ public class SecurityStore {
                         + " values (?, ?, 'ACTIVE', ?, ?, false, ?) on conflict (scope, mesh_name) where state = 'ACTIVE' do nothing")
                 .params(scope.name(), owner, certificatePem, encryptedKey, java.sql.Timestamp.from(notAfter)).update();
         if (scope == CaScope.MESH) {
-            notify(owner);
+            MeshChanges.notifyChanged(jdbc, owner);
         }
         return active(scope, owner).orElseThrow();
     }
@@ -92,7 +92,7 @@ public class SecurityStore {
         jdbc.sql("insert into mesh_ca (mesh_name, state, certificate_pem, private_key_encrypted, imported, not_after)"
                         + " values (?, 'ACTIVE', ?, ?, ?, ?)")
                 .params(mesh, certificatePem, encryptedKey, imported, java.sql.Timestamp.from(notAfter)).update();
-        notify(mesh);
+        MeshChanges.notifyChanged(jdbc, mesh);
         return active(CaScope.MESH, mesh).orElseThrow();
     }
 
@@ -100,7 +100,7 @@ public class SecurityStore {
     public int retirePrevious(String mesh) {
         int retired = jdbc.sql("update mesh_ca set state = 'RETIRED' where scope = 'MESH' and mesh_name = ? and state = 'PREVIOUS'")
                 .param(mesh).update();
-        notify(mesh);
+        MeshChanges.notifyChanged(jdbc, mesh);
         return retired;
     }
 
@@ -113,11 +113,6 @@ public class SecurityStore {
         jdbc.sql("insert into mesh_mtls (mesh_name, mode, updated_at) values (?, ?, now())"
                         + " on conflict (mesh_name) do update set mode = excluded.mode, updated_at = excluded.updated_at")
                 .params(mesh, mode).update();
-        notify(mesh);
-    }
-
-    private void notify(String mesh) {
-        jdbc.sql("select pg_notify('mesh_changed', ? || '|' || floor(extract(epoch from clock_timestamp()) * 1000)::bigint)")
-                .param(mesh).query().singleRow();
+        MeshChanges.notifyChanged(jdbc, mesh);
     }
 }

@@ -36,7 +36,7 @@ public class TracingStore {
      * @throws ApiException 412 when {@code expectedVersion} is not the current version (or there are no settings yet)
      */
     public Optional<TracingRow> put(String mesh, String specJson, Long expectedVersion) {
-        if (!lockMesh(mesh)) {
+        if (!MeshChanges.lock(jdbc, mesh)) {
             return Optional.empty();
         }
         checkVersion(mesh, get(mesh), expectedVersion);
@@ -44,7 +44,7 @@ public class TracingStore {
                         + " on conflict (mesh_name) do update set spec = excluded.spec,"
                         + " version = mesh_tracing.version + 1, updated_at = now()")
                 .params(mesh, specJson).update();
-        changed(mesh);
+        MeshChanges.changed(jdbc, mesh);
         return get(mesh);
     }
 
@@ -54,14 +54,14 @@ public class TracingStore {
      * @throws ApiException 412 when {@code expectedVersion} is not the current version
      */
     public Optional<TracingRow> delete(String mesh, Long expectedVersion) {
-        if (!lockMesh(mesh)) {
+        if (!MeshChanges.lock(jdbc, mesh)) {
             return Optional.empty();
         }
         Optional<TracingRow> existing = get(mesh);
         if (existing.isPresent()) {
             checkVersion(mesh, existing, expectedVersion);
             jdbc.sql("delete from mesh_tracing where mesh_name = ?").param(mesh).update();
-            changed(mesh);
+            MeshChanges.changed(jdbc, mesh);
         }
         return existing;
     }
@@ -81,16 +81,5 @@ public class TracingStore {
                     + current.map(r -> "at version " + r.version()).orElse("not set") + ", not at version "
                     + expectedVersion + " as If-Match requires");
         }
-    }
-
-    private boolean lockMesh(String mesh) {
-        return jdbc.sql("select revision from mesh_revision where mesh_name = ? for update").param(mesh)
-                .query(Long.class).optional().isPresent();
-    }
-
-    private void changed(String mesh) {
-        jdbc.sql("update mesh_revision set revision = revision + 1 where mesh_name = ?").param(mesh).update();
-        jdbc.sql("select pg_notify('mesh_changed', ? || '|' || floor(extract(epoch from clock_timestamp()) * 1000)::bigint)")
-                .param(mesh).query().singleRow();
     }
 }

@@ -39,16 +39,18 @@ class RouteController {
         this.views = views;
     }
 
+    /** What Create and Update refuse beyond the model's constraints, for both operations' descriptions. */
+    private static final String SPEC_RULES = " A weighted target's port must be a listener port of its virtual node, and is"
+            + " required when that node has several listeners, and the listener it reaches must be of the route's protocol;"
+            + " match.port is required when the virtual router has several listeners (BadRequestException naming the"
+            + " member, as App Mesh). A grpcRoute metadata name gRPC clients match unlike Envoy ('-bin' names,"
+            + " content-type, te, user-agent, 'grpc-' names, characters outside 0-9 a-z _ - .) is refused.";
+
     @PutMapping
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "CreateRoute", summary = "Creates a route",
             description = "Repeating a request with the same clientToken returns the resource it created."
-                    + " A weighted target's port must be a listener port of its virtual node, and is required"
-                    + " when that node has several listeners, and the listener it reaches must be of the route's"
-                    + " protocol; match.port is required when the virtual router has several listeners"
-                    + " (BadRequestException naming the member, as App Mesh). A grpcRoute"
-                    + " metadata name gRPC clients match unlike Envoy ('-bin' names, content-type, te, user-agent,"
-                    + " 'grpc-' names, characters outside 0-9 a-z _ - .) is refused.")
+                    + SPEC_RULES)
     ResponseEntity<RouteData> create(@PathVariable("meshName") String meshName,
             @PathVariable("virtualRouterName") String virtualRouterName,
             @RequestParam(value = "meshOwner", required = false) String meshOwner,
@@ -91,12 +93,7 @@ class RouteController {
     @PreAuthorize("hasPermission(#meshName, 'mesh', 'editor')")
     @Operation(operationId = "UpdateRoute", summary = "Replaces the spec of a route",
             description = "The version increments by one. An If-Match header with an older version gets 412."
-                    + " A weighted target's port must be a listener port of its virtual node, and is required"
-                    + " when that node has several listeners, and the listener it reaches must be of the route's"
-                    + " protocol; match.port is required when the virtual router has several listeners"
-                    + " (BadRequestException naming the member, as App Mesh). A grpcRoute"
-                    + " metadata name gRPC clients match unlike Envoy ('-bin' names, content-type, te, user-agent,"
-                    + " 'grpc-' names, characters outside 0-9 a-z _ - .) is refused.")
+                    + SPEC_RULES)
     ResponseEntity<RouteData> update(@PathVariable("meshName") String meshName,
             @PathVariable("virtualRouterName") String virtualRouterName,
             @PathVariable("routeName") String routeName,

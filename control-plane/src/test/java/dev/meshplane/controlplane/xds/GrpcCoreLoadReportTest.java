@@ -1,5 +1,7 @@
 package dev.meshplane.controlplane.xds;
 
+import static dev.meshplane.controlplane.xds.TrafficEdges.edge;
+import static dev.meshplane.controlplane.xds.TrafficEdges.requests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -36,20 +38,6 @@ class GrpcCoreLoadReportTest extends ServerTest {
 
     private JsonNode traffic(String mesh) throws Exception {
         return json(send("GET", "/v1/meshes/" + mesh + "/traffic?window=5m", null), 200);
-    }
-
-    private static JsonNode edge(JsonNode traffic, String source, String destination) {
-        for (JsonNode edge : traffic.get("edges")) {
-            if (edge.at("/source/name").asString().equals(source) && edge.at("/destination/virtualNode").asString().equals(destination)) {
-                return edge;
-            }
-        }
-        return null;
-    }
-
-    private static long requests(JsonNode traffic, String source, String destination) {
-        JsonNode edge = edge(traffic, source, destination);
-        return edge == null ? 0 : edge.at("/traffic/requests").asLong();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.meshplane.controlplane.xds;
 
+import static dev.meshplane.controlplane.xds.TrafficEdges.edge;
+import static dev.meshplane.controlplane.xds.TrafficEdges.requests;
 import static dev.meshplane.controlplane.xds.EnvoyLoadReporter.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,21 +41,6 @@ class LoadReportTest extends ServerTest {
 
     private JsonNode traffic(String mesh) throws Exception {
         return json(send("GET", "/v1/meshes/" + mesh + "/traffic?window=5m", null), 200);
-    }
-
-    /** The edge from a source node to a destination node, or null when there is none. */
-    private static JsonNode edge(JsonNode traffic, String source, String destination) {
-        for (JsonNode edge : traffic.get("edges")) {
-            if (edge.at("/source/name").asString().equals(source) && edge.at("/destination/virtualNode").asString().equals(destination)) {
-                return edge;
-            }
-        }
-        return null;
-    }
-
-    private static long requests(JsonNode traffic, String source, String destination) {
-        JsonNode edge = edge(traffic, source, destination);
-        return edge == null ? 0 : edge.at("/traffic/requests").asLong();
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,13 +44,8 @@ final class AdsStream implements AutoCloseable {
 
     /** A stream that sends a proxy token as gRPC metadata ({@code authorization: Bearer <token>}). */
     AdsStream(int port, String token) {
-        NettyChannelBuilder builder = NettyChannelBuilder.forAddress("localhost", port).usePlaintext();
-        if (token != null) {
-            io.grpc.Metadata headers = new io.grpc.Metadata();
-            headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-            builder.intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
-        }
-        channel = builder.build();
+        channel = SignedRequests.channel(port, token == null ? java.util.Map.of()
+                : java.util.Map.of("authorization", "Bearer " + token));
     }
 
     static Node node(String id) {

@@ -8,10 +8,7 @@ import io.envoyproxy.envoy.service.load_stats.v3.LoadReportingServiceGrpc;
 import io.envoyproxy.envoy.service.load_stats.v3.LoadStatsRequest;
 import io.envoyproxy.envoy.service.load_stats.v3.LoadStatsResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -38,13 +35,8 @@ final class EnvoyLoadReporter implements AutoCloseable {
 
     /** The same stream for any node, for instance one that says it is a gRPC client. */
     EnvoyLoadReporter(int xdsPort, Node node, String bearerToken) {
-        NettyChannelBuilder builder = NettyChannelBuilder.forAddress("localhost", xdsPort).usePlaintext();
-        if (bearerToken != null) {
-            Metadata headers = new Metadata();
-            headers.put(ProxyAuthInterceptor.AUTHORIZATION, "Bearer " + bearerToken);
-            builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
-        }
-        channel = builder.build();
+        channel = SignedRequests.channel(xdsPort, bearerToken == null ? java.util.Map.of()
+                : java.util.Map.of("authorization", "Bearer " + bearerToken));
         this.node = node;
         requests = LoadReportingServiceGrpc.newStub(channel).streamLoadStats(new StreamObserver<>() {
             @Override

@@ -5,10 +5,7 @@ import io.envoyproxy.envoy.service.metrics.v3.MetricsServiceGrpc;
 import io.envoyproxy.envoy.service.metrics.v3.StreamMetricsMessage;
 import io.envoyproxy.envoy.service.metrics.v3.StreamMetricsResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.prometheus.client.Metrics.Bucket;
 import io.prometheus.client.Metrics.Counter;
@@ -41,13 +38,8 @@ final class EnvoyMetricsSink implements AutoCloseable {
     volatile Status ended;
 
     EnvoyMetricsSink(int xdsPort, String nodeId, String bearerToken) {
-        NettyChannelBuilder builder = NettyChannelBuilder.forAddress("localhost", xdsPort).usePlaintext();
-        if (bearerToken != null) {
-            Metadata headers = new Metadata();
-            headers.put(ProxyAuthInterceptor.AUTHORIZATION, "Bearer " + bearerToken);
-            builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
-        }
-        channel = builder.build();
+        channel = SignedRequests.channel(xdsPort, bearerToken == null ? java.util.Map.of()
+                : java.util.Map.of("authorization", "Bearer " + bearerToken));
         node = EnvoyLoadReporter.node(nodeId);
         messages = MetricsServiceGrpc.newStub(channel).streamMetrics(new StreamObserver<>() {
             @Override

@@ -148,7 +148,8 @@ class GrpcClientLoadRulesTest extends ServerTest {
                 + " or is a virtual node without a listener; gRPC clients' calls matching it fail with UNAVAILABLE");
         setCanary(2, 0, 100);
         await(() -> config().contains("\"numRetries\": 2"));
-        assertThat(onlyFrom("v2")).isTrue();
+        // sent is not yet taken: grpc-java applies a route configuration on its own executor, so wait (10 s at most)
+        await(() -> onlyFrom("v2"));
     }
 
     private String config() {
